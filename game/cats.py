@@ -1,0 +1,44 @@
+"""Scripted cats for training tasks and watch mode, batched. Moves index arena.CAT_MOVES. No pygame."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arena import CAT_MOVES, step_cells
+from .teachers import pursuit
+
+CAT_NAMES = ("perfect", "greedy", "noisy", "random")
+NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
+
+
+def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Step to the neighbouring cell nearest the mouse (straight-line distance), ties in move order."""
+    landing = np.stack(
+        [step_cells(cat, np.full(len(cat), k, dtype=np.int32), CAT_MOVES, width, height) for k in range(8)],
+        axis=1,
+    )
+    gap = landing - mouse[:, None, :]
+    return np.argmin((gap * gap).sum(axis=2), axis=1).astype(np.int32)
+
+
+def cat_moves(
+    name: str,
+    cat: np.ndarray,
+    mouse: np.ndarray,
+    width: int,
+    height: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """The named scripted cat's moves for N positions."""
+    n = len(cat)
+    if name == "perfect":
+        return pursuit(width, height).cat_moves(cat, mouse)
+    if name == "greedy":
+        return greedy_cat(cat, mouse, width, height)
+    if name == "random":
+        return rng.integers(0, 8, size=n).astype(np.int32)
+    if name == "noisy":
+        moves = pursuit(width, height).cat_moves(cat, mouse)
+        slip = rng.random(n) < NOISY_CAT_SLIP
+        return np.where(slip, rng.integers(0, 8, size=n), moves).astype(np.int32)
+    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(CAT_NAMES)}")

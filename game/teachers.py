@@ -1,0 +1,152 @@
+"""The mouse's teachers, batched: the post's "stupid teacher" and the optimal mouse.
+
+Both answer with indices into arena.MOUSE_MOVES (Up, Right, Down, Left) for N positions at once.
+The optimal mouse comes from solving the pursuit game exactly; the same solution gives the perfect cat
+(see cats.py) and the par of every start. This module imports no pygame.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .arena import CAT_MOVES, MOUSE_MOVES, check_size
+
+UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
+TEACHER_NAMES = ("post", "optimal")
+
+
+def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The post's teacher: run away along the axis the mouse is already furthest on; along a wall when stuck.
+
+    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (SPEC.md).
+    """
+    dx = mouse[:, 0] - cat[:, 0]
+    dy = mouse[:, 1] - cat[:, 1]
+    x, y = mouse[:, 0], mouse[:, 1]
+    not_top, not_bottom = y != height - 1, y != 0
+    right_wall, left_wall = x == width - 1, x == 0
+    east = [
+        (dy > dx) & not_top,
+        (-dy > dx) & not_bottom,
+        (dy > 0) & right_wall,
+        (dy < 0) & right_wall,
+    ]
+    west = [
+        (dy > -dx) & not_top,
+        (-dy > -dx) & not_bottom,
+        (dy >= 0) & left_wall,
+        (dy < 0) & left_wall,
+    ]
+    choices = [UP, DOWN, UP, DOWN]
+    return np.where(
+        dx >= 0,
+        np.select(east, choices, default=RIGHT),
+        np.select(west, choices, default=LEFT),
+    ).astype(np.int32)
+
+
+class Pursuit:
+    """The exact solution of the pursuit game on a W×H grid: king-move cat against four-move mouse.
+
+    `par[c, m]` is the number of cat moves a perfect cat needs to catch a perfect mouse when the cat is to move
+    with the cat on cell c and the mouse on cell m (cells numbered y * W + x); `after_cat[c, m]` is the same count
+    still to come after the cat's move, with the mouse to move. Solved by backward induction (value iteration
+    from "never caught" down to the fixed point), so every value is exact.
+    """
+
+    def __init__(self, width: int, height: int) -> None:
+        check_size(width, height)
+        self.width, self.height = width, height
+        cells = width * height
+        xy = np.stack(np.divmod(np.arange(cells, dtype=np.int32), width)[::-1], axis=1)  # (C, 2) as x, y
+        self.xy = xy
+        self.cat_next = self._next(xy, CAT_MOVES)  # (C, 8)
+        self.mouse_next = self._next(xy, MOUSE_MOVES)  # (C, 4)
+        self.par, self.after_cat = self._solve()
+        # "Open space": how far a cell is from its nearest wall, to break ties between equally good moves.
+        self.openness = np.minimum(
+            np.minimum(xy[:, 0], width - 1 - xy[:, 0]), np.minimum(xy[:, 1], height - 1 - xy[:, 1])
+        ).astype(np.int32)
+
+    def _next(self, xy: np.ndarray, table: np.ndarray) -> np.ndarray:
+        moved = xy[:, None, :] + table[None, :, :]
+        x = np.clip(moved[..., 0], 0, self.width - 1)
+        y = np.clip(moved[..., 1], 0, self.height - 1)
+        return (y * self.width + x).astype(np.int32)
+
+    def _solve(self) -> tuple[np.ndarray, np.ndarray]:
+        cells = self.width * self.height
+        never = np.int32(1 << 20)
+        idx = np.arange(cells)
+        par = np.full((cells, cells), never, dtype=np.int32)
+        par[idx, idx] = 0
+        while True:
+            # Mouse to move after the cat's move: it picks the move that keeps it free longest;
+            # stepping onto the cat ends the round with no further cat move.
+            landing = self.mouse_next[None, :, :]  # (1, C, 4): mouse cell after each move
+            values = par[idx[:, None, None], landing]  # (C cat, C mouse, 4)
+            values = np.where(landing == idx[:, None, None], 0, values)
+            after_cat = values.max(axis=2)
+            # Cat to move: it picks the move that catches soonest; landing on the mouse catches now.
+            cat_landing = self.cat_next  # (C, 8)
+            options = after_cat[cat_landing]  # (C cat, 8, C mouse)
+            options = np.where(cat_landing[:, :, None] == idx[None, None, :], 0, options)
+            new_par = 1 + options.min(axis=1)
+            new_par[idx, idx] = 0
+            new_par = np.minimum(new_par, never)
+            if np.array_equal(new_par, par):
+                return par, after_cat
+            par = new_par
+
+    def cells(self, xy: np.ndarray) -> np.ndarray:
+        return (xy[:, 1] * self.width + xy[:, 0]).astype(np.int32)
+
+    def start_par(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """Cat moves a perfect cat needs from these starts (cat to move)."""
+        return self.par[self.cells(cat), self.cells(mouse)]
+
+    def mouse_values(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """(N, 4): cat moves still needed after each mouse move; 0 for stepping onto the cat."""
+        c, m = self.cells(cat), self.cells(mouse)
+        landing = self.mouse_next[m]
+        values = self.par[c[:, None], landing]
+        return np.where(landing == c[:, None], 0, values)
+
+    def mouse_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """The optimal mouse: the move that survives longest against a perfect cat, ties towards open space,
+        then away from the cat, then in move order."""
+        c, m = self.cells(cat), self.cells(mouse)
+        landing = self.mouse_next[m]
+        values = self.mouse_values(cat, mouse).astype(np.int64)
+        gap = self.xy[landing] - self.xy[c][:, None, :]
+        distance = (gap * gap).sum(axis=2)
+        # One sortable key per move; each field's range fits below the next one's weight.
+        key = (values << 24) + (self.openness[landing].astype(np.int64) << 12) + distance
+        return np.argmax(key, axis=1).astype(np.int32)
+
+    def cat_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """The perfect cat: the move that catches soonest, ties towards the mouse, then in move order."""
+        c, m = self.cells(cat), self.cells(mouse)
+        landing = self.cat_next[c]  # (N, 8)
+        values = self.after_cat[landing, m[:, None]].astype(np.int64)
+        values = np.where(landing == m[:, None], -1, values)
+        gap = self.xy[landing] - self.xy[m][:, None, :]
+        distance = (gap * gap).sum(axis=2)
+        return np.argmin((values << 24) + distance, axis=1).astype(np.int32)
+
+
+@lru_cache(maxsize=16)
+def pursuit(width: int, height: int) -> Pursuit:
+    """The solved pursuit game for this grid size, solved once and kept."""
+    return Pursuit(width, height)
+
+
+def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The named teacher's moves ("post" or "optimal") for N positions."""
+    if name == "post":
+        return post_teacher(cat, mouse, width, height)
+    if name == "optimal":
+        return pursuit(width, height).mouse_moves(cat, mouse)
+    raise ValueError(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}")

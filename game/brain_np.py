@@ -83,7 +83,7 @@ class LSTMBrain:
 
     def changed(self) -> None:
         """Call after writing to `theta`: the play step keeps a fused copy of the weights."""
-        H, I = self.hidden_size, self.input_size
+        H = self.hidden_size
         # Rows reordered i, f, o, g so the three sigmoid gates are contiguous; their rows are halved so one
         # tanh serves all four gates (σ(a) = (1 + tanh(a/2)) / 2). Columns: x, h, then the summed biases.
         order = np.r_[0 : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]

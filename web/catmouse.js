@@ -1,0 +1,306 @@
+// Cat & Mouse page: the panel around the canvas and the mailbox between page and game.
+//
+// window.catmouse is the only thing the game (game/web.py, through pygbag's platform.window) sees:
+//   take()                   -> JSON array of the commands queued since the last call (then empties it)
+//   show(json)               <- status to render; keys left out keep their last value
+//   download(name, base64)   <- save bytes to the player's disk
+//   store(name, base64)      <- keep the fine-tuned brain in localStorage; empty/null clears it
+//   runtime_ready()          <- the Python runtime is up: hide the loading banner, focus the game
+// Only strings cross the bridge. The page pushes commands; the game polls a few times a second.
+"use strict";
+
+(function () {
+    const STORAGE_KEY = "catmouse.brain";
+    const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+    const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // every .npz is a zip archive
+    const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Spacebar",
+        "PageUp", "PageDown", "Home", "End"]);
+    const KEY_CODES = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
+
+    const byId = (id) => document.getElementById(id);
+    const mailbox = [];
+    const status = {};
+
+    // ---- bytes <-> base64 (chunked: String.fromCharCode has an argument limit) ----
+    function bytesToBase64(bytes) {
+        let text = "";
+        for (let i = 0; i < bytes.length; i += 0x8000) {
+            text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+        }
+        return btoa(text);
+    }
+
+    function base64ToBytes(b64) {
+        const text = atob(b64);
+        const bytes = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+        return bytes;
+    }
+
+    // ---- page -> game ----
+    function send(command) {
+        mailbox.push(command);
+    }
+
+    function take() {
+        return JSON.stringify(mailbox.splice(0, mailbox.length));
+    }
+
+    function focusGame() {
+        const canvas = byId("canvas");
+        if (canvas) canvas.focus({ preventScroll: true });
+    }
+
+    // ---- game -> page ----
+    function setError(text) {
+        const line = byId("cm-error");
+        line.textContent = text || "";
+        line.hidden = !text;
+    }
+
+    function fmt(value, digits, unit) {
+        if (typeof value !== "number" || !isFinite(value)) return "\u2013";
+        return value.toFixed(digits) + (unit || "");
+    }
+
+    const META_LABELS = [
+        ["arch", "Architecture"], ["architecture", "Architecture"], ["hidden", "Hidden units"],
+        ["hidden_size", "Hidden units"], ["teacher", "Trained on teacher"], ["training_games", "Training games"],
+        ["games", "Training games"], ["mistakes_per_game", "Held-out mistakes per game"],
+        ["heldout_mistakes_per_game", "Held-out mistakes per game"], ["grids", "Grids"], ["grid_sizes", "Grids"],
+        ["fine_tuned_games", "Fine-tuned games"],
+    ];
+
+    function describe(value) {
+        if (Array.isArray(value)) return value.map(describe).join(", ");
+        if (value && typeof value === "object") return JSON.stringify(value);
+        if (typeof value === "number" && !Number.isInteger(value)) return value.toFixed(3);
+        if (typeof value === "number") return value.toLocaleString("en");
+        return String(value);
+    }
+
+    function renderMeta(meta) {
+        const list = byId("cm-meta");
+        list.replaceChildren();
+        if (!meta || typeof meta !== "object") return;
+        const seen = new Set();
+        for (const [key, label] of META_LABELS) {
+            if (!(key in meta) || seen.has(label)) continue;
+            seen.add(label);
+            const term = document.createElement("dt");
+            term.textContent = label;
+            const detail = document.createElement("dd");
+            detail.textContent = describe(meta[key]);
+            list.append(term, detail);
+        }
+    }
+
+    function renderBrains(names, current) {
+        const group = byId("cm-brains");
+        const wanted = Array.isArray(names) ? names.map(String) : [];
+        const have = Array.from(group.children).map((button) => button.dataset.brain);
+        if (wanted.join("\n") !== have.join("\n")) {
+            group.replaceChildren();
+            for (const name of wanted) {
+                const button = document.createElement("button");
+                button.type = "button";
+                button.dataset.brain = name;
+                button.textContent = name.replace(/\.npz$/, "");
+                button.title = name;
+                button.addEventListener("click", () => send({ type: "brain", name: name }));
+                group.append(button);
+            }
+        }
+        for (const button of group.children) {
+            button.setAttribute("aria-pressed", String(button.dataset.brain === current));
+        }
+    }
+
+    function render(update) {
+        if ("brain" in update) byId("cm-brain").textContent = update.brain || "\u2014";
+        if ("meta" in update) renderMeta(update.meta);
+        if ("brains" in update || "brain" in update) renderBrains(status.brains, status.brain);
+        if ("learning" in update) byId("cm-learn").checked = Boolean(update.learning);
+        if ("teacher" in update) {
+            for (const button of document.querySelectorAll("[data-teacher]")) {
+                button.setAttribute("aria-pressed", String(button.dataset.teacher === update.teacher));
+            }
+        }
+        if ("learn_speed" in update && typeof update.learn_speed === "number") {
+            const slider = byId("cm-speed");
+            if (document.activeElement !== slider) slider.value = String(update.learn_speed);
+            byId("cm-speed-value").textContent = String(update.learn_speed);
+        }
+        if ("agreement" in update) byId("cm-agreement").textContent = fmt(100 * update.agreement, 1, " %");
+        if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
+        if ("update_ms" in update) byId("cm-update-ms").textContent = fmt(update.update_ms, 2, " ms");
+        if ("message" in update) byId("cm-message").textContent = update.message || "";
+        if ("error" in update) setError(update.error);
+    }
+
+    function show(json) {
+        let update;
+        try {
+            update = JSON.parse(json);
+        } catch (error) {
+            console.error("catmouse.show: not JSON", error);
+            return;
+        }
+        if (!update || typeof update !== "object") return;
+        Object.assign(status, update);
+        render(update);
+    }
+
+    function download(filename, b64) {
+        const blob = new Blob([base64ToBytes(b64)], { type: "application/octet-stream" });
+        const url = URL.createObjectURL(blob);
+        const link = document.createElement("a");
+        link.href = url;
+        link.download = filename || "brain.npz";
+        link.hidden = true;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+    }
+
+    function readStored() {
+        try {
+            const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
+            if (saved && typeof saved.name === "string" && typeof saved.data === "string") return saved;
+        } catch (error) {
+            console.warn("catmouse: ignoring unreadable stored brain", error);
+        }
+        return null;
+    }
+
+    function store(name, b64) {
+        try {
+            if (!name || !b64) {
+                localStorage.removeItem(STORAGE_KEY);
+            } else {
+                localStorage.setItem(STORAGE_KEY, JSON.stringify({ name: name, data: b64, saved: Date.now() }));
+            }
+        } catch (error) {
+            setError("This browser would not keep the brain (storage full or blocked): " + error.message);
+        }
+    }
+
+    function runtimeReady() {
+        const banner = byId("transfer");
+        if (banner) banner.hidden = true;
+        document.body.classList.add("running");
+        focusGame();
+    }
+
+    // ---- the panel ----
+    function loadOwnBrain(file) {
+        if (!file) return;
+        if (!/\.npz$/i.test(file.name)) {
+            setError(file.name + ": not a brain file (expected a .npz file); the mouse keeps its brain.");
+            return;
+        }
+        if (file.size > MAX_UPLOAD_BYTES) {
+            setError(file.name + ": " + (file.size / 1048576).toFixed(1) + " MB is too big for a brain file; " +
+                "the mouse keeps its brain.");
+            return;
+        }
+        file.arrayBuffer().then((buffer) => {
+            const bytes = new Uint8Array(buffer);
+            if (bytes.length < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) {
+                setError(file.name + ": not a brain file (a .npz is a zip archive, this is not); " +
+                    "the mouse keeps its brain.");
+                return;
+            }
+            setError("");
+            byId("cm-message").textContent = "Loading " + file.name + "\u2026";
+            send({ type: "upload", name: file.name, data: bytesToBase64(bytes) });
+        }, (error) => setError(file.name + ": could not be read (" + error.message + ")"));
+    }
+
+    function wirePanel() {
+        byId("cm-learn").addEventListener("change", (event) => send({ type: "learn", on: event.target.checked }));
+        for (const button of document.querySelectorAll("[data-teacher]")) {
+            button.addEventListener("click", () => send({ type: "teacher", name: button.dataset.teacher }));
+        }
+        const slider = byId("cm-speed");
+        slider.addEventListener("input", () => { byId("cm-speed-value").textContent = slider.value; });
+        slider.addEventListener("change", () => send({ type: "learn_speed", value: Number(slider.value) }));
+        const upload = byId("cm-upload");
+        upload.addEventListener("change", () => {
+            loadOwnBrain(upload.files[0]);
+            upload.value = ""; // picking the same file again still fires
+            focusGame();
+        });
+        byId("cm-download").addEventListener("click", () => send({ type: "download" }));
+        byId("cm-reset").addEventListener("click", () => {
+            store(null, null);
+            send({ type: "reset" });
+        });
+
+        // After any click in the panel the keyboard belongs to the game again. Pointer clicks only:
+        // a file dialog must not lose its opener before it opens.
+        byId("cm-panel").addEventListener("click", (event) => {
+            if (event.target.closest("label.file, #cm-upload")) return;
+            setTimeout(focusGame, 0);
+        });
+        byId("cm-panel").addEventListener("change", () => setTimeout(focusGame, 0));
+        byId("frame").addEventListener("pointerdown", () => focusGame());
+    }
+
+    // The on-screen pad (touch screens) presses the same arrow keys the keyboard does.
+    function pressKey(key, type) {
+        const init = { key: key, code: key, bubbles: true, cancelable: true };
+        const event = new KeyboardEvent(type, init);
+        for (const name of ["keyCode", "which"]) {
+            Object.defineProperty(event, name, { get: () => KEY_CODES[key] });
+        }
+        byId("canvas").dispatchEvent(event);
+    }
+
+    function wirePad() {
+        for (const button of document.querySelectorAll("#cm-dpad [data-key]")) {
+            const key = button.dataset.key;
+            let down = false;
+            const release = () => {
+                if (down) pressKey(key, "keyup");
+                down = false;
+            };
+            button.addEventListener("pointerdown", (event) => {
+                event.preventDefault();
+                focusGame();
+                down = true;
+                pressKey(key, "keydown");
+            });
+            button.addEventListener("pointerup", release);
+            button.addEventListener("pointerleave", release);
+            button.addEventListener("pointercancel", release);
+        }
+    }
+
+    // Arrow keys and space drive the game, never scroll the page.
+    window.addEventListener("keydown", (event) => {
+        if (SCROLL_KEYS.has(event.key)) event.preventDefault();
+    }, { capture: true });
+
+    // pygbag's runtime calls this once its own page features are set up; show its console with #debug.
+    window.custom_onload = function (debugHidden) {
+        byId("pyconsole").hidden = debugHidden;
+    };
+
+    window.catmouse = {
+        mailbox: mailbox,
+        status: status,
+        take: take,
+        show: show,
+        download: download,
+        store: store,
+        runtime_ready: runtimeReady,
+    };
+
+    wirePanel();
+    wirePad();
+    const saved = readStored();
+    if (saved) send({ type: "restore", name: saved.name, data: saved.data });
+    focusGame();
+})();

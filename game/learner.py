@@ -1,0 +1,139 @@
+"""Live learning while you play: the mouse imitates its teacher on the states it visits itself (DAgger).
+
+Every mouse move adds (input, the brain's move, the teacher's move) to the current round; finished rounds go into
+a bounded buffer; `work(budget_ms)` runs learning updates on batches from that buffer until the frame's budget is
+spent, so play never stutters and the browser, which has no threads, slices the work the same way. An update that
+goes NaN or explodes is rolled back and reported. No pygame.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import numpy as np
+
+from .arena import POST_DIRECTIONS
+from .brain_np import Adam, LSTMBrain, PostBrain
+
+AGREEMENT_WINDOW = 200  # recent mouse moves the running agreement is taken over
+EXPLODED_NORM = 1e6  # a gradient norm past this is not learning; clipping would only hide it
+
+
+class Learner:
+    """Fine-tunes one brain, in place, from the teacher's labels of the states it visited."""
+
+    def __init__(
+        self,
+        brain: LSTMBrain | PostBrain,
+        teacher: str,
+        width: int,
+        height: int,
+        *,
+        rounds_kept: int = 64,
+        batch: int = 16,
+        lr: float = 3e-3,
+        seed: int = 0,
+    ) -> None:
+        self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
+        self.rng = np.random.default_rng(seed)
+        self.curve: list[float] = []
+        self.rebind(brain, teacher, width, height)
+
+    def rebind(self, brain: LSTMBrain | PostBrain, teacher: str, width: int, height: int) -> None:
+        """Start afresh for this brain (after a swap or reset) or teacher: the old labels no longer apply."""
+        self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
+        self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
+        self.round_x: list[np.ndarray] = []
+        self.round_labels: list[int] = []
+        self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
+        self.adam = Adam(brain.theta.size, lr=self.lr, clip=1.0) if isinstance(brain, LSTMBrain) else None
+        self.updates = 0
+        self.update_ms = 0.0
+        self.error: str | None = None
+        self.curve.clear()
+
+    @property
+    def agreement(self) -> float | None:
+        """Share of recent mouse moves that matched the teacher's."""
+        return sum(self.recent) / len(self.recent) if self.recent else None
+
+    def record(self, x: np.ndarray, move: int, label: int) -> None:
+        """One mouse move: the brain's input, the move it made and the move its teacher would have made."""
+        self.round_x.append(np.array(x, dtype=np.float32))
+        self.round_labels.append(int(label))
+        self.recent.append(int(move) == int(label))
+
+    def end_round(self) -> None:
+        """Close the current round into the buffer."""
+        if self.round_x:
+            self.buffer.append((np.stack(self.round_x), np.array(self.round_labels, dtype=np.int32)))
+            if self.agreement is not None:
+                self.curve.append(self.agreement)
+        self.round_x, self.round_labels = [], []
+
+    def work(self, budget_ms: float) -> int:
+        """Run learning updates until `budget_ms` is spent (at least one if there is anything to learn)."""
+        if not self.buffer or budget_ms <= 0:
+            return 0
+        start = time.perf_counter()
+        done = 0
+        while True:
+            began = time.perf_counter()
+            self.update()
+            done += 1
+            now = time.perf_counter()
+            spent_ms = (now - began) * 1e3
+            self.update_ms = spent_ms if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * spent_ms
+            # Stop when another update would likely overrun the budget.
+            if (now - start) * 1e3 + self.update_ms > budget_ms:
+                return done
+
+    def sample(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A batch of buffered rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
+        picks = self.rng.integers(0, len(self.buffer), size=self.batch)
+        rounds = [self.buffer[k] for k in picks]
+        steps = max(len(labels) for _, labels in rounds)
+        x = np.zeros((steps, self.batch, 4), dtype=np.float32)
+        labels = np.zeros((steps, self.batch), dtype=np.int32)
+        mask = np.zeros((steps, self.batch), dtype=bool)
+        for b, (rx, rl) in enumerate(rounds):
+            x[: len(rl), b] = rx
+            labels[: len(rl), b] = rl
+            mask[: len(rl), b] = True
+        return x, labels, mask
+
+    def update(self) -> None:
+        """One learning update; rolled back if it produced anything non-finite or exploded."""
+        brain = self.brain
+        if isinstance(brain, LSTMBrain):
+            saved = brain.theta.copy(), self.adam.state()
+            x, labels, mask = self.sample()
+            loss, grad = brain.loss_and_gradient(x, labels, mask)
+            norm = self.adam.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
+            if not (np.isfinite(norm) and norm < EXPLODED_NORM and np.all(np.isfinite(brain.theta))):
+                brain.theta[:] = saved[0]
+                self.adam.restore(saved[1])
+                self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
+            brain.changed()
+        else:
+            saved = [p.copy() for p in brain.params.values()]
+            rx, rl = self.buffer[int(self.rng.integers(0, len(self.buffer)))]
+            self.post_update(rx, rl)
+            if not all(np.all(np.isfinite(p)) for p in brain.params.values()):
+                for p, old in zip(brain.params.values(), saved, strict=True):
+                    p[...] = old
+                self.error = f"learning update {self.updates + 1} went wrong (non-finite weights); rolled back"
+        self.updates += 1
+
+    def post_update(self, x: np.ndarray, labels: np.ndarray) -> None:
+        """The post's own SGD on one round: targets are the teacher's direction scalars."""
+        brain = self.brain
+        xs, hs, ys = [], [np.zeros((1, brain.hidden_size))], []
+        for t in range(len(labels)):
+            xs.append(x[t : t + 1].astype(np.float64))
+            h, y = brain.forward_step(xs[-1], hs[-1])
+            hs.append(h)
+            ys.append(y)
+        targets = [np.array([[POST_DIRECTIONS[label]]]) for label in labels]
+        brain.learn_from_game(xs, hs, ys, targets)

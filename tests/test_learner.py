@@ -1,0 +1,91 @@
+"""Live learning: the learner raises agreement on states the brain visits, slices work, and rolls back NaN."""
+
+import numpy as np
+import pytest
+
+from game.arena import Arena
+from game.brain_np import LSTMBrain, PostBrain
+from game.cats import cat_moves
+from game.learner import Learner
+from game.teachers import teacher_moves
+
+
+def play_round(brain, learner, rng, size=6):
+    """One round against a greedy cat, the mouse moved by its brain, labelled by the learner's teacher."""
+    arena = Arena(size, size, n=1, move_limit=20)
+    arena.rng = rng
+    arena.reset()
+    brain.reset_state()
+    while not arena.done[0]:
+        arena.move_cat(cat_moves("greedy", arena.cat, arena.mouse, size, size, rng))
+        if arena.done[0]:
+            break
+        x = arena.observe()[0]
+        move = brain.step(x)
+        label = int(teacher_moves(learner.teacher, arena.cat, arena.mouse, size, size)[0])
+        learner.record(x, move, label)
+        arena.move_mouse(np.array([move], dtype=np.int32))
+    learner.end_round()
+
+
+def held_out_agreement(brain, teacher, size=6, rounds=60):
+    scratch = Learner(brain.copy(), teacher, size, size)
+    rng = np.random.default_rng(123)
+    for _ in range(rounds):
+        play_round(scratch.brain, scratch, rng, size)
+    scratch.curve.clear()
+    return sum(scratch.recent) / len(scratch.recent)
+
+
+@pytest.mark.parametrize("teacher", ["post", "optimal"])
+def test_live_learning_raises_agreement(teacher):
+    brain = LSTMBrain(16, seed=1)
+    learner = Learner(brain, teacher, 6, 6, lr=1e-2, seed=0)
+    before = held_out_agreement(brain, teacher)
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        play_round(brain, learner, rng)
+        for _ in range(8):
+            learner.update()
+    after = held_out_agreement(brain, teacher)
+    assert learner.error is None
+    assert after > before + 0.12, (before, after)
+    assert 50 < len(learner.curve) <= 100 and learner.curve[-1] == learner.agreement  # rounds with a move
+
+
+def test_buffer_is_bounded_and_work_respects_budget():
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "post", 6, 6, rounds_kept=5)
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        play_round(brain, learner, rng)
+    assert len(learner.buffer) == 5
+    assert learner.work(0) == 0
+    ran = learner.work(1000.0)  # a generous budget still ends, and runs several updates
+    assert ran >= 2 and learner.updates == ran
+
+
+def test_nan_update_is_rolled_back():
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "post", 6, 6)
+    rng = np.random.default_rng(0)
+    play_round(brain, learner, rng)
+    before = brain.theta.copy()
+    x, labels = learner.buffer[0]
+    learner.buffer[0] = (np.full_like(x, np.nan), labels)
+    learner.update()
+    assert learner.error is not None and "rolled back" in learner.error
+    np.testing.assert_array_equal(brain.theta, before)
+    assert brain.step(np.zeros(4, dtype=np.float32)) in range(4)
+
+
+def test_post_brain_learns_with_the_posts_sgd():
+    brain = PostBrain(16, rng=np.random.default_rng(3))
+    learner = Learner(brain, "post", 6, 6, seed=0)
+    rng = np.random.default_rng(5)
+    before = held_out_agreement(brain, "post")
+    for _ in range(300):
+        play_round(brain, learner, rng)
+        learner.update()
+    assert learner.adam is None and learner.error is None
+    assert held_out_agreement(brain, "post") > before

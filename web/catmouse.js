@@ -131,7 +131,10 @@
             if (document.activeElement !== slider) slider.value = String(update.learn_speed);
             byId("cm-speed-value").textContent = String(update.learn_speed);
         }
-        if ("agreement" in update) byId("cm-agreement").textContent = fmt(100 * update.agreement, 1, " %");
+        if ("agreement" in update) {
+            const agreement = update.agreement;
+            byId("cm-agreement").textContent = typeof agreement === "number" ? fmt(100 * agreement, 1, " %") : "\u2013";
+        }
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
         if ("update_ms" in update) byId("cm-update-ms").textContent = fmt(update.update_ms, 2, " ms");
         if ("message" in update) byId("cm-message").textContent = update.message || "";
@@ -248,6 +251,22 @@
         byId("frame").addEventListener("pointerdown", () => focusGame());
     }
 
+    // Scale the canvas (never resize it): as wide as the column allows, as tall as the window allows.
+    function fitCanvas() {
+        const canvas = byId("canvas");
+        const frame = byId("frame");
+        if (!canvas.width || !canvas.height) return;
+        const top = frame.getBoundingClientRect().top + window.scrollY;
+        const room = Math.max(240, window.innerHeight - top - 40);
+        frame.style.maxWidth = Math.floor(room * canvas.width / canvas.height) + "px";
+    }
+
+    function wireFit() {
+        new MutationObserver(fitCanvas).observe(byId("canvas"), { attributes: true, attributeFilter: ["width", "height"] });
+        window.addEventListener("resize", fitCanvas);
+        fitCanvas();
+    }
+
     // The on-screen pad (touch screens) presses the same arrow keys the keyboard does.
     function pressKey(key, type) {
         const init = { key: key, code: key, bubbles: true, cancelable: true };
@@ -300,6 +319,7 @@
 
     wirePanel();
     wirePad();
+    wireFit();
     const saved = readStored();
     if (saved) send({ type: "restore", name: saved.name, data: saved.data });
     focusGame();

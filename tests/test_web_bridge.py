@@ -112,9 +112,7 @@ def test_poll_returns_every_command_type_and_clears_mailbox(page: tuple[Page, Fa
         ("learn", "must be an object"),
     ],
 )
-def test_malformed_entry_is_dropped_and_reported(
-    page: tuple[Page, FakeCatmouse], entry: Any, words: str
-) -> None:
+def test_malformed_entry_is_dropped_and_reported(page: tuple[Page, FakeCatmouse], entry: Any, words: str) -> None:
     bridge, js = page
     js.mailbox.extend([entry, {"type": "reset"}])
     assert bridge.poll() == [{"type": "reset"}]  # the good neighbour still arrives

@@ -119,6 +119,7 @@ async function main() {
         assert.equal(await page.textContent("#cm-brain"), brains[0]);
         assert.match(await page.textContent("#cm-meta"), /Hidden units\s*32/);
         assert.equal(await page.textContent("#cm-step-ms"), "0.08 ms");
+        assert.equal(await page.textContent("#cm-agreement"), "\u2013", "no agreement yet shows a dash");
         assert.equal(await page.locator("#cm-error").isHidden(), true);
         check("status shows brain name, meta, ms figures and the bundled brains");
 

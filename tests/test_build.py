@@ -1,0 +1,210 @@
+"""build.sh: the browser build, run for real into a temporary folder, then its output checked."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_SH = ROOT / "build.sh"
+CDN = "https://pygame-web.github.io/cdn/0.9.3/"
+# Budget for our own archive (game code + every bundled brain), which the browser downloads before the
+# game starts, on top of pygbag's runtime and Pyodide's numpy (several MB, cached from the CDN). The code
+# is ~100 kB and a brain tens of kB; 1 MiB leaves room for a dozen brains while keeping our share of the
+# first load small. A brain that needs more than that is too big for a phone, not a reason to raise it.
+APK_BUDGET_BYTES = 1024 * 1024
+NOT_SHIPPED = re.compile(r"^(train|main)\.py$|_test|^test_|^bench")
+
+
+def pygbag_version() -> str | None:
+    try:
+        import pygbag
+    except ImportError:
+        return None
+    return str(pygbag.VERSION)
+
+
+def missing_prerequisite() -> str | None:
+    if pygbag_version() != "0.9.3":
+        return "pygbag==0.9.3 is not installed (pip install pygbag==0.9.3)"
+    if not (ROOT / "game" / "main.py").is_file():
+        return "game/main.py is not in the repository yet"
+    if not list((ROOT / "weights").glob("*.npz")):
+        return "weights/ holds no .npz brain yet"
+    return None
+
+
+def offline_env() -> dict[str, str]:
+    """Any download attempt goes to a dead proxy: pygbag would retry forever and the run would time out."""
+    env = dict(os.environ)
+    for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        env[key] = "http://127.0.0.1:9"
+    env["PYTHON"] = os.environ.get("PYTHON", "python3")
+    return env
+
+
+def shipped_modules() -> list[str]:
+    return sorted(p.name for p in (ROOT / "game").glob("*.py") if not NOT_SHIPPED.search(p.name))
+
+
+def source_hashes() -> dict[str, str]:
+    files = [*(ROOT / "game").glob("*.py"), *(ROOT / "web").glob("*")]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    missing = missing_prerequisite()
+    if missing:
+        pytest.skip(missing)
+    out = tmp_path_factory.mktemp("site") / "web"
+    before = source_hashes()
+    result = subprocess.run(
+        [str(BUILD_SH), "--archive", "--out", str(out)],
+        cwd=ROOT,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert source_hashes() == before, "the build changed our sources (pygbag must only see a copy)"
+    return out, result
+
+
+def test_output_files(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, result = build
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["index.html", "favicon.png", "catmouse.apk", "catmouse.js", "catmouse.css"]
+    )
+    assert (out / "favicon.png").read_bytes() == (ROOT / "web" / "favicon.png").read_bytes()
+    assert f"built {out}" in result.stdout
+
+
+def test_index_is_our_template_with_the_runtime_loader(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = build
+    html = (out / "index.html").read_text(encoding="utf-8")
+    first_line = html.splitlines()[0]
+    # pygbag's loader: pythons.js from the CDN for CPython 3.12, as the page's first script
+    assert first_line.startswith(f'<html lang="en"><script src="{CDN}pythons.js" type=module id=site')
+    assert "data-python=python3.12" in first_line
+    assert "Cat & Mouse page loader" in html  # our template, not pygbag's default
+    assert 'APK_NAME = "catmouse.apk"' in html
+    assert "async def custom_site():" in html and "asyncio.run(custom_site())" in html
+    assert "{{" not in html and "cookiecutter" not in html
+    assert "browserfs.min.js" not in html  # 0.9.3's default template points at a file that answers 404
+    for element in (
+        'id="canvas"',
+        'id="cm-panel"',
+        'id="cm-upload"',
+        'id="cm-learn"',
+        'id="cm-speed"',
+        'id="cm-download"',
+        'id="cm-reset"',
+        'id="cm-brains"',
+        'id="cm-error"',
+        'src="catmouse.js"',
+    ):
+        assert element in html, element
+    # no text fields: SDL takes every key press in the page
+    input_types = {re.search(r'type="(\w+)"', tag).group(1) for tag in re.findall(r"<input[^>]*>", html)}
+    assert input_types <= {"checkbox", "range", "file"}, input_types
+    assert "<textarea" not in html
+
+
+def imported_game_modules(source: str) -> set[str]:
+    """Modules of the game package that a source file imports (relative or via `game.`)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level == 1:
+                names.update(alias.name for alias in node.names)
+            elif node.module == "game":
+                names.update(alias.name for alias in node.names)
+            elif node.module and node.module.startswith("game."):
+                names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("game."))
+    return names
+
+
+def test_archive_holds_exactly_what_the_browser_needs(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = build
+    with zipfile.ZipFile(out / "catmouse.apk") as apk:
+        names = set(apk.namelist())
+        main = apk.read("assets/main.py")
+        shipped = {name: apk.read(name) for name in names if name.startswith("assets/game/")}
+    assert main == (ROOT / "game" / "main.py").read_bytes()
+    brains = {f"assets/weights/{p.name}" for p in (ROOT / "weights").glob("*.npz")}
+    modules = {f"assets/game/{name}" for name in shipped_modules()}
+    assert names == {"assets/main.py"} | modules | brains
+    for name in brains:
+        assert name in names
+    # every game module that main.py or a shipped module imports is in the archive
+    wanted = imported_game_modules(main.decode())
+    for source in shipped.values():
+        wanted |= imported_game_modules(source.decode())
+    wanted.discard("__init__")
+    missing = sorted(m for m in wanted if f"assets/game/{m}.py" not in names)
+    assert not missing, f"imported but not shipped: {missing}"
+    assert "web" in wanted or "assets/game/web.py" in names
+
+
+def test_main_declares_numpy_for_pygbag(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = build
+    with zipfile.ZipFile(out / "catmouse.apk") as apk:
+        main = apk.read("assets/main.py").decode()
+    block = re.search(r"^# /// script\n(.*?)^# ///$", main, re.S | re.M)
+    assert block, "main.py needs a PEP 723 '# /// script' block"
+    assert "numpy" in block.group(1)
+    assert re.search(r"^\s*import numpy", main, re.M)
+
+
+def test_archive_budget(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = build
+    size = (out / "catmouse.apk").stat().st_size
+    assert size <= APK_BUDGET_BYTES, f"catmouse.apk is {size} bytes, over the {APK_BUDGET_BYTES} byte budget"
+
+
+def test_itch_zip(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, result = build
+    zip_path = out.with_name("web.zip")
+    with zipfile.ZipFile(zip_path) as archive:
+        assert sorted(archive.namelist()) == sorted(p.name for p in out.iterdir())
+        assert archive.read("index.html") == (out / "index.html").read_bytes()
+    assert f"archive {zip_path}" in result.stdout
+
+
+def test_help_and_bad_option() -> None:
+    shown = subprocess.run([str(BUILD_SH), "--help"], capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0
+    for option in ("--serve", "--archive", "--out", "--port"):
+        assert option in shown.stdout
+    wrong = subprocess.run([str(BUILD_SH), "--frobnicate"], capture_output=True, text=True, timeout=30)
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip().splitlines() == [
+        "build.sh: error: unknown option '--frobnicate' (see ./build.sh --help)"
+    ]
+
+
+def test_missing_pygbag_fails_with_one_clear_line(tmp_path: Path) -> None:
+    fake = tmp_path / "python-without-pygbag"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, PYTHON=str(fake))
+    result = subprocess.run(
+        [str(BUILD_SH), "--out", str(tmp_path / "web")], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pygbag is not installed" in lines[0] and "pip install pygbag==0.9.3" in lines[0]
+    assert not (tmp_path / "web").exists()

@@ -227,7 +227,8 @@ async function main() {
 
         if (opts.screenshot) {
             await page.evaluate(() => window.catmouse.show(JSON.stringify({
-                learning: true, agreement: 0.934, update_ms: 0.61, message: "Learning from the optimal teacher" })));
+                learning: true, teacher: "optimal", agreement: 0.934, update_ms: 0.61,
+                message: "Learning from the optimal teacher" })));
             await page.screenshot({ path: opts.screenshot });
             check(`screenshot ${opts.screenshot}`);
         }

@@ -1,0 +1,558 @@
+"""The game's state and rules of play: one round at a time, the player's (or a scripted) cat against the brain.
+
+Everything the player or the web page can ask for is one method here (`player_move`, `set_learning`,
+`load_brain_file`, ...), so the desktop keys and the page's commands drive the same code. Time only moves in
+`update(dt)`, so a test or a benchmark can drive a game frame by frame. No pygame and no drawing here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import brainfile
+from .arena import CAT_MOVES, Arena, check_size
+from .brain_np import LSTMBrain, PostBrain
+from .cats import CAT_NAMES, cat_moves
+from .learner import Learner
+from .teachers import TEACHER_NAMES, pursuit, teacher_moves
+
+Brain = LSTMBrain | PostBrain
+
+MOVE_LIMIT = 40
+DEFAULT_SIZE = (8, 8)
+DEFAULT_BRAIN = "lstm32_optimal.npz"
+TRAIL_LENGTH = 12  # cells each animal's fading trail remembers
+AGREEMENT_WINDOW = 200  # recent mouse moves the running agreement is taken over (as the learner's)
+CURVE_POINTS = 240  # agreement samples the plot keeps (one per round)
+TURN_SECONDS = 0.12  # how long the animals take to glide one cell
+RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
+WATCH_SPEEDS = ("×1", "×4", "max")
+WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
+WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
+MAX_SPEED_BUDGET_MS = 8.0  # at max speed, simulated turns per frame stop after this much time
+LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
+MESSAGE_SECONDS = 6.0
+WATCH_CATS = ("perfect", "greedy", "random", "noisy")
+TUNED_NAME = re.compile(r"-tuned-\d{3}$")
+
+
+class Game:
+    """A session: the arena, the brain playing the mouse, the round in progress and everything shown about it."""
+
+    def __init__(
+        self,
+        weights_dir: str | Path,
+        user_dir: str | Path | None = None,
+        brain_path: str | Path | None = None,
+        size: tuple[int, int] | None = None,
+        seed: int | None = None,
+        teacher: str | None = None,
+        watch: str | None = None,
+        browser: bool = False,
+    ) -> None:
+        self.weights_dir = Path(weights_dir)
+        self.user_dir = Path(user_dir) if user_dir is not None else None
+        self.browser = browser
+        self.fixed_size = size
+        if size is not None:
+            check_size(*size)
+        self.fixed_teacher = teacher
+        if teacher is not None and teacher not in TEACHER_NAMES:
+            raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
+        if watch is not None and watch not in CAT_NAMES:
+            raise ValueError(f"unknown cat {watch!r}: choose one of {', '.join(CAT_NAMES)}")
+        self.rng = np.random.default_rng(seed)
+        self.cat_rng = np.random.default_rng(None if seed is None else seed + 1)
+        self.now = 0.0  # game clock, seconds; only update() advances it
+
+        # What is shown
+        self.paused = False
+        self.help = False
+        self.overlays = True  # trails, arrows and the brain's picture
+        self.message = ""
+        self.message_is_error = False
+        self.message_time = -math.inf
+
+        # Brains
+        self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
+        self.learner: Learner | None = None
+        self.learning = False
+        self.learn_speed = 3
+        self.saved_count = 0
+        self.step_ms = 0.0
+        self.update_ms = 0.0
+        self.frame_ms = 0.0
+        self.brain: Brain
+        self.brain_name = ""
+        self.brain_path: Path | None = None
+        self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
+        if brain_path is not None:
+            brain = brainfile.load_brain(brain_path)  # a bad file on the command line is the caller's error
+            self._use_brain(brain, Path(brain_path).name, Path(brain_path))
+        else:
+            self._use_default_brain()
+
+        # Watch mode
+        self.watch_cat = watch
+        self.watch_speed = 0
+        self.turn_clock = 0.0
+        self.rounds_done: deque[float] = deque(maxlen=4096)  # game-clock times of finished rounds, for rounds/s
+        self.rounds_per_second = 0.0
+        self.turns_this_frame = 0
+        self.round_number = 0
+        self.new_round()
+
+    # -- brains ----------------------------------------------------------------------------------------
+
+    def brain_files(self) -> list[Path]:
+        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
+        files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
+        if self.user_dir is not None and self.user_dir.is_dir():
+            files += sorted(self.user_dir.glob("*.npz"))
+        return files
+
+    def _use_default_brain(self) -> None:
+        files = self.brain_files()
+        preferred = [f for f in files if f.name == DEFAULT_BRAIN] + files
+        for path in preferred:
+            try:
+                self._use_brain(brainfile.load_brain(path), path.name, path)
+                return
+            except brainfile.BrainFileError as error:
+                self.show(str(error), error=True)
+        # No usable brain shipped (a fresh checkout before training): an untrained mouse still plays.
+        brain = LSTMBrain(32, seed=0)
+        brain.meta = brainfile.brain_meta(brain, grid_sizes=[list(DEFAULT_SIZE)], teacher="optimal")
+        self._use_brain(brain, "untrained", None)
+        if not files:
+            self.show(f"no brain files in {self.weights_dir}; the mouse is untrained", error=True)
+
+    def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
+        self.brain, self.brain_name, self.brain_path = brain, name, path
+        self.brain_meta: dict[str, Any] = dict(getattr(brain, "meta", None) or {})
+        self.pristine = brain.copy()  # the weights as loaded, for reset
+        self.teacher = self.fixed_teacher or self._meta_teacher()
+        if self.learner is not None:
+            self.learner.rebind(brain, self.teacher, *self.size_for_brain())
+        self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
+        self.curve: deque[float] = deque(maxlen=CURVE_POINTS)
+
+    def _meta_teacher(self) -> str:
+        teacher = self.brain_meta.get("teacher")
+        return teacher if teacher in TEACHER_NAMES else "optimal"
+
+    def size_for_brain(self) -> tuple[int, int]:
+        """The arena size: the command line's, else the first grid size the brain was trained on."""
+        if self.fixed_size is not None:
+            return self.fixed_size
+        sizes = self.brain_meta.get("grid_sizes") or [list(DEFAULT_SIZE)]
+        try:
+            width, height = int(sizes[0][0]), int(sizes[0][1])
+            check_size(width, height)
+        except (TypeError, ValueError, IndexError):
+            return DEFAULT_SIZE
+        return width, height
+
+    def load_brain_file(self, path: str | Path) -> bool:
+        """Swap to the brain in this file; on any problem show its one-line error and keep the current brain."""
+        path = Path(path)
+        try:
+            brain = brainfile.load_brain(path)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return False
+        self._swap(brain, path.name, path)
+        return True
+
+    def load_brain_bytes(self, name: str, data: bytes) -> bool:
+        """Swap to a brain given as a file's bytes (an upload); on a problem show it and keep the current one."""
+        try:
+            brain = brainfile.load_brain_bytes(data, name)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return False
+        self._swap(brain, name, None)
+        return True
+
+    def _swap(self, brain: Brain, name: str, path: Path | None) -> None:
+        self._close_round_for_learner()
+        self._use_brain(brain, name, path)
+        self.show(f"brain: {name}")
+        self.new_round()
+
+    def cycle_brain(self, step: int = 1) -> bool:
+        """Load the next (or previous) brain file; a broken one is reported, and the next press moves past it."""
+        files = [f.resolve() for f in self.brain_files()]
+        if not files:
+            self.show(f"no brain files in {self.weights_dir}", error=True)
+            return False
+        here = self.brain_path.resolve() if self.brain_path is not None else None
+        if here not in files:
+            here = self.cycle_from
+        index = files.index(here) if here in files else (-1 if step > 0 else 0)
+        target = files[(index + step) % len(files)]
+        self.cycle_from = target
+        return self.load_brain_file(target)
+
+    def reset_brain(self) -> None:
+        """Back to the weights as loaded (undo live learning)."""
+        self._close_round_for_learner()
+        brain = self.pristine.copy()
+        brain.meta = dict(self.brain_meta)
+        meta, name, path = self.brain_meta, self.brain_name, self.brain_path
+        self._use_brain(brain, name, path)
+        self.brain_meta = meta
+        self.show(f"{name}: back to its pretrained weights")
+        self.new_round()
+
+    def tuned_meta(self) -> dict[str, Any]:
+        meta = dict(self.brain_meta)
+        updates = self.learner.updates if self.learner is not None else 0
+        meta.update(
+            teacher=self.teacher,
+            fine_tuned_from=self.brain_name,
+            fine_tune_updates=int(updates),
+            heldout_mistakes_per_game=None,  # fine-tuned in play; not measured on the held-out games
+            grid_sizes=[list(self.size_for_brain())] + [s for s in meta.get("grid_sizes", [])
+                                                         if list(s) != list(self.size_for_brain())],
+        )
+        return meta
+
+    def tuned_stem(self) -> str:
+        stem = Path(self.brain_name).stem if self.brain_name.endswith(".npz") else self.brain_name
+        return TUNED_NAME.sub("", stem)
+
+    def export_brain(self) -> tuple[str, bytes]:
+        """The current brain as a new file's name and bytes (the browser offers them as a download)."""
+        self.saved_count += 1
+        filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
+        return filename, brainfile.brain_bytes(self.brain, self.tuned_meta())
+
+    def save_brain(self) -> Path | None:
+        """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
+        if self.user_dir is None:
+            self.show("this game has no folder to save brains in", error=True)
+            return None
+        stem = self.tuned_stem()
+        for number in range(1, 1000):
+            path = self.user_dir / f"{stem}-tuned-{number:03d}.npz"
+            if path.exists():
+                continue
+            try:
+                brainfile.save_brain(self.brain, path, self.tuned_meta())
+            except FileExistsError:
+                continue  # another game took this name between the check and the write
+            except OSError as error:
+                self.show(f"{path}: cannot save ({error.strerror or error})", error=True)
+                return None
+            self.show(f"saved to {path}")
+            return path
+        self.show(f"{self.user_dir}: no free name left for {stem}-tuned-NNN.npz", error=True)
+        return None
+
+    # -- learning --------------------------------------------------------------------------------------
+
+    def set_learning(self, on: bool) -> None:
+        """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
+        on = bool(on)
+        if on and self.learner is None:
+            self.learner = Learner(self.brain, self.teacher, *self.arena_size())
+        if not on:
+            self._close_round_for_learner()
+        self.learning = on
+        self.show("learning from the teacher: " + ("on" if on else "off"))
+
+    def set_teacher(self, name: str) -> None:
+        if name not in TEACHER_NAMES:
+            self.show(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}", error=True)
+            return
+        if name == self.teacher:
+            return
+        self._close_round_for_learner()
+        self.teacher = name
+        self.fixed_teacher = name
+        if self.learner is not None:
+            self.learner.rebind(self.brain, name, *self.arena_size())
+        self.recent.clear()
+        self.curve.clear()
+        self.show(f"teacher: {name}")
+
+    def cycle_teacher(self) -> None:
+        self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
+
+    def set_learn_speed(self, value: int) -> None:
+        self.learn_speed = max(1, min(10, int(value)))
+        self.show(f"learning speed {self.learn_speed} ({self.learn_speed * LEARN_SPEED_MS:.1f} ms a frame)")
+
+    def _close_round_for_learner(self) -> None:
+        if self.learner is not None and self.learner.round_x:
+            self.learner.end_round()
+
+    # -- rounds ----------------------------------------------------------------------------------------
+
+    def arena_size(self) -> tuple[int, int]:
+        return self.arena.width, self.arena.height
+
+    def new_round(self) -> None:
+        width, height = self.size_for_brain()
+        if not hasattr(self, "arena") or (self.arena.width, self.arena.height) != (width, height):
+            self.arena = Arena(width, height, n=1, move_limit=MOVE_LIMIT)
+            if self.learner is not None:
+                self.learner.rebind(self.brain, self.teacher, width, height)
+        self.arena.rng = self.rng
+        self.arena.reset()
+        self.brain.reset_state()
+        self.round_number += 1
+        self.par = int(pursuit(width, height).start_par(self.arena.cat, self.arena.mouse)[0])
+        self.cat_moves_made = 0
+        self.over = False
+        self.over_time = 0.0
+        self.result = ""
+        self.result_score: int | None = None
+        self.cat_trail: deque[tuple[int, int]] = deque(maxlen=TRAIL_LENGTH)
+        self.mouse_trail: deque[tuple[int, int]] = deque(maxlen=TRAIL_LENGTH)
+        self.cat_from = self.cat_cell()
+        self.mouse_from = self.mouse_cell()
+        self.turn_time = -math.inf
+        self.probabilities = np.full(4, 0.25)
+        self.brain_move: int | None = None
+        self.teacher_move: int | None = None
+        self.decision_cell: tuple[int, int] | None = None
+        self.post_output: float | None = None
+
+    def restart_round(self) -> None:
+        self._close_round_for_learner()
+        self.new_round()
+
+    def cat_cell(self) -> tuple[int, int]:
+        return int(self.arena.cat[0, 0]), int(self.arena.cat[0, 1])
+
+    def mouse_cell(self) -> tuple[int, int]:
+        return int(self.arena.mouse[0, 0]), int(self.arena.mouse[0, 1])
+
+    @property
+    def watching(self) -> bool:
+        return self.watch_cat is not None
+
+    def can_move(self) -> bool:
+        return not (self.over or self.paused or self.help or self.watching)
+
+    def player_move(self, move: int) -> bool:
+        """The player's cat takes CAT_MOVES[move]; during a round's result it starts the next round instead."""
+        if self.over and not self.watching and not self.paused and not self.help:
+            self.next_round()
+            return False
+        if not self.can_move():
+            return False
+        self.turn(int(move))
+        return True
+
+    def move_toward(self, cell: tuple[int, int]) -> bool:
+        """A click or tap: one king step from the cat towards that cell (a neighbour is reached at once)."""
+        if self.over and not self.watching and not self.paused and not self.help:
+            self.next_round()
+            return False
+        cx, cy = self.cat_cell()
+        step = (int(np.sign(cell[0] - cx)), int(np.sign(cell[1] - cy)))
+        if step == (0, 0):
+            return False
+        move = next(k for k, d in enumerate(CAT_MOVES.tolist()) if tuple(d) == step)
+        return self.player_move(move)
+
+    def turn(self, cat_move: int) -> None:
+        """One turn: the cat's move, then (unless caught) the brain's mouse replies at once."""
+        arena = self.arena
+        self.cat_from, self.mouse_from = self.cat_cell(), self.mouse_cell()
+        self.cat_trail.append(self.cat_from)
+        self.mouse_trail.append(self.mouse_from)
+        self.turn_time = self.now
+        self.cat_moves_made += 1
+        if arena.move_cat(np.array([cat_move], dtype=np.int32))[0]:
+            self.end_round()
+            return
+        x = arena.observe()[0]
+        label = int(teacher_moves(self.teacher, arena.cat, arena.mouse, arena.width, arena.height)[0])
+        began = time.perf_counter()
+        move = self.brain.step(x)
+        spent = (time.perf_counter() - began) * 1e3
+        self.step_ms = spent if self.step_ms == 0.0 else 0.95 * self.step_ms + 0.05 * spent
+        self.probabilities = self.brain.probabilities()
+        self.post_output = getattr(self.brain, "output", None)
+        self.brain_move, self.teacher_move = move, label
+        self.decision_cell = self.mouse_cell()
+        self.recent.append(move == label)
+        if self.learning and self.learner is not None:
+            self.learner.record(x, move, label)
+        arena.move_mouse(np.array([move], dtype=np.int32))
+        if arena.done[0]:
+            self.end_round()
+
+    def end_round(self) -> None:
+        self.over = True
+        self.over_time = self.now
+        self._close_round_for_learner()
+        if self.recent:
+            self.curve.append(self.agreement())
+        caught = bool(self.arena.caught[0])
+        if caught:
+            score = self.cat_moves_made - self.par
+            self.result_score = score
+            verdict = "par" if score == 0 else f"{score:+d}"
+            self.result = f"Caught in {self.cat_moves_made} moves · par {self.par} · {verdict}"
+            if not self.watching:
+                best = self.best.get(self.brain_name)
+                if best is None or score < best:
+                    self.best[self.brain_name] = score
+                    if best is not None:
+                        self.result += " · new best!"
+        else:
+            self.result_score = None
+            self.result = f"The mouse escaped! {self.arena.moves[0]} moves survived · par {self.par}"
+        self.rounds_done.append(self.now)
+
+    def next_round(self) -> None:
+        self.new_round()
+
+    def agreement(self) -> float | None:
+        """Share of recent mouse moves that matched the teacher's (brain's own moves, the teacher's labels)."""
+        return sum(self.recent) / len(self.recent) if self.recent else None
+
+    # -- modes -----------------------------------------------------------------------------------------
+
+    def set_watch(self, cat: str | None) -> None:
+        """Let a scripted cat play (None: the player is the cat again)."""
+        if cat is not None and cat not in CAT_NAMES:
+            self.show(f"unknown cat {cat!r}: choose one of {', '.join(CAT_NAMES)}", error=True)
+            return
+        self.watch_cat = cat
+        self.turn_clock = 0.0
+        self.show(f"watching the {cat} cat" if cat else "you are the cat")
+        if self.over:
+            self.next_round()
+
+    def toggle_watch(self) -> None:
+        self.set_watch(None if self.watching else WATCH_CATS[0])
+
+    def cycle_watch_cat(self) -> None:
+        current = self.watch_cat if self.watch_cat in WATCH_CATS else WATCH_CATS[-1]
+        self.set_watch(WATCH_CATS[(WATCH_CATS.index(current) + 1) % len(WATCH_CATS)])
+
+    def set_watch_speed(self, index: int) -> None:
+        self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
+        self.show(f"watch speed {WATCH_SPEEDS[self.watch_speed]}")
+
+    def cycle_watch_speed(self) -> None:
+        self.set_watch_speed((self.watch_speed + 1) % len(WATCH_SPEEDS))
+
+    def set_paused(self, on: bool) -> None:
+        self.paused = bool(on)
+
+    def toggle_help(self) -> None:
+        self.help = not self.help
+
+    def show(self, text: str, error: bool = False) -> None:
+        self.message, self.message_is_error, self.message_time = text, error, self.now
+
+    def message_visible(self) -> bool:
+        return bool(self.message) and self.now - self.message_time < MESSAGE_SECONDS
+
+    # -- time --------------------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        """Advance the game clock: scripted cat turns, the next round after a result, a slice of learning."""
+        dt = max(0.0, min(float(dt), 0.25))  # a stall (window drag, breakpoint) must not replay seconds of play
+        self.turns_this_frame = 0
+        if self.paused or self.help:
+            return
+        self.now += dt
+        if self.watching:
+            self._watch(dt)
+        elif self.over and self.now - self.over_time >= RESULT_SECONDS:
+            self.next_round()
+        if self.learning and self.learner is not None:
+            self.learner.work(self.learn_speed * LEARN_SPEED_MS)
+            self.update_ms = self.learner.update_ms
+            if self.learner.error:
+                self.show(self.learner.error, error=True)
+                self.learner.error = None
+        recent = [t for t in self.rounds_done if t > self.now - 2.0]
+        self.rounds_per_second = len(recent) / 2.0
+
+    def _watch(self, dt: float) -> None:
+        speed = self.watch_speed
+        if WATCH_SPEEDS[speed] == "max":
+            start = time.perf_counter()
+            while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
+                if self.over:
+                    self.next_round()
+                self.turn(self._scripted_move())
+                self.turns_this_frame += 1
+            return
+        if self.over:
+            if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
+                self.next_round()
+                self.turn_clock = 0.0
+            return
+        self.turn_clock += dt
+        if self.turn_clock >= WATCH_TURN_SECONDS[speed]:
+            self.turn_clock = 0.0
+            self.turn(self._scripted_move())
+            self.turns_this_frame += 1
+
+    def _scripted_move(self) -> int:
+        a = self.arena
+        return int(cat_moves(self.watch_cat or "perfect", a.cat, a.mouse, a.width, a.height, self.cat_rng)[0])
+
+    # -- the web page ------------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """What the page shows beside the canvas (game.web.Page.show)."""
+        agreement = self.agreement()
+        error = self.message if self.message_is_error and self.message_visible() else ""
+        message = self.message if not self.message_is_error and self.message_visible() else ""
+        return {
+            "brain": self.brain_name,
+            "meta": self.brain_meta,
+            "brains": [f.name for f in self.brain_files()],
+            "learning": self.learning,
+            "teacher": self.teacher,
+            "learn_speed": self.learn_speed,
+            "agreement": agreement,
+            "step_ms": round(self.step_ms, 4),
+            "update_ms": round(self.update_ms, 3),
+            "message": message,
+            "error": error,
+        }
+
+    def handle_command(self, command: dict[str, Any], page: Any = None) -> None:
+        """One command from the page (already checked by game.web.parse_command)."""
+        kind = command.get("type")
+        if kind == "learn":
+            self.set_learning(command["on"])
+        elif kind == "teacher":
+            self.set_teacher(command["name"])
+        elif kind == "learn_speed":
+            self.set_learn_speed(command["value"])
+        elif kind == "brain":
+            self.load_brain_file(self.weights_dir / command["name"])
+        elif kind in ("upload", "restore"):
+            self.load_brain_bytes(command["name"], command["data"])
+        elif kind == "download":
+            filename, data = self.export_brain()
+            if page is not None:
+                page.offer_download(filename, data)
+                page.store_brain(filename, data)
+            self.show(f"downloading {filename} (also kept in this browser)")
+        elif kind == "reset":
+            self.reset_brain()
+            if page is not None:
+                page.store_brain(None, None)
+        else:
+            self.show(f"unknown page command {kind!r}", error=True)

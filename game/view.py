@@ -1,0 +1,529 @@
+"""All drawing: the arena, the animals, and the panel that shows what the mouse's brain is doing.
+
+The picture is laid out on a 1040×640 design grid and drawn straight at the window's size (no bitmap scaling),
+so lines and text stay crisp however the window is stretched. Colours are the Okabe–Ito palette, which
+colour-blind players can tell apart: the cat orange, the mouse sky blue, the teacher yellow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+
+import numpy as np
+import pygame
+
+from .app import TURN_SECONDS, WATCH_SPEEDS, Game
+from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
+
+DESIGN_W, DESIGN_H = 1040, 640
+
+# Okabe–Ito
+ORANGE = (230, 159, 0)
+SKY = (86, 180, 233)
+GREEN = (0, 158, 115)
+YELLOW = (240, 228, 66)
+BLUE = (0, 114, 178)
+VERMILLION = (213, 94, 0)
+PURPLE = (204, 121, 167)
+
+BACKGROUND = (24, 26, 32)
+PANEL = (34, 37, 45)
+CELL = (46, 50, 60)
+CELL_ALT = (51, 55, 66)
+GRID_EDGE = (62, 67, 80)
+TEXT = (232, 234, 240)
+DIM = (150, 156, 170)
+FAINT = (96, 102, 116)
+INK = (16, 17, 20)
+
+HELP_LINES = (
+    ("Play", ""),
+    ("Arrows / W A S D", "move the cat up, left, down, right"),
+    ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
+    ("Keypad 1–9", "all eight moves"),
+    ("Click or tap a cell", "step towards it"),
+    ("R", "restart the round"),
+    ("P / Space", "pause"),
+    ("Watch", ""),
+    ("V", "watch mode on/off: a scripted cat plays"),
+    ("X", "next scripted cat: perfect, greedy, random, noisy"),
+    ("F", "watch speed ×1, ×4, max"),
+    ("Brain", ""),
+    ("B / Shift+B", "next / previous brain file"),
+    ("L", "learn from the teacher on/off"),
+    ("T", "switch teacher: the post's or the optimal mouse"),
+    ("[  ]", "learning speed down / up"),
+    ("Backspace", "reset to the pretrained weights"),
+    ("Ctrl+S", "save the fine-tuned brain as a new file"),
+    ("Screen", ""),
+    ("O", "overlays on/off: trails, arrows"),
+    ("H / F1 / ?", "this help"),
+    ("Esc", "close help; quit (desktop)"),
+)
+
+LEGEND = (
+    (SKY, "blue arrow: the move the mouse's brain made"),
+    (YELLOW, "yellow ghost arrow: the teacher's move, when it differs"),
+    (ORANGE, "fading dots: where each animal has been"),
+)
+
+
+def mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    t = max(0.0, min(1.0, t))
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
+
+
+def ease(p: float) -> float:
+    p = max(0.0, min(1.0, p))
+    return 1.0 - (1.0 - p) ** 3
+
+
+# A diverging map for the LSTM's memory: blue below zero, orange above, the panel's grey at zero.
+STATE_COLOURS = [mix(BLUE, PANEL, k / 32) if k <= 32 else mix(PANEL, ORANGE, (k - 32) / 32) for k in range(65)]
+
+
+class View:
+    """Draws a Game onto the display surface; knows where every cell is so clicks can be read back."""
+
+    def __init__(self, screen: pygame.Surface) -> None:
+        self.screen = screen
+        self.fonts: dict[int, pygame.font.Font] = {}
+        self.texts: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self.layout(screen.get_size())
+        self._shade: pygame.Surface | None = None
+        self.timing_text = ""
+        self.timing_time = -math.inf
+
+    # -- geometry ----------------------------------------------------------------------------------------
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, h = size
+        self.size = size
+        self.scale = min(w / DESIGN_W, h / DESIGN_H)
+        self.origin = ((w - DESIGN_W * self.scale) / 2, (h - DESIGN_H * self.scale) / 2)
+        self._shade = None
+
+    def set_screen(self, screen: pygame.Surface) -> None:
+        self.screen = screen
+        self.layout(screen.get_size())
+
+    def px(self, v: float) -> int:
+        return round(v * self.scale)
+
+    def pt(self, x: float, y: float) -> tuple[int, int]:
+        return round(self.origin[0] + x * self.scale), round(self.origin[1] + y * self.scale)
+
+    def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
+        left, top = self.pt(x, y)
+        right, bottom = self.pt(x + w, y + h)
+        return pygame.Rect(left, top, max(1, right - left), max(1, bottom - top))
+
+    ARENA_BOX = (24, 60, 560, 560)
+
+    def grid(self, game: Game) -> tuple[float, float, float]:
+        """Design-space left, top and cell size of the arena's grid."""
+        x, y, w, h = self.ARENA_BOX
+        W, H = game.arena_size()
+        cell = min(w / W, h / H)
+        return x + (w - cell * W) / 2, y + (h - cell * H) / 2, cell
+
+    def cell_centre(self, game: Game, cx: float, cy: float) -> tuple[float, float]:
+        left, top, cell = self.grid(game)
+        H = game.arena.height
+        return left + (cx + 0.5) * cell, top + (H - 1 - cy + 0.5) * cell
+
+    def cell_at(self, game: Game, pos: tuple[int, int]) -> tuple[int, int] | None:
+        """The arena cell under a screen position, or None outside the grid."""
+        left, top, cell = self.grid(game)
+        dx = (pos[0] - self.origin[0]) / self.scale - left
+        dy = (pos[1] - self.origin[1]) / self.scale - top
+        W, H = game.arena_size()
+        cx, row = math.floor(dx / cell), math.floor(dy / cell)
+        if 0 <= cx < W and 0 <= row < H:
+            return cx, H - 1 - row
+        return None
+
+    # -- text --------------------------------------------------------------------------------------------
+
+    def font(self, size: float) -> pygame.font.Font:
+        pixels = max(8, round(size * self.scale))
+        if pixels not in self.fonts:
+            self.fonts[pixels] = pygame.font.Font(None, pixels)
+        return self.fonts[pixels]
+
+    def text(self, s: str, size: float, colour: tuple[int, int, int], x: float, y: float,
+             anchor: str = "topleft") -> pygame.Rect:
+        key = (s, max(8, round(size * self.scale)), colour)
+        surface = self.texts.get(key)
+        if surface is None:
+            surface = self.font(size).render(s, True, colour)
+            self.texts[key] = surface
+            if len(self.texts) > 600:
+                self.texts.popitem(last=False)
+        else:
+            self.texts.move_to_end(key)
+        box = surface.get_rect(**{anchor: self.pt(x, y)})
+        self.screen.blit(surface, box)
+        return box
+
+    # -- the frame ---------------------------------------------------------------------------------------
+
+    def draw(self, game: Game) -> None:
+        if self.screen.get_size() != self.size:
+            self.layout(self.screen.get_size())
+        self.screen.fill(BACKGROUND)
+        self.draw_title(game)
+        self.draw_arena(game)
+        self.draw_panel(game)
+        if game.message_visible():
+            self.draw_message(game)
+        if game.paused and not game.help:
+            self.draw_banner("Paused", "P or Space to play on", DIM)
+        if game.help:
+            self.draw_help()
+
+    def draw_title(self, game: Game) -> None:
+        self.text("Cat & Mouse", 34, TEXT, 24, 18)
+        if game.watching:
+            speed = WATCH_SPEEDS[game.watch_speed]
+            mode = f"Watching the {game.watch_cat} cat  {speed}"
+            if speed == "max":
+                mode += f"  ·  {game.rounds_per_second:.0f} rounds/s"
+            colour = PURPLE
+        else:
+            mode, colour = "You are the cat: catch the mouse", ORANGE
+        self.text(mode, 20, colour, 584, 26, "topright")
+
+    def draw_arena(self, game: Game) -> None:
+        left, top, cell = self.grid(game)
+        W, H = game.arena_size()
+        pygame.draw.rect(self.screen, GRID_EDGE, self.rect(left - 6, top - 6, cell * W + 12, cell * H + 12),
+                         border_radius=self.px(10))
+        pygame.draw.rect(self.screen, PANEL, self.rect(left - 4, top - 4, cell * W + 8, cell * H + 8),
+                         border_radius=self.px(8))
+        gap = max(1.0, cell * 0.05)
+        radius = self.px(cell * 0.12)
+        for row in range(H):
+            for cx in range(W):
+                colour = CELL if (cx + row) % 2 == 0 else CELL_ALT
+                pygame.draw.rect(self.screen, colour,
+                                 self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
+                                           cell - gap, cell - gap), border_radius=radius)
+        fast = game.watching and WATCH_SPEEDS[game.watch_speed] == "max"
+        if game.overlays:
+            self.draw_trail(game, game.cat_trail, ORANGE, cell)
+            self.draw_trail(game, game.mouse_trail, SKY, cell)
+        since = game.now - game.turn_time
+        p_cat = 1.0 if fast else ease(since / TURN_SECONDS)
+        p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
+        cat_xy = self.glide(game, game.cat_from, game.cat_cell(), p_cat)
+        mouse_xy = self.glide(game, game.mouse_from, game.mouse_cell(), p_mouse)
+        if game.overlays and game.decision_cell is not None:
+            self.draw_decision(game, cell)
+        caught = bool(game.arena.caught[0])
+        self.draw_mouse(mouse_xy, cell, caught)
+        self.draw_cat(cat_xy, cell)
+        if caught and game.over:
+            pulse = 0.5 + 0.5 * math.sin((game.now - game.over_time) * 12)
+            pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
+                               self.px(cell * 0.5), max(2, self.px(3)))
+        if game.over:
+            good = game.result_score is not None
+            self.draw_banner("Caught!" if good else "Escaped!", game.result, ORANGE if good else SKY)
+
+    def glide(self, game: Game, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
+        a, b = self.cell_centre(game, *start), self.cell_centre(game, *end)
+        return a[0] + (b[0] - a[0]) * p, a[1] + (b[1] - a[1]) * p
+
+    def draw_trail(self, game: Game, trail, colour: tuple[int, int, int], cell: float) -> None:
+        n = len(trail)
+        if n == 0:
+            return
+        points = [self.pt(*self.cell_centre(game, *c)) for c in trail]
+        for k in range(n - 1):
+            fade = (k + 1) / n
+            pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), points[k], points[k + 1],
+                             max(1, self.px(cell * 0.06)))
+        for k, point in enumerate(points):
+            fade = (k + 1) / n
+            pygame.draw.circle(self.screen, mix(CELL, colour, 0.7 * fade), point, max(2, self.px(cell * 0.09)))
+
+    def draw_decision(self, game: Game, cell: float) -> None:
+        """The brain's move as a solid arrow from the cell it chose in; the teacher's as a ghost when they differ."""
+        cx, cy = self.cell_centre(game, *game.decision_cell)
+        if game.teacher_move is not None and game.teacher_move != game.brain_move:
+            self.draw_arrow((cx, cy), game.teacher_move, cell, YELLOW, ghost=True)
+        if game.brain_move is not None:
+            self.draw_arrow((cx, cy), game.brain_move, cell, SKY, ghost=False)
+
+    def draw_arrow(self, centre: tuple[float, float], move: int, cell: float, colour, ghost: bool) -> None:
+        dx, dy = MOUSE_MOVES[move]
+        ux, uy = float(dx), float(-dy)  # screen y grows downwards
+        nx, ny = -uy, ux
+        start, length, shaft, head = 0.18 * cell, 0.78 * cell, 0.07 * cell, 0.2 * cell
+        x0, y0 = centre[0] + ux * start, centre[1] + uy * start
+        x1, y1 = centre[0] + ux * length, centre[1] + uy * length
+        xb, yb = x1 - ux * head * 1.2, y1 - uy * head * 1.2
+        shape = [
+            (x0 + nx * shaft, y0 + ny * shaft), (xb + nx * shaft, yb + ny * shaft),
+            (xb + nx * head, yb + ny * head), (x1, y1), (xb - nx * head, yb - ny * head),
+            (xb - nx * shaft, yb - ny * shaft), (x0 - nx * shaft, y0 - ny * shaft),
+        ]
+        points = [self.pt(*p) for p in shape]
+        if ghost:
+            pygame.draw.polygon(self.screen, mix(CELL, colour, 0.35), points)
+            pygame.draw.polygon(self.screen, colour, points, max(1, self.px(2)))
+        else:
+            pygame.draw.polygon(self.screen, colour, points)
+            pygame.draw.polygon(self.screen, INK, points, max(1, self.px(1.5)))
+
+    def draw_cat(self, centre: tuple[float, float], cell: float) -> None:
+        x, y = centre
+        r = cell * 0.34
+        dark = mix(ORANGE, INK, 0.55)
+        for side in (-1, 1):
+            ear = [(x + side * r * 0.95, y - r * 0.25), (x + side * r * 0.8, y - r * 1.25), (x + side * r * 0.2,
+                                                                                            y - r * 0.8)]
+            pygame.draw.polygon(self.screen, ORANGE, [self.pt(*p) for p in ear])
+            pygame.draw.polygon(self.screen, dark, [self.pt(*p) for p in ear], max(1, self.px(1.5)))
+            inner = [(x + side * r * 0.8, y - r * 0.45), (x + side * r * 0.75, y - r * 1.0), (x + side * r * 0.4,
+                                                                                              y - r * 0.75)]
+            pygame.draw.polygon(self.screen, PURPLE, [self.pt(*p) for p in inner])
+        pygame.draw.circle(self.screen, ORANGE, self.pt(x, y), self.px(r))
+        pygame.draw.circle(self.screen, dark, self.pt(x, y), self.px(r), max(1, self.px(1.5)))
+        for side in (-1, 1):
+            eye = self.rect(x + side * r * 0.38 - r * 0.14, y - r * 0.3, r * 0.28, r * 0.34)
+            pygame.draw.ellipse(self.screen, YELLOW, eye)
+            pupil = self.rect(x + side * r * 0.38 - r * 0.05, y - r * 0.28, r * 0.1, r * 0.3)
+            pygame.draw.ellipse(self.screen, INK, pupil)
+        nose = [(x - r * 0.1, y + r * 0.15), (x + r * 0.1, y + r * 0.15), (x, y + r * 0.28)]
+        pygame.draw.polygon(self.screen, PURPLE, [self.pt(*p) for p in nose])
+        for side in (-1, 1):
+            for lift in (-0.08, 0.12):
+                pygame.draw.line(self.screen, dark, self.pt(x + side * r * 0.3, y + r * 0.3),
+                                 self.pt(x + side * r * 1.05, y + r * (0.3 + lift)), max(1, self.px(1.2)))
+
+    def draw_mouse(self, centre: tuple[float, float], cell: float, caught: bool) -> None:
+        x, y = centre
+        r = cell * 0.25
+        body = mix(SKY, DIM, 0.5) if caught else SKY
+        dark = mix(body, INK, 0.55)
+        tail = [(x + r * 0.6, y + r * 0.7), (x + r * 1.2, y + r * 1.0), (x + r * 1.45, y + r * 0.6),
+                (x + r * 1.7, y + r * 0.9)]
+        pygame.draw.lines(self.screen, dark, False, [self.pt(*p) for p in tail], max(1, self.px(cell * 0.035)))
+        for side in (-1, 1):
+            pygame.draw.circle(self.screen, body, self.pt(x + side * r * 0.7, y - r * 0.75), self.px(r * 0.5))
+            pygame.draw.circle(self.screen, PURPLE, self.pt(x + side * r * 0.7, y - r * 0.75), self.px(r * 0.28))
+        pygame.draw.circle(self.screen, body, self.pt(x, y), self.px(r))
+        pygame.draw.circle(self.screen, dark, self.pt(x, y), self.px(r), max(1, self.px(1.5)))
+        for side in (-1, 1):
+            pygame.draw.circle(self.screen, INK, self.pt(x + side * r * 0.35, y - r * 0.1), max(1, self.px(r * 0.14)))
+        pygame.draw.circle(self.screen, PURPLE, self.pt(x, y + r * 0.35), max(1, self.px(r * 0.14)))
+
+    def draw_banner(self, title: str, detail: str, colour) -> None:
+        x, y, w, h = self.ARENA_BOX
+        box = self.rect(x + 30, y + h / 2 - 52, w - 60, 104)
+        shade = pygame.Surface(box.size, pygame.SRCALPHA)
+        shade.fill((*INK, 215))
+        self.screen.blit(shade, box)
+        pygame.draw.rect(self.screen, colour, box, max(1, self.px(2)), border_radius=self.px(10))
+        self.text(title, 44, colour, x + w / 2, y + h / 2 - 38, "midtop")
+        self.text(detail, 21, TEXT, x + w / 2, y + h / 2 + 12, "midtop")
+
+    def draw_message(self, game: Game) -> None:
+        colour = VERMILLION if game.message_is_error else TEXT
+        text = game.message if len(game.message) <= 110 else game.message[:107] + "..."
+        x, y, w, h = self.ARENA_BOX
+        font = self.font(17)
+        width = font.size(text)[0] / self.scale + 24
+        box = self.rect(max(8, x + w / 2 - width / 2), y + h - 34, min(width, DESIGN_W - 16), 28)
+        if width > w:
+            box.left = self.pt(8, 0)[0]
+        pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))
+        pygame.draw.rect(self.screen, colour, box, max(1, self.px(1.5)), border_radius=self.px(8))
+        surface = font.render(text, True, colour)
+        self.screen.blit(surface, surface.get_rect(center=box.center))
+
+    # -- the panel ---------------------------------------------------------------------------------------
+
+    PANEL_X, PANEL_W = 612, 404
+
+    def draw_panel(self, game: Game) -> None:
+        X, Wp = self.PANEL_X, self.PANEL_W
+        pygame.draw.rect(self.screen, PANEL, self.rect(X - 12, 14, Wp + 24, 612), border_radius=self.px(12))
+        y = 24
+        y = self.draw_brain_card(game, X, y, Wp)
+        y = self.draw_round_line(game, X, y + 10)
+        y = self.draw_choice(game, X, y + 14, Wp)
+        y = self.draw_memory(game, X, y + 14, Wp)
+        y = self.draw_agreement(game, X, y + 14, Wp)
+        y = self.draw_learning(game, X, y + 12)
+        self.draw_timing(game, X, 598)
+
+    def draw_brain_card(self, game: Game, x: float, y: float, w: float) -> float:
+        self.text(game.brain_name, 26, TEXT, x, y)
+        meta = game.brain_meta
+        arch = {"lstm": "LSTM", "post_rnn": "post's RNN"}.get(meta.get("architecture"), "brain")
+        sizes = meta.get("grid_sizes") or []
+        grid = ", ".join(f"{s[0]}×{s[1]}" for s in sizes[:2]) if sizes else "?"
+        self.text(f"{arch} · {game.brain.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
+                  17, DIM, x, y + 26)
+        held = meta.get("heldout_mistakes_per_game")
+        if isinstance(held, (int, float)):
+            score = f"held-out: {held:.2f} mistakes per game"
+        elif "fine_tuned_from" in meta:
+            score = f"fine-tuned from {meta['fine_tuned_from']} ({meta.get('fine_tune_updates', 0)} updates)"
+        else:
+            score = "held-out: not measured"
+        self.text(score, 17, DIM, x, y + 44)
+        return y + 62
+
+    def draw_round_line(self, game: Game, x: float, y: float) -> float:
+        a = game.arena
+        best = game.best.get(game.brain_name)
+        best_text = "—" if best is None else ("par" if best == 0 else f"{best:+d}")
+        line = f"Round {game.round_number}  ·  move {int(a.moves[0])}/{a.move_limit}  ·  par {game.par}"
+        self.text(line, 20, TEXT, x, y)
+        self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
+        return y + 20
+
+    def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:
+        self.text(title.upper(), 15, FAINT, x, y)
+        if right:
+            self.text(right, 15, colour, x + self.PANEL_W, y, "topright")
+        return y + 16
+
+    def draw_choice(self, game: Game, x: float, y: float, w: float) -> float:
+        y = self.section("The mouse's choice", x, y, "yellow outline: teacher", YELLOW)
+        probs = game.probabilities
+        row, label_w, bar_w = 21, 62, w - 62 - 52
+        for k, name in enumerate(MOUSE_MOVE_NAMES):
+            top = y + 4 + k * row
+            chosen = game.brain_move == k
+            self.draw_mini_arrow(x + 8, top + row / 2 - 1, k, SKY if chosen else DIM)
+            self.text(name, 18, TEXT if chosen else DIM, x + 20, top + 3)
+            track = self.rect(x + label_w, top + 3, bar_w, row - 7)
+            pygame.draw.rect(self.screen, CELL, track, border_radius=self.px(3))
+            p = float(probs[k])
+            if p > 0.002:
+                pygame.draw.rect(self.screen, SKY if chosen else mix(SKY, PANEL, 0.55),
+                                 self.rect(x + label_w, top + 3, bar_w * p, row - 7), border_radius=self.px(3))
+            if game.teacher_move == k:
+                pygame.draw.rect(self.screen, YELLOW, track.inflate(self.px(4), self.px(4)), max(1, self.px(2)),
+                                 border_radius=self.px(4))
+            self.text(f"{p * 100:5.1f}%", 17, TEXT if chosen else DIM, x + w, top + 3, "topright")
+        y += 4 + 4 * row
+        if game.post_output is not None:
+            self.text(f"output {game.post_output:.3f}, read by quarters", 15, DIM, x, y)
+            y += 14
+        return y
+
+    def draw_mini_arrow(self, x: float, y: float, move: int, colour) -> None:
+        dx, dy = MOUSE_MOVES[move]
+        ux, uy = float(dx), float(-dy)
+        nx, ny = -uy, ux
+        tip = (x + ux * 6, y + uy * 6)
+        back = (x - ux * 5, y - uy * 5)
+        pts = [tip, (back[0] + nx * 5, back[1] + ny * 5), (back[0] - nx * 5, back[1] - ny * 5)]
+        pygame.draw.polygon(self.screen, colour, [self.pt(*p) for p in pts])
+
+    def draw_memory(self, game: Game, x: float, y: float, w: float) -> float:
+        brain = game.brain
+        h = np.asarray(brain.h, dtype=np.float64).reshape(-1)
+        c = getattr(brain, "c", None)
+        if c is None:  # the post's RNN: h is a sigmoid in (0, 1); centre it so 0.5 reads as "nothing"
+            rows = [("h", 2.0 * h - 1.0, "hidden σ, 0..1")]
+            title = "The network's memory (hidden layer)"
+        else:
+            rows = [("h", h, "what it says"), ("c", np.tanh(np.asarray(c, dtype=np.float64).reshape(-1)),
+                                                "what it keeps (tanh c)")]
+            title = "The LSTM's memory"
+        y = self.section(title, x, y, "blue −  ·  orange +", DIM)
+        label_w = 22
+        units = len(h)
+        per_row = min(units, 32)
+        lines = math.ceil(units / per_row)
+        cell_w = (w - label_w) / per_row
+        cell_h = 20 if lines == 1 else 11
+        for name, values, hint in rows:
+            top = y + 4
+            self.text(name, 20, TEXT, x + 2, top + (cell_h * lines) / 2 - 8)
+            index = np.clip(np.rint((values + 1.0) * 32), 0, 64).astype(np.int64)
+            for u in range(units):
+                line, col = divmod(u, per_row)
+                pygame.draw.rect(self.screen, STATE_COLOURS[index[u]],
+                                 self.rect(x + label_w + col * cell_w, top + line * cell_h, cell_w - 1.5,
+                                           cell_h - 1.5))
+            y = top + cell_h * lines
+            self.text(hint, 14, FAINT, x + w, y + 1, "topright")
+            y += 12
+        return y
+
+    def draw_agreement(self, game: Game, x: float, y: float, w: float) -> float:
+        agreement = game.agreement()
+        value = "—" if agreement is None else f"{agreement * 100:.1f}%"
+        y = self.section(f"Agreement with the {game.teacher} teacher", x, y, value, GREEN)
+        height = 92
+        box = self.rect(x, y + 4, w, height)
+        pygame.draw.rect(self.screen, CELL, box, border_radius=self.px(4))
+        for level in (0.5, 0.75, 0.9):
+            yy = y + 4 + height * (1 - level)
+            pygame.draw.line(self.screen, GRID_EDGE, self.pt(x, yy), self.pt(x + w, yy))
+            self.text(f"{level * 100:.0f}%", 13, FAINT, x + 4, yy - 11)
+        curve = list(game.curve)
+        if len(curve) >= 2:
+            step = w / (len(curve) - 1)
+            points = [self.pt(x + k * step, y + 4 + height * (1 - v)) for k, v in enumerate(curve)]
+            pygame.draw.lines(self.screen, GREEN, False, points, max(1, self.px(2)))
+        elif not curve:
+            self.text("plays a round to start the curve", 15, FAINT, x + w / 2, y + 4 + height / 2, "center")
+        self.text(f"running, over the last {game.recent.maxlen} mouse moves; one point per round", 14, FAINT,
+                  x, y + 8 + height)
+        return y + 8 + height + 14
+
+    def draw_learning(self, game: Game, x: float, y: float) -> float:
+        if game.learning and game.learner is not None:
+            learner = game.learner
+            self.text(f"LEARNING from the {game.teacher} teacher", 19, GREEN, x, y)
+            self.text(f"speed {game.learn_speed} ({game.learn_speed * 0.5:.1f} ms a frame)  ·  "
+                      f"{learner.updates} updates  ·  {len(learner.buffer)} rounds kept", 16, DIM, x, y + 20)
+        else:
+            self.text("Learning off", 19, DIM, x, y)
+            self.text("L: learn from the teacher while you play  ·  H: help", 16, FAINT, x, y + 20)
+        return y + 38
+
+    def draw_timing(self, game: Game, x: float, y: float) -> None:
+        if game.now - self.timing_time > 0.25 or not self.timing_text:  # steady numbers, re-rendered 4× a second
+            self.timing_text = (f"brain step {game.step_ms:.3f} ms  ·  learning update {game.update_ms:.2f} ms  ·  "
+                                f"frame {game.frame_ms:.1f} ms")
+            self.timing_time = game.now
+        self.text(self.timing_text, 15, FAINT, x, y)
+
+    # -- help --------------------------------------------------------------------------------------------
+
+    def draw_help(self) -> None:
+        if self._shade is None or self._shade.get_size() != self.screen.get_size():
+            self._shade = pygame.Surface(self.screen.get_size(), pygame.SRCALPHA)
+            self._shade.fill((*INK, 225))
+        self.screen.blit(self._shade, (0, 0))
+        box = self.rect(120, 30, 800, 580)
+        pygame.draw.rect(self.screen, PANEL, box, border_radius=self.px(14))
+        pygame.draw.rect(self.screen, YELLOW, box, max(1, self.px(2)), border_radius=self.px(14))
+        self.text("Controls", 32, TEXT, 150, 48)
+        self.text("H, F1, ? or Esc closes this", 17, DIM, 890, 56, "topright")
+        y = 88
+        for key, what in HELP_LINES:
+            if not what:
+                y += 6
+                self.text(key.upper(), 15, YELLOW, 150, y)
+                y += 18
+                continue
+            self.text(key, 19, ORANGE, 170, y)
+            self.text(what, 19, TEXT, 380, y)
+            y += 20
+        y += 8
+        for colour, what in LEGEND:
+            pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))
+            self.text(what, 17, DIM, 190, y)
+            y += 19

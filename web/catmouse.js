@@ -40,6 +40,7 @@
     // ---- page -> game ----
     function send(command) {
         mailbox.push(command);
+        if (command.type !== "restore" && pageError) setError("");
     }
 
     function take() {
@@ -52,10 +53,23 @@
     }
 
     // ---- game -> page ----
-    function setError(text) {
+    // The error line shows the page's own complaint (about a file it refused) for a while, else the game's.
+    const PAGE_ERROR_MS = 10000;
+    let pageError = "";
+    let pageErrorUntil = 0;
+
+    function renderError() {
+        const text = pageError && Date.now() < pageErrorUntil ? pageError : status.error || "";
         const line = byId("cm-error");
-        line.textContent = text || "";
+        line.textContent = text;
         line.hidden = !text;
+    }
+
+    function setError(text) {
+        pageError = text || "";
+        pageErrorUntil = Date.now() + PAGE_ERROR_MS;
+        renderError();
+        if (pageError) setTimeout(renderError, PAGE_ERROR_MS + 50);
     }
 
     function fmt(value, digits, unit) {
@@ -138,10 +152,14 @@
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
         if ("update_ms" in update) byId("cm-update-ms").textContent = fmt(update.update_ms, 2, " ms");
         if ("message" in update) byId("cm-message").textContent = update.message || "";
-        if ("error" in update) setError(update.error);
+        if ("error" in update) renderError();
     }
 
+    let lastShown = "";
+
     function show(json) {
+        if (json === lastShown) return; // the game may send the same status every frame
+        lastShown = json;
         let update;
         try {
             update = JSON.parse(json);

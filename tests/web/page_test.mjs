@@ -184,7 +184,8 @@ async function main() {
         await waitFor(page, () => !document.getElementById("cm-error").hidden, null, "the error line");
         assert.match(await page.textContent("#cm-error"), /notes\.npz: not a brain file/);
         assert.equal(await page.locator("#cm-error").evaluate((e) => getComputedStyle(e).color), "rgb(255, 107, 107)");
-        await page.waitForTimeout(300);
+        await page.waitForTimeout(500); // several full status updates (error: "") from the game meanwhile
+        assert.match(await page.textContent("#cm-error"), /notes\.npz: not a brain file/, "the page's error vanished");
         assert.equal((await received(page)).filter((c) => c.type === "upload").length, uploadsBefore);
         assert.equal(await page.textContent("#cm-brain"), "my_brain.npz", "the game should keep its brain");
         check("a non-zip file gets a red error line in the page and is never sent");

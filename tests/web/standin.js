@@ -54,7 +54,7 @@
                 send({ learn_speed: command.value });
                 break;
             case "brain":
-                send({ brain: command.name, error: null, message: "Loaded " + command.name });
+                send({ brain: command.name, error: "", message: "Loaded " + command.name });
                 break;
             case "upload":
             case "restore":
@@ -133,8 +133,12 @@
         window.catmouse.runtime_ready();
         send(status);
         record.started = true;
+        // like the game (game/app.py): the whole status again every tick, with timings that move
+        let tick = 0;
         setInterval(() => {
             for (const command of JSON.parse(window.catmouse.take())) react(command);
+            tick += 1;
+            send({ ...status, step_ms: 0.08 + (tick % 3) * 0.001 });
         }, 100);
     }
 

@@ -86,6 +86,8 @@
     ];
 
     function describe(value) {
+        if (value === null || value === undefined) return "\u2013";
+        if (Array.isArray(value) && value.length === 2 && value.every(Number.isInteger)) return value.join("\u00d7");
         if (Array.isArray(value)) return value.map(describe).join(", ");
         if (value && typeof value === "object") return JSON.stringify(value);
         if (typeof value === "number" && !Number.isInteger(value)) return value.toFixed(3);

@@ -117,7 +117,10 @@ async function main() {
             "one picker button per bundled brain");
         assert.deepEqual(await page.$$eval("#cm-brains button", (bs) => bs.map((b) => b.dataset.brain)), brains);
         assert.equal(await page.textContent("#cm-brain"), brains[0]);
-        assert.match(await page.textContent("#cm-meta"), /Hidden units\s*32/);
+        const meta = await page.textContent("#cm-meta");
+        assert.match(meta, /Hidden units\s*32/);
+        assert.match(meta, /Grids\s*6\u00d76, 8\u00d78/);
+        assert.match(meta, /Held-out mistakes per game\s*0\.410/);
         assert.equal(await page.textContent("#cm-step-ms"), "0.08 ms");
         assert.equal(await page.textContent("#cm-agreement"), "\u2013", "no agreement yet shows a dash");
         assert.equal(await page.locator("#cm-error").isHidden(), true);

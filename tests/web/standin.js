@@ -12,7 +12,8 @@
     const status = {
         brain: brains[0],
         brains: brains,
-        meta: { arch: "lstm", hidden: 32, teacher: "post", training_games: 200000, mistakes_per_game: 0.41 },
+        meta: { format_version: 1, architecture: "lstm", hidden_size: 32, teacher: "post", training_games: 200000,
+            grid_sizes: [[6, 6], [8, 8]], heldout_mistakes_per_game: 0.41 },
         learning: false,
         teacher: "post",
         learn_speed: 3,

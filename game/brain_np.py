@@ -31,9 +31,23 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+# The working copy of the LSTM weights puts the gates in the order o, i, f, g (PyTorch's is i, f, g, o): the
+# three sigmoid gates are then contiguous (one tanh and one affine map serve them, σ(a) = (1 + tanh(a/2)) / 2),
+# and i, f sit just before g, c_{t-1} in a step's row, so c_t = i ⊙ g + f ⊙ c_{t-1} is one product and one sum.
+GATE_ORDER = (3, 0, 1, 2)  # for each working block (o, i, f, g), its block in PyTorch's order (i, f, g, o)
+
+
 class LSTMBrain:
     """A one-layer LSTM with a linear head over the four moves. All parameters live in one flat vector
-    `theta` (so Adam and clipping are a few whole-array operations); the named arrays are views into it."""
+    `theta` (so Adam and clipping are a few whole-array operations); the named arrays are views into it.
+
+    `changed()` gathers theta into the working matrices both play and training use:
+      W_z   (4H, I+H+2)  rows o, i, f, g; columns x, h, then b_ih and b_hh (the input z = [x, h, 1, 1]);
+                         the sigmoid rows are halved so a single tanh gives every gate;
+      W_head (A, H+1)    [W_y | b_y], applied to [h, 1];
+      W_back (H, 4H+A)   [W_hh; W_y]ᵀ unhalved, for dh_t = W_hhᵀ da_{t+1} + W_yᵀ dy_t in one product.
+    The gradient is computed in the same packed order and scattered back to theta's order in one `take`.
+    """
 
     arch = "lstm"
 
@@ -57,17 +71,39 @@ class LSTMBrain:
             ("head.bias", (A,)),
         )
         self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
-        self.params: dict[str, np.ndarray] = {}
-        start = 0
-        for name, shape in self.layout:
-            size = int(np.prod(shape))
-            self.params[name] = self.theta[start : start + size].reshape(shape)
-            start += size
+        self.params: dict[str, np.ndarray] = self._views(self.theta)
         p = self.params
         self.W_ih, self.W_hh = p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"]
         self.b_ih, self.b_hh = p["lstm.bias_ih_l0"], p["lstm.bias_hh_l0"]
         self.W_y, self.b_y = p["head.weight"], p["head.bias"]
+        self._make_packing()
+        self._scratch: tuple[tuple[int, int], Trace, Backward] | None = None
         self.initialize(seed)
+
+    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        out, start = {}, 0
+        for name, shape in self.layout:
+            size = int(np.prod(shape))
+            out[name] = flat[start : start + size].reshape(shape)
+            start += size
+        return out
+
+    def _make_packing(self) -> None:
+        """Index arrays from theta's order to the working matrices' (see the class docstring), and back."""
+        H, I, A = self.hidden_size, self.input_size, self.n_actions
+        where = self._views(np.arange(self.theta.size, dtype=np.intp))  # theta position of every parameter
+        rows = np.concatenate([np.arange(q * H, (q + 1) * H) for q in GATE_ORDER])
+        W_z = np.concatenate([where["lstm.weight_ih_l0"][rows], where["lstm.weight_hh_l0"][rows],
+                              where["lstm.bias_ih_l0"][rows, None], where["lstm.bias_hh_l0"][rows, None]], axis=1)
+        W_head = np.concatenate([where["head.weight"], where["head.bias"][:, None]], axis=1)
+        self._pack = np.concatenate([W_z.ravel(), W_head.ravel()])  # packed[k] = theta[_pack[k]]
+        self._unpack = np.argsort(self._pack).astype(np.intp)  # theta[j] = packed[_unpack[j]]
+        self._pack_back = np.concatenate([where["lstm.weight_hh_l0"][rows], where["head.weight"]]).T.ravel()
+        self._gate_scale = np.ones((4 * H, 1), dtype=self.dtype)
+        self._gate_scale[: 3 * H] = 0.5
+        self.W_z = np.zeros((4 * H, I + H + 2), dtype=self.dtype)
+        self.W_head = np.zeros((A, H + 1), dtype=self.dtype)
+        self.W_back = np.zeros((H, 4 * H + A), dtype=self.dtype)
 
     def initialize(self, seed: int | None = None) -> None:
         """PyTorch's default init, U(-1/√H, 1/√H), with the forget gate's bias at 1 so memory starts open."""
@@ -82,23 +118,11 @@ class LSTMBrain:
     # -- parameters -------------------------------------------------------------------------------------
 
     def changed(self) -> None:
-        """Call after writing to `theta`: the play step keeps a fused copy of the weights."""
-        H = self.hidden_size
-        # Rows reordered i, f, o, g so the three sigmoid gates are contiguous; their rows are halved so one
-        # tanh serves all four gates (σ(a) = (1 + tanh(a/2)) / 2). Columns: x, h, then the summed biases.
-        order = np.r_[0 : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]
-        fused = np.concatenate(
-            [self.W_ih, self.W_hh, (self.b_ih + self.b_hh)[:, None]], axis=1
-        )[order].astype(self.dtype)
-        fused[: 3 * H] *= 0.5
-        self._fused = np.ascontiguousarray(fused)
-        self._head = np.ascontiguousarray(np.concatenate([self.W_y, self.b_y[:, None]], axis=1))
-        # Training-path constants: the same halving trick over the torch gate order.
-        half = np.full(4 * H, 0.5, dtype=self.dtype)
-        half[2 * H : 3 * H] = 1.0
-        self._gate_scale = half
-        self._gate_shift = np.where(half == 0.5, 0.5, 0.0).astype(self.dtype)
-        self._bias = (self.b_ih + self.b_hh).astype(self.dtype)
+        """Call after writing to `theta`: play and training read the working matrices gathered here."""
+        np.take(self.theta, self._pack[: self.W_z.size], out=self.W_z.reshape(-1))
+        self.W_z *= self._gate_scale
+        np.take(self.theta, self._pack[self.W_z.size :], out=self.W_head.reshape(-1))
+        np.take(self.theta, self._pack_back, out=self.W_back.reshape(-1))
         if not hasattr(self, "_z"):
             self.reset_state()
 
@@ -113,31 +137,32 @@ class LSTMBrain:
     def reset_state(self) -> None:
         """Forget the round: h = c = 0."""
         H, I = self.hidden_size, self.input_size
-        self._z = np.zeros(I + H + 1, dtype=self.dtype)  # [x, h, 1]
-        self._z[-1] = 1.0
-        self.h = self._z[I : I + H]
-        self.c = np.zeros(H, dtype=self.dtype)
-        self._gates = np.zeros(4 * H, dtype=self.dtype)
-        self._ig = np.zeros(H, dtype=self.dtype)
+        self._z = np.zeros(I + H + 2, dtype=self.dtype)  # z = [x, h, 1, 1]
+        self._z[I + H :] = 1.0
+        self._gates = np.zeros(5 * H, dtype=self.dtype)  # o, i, f, g, then c
+        self._ig_fc = np.zeros(2 * H, dtype=self.dtype)
         self._tanh_c = np.zeros(H, dtype=self.dtype)
         self.logits = np.zeros(self.n_actions, dtype=self.dtype)
+        self.h, self.c = self._z[I : I + H], self._gates[4 * H :]
+        # Views made once, so a step is only arithmetic.
+        g = self._gates
+        self._x, self._h1 = self._z[:I], self._z[I : I + H + 1]
+        self._a, self._sig, self._o = g[: 4 * H], g[: 3 * H], g[:H]
+        self._if, self._gc = g[H : 3 * H], g[3 * H :]
+        self._ig, self._fc = self._ig_fc[:H], self._ig_fc[H:]
 
     def step(self, x: np.ndarray) -> int:
         """Advance the memory by one state and return the chosen move (the most likely of four)."""
-        H, I = self.hidden_size, self.input_size
-        z, gates = self._z, self._gates
-        z[:I] = x
-        np.dot(self._fused, z, out=gates)
-        np.tanh(gates, out=gates)
-        sig = gates[: 3 * H]
-        sig *= 0.5
-        sig += 0.5
-        self.c *= gates[H : 2 * H]  # f ⊙ c
-        np.multiply(gates[:H], gates[3 * H :], out=self._ig)  # i ⊙ g
-        self.c += self._ig
+        self._x[:] = x
+        np.dot(self.W_z, self._z, out=self._a)
+        np.tanh(self._a, out=self._a)
+        self._sig *= 0.5  # σ(a) = ½ tanh(a/2) + ½ on o, i, f (their rows of W_z are halved)
+        self._sig += 0.5
+        np.multiply(self._if, self._gc, out=self._ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
+        np.add(self._ig, self._fc, out=self.c)
         np.tanh(self.c, out=self._tanh_c)
-        np.multiply(gates[2 * H : 3 * H], self._tanh_c, out=self.h)  # o ⊙ tanh(c)
-        np.dot(self._head, z[I:], out=self.logits)
+        np.multiply(self._o, self._tanh_c, out=self.h)
+        np.dot(self.W_head, self._h1, out=self.logits)
         return int(self.logits.argmax())
 
     def probabilities(self) -> np.ndarray:
@@ -154,136 +179,199 @@ class LSTMBrain:
         """Run whole sequences xs (T, B, I) from a zero state; logits (T, B, A) and the trace for backward."""
         T, B, _ = xs.shape
         trace = Trace(self, B, T)
-        trace.x[:] = xs
-        projected = xs @ self.W_ih.T
-        projected += self._bias
-        for t in range(T):
-            trace.cell(projected[t])
-        logits = trace.h[1 : T + 1] @ self.W_y.T
-        logits += self.b_y
-        return logits, trace
+        return trace.run(xs), trace
 
     def backward(self, trace: Trace, dlogits: np.ndarray) -> np.ndarray:
         """Gradient of the loss with respect to `theta`, given dL/dlogits (T, B, A) for the trace's T steps."""
-        H, I = self.hidden_size, self.input_size
-        T, B = trace.t, trace.batch
-        x, h, c, act, tanh_c = trace.x[:T], trace.h[: T + 1], trace.c[: T + 1], trace.act[:T], trace.tanh_c[:T]
-        i, f, g, o = act[..., :H], act[..., H : 2 * H], act[..., 2 * H : 3 * H], act[..., 3 * H :]
-        # Local derivatives, all steps at once: dc = dc_next + dh ⊙ o ⊙ (1 - tanh²c); da_i = dc ⊙ g ⊙ σ'(a_i),
-        # da_f = dc ⊙ c_{t-1} ⊙ σ'(a_f), da_g = dc ⊙ i ⊙ tanh'(a_g); da_o = dh ⊙ tanh(c) ⊙ σ'(a_o).
-        k_c = o * (1.0 - tanh_c * tanh_c)
-        k = np.empty((T, B, 4, H), dtype=self.dtype)
-        k[:, :, 0] = g * i * (1.0 - i)
-        k[:, :, 1] = c[:T] * f * (1.0 - f)
-        k[:, :, 2] = i * (1.0 - g * g)
-        k[:, :, 3] = tanh_c * o * (1.0 - o)
-        dh_head = dlogits @ self.W_y  # (T, B, H)
-        da = np.empty((T, B, 4, H), dtype=self.dtype)
-        dh_next = np.zeros((B, H), dtype=self.dtype)
-        dc_next = np.zeros((B, H), dtype=self.dtype)
-        W_hh = self.W_hh
-        for t in range(T - 1, -1, -1):
-            dh = dh_head[t] + dh_next
-            dc = dh * k_c[t]
-            dc += dc_next
-            np.multiply(dc[:, None, :], k[t, :, :3], out=da[t, :, :3])
-            np.multiply(dh, k[t, :, 3], out=da[t, :, 3])
-            dh_next = da[t].reshape(B, 4 * H) @ W_hh
-            dc_next = dc * f[t]
-        da2 = da.reshape(T * B, 4 * H)
-        grad = np.empty_like(self.theta)
-        views = self._views(grad)
-        np.matmul(da2.T, x.reshape(T * B, I), out=views["lstm.weight_ih_l0"])
-        np.matmul(da2.T, h[:T].reshape(T * B, H), out=views["lstm.weight_hh_l0"])
-        views["lstm.bias_ih_l0"][:] = da2.sum(axis=0)
-        views["lstm.bias_hh_l0"][:] = views["lstm.bias_ih_l0"]
-        d2 = dlogits.reshape(T * B, self.n_actions)
-        np.matmul(d2.T, h[1 : T + 1].reshape(T * B, H), out=views["head.weight"])
-        views["head.bias"][:] = d2.sum(axis=0)
-        return grad
-
-    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        out, start = {}, 0
-        for name, shape in self.layout:
-            size = int(np.prod(shape))
-            out[name] = flat[start : start + size].reshape(shape)
-            start += size
-        return out
+        return Backward(self, trace.batch, trace.t).run(trace, dlogits)
 
     def loss_and_gradient(
         self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
         """Mean cross-entropy of the teacher's labels (T, B) over the steps in `mask`, and its gradient."""
-        logits, trace = self.forward(xs)
-        return imitation_loss(self, logits, trace, labels, mask)
+        T, B, _ = xs.shape
+        # The trace and backward buffers never leave this call, so they are kept for the next one of this shape.
+        if self._scratch is None or self._scratch[0] != (T, B):
+            self._scratch = ((T, B), Trace(self, B, T), Backward(self, B, T))
+        _, trace, backward = self._scratch
+        trace.t = 0
+        logits = trace.run(xs)
+        return imitation_loss(self, logits, trace, labels, mask, backward)
 
 
 def imitation_loss(
-    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None
+    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None,
+    backward: Backward | None = None,
 ) -> tuple[float, np.ndarray]:
     """Mean cross-entropy against the teacher's moves over masked steps, and dL/dtheta."""
     T, B, A = logits.shape
     weight = np.ones((T, B), dtype=brain.dtype) if mask is None else mask.astype(brain.dtype)
     count = max(float(weight.sum()), 1.0)
+    logits = np.ascontiguousarray(logits)  # the flat indexing below needs row-major (T, B, A) arrays
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    total = e.sum(axis=-1, keepdims=True)
-    labels = labels.astype(np.int64)
-    picked = np.take_along_axis(z, labels[..., None], axis=-1)[..., 0]
-    loss = float(((np.log(total[..., 0]) - picked) * weight).sum() / count)
-    dlogits = e / total
-    np.put_along_axis(dlogits, labels[..., None], np.take_along_axis(dlogits, labels[..., None], -1) - 1.0, -1)
-    dlogits *= (weight / count)[..., None]
-    return loss, brain.backward(trace, dlogits.astype(brain.dtype))
+    total = e.sum(axis=-1)
+    chosen = np.arange(T * B, dtype=np.intp) * A + labels.reshape(-1)  # flat index of each teacher's move
+    picked = z.reshape(-1)[chosen].reshape(T, B)
+    loss = float(((np.log(total) - picked) * weight).sum() / count)
+    dlogits = e
+    dlogits /= total[..., None]
+    dlogits.reshape(-1)[chosen] -= 1.0  # softmax - one-hot
+    weight /= count
+    dlogits *= weight[..., None]
+    if backward is None:
+        return loss, brain.backward(trace, dlogits)
+    return loss, backward.run(trace, dlogits)
 
 
 class Trace:
-    """What a batched forward pass keeps for backward through time: inputs, states and gate activations."""
+    """What a batched forward pass keeps for backward through time, stored feature-major (B last) so every
+    slice a step touches is contiguous:
+      z[t]     (I+H+2, B)  the step's input [x_t, h_{t-1}, 1, 1];
+      row[t]   (6H, B)     [o_t, i_t, f_t, g_t, c_{t-1}, tanh c_t] (c_t itself is row[t+1]'s c_{t-1}).
+    """
 
     def __init__(self, brain: LSTMBrain, batch: int, steps: int) -> None:
         H, I, dt = brain.hidden_size, brain.input_size, brain.dtype
         self.brain, self.batch, self.steps, self.t = brain, batch, steps, 0
-        self.x = np.zeros((steps, batch, I), dtype=dt)
-        self.h = np.zeros((steps + 1, batch, H), dtype=dt)
-        self.c = np.zeros((steps + 1, batch, H), dtype=dt)
-        self.act = np.zeros((steps, batch, 4 * H), dtype=dt)
-        self.tanh_c = np.zeros((steps, batch, H), dtype=dt)
+        self.z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
+        self.z[:, I + H :] = 1.0
+        self.row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
+        self._ig_fc = np.zeros((2 * H, batch), dtype=dt)
+
+    @property
+    def x(self) -> np.ndarray:
+        """Inputs (steps, B, I)."""
+        return self.z[: self.steps, : self.brain.input_size].transpose(0, 2, 1)
+
+    @property
+    def h(self) -> np.ndarray:
+        """Hidden states (steps + 1, B, H); h[0] is the zero start."""
+        I, H = self.brain.input_size, self.brain.hidden_size
+        return self.z[:, I : I + H].transpose(0, 2, 1)
+
+    @property
+    def c(self) -> np.ndarray:
+        """Cell states (steps + 1, B, H); c[0] is the zero start."""
+        H = self.brain.hidden_size
+        return self.row[:, 4 * H : 5 * H].transpose(0, 2, 1)
 
     def logits(self) -> np.ndarray:
         """Logits (T, B, A) of every step taken so far."""
-        b = self.brain
-        out = self.h[1 : self.t + 1] @ b.W_y.T
-        out += b.b_y
-        return out
+        I, H, T = self.brain.input_size, self.brain.hidden_size, self.t
+        return np.matmul(self.brain.W_head, self.z[1 : T + 1, I : I + H + 1]).transpose(0, 2, 1)
+
+    def run(self, xs: np.ndarray) -> np.ndarray:
+        """Whole sequences xs (T, B, I) from the zero state; returns logits (T, B, A)."""
+        T = xs.shape[0]
+        self.z[:T, : self.brain.input_size] = xs.transpose(0, 2, 1)
+        for _ in range(T):
+            self.cell()
+        return self.logits()
 
     def step(self, x: np.ndarray) -> np.ndarray:
         """One batched step from inputs x (B, I); returns logits (B, A)."""
-        b = self.brain
-        self.x[self.t] = x
-        projected = x @ b.W_ih.T
-        projected += b._bias
-        h = self.cell(projected)
-        logits = h @ b.W_y.T
-        logits += b.b_y
-        return logits
+        b, t = self.brain, self.t
+        I, H = b.input_size, b.hidden_size
+        self.z[t, :I] = x.T
+        self.cell()
+        return np.dot(b.W_head, self.z[t + 1, I : I + H + 1]).T
 
-    def cell(self, projected: np.ndarray) -> np.ndarray:
-        """The LSTM cell for step t, given W_ih x_t + b (B, 4H); returns h_t."""
-        b, t, H = self.brain, self.t, self.brain.hidden_size
-        a = self.act[t]
-        np.matmul(self.h[t], b.W_hh.T, out=a)
-        a += projected
-        a *= b._gate_scale
+    def cell(self) -> np.ndarray:
+        """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
+        b, t = self.brain, self.t
+        I, H = b.input_size, b.hidden_size
+        row, ig_fc = self.row[t], self._ig_fc
+        a = row[: 4 * H]
+        np.dot(b.W_z, self.z[t], out=a)
         np.tanh(a, out=a)
-        a *= b._gate_scale
-        a += b._gate_shift
-        c = self.c[t + 1]
-        np.multiply(a[:, H : 2 * H], self.c[t], out=c)
-        c += a[:, :H] * a[:, 2 * H : 3 * H]
-        np.tanh(c, out=self.tanh_c[t])
-        np.multiply(a[:, 3 * H :], self.tanh_c[t], out=self.h[t + 1])
+        sig = row[: 3 * H]  # o, i, f: σ(a) = ½ tanh(a/2) + ½
+        sig *= 0.5
+        sig += 0.5
+        np.multiply(row[H : 3 * H], row[3 * H : 5 * H], out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
+        c = self.row[t + 1, 4 * H : 5 * H]
+        np.add(ig_fc[:H], ig_fc[H:], out=c)
+        tanh_c = row[5 * H :]
+        np.tanh(c, out=tanh_c)
+        h = self.z[t + 1, I : I + H]
+        np.multiply(row[:H], tanh_c, out=h)
         self.t = t + 1
-        return self.h[t + 1]
+        return h
+
+
+class Backward:
+    """Backward through time for T steps of batch B, with its buffers (kept for reuse by loss_and_gradient).
+
+    Per step, with da the gradient at the (unhalved) gate pre-activations in the working order o, i, f, g:
+        dh_t = W_hhᵀ da_{t+1} + W_yᵀ dy_t                     (one product: W_back · [da_{t+1}; dy_t])
+        dc_t = dh_t ⊙ o_t ⊙ (1 - tanh² c_t) + f_{t+1} ⊙ dc_{t+1}
+        da_o = dh_t ⊙ tanh c_t ⊙ σ'(o)      da_i = dc_t ⊙ g ⊙ σ'(i)
+        da_f = dc_t ⊙ c_{t-1} ⊙ σ'(f)       da_g = dc_t ⊙ i ⊙ (1 - g²)
+    Every factor that does not depend on dh or dc is computed for all steps at once before the loop.
+    """
+
+    def __init__(self, brain: LSTMBrain, batch: int, steps: int) -> None:
+        H, A, T, B, dt = brain.hidden_size, brain.n_actions, steps, batch, brain.dtype
+        self.brain, self.batch, self.steps = brain, batch, steps
+        self.da_dy = np.zeros((T + 1, 4 * H + A, B), dtype=dt)  # [da_t; dy_{t-1}]; da_T = 0, dy_{-1} unused
+        self.k_o = np.zeros((T, H, B), dtype=dt)  # da_o = dh ⊙ k_o
+        self.k_ifg = np.zeros((T, 3, H, B), dtype=dt)  # da_i, da_f, da_g = dc ⊙ k_ifg
+        self.k_dc = np.zeros((T, 2 * H, B), dtype=dt)  # dc = [dh, dc_{t+1}] ⊙ k_dc, halves summed
+        self.dh_dc = np.zeros((2 * H, B), dtype=dt)
+        self.terms = np.zeros((2 * H, B), dtype=dt)
+        self.packed = np.zeros(brain.theta.size, dtype=dt)
+
+    def run(self, trace: Trace, dlogits: np.ndarray) -> np.ndarray:
+        b, T, B = self.brain, trace.t, self.batch
+        H, I, A = b.hidden_size, b.input_size, b.n_actions
+        if (T, trace.batch) != (self.steps, B):
+            raise ValueError(f"trace of {T} steps × {trace.batch} rounds given to backward for {self.steps} × {B}")
+        row = trace.row[:T]
+        o, i, f, g = row[:, :H], row[:, H : 2 * H], row[:, 2 * H : 3 * H], row[:, 3 * H : 4 * H]
+        tanh_c = row[:, 5 * H :]
+        sig = row[:, : 3 * H]
+        dsig = 1.0 - sig
+        dsig *= sig  # σ' = σ(1 - σ) for o, i, f
+        np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
+        np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, 3 * H : 5 * H].reshape(T, 2, H, B),
+                    out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
+        k_g = self.k_ifg[:, 2]
+        np.multiply(g, g, out=k_g)
+        np.subtract(1.0, k_g, out=k_g)
+        k_g *= i
+        k_c = self.k_dc[:, :H]
+        np.multiply(tanh_c, tanh_c, out=k_c)
+        np.subtract(1.0, k_c, out=k_c)
+        k_c *= o
+        self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
+        self.k_dc[T - 1, H:] = 0.0
+        da_dy = self.da_dy
+        da_dy[T, : 4 * H] = 0.0
+        da_dy[1:, 4 * H :] = dlogits.transpose(0, 2, 1)
+        da_o, da_ifg = da_dy[:, :H], da_dy[:, H : 4 * H].reshape(T + 1, 3, H, B)
+        dh_dc, terms = self.dh_dc, self.terms
+        dh, dc = dh_dc[:H], dh_dc[H:]
+        dc_ifg = dc[None]
+        dc[:] = 0.0
+        W_back, k_o, k_ifg, k_dc = b.W_back, self.k_o, self.k_ifg, self.k_dc
+        for t in range(T - 1, -1, -1):
+            np.dot(W_back, da_dy[t + 1], out=dh)
+            np.multiply(dh_dc, k_dc[t], out=terms)
+            np.add(terms[:H], terms[H:], out=dc)
+            np.multiply(dh, k_o[t], out=da_o[t])
+            np.multiply(dc_ifg, k_ifg[t], out=da_ifg[t])
+        # Weight gradients, all steps at once: dW_z = Σ_t da_t z_tᵀ, dW_head = Σ_t dy_t [h_t, 1]ᵀ. Both operands
+        # are made row-major first: OpenBLAS's threaded sgemm with a transposed operand was 100× slower here.
+        nz = b.W_z.size
+        dW_z = self.packed[:nz].reshape(b.W_z.shape)
+        dW_head = self.packed[nz:].reshape(b.W_head.shape)
+        da = np.ascontiguousarray(da_dy[:T, : 4 * H].transpose(1, 0, 2)).reshape(4 * H, T * B)
+        z = np.ascontiguousarray(trace.z[:T].transpose(0, 2, 1)).reshape(T * B, I + H + 2)
+        np.dot(da, z, out=dW_z)
+        dy = np.ascontiguousarray(da_dy[1:, 4 * H :].transpose(1, 0, 2)).reshape(A, T * B)
+        h1 = np.ascontiguousarray(trace.z[1 : T + 1, I : I + H + 1].transpose(0, 2, 1)).reshape(T * B, H + 1)
+        np.dot(dy, h1, out=dW_head)
+        return self.packed[b._unpack]
 
 
 class Adam:
@@ -294,20 +382,30 @@ class Adam:
         self.lr, self.beta1, self.beta2, self.eps, self.clip = lr, betas[0], betas[1], eps, clip
         self.m = np.zeros(size, dtype=dtype)
         self.v = np.zeros(size, dtype=dtype)
+        self._work = np.zeros(size, dtype=dtype)
         self.t = 0
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> float:
         """Update theta in place; returns the gradient's global norm before clipping."""
         norm = float(np.sqrt(np.dot(grad, grad)))
-        if self.clip is not None and norm > self.clip:
-            grad = grad * (self.clip / norm)
+        scale = self.clip / norm if self.clip is not None and norm > self.clip else 1.0  # the clipped g = scale·grad
+        work = self._work
         self.t += 1
+        # m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+        np.multiply(grad, (1.0 - self.beta1) * scale, out=work)
         self.m *= self.beta1
-        self.m += (1.0 - self.beta1) * grad
+        self.m += work
+        np.multiply(grad, grad, out=work)
+        work *= (1.0 - self.beta2) * scale * scale
         self.v *= self.beta2
-        self.v += (1.0 - self.beta2) * (grad * grad)
+        self.v += work
+        # θ -= lr · √(1-β2^t)/(1-β1^t) · m / (√v + ε)
         step = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
-        theta -= step * self.m / (np.sqrt(self.v) + self.eps)
+        np.sqrt(self.v, out=work)
+        work += self.eps
+        np.divide(self.m, work, out=work)
+        work *= step
+        theta -= work
         return norm
 
     def state(self) -> tuple[np.ndarray, np.ndarray, int]:

@@ -188,7 +188,7 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
         raise BrainFileError(name, "has no 'meta' entry (is it a brain file?)")
     try:
         meta = json.loads(meta_text)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting makes the JSON parser give up with RecursionError
         raise BrainFileError(name, "has a 'meta' entry that is not valid JSON") from None
     if not isinstance(meta, dict):
         raise BrainFileError(name, "has a 'meta' entry that is not a JSON object")

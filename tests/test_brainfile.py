@@ -1,0 +1,533 @@
+"""Brain files (game/brainfile.py): exact round trips, one clear one-line error per kind of bad file, atomic saves
+that never overwrite unasked, and a property test that nothing but BrainFileError escapes from mangled files."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game import brainfile
+from game.brain_np import LSTMBrain, PostBrain
+from game.brainfile import (
+    MAX_FILE_BYTES,
+    BrainFileError,
+    brain_bytes,
+    brain_meta,
+    load_brain,
+    load_brain_bytes,
+    save_brain,
+    write_atomic,
+)
+
+NAME = "mouse.npz"
+
+
+def lstm(hidden: int = 4, seed: int = 0) -> LSTMBrain:
+    return LSTMBrain(hidden_size=hidden, seed=seed)
+
+
+def post(hidden: int = 3, seed: int = 0) -> PostBrain:
+    return PostBrain(hidden_size=hidden, rng=np.random.default_rng(seed))
+
+
+def pack(arrays: dict[str, np.ndarray], meta: dict | str | None, compressed: bool = False) -> bytes:
+    """An .npz written by NumPy itself, with whatever arrays and meta we want (meta=None: no meta entry)."""
+    entries = dict(arrays)
+    if meta is not None:
+        entries["meta"] = np.array(meta if isinstance(meta, str) else json.dumps(meta))
+    buffer = io.BytesIO()
+    (np.savez_compressed if compressed else np.savez)(buffer, **entries)
+    return buffer.getvalue()
+
+
+def parts(brain=None) -> tuple[dict[str, np.ndarray], dict]:
+    brain = lstm() if brain is None else brain
+    return {k: np.array(v) for k, v in brain.params.items()}, brain_meta(brain)
+
+
+def npy(header: str, data: bytes = b"", version: tuple[int, int] = (1, 0)) -> bytes:
+    """A hand-made .npy member: magic, version, header length, the header text padded to 64 bytes, data."""
+    size_bytes = 2 if version == (1, 0) else 4
+    text = header.encode("utf-8")
+    pad = (-(6 + 2 + size_bytes + len(text) + 1)) % 64
+    text += b" " * pad + b"\n"
+    return b"\x93NUMPY" + bytes(version) + len(text).to_bytes(size_bytes, "little") + text + data
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def members_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {m.filename: archive.read(m) for m in archive.infolist()}
+
+
+def refused(data: bytes, *words: str, name: str = NAME) -> str:
+    """Load must fail with one BrainFileError: one line, starting with the file's name, naming the problem."""
+    with pytest.raises(BrainFileError) as info:
+        load_brain_bytes(data, name)
+    message = str(info.value)
+    assert message.startswith(f"{name}: "), message
+    assert "\n" not in message and "\r" not in message, message
+    for word in words:
+        assert word in message, message
+    return message
+
+
+# -- round trips -------------------------------------------------------------------------------------------------
+
+
+def test_lstm_round_trip_is_exact(tmp_path):
+    brain = lstm(hidden=8, seed=3)
+    path = save_brain(brain, tmp_path / "lstm8.npz", meta={"teacher": "optimal", "training_games": 1234,
+                                                           "grid_sizes": [[8, 8]]})
+    loaded = load_brain(path)
+    assert isinstance(loaded, LSTMBrain) and loaded.arch == "lstm" and loaded.hidden_size == 8
+    assert loaded.theta.dtype == brain.theta.dtype
+    np.testing.assert_array_equal(loaded.theta, brain.theta)
+    for name in brain.params:
+        np.testing.assert_array_equal(loaded.params[name], brain.params[name])
+    assert loaded.meta["teacher"] == "optimal" and loaded.meta["training_games"] == 1234
+    assert loaded.meta["grid_sizes"] == [[8, 8]] and loaded.meta["format_version"] == 1
+    assert loaded.meta["input_features"] == ["cat_x", "cat_y", "mouse_x", "mouse_y"]
+    # The loaded brain plays exactly like the saved one (its fused play weights were rebuilt).
+    x = np.array([0.2, 0.4, 1.0, 0.0], dtype=np.float32)
+    brain.reset_state()
+    loaded.reset_state()
+    assert loaded.step(x) == brain.step(x)
+    np.testing.assert_array_equal(loaded.logits, brain.logits)
+
+
+def test_post_round_trip_is_exact(tmp_path):
+    brain = post(hidden=16, seed=4)
+    loaded = load_brain(save_brain(brain, tmp_path / "post16.npz"))
+    assert isinstance(loaded, PostBrain) and loaded.arch == "post_rnn" and loaded.hidden_size == 16
+    for name in brain.params:
+        assert loaded.params[name].dtype == np.float64
+        np.testing.assert_array_equal(loaded.params[name], brain.params[name])
+    x = np.array([0.2, 0.4, 1.0, 0.0])
+    assert loaded.step(x) == brain.step(x) and loaded.output == brain.output
+
+
+def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
+    brain = lstm(hidden=5)
+    data = brain_bytes(brain, {"hidden_size": 99, "architecture": "post_rnn", "format_version": 7, "note": "hi"})
+    loaded = load_brain_bytes(data, "upload.npz")
+    assert loaded.hidden_size == 5 and loaded.arch == "lstm" and loaded.meta["note"] == "hi"
+    assert loaded.meta["format_version"] == 1
+    np.testing.assert_array_equal(loaded.theta, brain.theta)
+    # Saving a loaded brain keeps its meta.
+    again = load_brain_bytes(brain_bytes(loaded), "again.npz")
+    assert again.meta["note"] == "hi"
+
+
+def test_hand_packed_files_load():
+    # A file written by hand with np.savez (what an exporter from torch would do) loads too.
+    arrays, meta = parts(lstm(hidden=6, seed=5))
+    brain = load_brain_bytes(pack(arrays, meta), NAME)
+    np.testing.assert_array_equal(brain.params["lstm.weight_hh_l0"], arrays["lstm.weight_hh_l0"])
+    # float64 arrays are accepted for an LSTM and stored in its float32 parameters.
+    wide = {k: v.astype(np.float64) for k, v in arrays.items()}
+    np.testing.assert_array_equal(load_brain_bytes(pack(wide, meta, compressed=True), NAME).theta,
+                                  lstm(hidden=6, seed=5).theta)
+
+
+# -- each kind of bad file ---------------------------------------------------------------------------------------
+
+
+def test_not_a_zip():
+    refused(b"hello, I am a text file\n", "not a brain file")
+    refused(b"", "not a brain file")
+    refused(np.lib.format.magic(1, 0) + b"{'descr': '<f4'}", "not a brain file")  # a bare .npy is not an .npz
+
+
+def test_a_zip_that_is_not_an_npz():
+    refused(zip_of({"readme.txt": b"just text"}), "damaged")
+    refused(b"PK\x03\x04" + b"\x00" * 100, "damaged")
+
+
+@pytest.mark.parametrize("keep", [0.9, 0.5, 0.1, 0.01])
+@pytest.mark.parametrize("compressed", [True, False])
+def test_truncated(keep, compressed):
+    arrays, meta = parts()
+    data = pack(arrays, meta, compressed=compressed)
+    refused(data[: int(len(data) * keep)])
+
+
+def test_missing_array():
+    arrays, meta = parts()
+    del arrays["head.bias"]
+    refused(pack(arrays, meta), "missing array 'head.bias'", "lstm")
+
+
+def test_extra_array():
+    arrays, meta = parts()
+    arrays["lstm.weight_ih_l1"] = np.zeros((16, 4), dtype=np.float32)
+    refused(pack(arrays, meta), "has array 'lstm.weight_ih_l1'")
+
+
+def test_post_arrays_in_an_lstm_file():
+    arrays, _ = parts(post(hidden=4))
+    _, meta = parts(lstm(hidden=4))
+    refused(pack(arrays, meta), "missing array")
+
+
+def test_no_meta():
+    arrays, _ = parts()
+    refused(pack(arrays, None), "no 'meta'")
+
+
+@pytest.mark.parametrize("name, shape", [("lstm.weight_hh_l0", (16, 5)), ("head.weight", (4, 4, 1)),
+                                         ("head.bias", (5,)), ("lstm.bias_ih_l0", ())])
+def test_wrong_shape(name, shape):
+    arrays, meta = parts(lstm(hidden=4))
+    arrays[name] = np.zeros(shape, dtype=np.float32)
+    refused(pack(arrays, meta), repr(name), "shape")
+
+
+def test_hidden_size_in_meta_disagrees_with_arrays():
+    arrays, meta = parts(lstm(hidden=4))
+    meta["hidden_size"] = 5
+    refused(pack(arrays, meta), "shape", "hidden size of 5")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf(bad):
+    arrays, meta = parts(post())
+    arrays["synapse_h"][1, 2] = bad
+    refused(pack(arrays, meta), "'synapse_h'", "NaN or infinite")
+
+
+def test_object_array_is_refused_without_unpickling():
+    arrays, meta = parts()
+    arrays["head.bias"] = np.array([1.0, 2.0, {"boom": 1}, 4.0], dtype=object)
+    refused(pack(arrays, meta), "'head.bias'", "Python objects")
+    # An object-dtype meta as well.
+    arrays, meta = parts()
+    data = pack(arrays, None)
+    members = members_of(data)
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([json.dumps(meta)], dtype=object), allow_pickle=True)
+    members["meta.npy"] = buffer.getvalue()
+    refused(zip_of(members), "Python objects")
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.bool_, np.complex64, "U3"])
+def test_non_float_arrays(dtype):
+    arrays, meta = parts()
+    arrays["head.bias"] = np.zeros(4, dtype=dtype)
+    refused(pack(arrays, meta), "'head.bias'", "not floating point")
+
+
+def test_huge_shape_header_is_refused_before_reading():
+    arrays, meta = parts()
+    members = members_of(pack(arrays, meta))
+    # Claims 4·10⁹ float32 values (16 GB) but carries 16 bytes.
+    members["head.weight.npy"] = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 4), }",
+                                     b"\x00" * 16)
+    refused(zip_of(members), "'head.weight'", "absurd size")
+
+
+def test_shape_header_larger_than_the_data():
+    arrays, meta = parts()
+    members = members_of(pack(arrays, meta))
+    members["head.bias.npy"] = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", b"\x00" * 8)
+    refused(zip_of(members), "'head.bias'", "truncated")
+
+
+def test_huge_hidden_size_in_meta():
+    arrays, meta = parts()
+    meta["hidden_size"] = 10**9
+    refused(pack(arrays, meta), "hidden size 1000000000")
+
+
+@pytest.mark.parametrize("hidden", [0, -3, 2.5, "16", True, None])
+def test_bad_hidden_size_in_meta(hidden):
+    arrays, meta = parts()
+    meta["hidden_size"] = hidden
+    refused(pack(arrays, meta), "hidden size")
+
+
+def test_oversize_file(tmp_path):
+    path = tmp_path / "huge.npz"
+    with open(path, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk or time
+    with pytest.raises(BrainFileError) as info:
+        load_brain(path)
+    assert str(info.value).startswith(f"{path}: ") and "bytes" in str(info.value)
+    refused(b"PK" + bytes(MAX_FILE_BYTES), "bytes, more than any brain needs")
+
+
+def test_zip_that_unpacks_to_too_much():
+    # A small file whose members claim gigabytes when unpacked (a zip bomb) is refused from the directory alone.
+    arrays, meta = parts()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("meta.npy", np.lib.format.magic(1, 0))
+        archive.writestr("bomb.npy", bytes(5 * MAX_FILE_BYTES))
+    refused(buffer.getvalue(), "unpacks to more data")
+
+
+@pytest.mark.parametrize("version", [2, 0, "1", None])
+def test_unknown_format_version(version):
+    arrays, meta = parts()
+    meta["format_version"] = version
+    refused(pack(arrays, meta), "format version", repr(version))
+
+
+def test_unknown_architecture():
+    arrays, meta = parts()
+    meta["architecture"] = "gru"
+    refused(pack(arrays, meta), "unknown architecture 'gru'")
+
+
+@pytest.mark.parametrize("text, words", [("{not json", ("not valid JSON",)), ("[1, 2, 3]", ("not a JSON object",)),
+                                         ('"just a string"', ("not a JSON object",)), ("", ("not valid JSON",))])
+def test_bad_meta_json(text, words):
+    arrays, _ = parts()
+    refused(pack(arrays, text), *words)
+
+
+def test_deeply_nested_meta_json():
+    # Python's JSON parser gives up on deep nesting with RecursionError, which must not escape.
+    arrays, _ = parts()
+    refused(pack(arrays, "[" * 60000), "meta")
+
+
+def test_meta_that_is_not_a_string():
+    arrays, _ = parts()
+    arrays["meta"] = np.array([1.0, 2.0])
+    refused(pack(arrays, None), "'meta' entry that is not one JSON string")
+
+
+@pytest.mark.parametrize("field", ["format_version", "architecture", "hidden_size", "input_features", "actions"])
+def test_meta_missing_a_required_field(field):
+    arrays, meta = parts()
+    del meta[field]
+    refused(pack(arrays, meta), f"meta has no {field!r}")
+
+
+def test_wrong_input_features():
+    arrays, meta = parts()
+    meta["input_features"] = ["mouse_x", "mouse_y", "cat_x", "cat_y"]
+    refused(pack(arrays, meta), "expects inputs", "mouse_x")
+
+
+def test_wrong_actions():
+    arrays, meta = parts()
+    meta["actions"] = ["Up", "Down", "Left", "Right"]
+    refused(pack(arrays, meta), "has actions")
+
+
+def test_unreadable_path(tmp_path):
+    for path in (tmp_path / "nowhere.npz", tmp_path):
+        with pytest.raises(BrainFileError) as info:
+            load_brain(path)
+        assert str(info.value).startswith(f"{path}: cannot be read") and "\n" not in str(info.value)
+
+
+def test_load_brain_names_the_path(tmp_path):
+    path = tmp_path / "bad brain.npz"
+    path.write_bytes(b"not a brain")
+    with pytest.raises(BrainFileError) as info:
+        load_brain(path)
+    assert str(info.value) == f"{path}: is not a brain file (not a NumPy .npz archive)"
+    assert info.value.name == str(path)
+    assert isinstance(info.value, ValueError)
+
+
+# -- saving ------------------------------------------------------------------------------------------------------
+
+
+def test_save_refuses_to_overwrite_unless_asked(tmp_path):
+    path = tmp_path / "mine.npz"
+    first, second = lstm(seed=1), lstm(seed=2)
+    save_brain(first, path)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError) as info:
+        save_brain(second, path)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+    assert path.read_bytes() == before
+    save_brain(second, path, overwrite=True)
+    np.testing.assert_array_equal(load_brain(path).theta, second.theta)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.npz"]
+
+
+def test_save_makes_missing_folders(tmp_path):
+    path = save_brain(post(), tmp_path / "a" / "b" / "p.npz")
+    assert path.exists() and isinstance(load_brain(path), PostBrain)
+
+
+@pytest.mark.parametrize("breaking", ["replace", "fsync", "write"])
+def test_failed_save_leaves_no_partial_file(tmp_path, monkeypatch, breaking):
+    path = tmp_path / "new.npz"
+    old = tmp_path / "old.npz"
+    save_brain(lstm(seed=1), old)
+    old_bytes = old.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if breaking == "replace":
+        monkeypatch.setattr(brainfile.os, "replace", boom)
+    elif breaking == "fsync":
+        monkeypatch.setattr(brainfile.os, "fsync", boom)
+    else:
+        real_fdopen = os.fdopen
+
+        class HalfWriter:
+            def __init__(self, f):
+                self.f = f
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.f.close()
+
+            def write(self, data):
+                self.f.write(data[: len(data) // 2])  # half the bytes reach the disk, then the disk fills up
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(brainfile.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(OSError):
+        save_brain(lstm(seed=2), path)
+    with pytest.raises(OSError):
+        save_brain(lstm(seed=2), old, overwrite=True)
+    assert not path.exists()
+    assert old.read_bytes() == old_bytes  # the user's brain is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.npz"]  # no temporary files left behind
+
+
+def test_save_refuses_a_file_that_appears_while_writing(tmp_path, monkeypatch):
+    path = tmp_path / "race.npz"
+    real_fsync = os.fsync
+
+    def someone_else_saves(fd):
+        real_fsync(fd)
+        path.write_bytes(b"theirs")
+
+    monkeypatch.setattr(brainfile.os, "fsync", someone_else_saves)
+    with pytest.raises(FileExistsError):
+        save_brain(lstm(), path)
+    assert path.read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.npz"]
+
+
+def test_write_atomic_writes_bytes(tmp_path):
+    path = write_atomic(tmp_path / "x.bin", b"abc")
+    assert Path(path).read_bytes() == b"abc"
+
+
+# -- property test: mangled files ----------------------------------------------------------------------------------
+
+BASES = {
+    "lstm_compressed": brain_bytes(lstm(hidden=3, seed=7)),
+    "post_compressed": brain_bytes(post(hidden=2, seed=8)),
+    "lstm_plain": pack(*parts(lstm(hidden=3, seed=9))),
+    "post_plain": pack(*parts(post(hidden=2, seed=10))),
+}
+
+
+def loads_or_refuses(data: bytes) -> None:
+    try:
+        brain = load_brain_bytes(data, NAME)
+    except BrainFileError as exc:
+        message = str(exc)
+        assert message.startswith(f"{NAME}: ") and "\n" not in message and "\r" not in message, message
+        return
+    # Whatever loaded is a usable brain with finite weights.
+    assert brain.arch in ("lstm", "post_rnn")
+    for value in brain.params.values():
+        assert np.isfinite(value).all()
+
+
+mutation = st.one_of(
+    st.tuples(st.just("flip"), st.integers(0, 10**6), st.integers(1, 255)),
+    st.tuples(st.just("truncate"), st.integers(0, 10**6), st.just(0)),
+    st.tuples(st.just("insert"), st.integers(0, 10**6), st.binary(min_size=1, max_size=16)),
+    st.tuples(st.just("delete"), st.integers(0, 10**6), st.integers(1, 64)),
+)
+
+
+def mutate(data: bytes, steps) -> bytes:
+    buf = bytearray(data)
+    for kind, where, what in steps:
+        if not buf:
+            break
+        i = where % len(buf)
+        if kind == "flip":
+            buf[i] ^= what
+        elif kind == "truncate":
+            del buf[i:]
+        elif kind == "insert":
+            buf[i:i] = what
+        else:
+            del buf[i : i + what]
+    return bytes(buf)
+
+
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(base=st.sampled_from(sorted(BASES)), steps=st.lists(mutation, min_size=1, max_size=4))
+def test_mangled_bytes_raise_only_brain_file_errors(base, steps):
+    loads_or_refuses(mutate(BASES[base], steps))
+
+
+shapes = st.one_of(
+    st.lists(st.integers(-3, 40), max_size=3).map(tuple),
+    st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=3).map(tuple),
+    st.just((10**9, 10**9)),
+)
+descrs = st.one_of(
+    st.sampled_from(["<f4", "<f8", ">f4", "<f2", "|O", "<U5", "<U0", "<i4", "|b1", "<c8", "|V8", "|S3", "<m8[s]",
+                     "[('a', '<f4')]", "<f16", "x", "<f0"]),
+    st.text(max_size=8).map(repr),
+)
+
+
+@st.composite
+def npy_headers(draw) -> str:
+    if draw(st.booleans()):
+        return draw(st.text(max_size=60))  # not even a dictionary
+    fields = {"descr": draw(descrs), "fortran_order": repr(draw(st.one_of(st.booleans(), st.integers(0, 2)))),
+              "shape": repr(draw(shapes))}
+    keys = draw(st.lists(st.sampled_from(sorted(fields)), unique=True, min_size=2, max_size=3))
+    return "{" + ", ".join(f"'{k}': {fields[k]}" for k in keys) + ", }"
+
+
+@PROPERTY
+@given(base=st.sampled_from(["lstm_plain", "post_plain"]), which=st.integers(0, 10), header=npy_headers(),
+       data=st.binary(max_size=128), version=st.sampled_from([(1, 0), (2, 0), (3, 0), (9, 9)]))
+def test_rewritten_npy_headers_raise_only_brain_file_errors(base, which, header, data, version):
+    members = members_of(BASES[base])
+    names = sorted(members)
+    members[names[which % len(names)]] = npy(header, data, version)
+    loads_or_refuses(zip_of(members))
+
+
+@PROPERTY
+@given(meta=st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+                         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                     max_size=4), max_leaves=20),
+       keep=st.booleans())
+def test_arbitrary_meta_raises_only_brain_file_errors(meta, keep):
+    arrays, good = parts(lstm(hidden=3))
+    if keep and isinstance(meta, dict):
+        meta = {**good, **meta}
+    loads_or_refuses(pack(arrays, json.dumps(meta)))

@@ -360,18 +360,33 @@ class Backward:
             np.add(terms[:H], terms[H:], out=dc)
             np.multiply(dh, k_o[t], out=da_o[t])
             np.multiply(dc_ifg, k_ifg[t], out=da_ifg[t])
-        # Weight gradients, all steps at once: dW_z = Σ_t da_t z_tᵀ, dW_head = Σ_t dy_t [h_t, 1]ᵀ. Both operands
-        # are made row-major first: OpenBLAS's threaded sgemm with a transposed operand was 100× slower here.
+        # Weight gradients, all steps at once: dW_z = Σ_t da_t z_tᵀ, dW_head = Σ_t dy_t [h_t, 1]ᵀ.
         nz = b.W_z.size
-        dW_z = self.packed[:nz].reshape(b.W_z.shape)
-        dW_head = self.packed[nz:].reshape(b.W_head.shape)
         da = np.ascontiguousarray(da_dy[:T, : 4 * H].transpose(1, 0, 2)).reshape(4 * H, T * B)
         z = np.ascontiguousarray(trace.z[:T].transpose(0, 2, 1)).reshape(T * B, I + H + 2)
-        np.dot(da, z, out=dW_z)
+        sum_of_products(da, z, self.packed[:nz].reshape(b.W_z.shape))
         dy = np.ascontiguousarray(da_dy[1:, 4 * H :].transpose(1, 0, 2)).reshape(A, T * B)
         h1 = np.ascontiguousarray(trace.z[1 : T + 1, I : I + H + 1].transpose(0, 2, 1)).reshape(T * B, H + 1)
-        np.dot(dy, h1, out=dW_head)
+        sum_of_products(dy, h1, self.packed[nz:].reshape(b.W_head.shape))
         return self.packed[b._unpack]
+
+
+# OpenBLAS splits a matrix product over threads above 2^18 multiply-adds. On a busy machine the threaded
+# product of the weight gradient ran 10-100× slower than one thread, and the idle workers' spinning slowed the
+# play step too, so the long sum over steps × rounds is cut into single-threaded pieces.
+SINGLE_THREAD_PRODUCT = 1 << 18
+
+
+def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b (a: M×N, b: N×K, both row-major), summed over column blocks of a small enough for one thread."""
+    M, N = a.shape
+    cols = max(1, SINGLE_THREAD_PRODUCT // (M * b.shape[1]))
+    np.dot(a[:, :cols], b[:cols], out=out)
+    if cols < N:
+        piece = np.empty_like(out)
+        for k in range(cols, N, cols):
+            np.dot(a[:, k : k + cols], b[k : k + cols], out=piece)
+            out += piece
 
 
 class Adam:

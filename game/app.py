@@ -30,7 +30,7 @@ DEFAULT_SIZE = (8, 8)
 DEFAULT_BRAIN = "lstm32_optimal.npz"
 TRAIL_LENGTH = 12  # cells each animal's fading trail remembers
 AGREEMENT_WINDOW = 200  # recent mouse moves the running agreement is taken over (as the learner's)
-CURVE_POINTS = 240  # agreement samples the plot keeps (one per round)
+CURVE_POINTS = 240  # agreement samples the plot keeps (one per round, thinned as the session grows)
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
 WATCH_SPEEDS = ("×1", "×4", "max")
@@ -103,7 +103,8 @@ class Game:
         self.watch_cat = watch
         self.watch_speed = 0
         self.turn_clock = 0.0
-        self.rounds_done: deque[float] = deque(maxlen=4096)  # game-clock times of finished rounds, for rounds/s
+        self.rounds_finished = 0
+        self.rate_mark = (0.0, 0)  # (game clock, rounds finished) when rounds/s was last measured
         self.rounds_per_second = 0.0
         self.turns_this_frame = 0
         self.round_number = 0
@@ -142,7 +143,21 @@ class Game:
         if self.learner is not None:
             self.learner.rebind(brain, self.teacher, *self.size_for_brain())
         self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
-        self.curve: deque[float] = deque(maxlen=CURVE_POINTS)
+        self.clear_curve()
+
+    def clear_curve(self) -> None:
+        self.curve: list[float] = []
+        self.curve_stride, self.curve_rounds = 1, 0
+
+    def sample_curve(self, value: float) -> None:
+        """One point per round; when full, every other point goes and the rounds per point double, so the plot
+        always spans the whole session in bounded memory."""
+        if self.curve_rounds % self.curve_stride == 0:
+            self.curve.append(value)
+            if len(self.curve) > CURVE_POINTS:
+                self.curve = self.curve[::2]
+                self.curve_stride *= 2
+        self.curve_rounds += 1
 
     def _meta_teacher(self) -> str:
         teacher = self.brain_meta.get("teacher")
@@ -193,13 +208,12 @@ class Game:
         if not files:
             self.show(f"no brain files in {self.weights_dir}", error=True)
             return False
-        here = self.brain_path.resolve() if self.brain_path is not None else None
-        if here not in files:
-            here = self.cycle_from
+        here = self.cycle_from or (self.brain_path.resolve() if self.brain_path is not None else None)
         index = files.index(here) if here in files else (-1 if step > 0 else 0)
         target = files[(index + step) % len(files)]
-        self.cycle_from = target
-        return self.load_brain_file(target)
+        loaded = self.load_brain_file(target)
+        self.cycle_from = None if loaded else target  # after a broken file, the next press starts past it
+        return loaded
 
     def reset_brain(self) -> None:
         """Back to the weights as loaded (undo live learning)."""
@@ -281,7 +295,7 @@ class Game:
         if self.learner is not None:
             self.learner.rebind(self.brain, name, *self.arena_size())
         self.recent.clear()
-        self.curve.clear()
+        self.clear_curve()
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
@@ -399,7 +413,7 @@ class Game:
         self.over_time = self.now
         self._close_round_for_learner()
         if self.recent:
-            self.curve.append(self.agreement())
+            self.sample_curve(self.agreement())
         caught = bool(self.arena.caught[0])
         if caught:
             score = self.cat_moves_made - self.par
@@ -415,7 +429,7 @@ class Game:
         else:
             self.result_score = None
             self.result = f"The mouse escaped! {self.arena.moves[0]} moves survived · par {self.par}"
-        self.rounds_done.append(self.now)
+        self.rounds_finished += 1
 
     def next_round(self) -> None:
         self.new_round()
@@ -482,8 +496,11 @@ class Game:
             if self.learner.error:
                 self.show(self.learner.error, error=True)
                 self.learner.error = None
-        recent = [t for t in self.rounds_done if t > self.now - 2.0]
-        self.rounds_per_second = len(recent) / 2.0
+            del self.learner.curve[:-CURVE_POINTS]  # an unattended session must not grow without end
+        since, count = self.rate_mark
+        if self.now - since >= 1.0:
+            self.rounds_per_second = (self.rounds_finished - count) / (self.now - since)
+            self.rate_mark = (self.now, self.rounds_finished)
 
     def _watch(self, dt: float) -> None:
         speed = self.watch_speed

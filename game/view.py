@@ -17,6 +17,7 @@ from .app import TURN_SECONDS, WATCH_SPEEDS, Game
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 
 DESIGN_W, DESIGN_H = 1040, 640
+TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
 
 # Okabe–Ito
 ORANGE = (230, 159, 0)
@@ -159,7 +160,7 @@ class View:
         if surface is None:
             surface = self.font(size).render(s, True, colour)
             self.texts[key] = surface
-            if len(self.texts) > 600:
+            if len(self.texts) > TEXT_CACHE:
                 self.texts.popitem(last=False)
         else:
             self.texts.move_to_end(key)

@@ -1,0 +1,433 @@
+"""The game through its real loop (game.main.run), headless: scripted keys, clicks and page commands go in as
+events, and what the arena, the brain and the files show afterwards is checked against the rules."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game import brainfile, tasks  # noqa: E402
+from game import main as game_main  # noqa: E402
+from game.arena import CAT_MOVES, MOUSE_MOVES, features  # noqa: E402
+from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
+from game.teachers import pursuit  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_FOR_MOVE = [pygame.K_UP, pygame.K_e, pygame.K_RIGHT, pygame.K_c, pygame.K_DOWN, pygame.K_z, pygame.K_LEFT,
+                pygame.K_q]
+
+
+@pytest.fixture
+def dirs(tmp_path, monkeypatch):
+    """A weights folder with an LSTM, the post's network and a broken file; an empty user folder."""
+    weights, user = tmp_path / "weights", tmp_path / "user_brains"
+    weights.mkdir()
+    brainfile.save_brain(LSTMBrain(32, seed=0), weights / "lstm32_optimal.npz",
+                         {"grid_sizes": [[8, 8]], "teacher": "optimal"})
+    brainfile.save_brain(PostBrain(16, rng=np.random.default_rng(0)), weights / "post16.npz",
+                         {"grid_sizes": [[6, 6]], "teacher": "post", "heldout_mistakes_per_game": 1.25})
+    (weights / "broken.npz").write_bytes(b"PK\x03\x04 this is not a brain")
+    monkeypatch.setattr(game_main, "WEIGHTS_DIR", str(weights))
+    monkeypatch.setattr(game_main, "USER_DIR", str(user))
+    return weights, user
+
+
+def key(k: int, mod: int = 0) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)
+
+
+def run_game(argv: list[str], frames: int, script=None) -> dict:
+    """Run the real main loop for `frames` frames; script(frame, game, view) may post events and look."""
+    seen: dict = {}
+
+    def on_frame(frame, game, view):
+        seen["game"], seen["view"] = game, view
+        if script is not None:
+            script(frame, game, view)
+
+    status = asyncio.run(game_main.main(["--fps", "0", *argv], frames=frames, on_frame=on_frame))
+    seen["status"] = status
+    return seen
+
+
+def test_keys_move_the_cat_and_the_mouse_replies_as_its_brain_says(dirs):
+    weights, _ = dirs
+    reference = brainfile.load_brain(weights / "lstm32_optimal.npz")
+    keys = [pygame.K_RIGHT, pygame.K_w, pygame.K_q, pygame.K_KP3, pygame.K_a, pygame.K_s, pygame.K_e, pygame.K_z,
+            pygame.K_KP8, pygame.K_c, pygame.K_KP1, pygame.K_d]
+    moves = [2, 0, 7, 3, 6, 4, 1, 5, 0, 3, 5, 2]
+    shadow: dict = {}
+    checked = []
+
+    def script(frame, game, view):
+        if frame == 0:
+            assert game.brain_name == "lstm32_optimal.npz" and game.arena_size() == (8, 8)
+            shadow["cat"], shadow["mouse"] = game.arena.cat.copy(), game.arena.mouse.copy()
+            reference.reset_state()
+        k = frame - 1
+        if 0 <= k < len(keys) and not game.over:
+            if k > 0:  # the previous key's turn, replayed by hand with the rules and a copy of the brain
+                assert game.cat_cell() == tuple(shadow["cat"][0]) and game.mouse_cell() == tuple(shadow["mouse"][0])
+                checked.append(k)
+            cat = np.clip(shadow["cat"] + CAT_MOVES[moves[k]], 0, 7)
+            shadow["cat"] = cat
+            if not (cat == shadow["mouse"]).all():
+                move = reference.step(features(cat, shadow["mouse"], 8, 8)[0])
+                shadow["mouse"] = np.clip(shadow["mouse"] + MOUSE_MOVES[move], 0, 7)
+                shadow["probabilities"] = reference.probabilities()
+            pygame.event.post(key(keys[k]))
+
+    seen = run_game(["--seed", "5"], frames=len(keys) + 2, script=script)
+    game = seen["game"]
+    assert len(checked) >= 5, "the round ended too early to check the turns"
+    if not game.over:
+        assert game.cat_cell() == tuple(shadow["cat"][0]) and game.mouse_cell() == tuple(shadow["mouse"][0])
+        np.testing.assert_allclose(game.probabilities, shadow["probabilities"], rtol=1e-6)
+
+
+def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
+    targets = []
+
+    def script(frame, game, view):
+        if frame in (1, 3):
+            cx, cy = game.cat_cell()
+            target = (cx + 1 if cx < 7 else cx - 1, cy + 1 if cy < 7 else cy - 1)
+            if target == game.mouse_cell():
+                target = (target[0], cy)
+            targets.append(target)
+            pos = view.pt(*view.cell_centre(game, *target))
+            pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=False))
+        if frame in (2, 4):
+            assert game.cat_cell() == targets[-1]
+            assert game.cat_moves_made == len(targets)
+
+    run_game(["--seed", "11"], frames=5, script=script)
+    assert len(targets) == 2
+
+
+def test_a_catch_ends_the_round_with_the_moves_used_and_the_par(dirs):
+    start: dict = {}
+
+    def script(frame, game, view):
+        if frame == 0:
+            start["par"] = int(pursuit(8, 8).start_par(game.arena.cat, game.arena.mouse)[0])
+            start["round"] = game.round_number
+        if game.round_number == start["round"] and not game.over:
+            # the perfect cat's move, played by the player's keys
+            move = int(pursuit(8, 8).cat_moves(game.arena.cat, game.arena.mouse)[0])
+            pygame.event.post(key(KEY_FOR_MOVE[move]))
+        elif game.over and "result" not in start:
+            start.update(result=game.result, score=game.result_score, used=game.cat_moves_made,
+                         best=dict(game.best), par_shown=game.par)
+
+    seen = run_game(["--seed", "2"], frames=60, script=script)
+    assert "result" in start, "the perfect cat did not catch the mouse"
+    assert seen["game"].arena.caught.any() or seen["game"].round_number > start["round"]
+    assert start["par_shown"] == start["par"]
+    # A perfect cat never needs more than par; the brain may blunder and let it win sooner.
+    assert 1 <= start["used"] <= start["par"]
+    assert start["score"] == start["used"] - start["par"]
+    assert start["result"].startswith(f"Caught in {start['used']} moves · par {start['par']}")
+    assert start["best"] == {"lstm32_optimal.npz": start["score"]}
+
+
+def test_the_next_round_starts_after_the_result(dirs):
+    def script(frame, game, view):
+        if frame == 1:
+            game.arena.moves[0] = game.arena.move_limit - 1  # one move from escaping
+            pygame.event.post(key(pygame.K_UP))
+        if frame == 2 and game.round_number == 1:
+            assert game.over and game.result.startswith("The mouse escaped!")
+            assert game.result_score is None and game.best == {}
+            pygame.event.post(key(pygame.K_UP))  # a move key during the result starts the next round
+
+    seen = run_game(["--seed", "3"], frames=4, script=script)
+    assert seen["game"].round_number == 2 and not seen["game"].over
+
+
+def test_brain_cycling_skips_past_a_broken_file_and_keeps_the_brain_it_had(dirs):
+    names, messages = [], []
+
+    def script(frame, game, view):
+        if frame >= 1:
+            names.append(game.brain_name)
+            messages.append((game.message, game.message_is_error))
+        if frame < 4:
+            pygame.event.post(key(pygame.K_b))
+
+    seen = run_game([], frames=6, script=script)
+    # sorted files: broken, lstm32_optimal, post16; we start on lstm32_optimal
+    assert names[0] == "post16.npz"
+    assert messages[0] == ("brain: post16.npz", False)
+    assert names[1] == "post16.npz"  # broken.npz failed: the brain stays
+    assert messages[1][1] is True and "broken.npz" in messages[1][0] and "damaged" in messages[1][0]
+    assert names[2] == "lstm32_optimal.npz"  # the next press moves on past the broken file
+    assert names[3] == "post16.npz"
+    game = seen["game"]
+    assert game.arena_size() == (6, 6) and game.teacher == "post"  # the post's brain plays on its own grid
+
+
+def test_a_bad_upload_is_reported_and_the_game_goes_on(dirs):
+    def script(frame, game, view):
+        if frame == 1:
+            before = game.brain.theta.copy()
+            assert not game.load_brain_bytes("mine.npz", b"not a zip at all")
+            assert game.message == "mine.npz: is not a brain file (not a NumPy .npz archive)"
+            assert game.message_is_error and game.brain_name == "lstm32_optimal.npz"
+            np.testing.assert_array_equal(game.brain.theta, before)
+            pygame.event.post(key(pygame.K_RIGHT))
+        if frame == 2:
+            assert game.cat_moves_made == 1
+
+    run_game(["--seed", "1"], frames=3, script=script)
+
+
+def heldout_agreement(brain) -> float:
+    return tasks.agreement(brain, tasks.chase_task(8, 8, ("perfect", "greedy")), games=200)
+
+
+def test_live_learning_raises_agreement_and_saving_round_trips_the_weights(dirs):
+    weights, user = dirs
+    before = heldout_agreement(brainfile.load_brain(weights / "lstm32_optimal.npz"))
+    seen: dict = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            for k in (pygame.K_v, pygame.K_f, pygame.K_f, pygame.K_l):  # watch, speed max, learn
+                pygame.event.post(key(k))
+            for _ in range(7):
+                pygame.event.post(key(pygame.K_RIGHTBRACKET))
+        if frame == 398:
+            pygame.event.post(key(pygame.K_l))  # learning off first, so the weights hold still after saving
+            pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
+            pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
+        if frame == 399:
+            seen["theta"] = game.brain.theta.copy()
+            seen["message"] = game.message
+            seen["curve"] = list(game.curve)
+
+    out = run_game(["--seed", "4"], frames=400, script=script)
+    game = out["game"]
+    assert not game.learning and game.learn_speed == 10 and game.learner.updates > 50
+    after = heldout_agreement(game.brain)
+    assert after > before + 0.15, (before, after)
+    curve = seen["curve"]
+    assert len(curve) <= 240 and np.mean(curve[-10:]) > np.mean(curve[:10]) + 0.1, curve
+    first, second = user / "lstm32_optimal-tuned-001.npz", user / "lstm32_optimal-tuned-002.npz"
+    assert first.exists() and second.exists()  # the second save took a fresh name
+    assert seen["message"] == f"saved to {second}"
+    saved = brainfile.load_brain(first)
+    np.testing.assert_array_equal(saved.theta, seen["theta"])
+    np.testing.assert_array_equal(brainfile.load_brain(second).theta, seen["theta"])
+    assert saved.meta["fine_tuned_from"] == "lstm32_optimal.npz" and saved.meta["teacher"] == "optimal"
+    assert sorted(p.name for p in weights.iterdir()) == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
+
+
+def test_reset_returns_to_the_pretrained_weights(dirs):
+    weights, _ = dirs
+    shipped = brainfile.load_brain(weights / "lstm32_optimal.npz").theta
+
+    def script(frame, game, view):
+        if frame == 1:
+            game.set_watch("perfect")
+            game.set_watch_speed(2)
+            game.set_learning(True)
+            game.set_learn_speed(10)
+        if frame == 60:
+            assert game.learner.updates > 0 and not np.array_equal(game.brain.theta, shipped)
+            pygame.event.post(key(pygame.K_p))  # paused: nothing learns until we have looked
+            pygame.event.post(key(pygame.K_BACKSPACE))
+        if frame == 61:
+            assert game.paused
+            np.testing.assert_array_equal(game.brain.theta, shipped)
+            assert game.learner.updates == 0 and game.learner.brain is game.brain
+
+    run_game(["--seed", "6"], frames=62, script=script)
+
+
+def test_a_nan_update_is_rolled_back_and_reported(dirs):
+    def script(frame, game, view):
+        if frame == 1:
+            game.set_learning(True)
+            game.learner.buffer.append((np.full((3, 4), np.nan, dtype=np.float32), np.zeros(3, dtype=np.int32)))
+            game.learner.batch = 1
+            game.learner.rng = np.random.default_rng(0)
+            game.checked_theta = game.brain.theta.copy()
+        if frame == 2:
+            assert game.learner.updates >= 1
+            np.testing.assert_array_equal(game.brain.theta, game.checked_theta)
+            assert game.message_is_error and "rolled back" in game.message
+
+    run_game(["--seed", "6"], frames=3, script=script)
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc to read the resident set size")
+def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
+    marks: dict = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            game.set_watch("greedy")
+            game.set_watch_speed(2)
+            game.set_learning(True)
+            game.set_learn_speed(2)
+        if frame == 50:
+            tracemalloc.start()
+        if frame == 250:  # by now every bounded store (learning buffer, label cache, curve) is full
+            marks["python"] = tracemalloc.get_traced_memory()[0]
+            marks["rss"] = rss_bytes()
+            marks["rounds"] = game.rounds_finished
+        if frame == 549:
+            marks["python_end"] = tracemalloc.get_traced_memory()[0]
+            marks["rss_end"] = rss_bytes()
+            tracemalloc.stop()
+
+    seen = run_game(["--seed", "8"], frames=550, script=script)
+    game = seen["game"]
+    assert game.rounds_finished - marks["rounds"] >= 300
+    assert marks["python_end"] - marks["python"] < 100_000
+    assert marks["rss_end"] - marks["rss"] < 4_000_000
+
+
+def test_page_commands_drive_the_same_game(dirs, monkeypatch):
+    weights, _ = dirs
+    from game.web import Page
+
+    class Mailbox:
+        def __init__(self):
+            self.inbox, self.shown, self.downloads, self.stored = [], [], [], []
+
+        def take(self):
+            import json
+
+            out, self.inbox = json.dumps(self.inbox), []
+            return out
+
+        def show(self, text):
+            import json
+
+            self.shown.append(json.loads(text))
+
+        def download(self, name, data):
+            self.downloads.append((name, data))
+
+        def store(self, name, data):
+            self.stored.append((name, data))
+
+    class Window:
+        catmouse = Mailbox()
+
+    import base64
+
+    page = Page(Window())
+    box = Window.catmouse
+    monkeypatch.setattr(game_main, "PAGE_POLL_SECONDS", 0.0)
+    monkeypatch.setattr(game_main, "PAGE_STATUS_SECONDS", 0.0)
+    post_bytes = (weights / "post16.npz").read_bytes()
+    script = {
+        1: [{"type": "learn", "on": True}, {"type": "learn_speed", "value": 4}, {"type": "teacher", "name": "post"}],
+        3: [{"type": "brain", "name": "post16.npz"}],
+        5: [{"type": "upload", "name": "mine.npz", "data": base64.b64encode(b"junk").decode()}],
+        7: [{"type": "restore", "name": "kept.npz", "data": base64.b64encode(post_bytes).decode()}],
+        9: [{"type": "download"}],
+        11: [{"type": "reset"}],
+    }
+    log = {}
+
+    def on_frame(frame, game, view):
+        box.inbox.extend(script.get(frame, []))
+        log[frame] = (game.brain_name, game.learning, game.teacher, game.learn_speed, game.message)
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1040, 640))
+    game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=True)
+    view = game_main.View(screen)
+    asyncio.run(game_main.run(game, view, 0, page, frames=13, on_frame=on_frame))
+    pygame.quit()
+    assert log[2][1:4] == (True, "post", 4)
+    assert log[4][0] == "post16.npz"
+    assert log[6][0] == "post16.npz" and log[6][4].startswith("mine.npz: is not a brain file")
+    assert log[8][0] == "kept.npz"
+    name, data = box.downloads[0]
+    assert name == "kept-tuned-001.npz" and box.stored[0] == (name, data)
+    assert brainfile.load_brain_bytes(base64.b64decode(data), name).meta["fine_tuned_from"] == "kept.npz"
+    assert box.stored[-1] == ("", "")  # reset clears the kept brain
+    last = box.shown[-1]
+    assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
+    assert set(last) == {"brain", "meta", "brains", "learning", "teacher", "learn_speed", "agreement", "step_ms",
+                         "update_ms", "message", "error"}
+
+
+def test_the_view_reads_clicks_back_at_any_window_size(dirs):
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        game = game_main.make_game(game_main.parse_args(["--size", "10x6", "--seed", "1"]), browser=False)
+        for size in ((1040, 640), (2080, 1280), (700, 900), (1900, 500)):
+            view = game_main.View(pygame.display.set_mode(size))
+            view.draw(game)
+            for cell in ((0, 0), (9, 5), (3, 2)):
+                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
+            assert view.cell_at(game, (1, 1)) is None
+    finally:
+        pygame.quit()
+
+
+@pytest.mark.parametrize(
+    "argv, problem",
+    [
+        (["--size", "3x3"], "width and height must each be 4 to 16"),
+        (["--size", "big"], "is not a size like 8x8"),
+        (["--fps", "5"], "fps 5 is outside 10..240"),
+        (["--teacher", "cat"], "invalid choice: 'cat'"),
+        (["--watch", "tiger"], "invalid choice: 'tiger'"),
+        (["--seed", "-1"], "seed -1 is outside"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_arguments_get_one_clear_line(argv, problem, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        game_main.parse_args(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and problem in err and err.startswith("main.py: error:")
+
+
+def test_a_broken_brain_on_the_command_line_is_one_line(dirs, capsys):
+    weights, _ = dirs
+    assert asyncio.run(game_main.main(["--brain", str(weights / "broken.npz")], frames=1)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.npz: is damaged or truncated" in err
+
+
+def test_main_runs_from_the_repo_and_from_the_browser_bundle_layout(tmp_path):
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    out = subprocess.run([sys.executable, str(ROOT / "game" / "main.py"), "--help"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=60)
+    assert out.returncode == 0 and "--brain PATH" in out.stdout
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "main.py").write_text((ROOT / "game" / "main.py").read_text())
+    (stage / "game").symlink_to(ROOT / "game")
+    out = subprocess.run([sys.executable, str(stage / "main.py"), "--size", "2"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=60)
+    assert out.returncode == 2 and "main.py: error: argument --size" in out.stderr  # imports resolved from stage/
+    text = (ROOT / "game" / "main.py").read_text()
+    assert text.startswith('# /// script\n# dependencies = ["numpy"]\n# ///') and "\nimport numpy" in text

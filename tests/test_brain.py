@@ -56,6 +56,19 @@ def test_lstm_gradient_matches_finite_differences_float64():
         assert np.abs(block).max() > 0, name
 
 
+def test_gradient_of_a_big_batch_is_the_weighted_mean_of_its_halves():
+    # The loss is a mean over masked steps, so the whole batch's gradient is the step-weighted mean of its parts'.
+    # Long batches (T·B in the hundreds) exercise the blocked weight-gradient sums as well.
+    brain = LSTMBrain(hidden_size=16, seed=30, dtype=np.float64)
+    xs, labels, mask = sequences(T=10, B=80, seed=31, dtype=np.float64)
+    loss, grad = brain.loss_and_gradient(xs, labels, mask)
+    parts = [brain.loss_and_gradient(xs[:, s], labels[:, s], mask[:, s]) for s in (slice(0, 30), slice(30, 80))]
+    counts = [mask[:, :30].sum(), mask[:, 30:].sum()]
+    assert loss == pytest.approx((parts[0][0] * counts[0] + parts[1][0] * counts[1]) / sum(counts), rel=1e-12)
+    expected = (parts[0][1] * counts[0] + parts[1][1] * counts[1]) / sum(counts)
+    np.testing.assert_allclose(grad, expected, rtol=1e-9, atol=1e-13)
+
+
 def test_masked_steps_do_not_count():
     brain = LSTMBrain(hidden_size=5, seed=4, dtype=np.float64)
     xs, labels, mask = sequences(T=6, B=4, seed=5, dtype=np.float64)
@@ -353,7 +366,7 @@ def test_post_move_reads_quarters():
 def test_lstm_equals_torch_forward_and_gradients():
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
     torch.manual_seed(0)
-    H, T, B = 12, 9, 6
+    H, T, B = 32, 10, 24  # big enough that T·B-long weight-gradient sums are taken in pieces
     brain = LSTMBrain(hidden_size=H, seed=21)
     brain.theta += np.random.default_rng(22).normal(0, 0.2, size=brain.theta.shape).astype(np.float32)
     brain.changed()

@@ -93,6 +93,9 @@ class View:
         self.texts: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self.layout(screen.get_size())
         self._shade: pygame.Surface | None = None
+        self._board: pygame.Surface | None = None
+        self._board_key: tuple | None = None
+        self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
 
@@ -104,6 +107,7 @@ class View:
         self.scale = min(w / DESIGN_W, h / DESIGN_H)
         self.origin = ((w - DESIGN_W * self.scale) / 2, (h - DESIGN_H * self.scale) / 2)
         self._shade = None
+        self._board = None
 
     def set_screen(self, screen: pygame.Surface) -> None:
         self.screen = screen
@@ -173,7 +177,7 @@ class View:
     def draw(self, game: Game) -> None:
         if self.screen.get_size() != self.size:
             self.layout(self.screen.get_size())
-        self.screen.fill(BACKGROUND)
+        self.draw_board(game)
         self.draw_title(game)
         self.draw_arena(game)
         self.draw_panel(game)
@@ -196,7 +200,23 @@ class View:
             mode, colour = "You are the cat: catch the mouse", ORANGE
         self.text(mode, 20, colour, 584, 26, "topright")
 
-    def draw_arena(self, game: Game) -> None:
+    def draw_board(self, game: Game) -> None:
+        """What does not move (background, the grid, the panel's card) is drawn once per size and blitted."""
+        key = (self.screen.get_size(), game.arena_size())
+        if self._board is None or self._board_key != key:
+            self._board_key = key
+            self._board = pygame.Surface(self.screen.get_size()).convert(self.screen)
+            screen, self.screen = self.screen, self._board
+            try:
+                self.screen.fill(BACKGROUND)
+                self.draw_grid(game)
+                pygame.draw.rect(self.screen, PANEL, self.rect(self.PANEL_X - 12, 14, self.PANEL_W + 24, 612),
+                                 border_radius=self.px(12))
+            finally:
+                self.screen = screen
+        self.screen.blit(self._board, (0, 0))
+
+    def draw_grid(self, game: Game) -> None:
         left, top, cell = self.grid(game)
         W, H = game.arena_size()
         pygame.draw.rect(self.screen, GRID_EDGE, self.rect(left - 6, top - 6, cell * W + 12, cell * H + 12),
@@ -211,6 +231,9 @@ class View:
                 pygame.draw.rect(self.screen, colour,
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
+
+    def draw_arena(self, game: Game) -> None:
+        left, top, cell = self.grid(game)
         fast = game.watching and WATCH_SPEEDS[game.watch_speed] == "max"
         if game.overlays:
             self.draw_trail(game, game.cat_trail, ORANGE, cell)
@@ -325,9 +348,10 @@ class View:
     def draw_banner(self, title: str, detail: str, colour) -> None:
         x, y, w, h = self.ARENA_BOX
         box = self.rect(x + 30, y + h / 2 - 52, w - 60, 104)
-        shade = pygame.Surface(box.size, pygame.SRCALPHA)
-        shade.fill((*INK, 215))
-        self.screen.blit(shade, box)
+        if self._banner is None or self._banner.get_size() != box.size:
+            self._banner = pygame.Surface(box.size, pygame.SRCALPHA)
+            self._banner.fill((*INK, 215))
+        self.screen.blit(self._banner, box)
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(2)), border_radius=self.px(10))
         self.text(title, 44, colour, x + w / 2, y + h / 2 - 38, "midtop")
         self.text(detail, 21, TEXT, x + w / 2, y + h / 2 + 12, "midtop")
@@ -352,7 +376,6 @@ class View:
 
     def draw_panel(self, game: Game) -> None:
         X, Wp = self.PANEL_X, self.PANEL_W
-        pygame.draw.rect(self.screen, PANEL, self.rect(X - 12, 14, Wp + 24, 612), border_radius=self.px(12))
         y = 24
         y = self.draw_brain_card(game, X, y, Wp)
         y = self.draw_round_line(game, X, y + 10)

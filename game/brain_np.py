@@ -258,8 +258,12 @@ class Trace:
 
     def logits(self) -> np.ndarray:
         """Logits (T, B, A) of every step taken so far."""
-        I, H, T = self.brain.input_size, self.brain.hidden_size, self.t
-        return np.matmul(self.brain.W_head, self.z[1 : T + 1, I : I + H + 1]).transpose(0, 2, 1)
+        b, T = self.brain, self.t
+        I, H = b.input_size, b.hidden_size
+        logits = np.empty((T, b.n_actions, self.batch), dtype=b.dtype)
+        for t in range(T):
+            product(b.W_head, self.z[t + 1, I : I + H + 1], out=logits[t])
+        return logits.transpose(0, 2, 1)
 
     def run(self, xs: np.ndarray) -> np.ndarray:
         """Whole sequences xs (T, B, I) from the zero state; returns logits (T, B, A)."""
@@ -275,7 +279,9 @@ class Trace:
         I, H = b.input_size, b.hidden_size
         self.z[t, :I] = x.T
         self.cell()
-        return np.dot(b.W_head, self.z[t + 1, I : I + H + 1]).T
+        logits = np.empty((b.n_actions, self.batch), dtype=b.dtype)
+        product(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
+        return logits.T
 
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
@@ -283,7 +289,7 @@ class Trace:
         I, H = b.input_size, b.hidden_size
         row, ig_fc = self.row[t], self._ig_fc
         a = row[: 4 * H]
-        np.dot(b.W_z, self.z[t], out=a)
+        product(b.W_z, self.z[t], out=a)
         np.tanh(a, out=a)
         sig = row[: 3 * H]  # o, i, f: σ(a) = ½ tanh(a/2) + ½
         sig *= 0.5
@@ -355,7 +361,7 @@ class Backward:
         dc[:] = 0.0
         W_back, k_o, k_ifg, k_dc = b.W_back, self.k_o, self.k_ifg, self.k_dc
         for t in range(T - 1, -1, -1):
-            np.dot(W_back, da_dy[t + 1], out=dh)
+            product(W_back, da_dy[t + 1], out=dh)
             np.multiply(dh_dc, k_dc[t], out=terms)
             np.add(terms[:H], terms[H:], out=dc)
             np.multiply(dh, k_o[t], out=da_o[t])
@@ -371,10 +377,22 @@ class Backward:
         return self.packed[b._unpack]
 
 
-# OpenBLAS splits a matrix product over threads above 2^18 multiply-adds. On a busy machine the threaded
-# product of the weight gradient ran 10-100× slower than one thread, and the idle workers' spinning slowed the
-# play step too, so the long sum over steps × rounds is cut into single-threaded pieces.
+# OpenBLAS splits a matrix product over its threads above 2^18 multiply-adds. On this busy 2-core machine a
+# threaded product ran 3-100× slower than one thread (a worker waits for a core), and the idle workers' spinning
+# slowed the play step too; the browser build has no threads at all. So large products are cut into pieces
+# small enough for one thread: a few more calls, never the stall.
 SINGLE_THREAD_PRODUCT = 1 << 18
+
+
+def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b (a: M×K, b: K×N, out: M×N), in pieces of b's columns small enough for one BLAS thread."""
+    M, K = a.shape
+    cols = max(1, SINGLE_THREAD_PRODUCT // (M * K))
+    if b.shape[1] <= cols:
+        np.dot(a, b, out=out)
+        return
+    for k in range(0, b.shape[1], cols):
+        np.matmul(a, b[:, k : k + cols], out=out[:, k : k + cols])
 
 
 def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:

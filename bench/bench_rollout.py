@@ -1,0 +1,69 @@
+"""Batched rollout speed: mouse moves per second of `tasks.play` over N rounds at once.
+
+    python bench/bench_rollout.py [--repeat N]
+
+Rules + teacher: the teacher moves the mouse (mouse="teacher"); the teacher still labels every state.
+Brain-driven: a 32-unit LSTM moves the mouse (mouse="brain", keeping the trace for training, as train.py does);
+the teacher labels every state too. On the seed task (6×6, still cat, post teacher, 10 moves) and the chase
+task (8×8, perfect/greedy/noisy/random cats in turn, optimal teacher, 40 moves, rounds end on a catch).
+Moves counted are mouse moves actually made (rounds.mask). Best of N; one BLAS thread in a child beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+from machine import print_machine, run_variant, table, variants
+
+TARGET = 1e6  # mouse moves per second
+
+
+def measure(repeat: int) -> dict[str, float]:
+    from game.brain_np import LSTMBrain
+    from game.tasks import SEED_TASK, chase_task, play
+    from game.teachers import pursuit
+
+    chase = chase_task(8, 8)
+    pursuit(8, 8)  # solved once and cached, as in the game; bench_pursuit times the solve
+    brain = LSTMBrain(32, seed=0)
+    out = {}
+    for task, sizes in ((SEED_TASK, (10_000, 100_000)), (chase, (10_000, 50_000))):
+        for mouse in ("teacher", "brain"):
+            for n in sizes:
+                best = float("inf")
+                for r in range(repeat):
+                    start = time.perf_counter()
+                    rounds = play(task, n, np.random.default_rng(r), brain, mouse=mouse)
+                    best = min(best, (time.perf_counter() - start) / int(rounds.mask.sum()))
+                out[f"{task.name}|{mouse}|{n}"] = 1.0 / best
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.repeat)))
+        return
+    print_machine(f"bench_rollout: tasks.play mouse moves per second, best of {args.repeat}")
+    results = {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
+               for name, env in variants()}
+    headers = ["task", "mouse", "rounds N"] + [f"moves/s ({name})" for name in results] + ["target ≥ 1 M/s (as is)"]
+    rows = []
+    for key in results["as is"]:
+        task, mouse, n = key.split("|")
+        label = "rules + teacher" if mouse == "teacher" else "LSTM 32 brain"
+        rate = results["as is"][key]
+        rows.append([task, label, f"{int(n):,}"] + [f"{r[key] / 1e6:.2f} M" for r in results.values()]
+                    + ["yes" if rate >= TARGET else f"no ({rate / TARGET:.2f}× target)"])
+    print(table(headers, rows))
+
+
+if __name__ == "__main__":
+    main()

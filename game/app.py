@@ -43,6 +43,11 @@ WATCH_CATS = ("perfect", "greedy", "random", "noisy")
 TUNED_NAME = re.compile(r"-tuned-\d{3}$")
 
 
+def versus_par(score: int) -> str:
+    """Cat moves used minus par, in words."""
+    return "on par" if score == 0 else f"{abs(score)} {'over' if score > 0 else 'under'} par"
+
+
 class Game:
     """A session: the arena, the brain playing the mouse, the round in progress and everything shown about it."""
 
@@ -418,8 +423,8 @@ class Game:
         if caught:
             score = self.cat_moves_made - self.par
             self.result_score = score
-            verdict = "par" if score == 0 else f"{score:+d}"
-            self.result = f"Caught in {self.cat_moves_made} moves · par {self.par} · {verdict}"
+            moves = "1 move" if self.cat_moves_made == 1 else f"{self.cat_moves_made} moves"
+            self.result = f"Caught in {moves} · par {self.par} · {versus_par(score)}"
             if not self.watching:
                 best = self.best.get(self.brain_name)
                 if best is None or score < best:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 import numpy as np
 import pygame
 
-from .app import TURN_SECONDS, WATCH_SPEEDS, Game
+from .app import TURN_SECONDS, WATCH_SPEEDS, Game, versus_par
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 
 DESIGN_W, DESIGN_H = 1040, 640
@@ -246,15 +246,22 @@ class View:
         if game.overlays and game.decision_cell is not None:
             self.draw_decision(game, cell)
         caught = bool(game.arena.caught[0])
-        self.draw_mouse(mouse_xy, cell, caught)
-        self.draw_cat(cat_xy, cell)
+        if caught:  # the mouse in the cat's paws: small, grey, in front
+            self.draw_cat(cat_xy, cell)
+            self.draw_mouse((cat_xy[0] + cell * 0.2, cat_xy[1] + cell * 0.22), cell * 0.7, True)
+        else:
+            self.draw_mouse(mouse_xy, cell, False)
+            self.draw_cat(cat_xy, cell)
         if caught and game.over:
             pulse = 0.5 + 0.5 * math.sin((game.now - game.over_time) * 12)
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.5), max(2, self.px(3)))
         if game.over:
             good = game.result_score is not None
-            self.draw_banner("Caught!" if good else "Escaped!", game.result, ORANGE if good else SKY)
+            # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
+            upper = game.cat_cell()[1] >= game.arena.height / 2
+            self.draw_banner("Caught!" if good else "Escaped!", game.result, ORANGE if good else SKY,
+                             0.72 if upper else 0.28)
 
     def glide(self, game: Game, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
         a, b = self.cell_centre(game, *start), self.cell_centre(game, *end)
@@ -276,16 +283,30 @@ class View:
     def draw_decision(self, game: Game, cell: float) -> None:
         """The brain's move as a solid arrow from the cell it chose in; the teacher's as a ghost when they differ."""
         cx, cy = self.cell_centre(game, *game.decision_cell)
-        if game.teacher_move is not None and game.teacher_move != game.brain_move:
-            self.draw_arrow((cx, cy), game.teacher_move, cell, YELLOW, ghost=True)
-        if game.brain_move is not None:
-            self.draw_arrow((cx, cy), game.brain_move, cell, SKY, ghost=False)
+        W, H = game.arena_size()
 
-    def draw_arrow(self, centre: tuple[float, float], move: int, cell: float, colour, ghost: bool) -> None:
+        def into_wall(move: int) -> bool:
+            x, y = game.decision_cell[0] + MOUSE_MOVES[move][0], game.decision_cell[1] + MOUSE_MOVES[move][1]
+            return not (0 <= x < W and 0 <= y < H)
+
+        if game.teacher_move is not None and game.teacher_move != game.brain_move:
+            self.draw_arrow((cx, cy), game.teacher_move, cell, YELLOW, True, into_wall(game.teacher_move))
+        if game.brain_move is not None:
+            self.draw_arrow((cx, cy), game.brain_move, cell, SKY, False, into_wall(game.brain_move))
+
+    def draw_arrow(self, centre: tuple[float, float], move: int, cell: float, colour, ghost: bool,
+                   wall: bool = False) -> None:
+        """A move as an arrow from a cell's centre; a move into a wall stops at the wall with a bar."""
         dx, dy = MOUSE_MOVES[move]
         ux, uy = float(dx), float(-dy)  # screen y grows downwards
         nx, ny = -uy, ux
         start, length, shaft, head = 0.18 * cell, 0.78 * cell, 0.07 * cell, 0.2 * cell
+        if wall:
+            start, length, head = 0.12 * cell, 0.46 * cell, 0.16 * cell
+            bar = 0.3 * cell
+            edge = (centre[0] + ux * 0.49 * cell, centre[1] + uy * 0.49 * cell)
+            pygame.draw.line(self.screen, colour, self.pt(edge[0] + nx * bar, edge[1] + ny * bar),
+                             self.pt(edge[0] - nx * bar, edge[1] - ny * bar), max(2, self.px(cell * 0.05)))
         x0, y0 = centre[0] + ux * start, centre[1] + uy * start
         x1, y1 = centre[0] + ux * length, centre[1] + uy * length
         xb, yb = x1 - ux * head * 1.2, y1 - uy * head * 1.2
@@ -345,16 +366,17 @@ class View:
             pygame.draw.circle(self.screen, INK, self.pt(x + side * r * 0.35, y - r * 0.1), max(1, self.px(r * 0.14)))
         pygame.draw.circle(self.screen, PURPLE, self.pt(x, y + r * 0.35), max(1, self.px(r * 0.14)))
 
-    def draw_banner(self, title: str, detail: str, colour) -> None:
+    def draw_banner(self, title: str, detail: str, colour, where: float = 0.5) -> None:
         x, y, w, h = self.ARENA_BOX
-        box = self.rect(x + 30, y + h / 2 - 52, w - 60, 104)
+        mid = y + h * where
+        box = self.rect(x + 30, mid - 52, w - 60, 104)
         if self._banner is None or self._banner.get_size() != box.size:
             self._banner = pygame.Surface(box.size, pygame.SRCALPHA)
             self._banner.fill((*INK, 215))
         self.screen.blit(self._banner, box)
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(2)), border_radius=self.px(10))
-        self.text(title, 44, colour, x + w / 2, y + h / 2 - 38, "midtop")
-        self.text(detail, 21, TEXT, x + w / 2, y + h / 2 + 12, "midtop")
+        self.text(title, 44, colour, x + w / 2, mid - 38, "midtop")
+        self.text(detail, 21, TEXT, x + w / 2, mid + 12, "midtop")
 
     def draw_message(self, game: Game) -> None:
         colour = VERMILLION if game.message_is_error else TEXT
@@ -383,7 +405,20 @@ class View:
         y = self.draw_memory(game, X, y + 14, Wp)
         y = self.draw_agreement(game, X, y + 14, Wp)
         y = self.draw_learning(game, X, y + 12)
+        self.draw_legend(X, 566)
         self.draw_timing(game, X, 598)
+
+    def draw_legend(self, x: float, y: float) -> None:
+        """What the arena's marks mean, for a first look."""
+        cell = 30
+        self.draw_cat((x + 12, y + 10), cell)
+        self.text("you", 17, DIM, x + 30, y + 4)
+        self.draw_mouse((x + 82, y + 12), cell, False)
+        self.text("the brain", 17, DIM, x + 98, y + 4)
+        self.draw_arrow((x + 168, y + 10), 1, cell, SKY, False)
+        self.text("its move", 17, DIM, x + 196, y + 4)
+        self.draw_arrow((x + 268, y + 10), 1, cell, YELLOW, True)
+        self.text("teacher's move", 17, DIM, x + 296, y + 4)
 
     def draw_brain_card(self, game: Game, x: float, y: float, w: float) -> float:
         self.text(game.brain_name, 26, TEXT, x, y)
@@ -406,7 +441,7 @@ class View:
     def draw_round_line(self, game: Game, x: float, y: float) -> float:
         a = game.arena
         best = game.best.get(game.brain_name)
-        best_text = "—" if best is None else ("par" if best == 0 else f"{best:+d}")
+        best_text = "—" if best is None else versus_par(best)
         line = f"Round {game.round_number}  ·  move {int(a.moves[0])}/{a.move_limit}  ·  par {game.par}"
         self.text(line, 20, TEXT, x, y)
         self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 
 from game import brainfile, tasks  # noqa: E402
 from game import main as game_main  # noqa: E402
+from game.app import versus_par  # noqa: E402
 from game.arena import CAT_MOVES, MOUSE_MOVES, features  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
 from game.teachers import pursuit  # noqa: E402
@@ -138,7 +139,8 @@ def test_a_catch_ends_the_round_with_the_moves_used_and_the_par(dirs):
     # A perfect cat never needs more than par; the brain may blunder and let it win sooner.
     assert 1 <= start["used"] <= start["par"]
     assert start["score"] == start["used"] - start["par"]
-    assert start["result"].startswith(f"Caught in {start['used']} moves · par {start['par']}")
+    used = f"{start['used']} move" + ("" if start["used"] == 1 else "s")
+    assert start["result"].startswith(f"Caught in {used} · par {start['par']} · {versus_par(start['score'])}")
     assert start["best"] == {"lstm32_optimal.npz": start["score"]}
 
 

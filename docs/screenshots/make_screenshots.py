@@ -1,0 +1,146 @@
+"""Render the README's screenshots headless: python docs/screenshots/make_screenshots.py [--out DIR]
+
+Each picture is a real Game drawn by the real View (SDL's dummy video driver), driven by scripted turns:
+start of a round, mid-round with every overlay, a catch, live learning, and the help overlay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import pygame  # noqa: E402
+
+from game import brainfile  # noqa: E402
+from game.app import Game  # noqa: E402
+from game.brain_np import LSTMBrain  # noqa: E402
+from game.cats import cat_moves  # noqa: E402
+from game.teachers import pursuit  # noqa: E402
+from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+
+
+def settle(game: Game, seconds: float = 0.4) -> None:
+    """Let the glide finish without letting the game move on (no update: the clock only)."""
+    game.now += seconds
+
+
+def cat_move(game: Game, name: str) -> int:
+    a = game.arena
+    return int(cat_moves(name, a.cat, a.mouse, a.width, a.height, game.cat_rng)[0])
+
+
+def warm_up(game: Game, rounds: int) -> None:
+    """Play rounds with a greedy cat so the agreement curve and the best score have something to show."""
+    for _ in range(rounds):
+        while not game.over:
+            game.player_move(cat_move(game, "greedy"))
+        game.next_round()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--weights", type=Path, default=ROOT / "weights")
+    parser.add_argument("--learn-brain", default="lstm16_post.npz",
+                        help="brain in weights/ to show learning the optimal teacher (an untrained LSTM if missing)")
+    args = parser.parse_args()
+    weights = args.weights
+    tmp = tempfile.TemporaryDirectory()
+    if not (weights / "lstm32_optimal.npz").exists():
+        weights = Path(tmp.name)
+        brainfile.save_brain(LSTMBrain(32, seed=0), weights / "lstm32_optimal.npz",
+                             {"grid_sizes": [[8, 8]], "teacher": "optimal"})
+        print("no weights/lstm32_optimal.npz: drawing an untrained brain")
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((DESIGN_W, DESIGN_H))
+    view = View(screen)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def save(game: Game, name: str) -> None:
+        view.draw(game)  # once to warm the label cache, then timed as the loop would time it
+        began = time.perf_counter()
+        view.draw(game)
+        game.frame_ms = (time.perf_counter() - began) * 1e3
+        view.timing_text = ""
+        view.draw(game)
+        pygame.image.save(screen, str(args.out / name))
+        print("wrote", args.out / name)
+
+    # 1. The start of a round.
+    game = Game(weights, None, seed=7)
+    warm_up(game, 12)
+    save(game, "start.png")
+
+    # 2. Mid-round with every overlay: find a turn where the brain and its teacher disagree.
+    game = Game(weights, None, seed=21)
+    warm_up(game, 40)
+    found = False
+    for _ in range(400):
+        game.player_move(cat_move(game, "noisy"))
+        if game.over:
+            game.next_round()
+            continue
+        if game.arena.moves[0] >= 4 and game.teacher_move != game.brain_move:
+            found = True
+            break
+    if not found:  # a brain that never disagrees: show an ordinary mid-round
+        for _ in range(5):
+            game.player_move(cat_move(game, "greedy"))
+    settle(game, 0.07)  # caught mid-glide, as a player sees it
+    save(game, "midround.png")
+
+    # 3. A catch, with the result against par.
+    game = Game(weights, None, seed=3)
+    warm_up(game, 6)
+    while not game.over:
+        game.player_move(int(pursuit(*game.arena_size()).cat_moves(game.arena.cat, game.arena.mouse)[0]))
+    settle(game, 0.3)
+    save(game, "catch.png")
+
+    # 4. Live learning: a brain taught by the post's teacher learns the optimal mouse while a cat plays it.
+    learn_path = args.weights / args.learn_brain
+    game = Game(weights, None, brain_path=learn_path if learn_path.exists() else None, size=(8, 8), seed=5,
+                teacher="optimal")
+    game.set_watch("greedy")
+    game.set_watch_speed(2)
+    game.set_learning(True)
+    game.set_learn_speed(10)
+    for _ in range(900):
+        game.update(1 / 60)
+    game.set_watch_speed(1)
+    game.next_round()
+    for _ in range(40):
+        game.update(1 / 60)
+    game.message_time = -1e9  # the last key's message would hide the arena's bottom row
+    save(game, "learning.png")
+
+    # 5. The help overlay.
+    game = Game(weights, None, seed=7)
+    game.toggle_help()
+    save(game, "help.png")
+
+    # 6. A resized window: everything is drawn at the window's own size.
+    screen = pygame.display.set_mode((1400, 760))
+    view.set_screen(screen)
+    game = Game(weights, None, seed=9)
+    warm_up(game, 20)
+    for _ in range(3):
+        game.player_move(cat_move(game, "greedy"))
+    settle(game)
+    save(game, "wide.png")
+    pygame.quit()
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -65,6 +65,7 @@ class Game:
         self.weights_dir = Path(weights_dir)
         self.user_dir = Path(user_dir) if user_dir is not None else None
         self.browser = browser
+        self.page: Any = None  # the web page (game.web.Page) when in the browser
         self.fixed_size = size
         if size is not None:
             check_size(*size)
@@ -255,7 +256,11 @@ class Game:
         return filename, brainfile.brain_bytes(self.brain, self.tuned_meta())
 
     def save_brain(self) -> Path | None:
-        """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
+        """Save the current brain as a new file in the user folder (atomic, never over an existing file).
+        In the browser there is no folder: the page offers the file as a download and keeps it in storage."""
+        if self.page is not None:
+            self.handle_command({"type": "download"}, self.page)
+            return None
         if self.user_dir is None:
             self.show("this game has no folder to save brains in", error=True)
             return None

@@ -170,6 +170,7 @@ async def main(argv: list[str] | None = None, frames: int | None = None, on_fram
         from game.web import Page
 
         page = Page()
+        game.page = page
     try:
         await run(game, view, options.fps, page, frames, on_frame)
     finally:

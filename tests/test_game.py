@@ -350,16 +350,20 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
         9: [{"type": "download"}],
         11: [{"type": "reset"}],
     }
+    game_keys = {10: key(pygame.K_s, pygame.KMOD_LCTRL)}  # Ctrl+S in the browser: a download, not a folder
     log = {}
 
     def on_frame(frame, game, view):
         box.inbox.extend(script.get(frame, []))
+        if frame in game_keys:
+            pygame.event.post(game_keys[frame])
         log[frame] = (game.brain_name, game.learning, game.teacher, game.learn_speed, game.message)
 
     pygame.display.init()
     pygame.font.init()
     screen = pygame.display.set_mode((1040, 640))
     game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=True)
+    game.page = page
     view = game_main.View(screen)
     asyncio.run(game_main.run(game, view, 0, page, frames=13, on_frame=on_frame))
     pygame.quit()
@@ -370,6 +374,7 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     name, data = box.downloads[0]
     assert name == "kept-tuned-001.npz" and box.stored[0] == (name, data)
     assert brainfile.load_brain_bytes(base64.b64decode(data), name).meta["fine_tuned_from"] == "kept.npz"
+    assert [name for name, _ in box.downloads] == ["kept-tuned-001.npz", "kept-tuned-002.npz"]
     assert box.stored[-1] == ("", "")  # reset clears the kept brain
     last = box.shown[-1]
     assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]

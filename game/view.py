@@ -382,9 +382,11 @@ class View:
         colour = VERMILLION if game.message_is_error else TEXT
         text = game.message if len(game.message) <= 110 else game.message[:107] + "..."
         x, y, w, h = self.ARENA_BOX
+        _, top, cell = self.grid(game)
+        bottom = top + cell * game.arena.height  # just above the grid's bottom edge, whatever its shape
         font = self.font(17)
         width = font.size(text)[0] / self.scale + 24
-        box = self.rect(max(8, x + w / 2 - width / 2), y + h - 34, min(width, DESIGN_W - 16), 28)
+        box = self.rect(max(8, x + w / 2 - width / 2), bottom - 34, min(width, DESIGN_W - 16), 28)
         if width > w:
             box.left = self.pt(8, 0)[0]
         pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))

@@ -438,3 +438,30 @@ def test_main_runs_from_the_repo_and_from_the_browser_bundle_layout(tmp_path):
     assert out.returncode == 2 and "main.py: error: argument --size" in out.stderr  # imports resolved from stage/
     text = (ROOT / "game" / "main.py").read_text()
     assert text.startswith('# /// script\n# dependencies = ["numpy"]\n# ///') and "\nimport numpy" in text
+
+
+@pytest.mark.parametrize("brain_name, size", [("lstm32_optimal.npz", None), ("post16.npz", None),
+                                               ("lstm32_optimal.npz", "16x5")])
+def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name, size):
+    weights, _ = dirs
+    argv = ["--brain", str(weights / brain_name), "--seed", "9"] + (["--size", size] if size else [])
+    colours = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            pygame.event.post(key(pygame.K_o))  # overlays off: nothing drawn over the animals' centres
+        if frame == 3:
+            game.now += 1.0  # let the glide finish
+            view.draw(game)
+            screen = view.screen
+            cat = view.pt(*view.cell_centre(game, *game.cat_cell()))
+            mouse = view.pt(*view.cell_centre(game, *game.mouse_cell()))
+            colours["cat"] = tuple(screen.get_at(cat))[:3]  # the middle of the face, between eyes and nose
+            colours["mouse"] = tuple(screen.get_at(mouse))[:3]
+            for cell in ((0, 0), (game.arena.width - 1, game.arena.height - 1)):
+                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
+
+    run_game(argv, frames=4, script=script)
+    from game.view import ORANGE, SKY
+
+    assert colours["cat"] == ORANGE and colours["mouse"] == SKY

@@ -42,7 +42,7 @@ HELP_LINES = (
     ("Play", ""),
     ("Arrows / W A S D", "move the cat up, left, down, right"),
     ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
-    ("Keypad 1–9", "all eight moves"),
+    ("Keypad 7 8 9 4 6 1 2 3", "all eight moves"),
     ("Click or tap a cell", "step towards it"),
     ("R", "restart the round"),
     ("P / Space", "pause"),

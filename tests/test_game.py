@@ -117,6 +117,28 @@ def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
     assert len(targets) == 2
 
 
+def test_a_resized_window_is_laid_out_again_and_still_takes_clicks(dirs):
+    moved = []
+
+    def script(frame, game, view):
+        if frame == 1:
+            pygame.display.set_mode((1500, 700), pygame.RESIZABLE)
+            pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(1500, 700), w=1500, h=700))
+        if frame == 2:
+            assert view.size == (1500, 700) and view.screen.get_size() == (1500, 700)
+            cx, cy = game.cat_cell()
+            target = (cx - 1 if cx > 0 else cx + 1, cy)
+            moved.append(target)
+            pos = view.pt(*view.cell_centre(game, *target))
+            assert pos[0] < 1500 and pos[1] < 700
+            pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
+        if frame == 3:
+            assert game.cat_cell() == moved[0]
+
+    run_game(["--seed", "12"], frames=4, script=script)
+    assert moved
+
+
 def test_a_catch_ends_the_round_with_the_moves_used_and_the_par(dirs):
     start: dict = {}
 

@@ -539,8 +539,8 @@ class View:
             pygame.draw.lines(self.screen, GREEN, False, points, max(1, self.px(2)))
         elif not curve:
             self.text("plays a round to start the curve", 15, FAINT, x + w / 2, y + 4 + height / 2, "center")
-        self.text(f"running, over the last {game.recent.maxlen} mouse moves; one point per round", 14, FAINT,
-                  x, y + 8 + height)
+        per = "one point per round" if game.curve_stride == 1 else f"one point per {game.curve_stride} rounds"
+        self.text(f"running, over the last {game.recent.maxlen} mouse moves; {per}", 14, FAINT, x, y + 8 + height)
         return y + 8 + height + 14
 
     def draw_learning(self, game: Game, x: float, y: float) -> float:

@@ -77,7 +77,8 @@ class LSTMBrain:
         self.b_ih, self.b_hh = p["lstm.bias_ih_l0"], p["lstm.bias_hh_l0"]
         self.W_y, self.b_y = p["head.weight"], p["head.bias"]
         self._make_packing()
-        self._scratch: tuple[tuple[int, int], Trace, Backward] | None = None
+        self._scratch_trace: Trace | None = None
+        self._scratch_backward: Backward | None = None
         self.initialize(seed)
 
     def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
@@ -156,8 +157,8 @@ class LSTMBrain:
         self._x[:] = x
         np.dot(self.W_z, self._z, out=self._a)
         np.tanh(self._a, out=self._a)
-        self._sig *= 0.5  # σ(a) = ½ tanh(a/2) + ½ on o, i, f (their rows of W_z are halved)
-        self._sig += 0.5
+        np.multiply(self._sig, 0.5, out=self._sig)  # σ(a) = ½ tanh(a/2) + ½ on o, i, f (rows of W_z halved)
+        np.add(self._sig, 0.5, out=self._sig)
         np.multiply(self._if, self._gc, out=self._ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
         np.add(self._ig, self._fc, out=self.c)
         np.tanh(self.c, out=self._tanh_c)
@@ -183,25 +184,32 @@ class LSTMBrain:
 
     def backward(self, trace: Trace, dlogits: np.ndarray) -> np.ndarray:
         """Gradient of the loss with respect to `theta`, given dL/dlogits (T, B, A) for the trace's T steps."""
-        return Backward(self, trace.batch, trace.t).run(trace, dlogits)
+        return self._backward_for(trace.t, trace.batch).run(trace, dlogits)
+
+    def _backward_for(self, steps: int, batch: int) -> Backward:
+        # Backward's buffers never leave it (the gradient is a fresh array), so they are kept for the next
+        # call of the same shape.
+        kept = self._scratch_backward
+        if kept is None or (kept.steps, kept.batch) != (steps, batch):
+            self._scratch_backward = kept = Backward(self, batch, steps)
+        return kept
 
     def loss_and_gradient(
         self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
         """Mean cross-entropy of the teacher's labels (T, B) over the steps in `mask`, and its gradient."""
         T, B, _ = xs.shape
-        # The trace and backward buffers never leave this call, so they are kept for the next one of this shape.
-        if self._scratch is None or self._scratch[0] != (T, B):
-            self._scratch = ((T, B), Trace(self, B, T), Backward(self, B, T))
-        _, trace, backward = self._scratch
+        # This trace never leaves the call either, so it too is kept for the next call of the same shape.
+        trace = self._scratch_trace
+        if trace is None or (trace.steps, trace.batch) != (T, B):
+            self._scratch_trace = trace = Trace(self, B, T)
         trace.t = 0
         logits = trace.run(xs)
-        return imitation_loss(self, logits, trace, labels, mask, backward)
+        return imitation_loss(self, logits, trace, labels, mask)
 
 
 def imitation_loss(
-    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None,
-    backward: Backward | None = None,
+    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None
 ) -> tuple[float, np.ndarray]:
     """Mean cross-entropy against the teacher's moves over masked steps, and dL/dtheta."""
     T, B, A = logits.shape
@@ -219,9 +227,7 @@ def imitation_loss(
     dlogits.reshape(-1)[chosen] -= 1.0  # softmax - one-hot
     weight /= count
     dlogits *= weight[..., None]
-    if backward is None:
-        return loss, brain.backward(trace, dlogits)
-    return loss, backward.run(trace, dlogits)
+    return loss, brain.backward(trace, dlogits)
 
 
 class Trace:
@@ -238,6 +244,16 @@ class Trace:
         self.z[:, I + H :] = 1.0
         self.row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
         self._ig_fc = np.zeros((2 * H, batch), dtype=dt)
+        # Each step's slices are made once, so a step (and a reused trace) is only arithmetic.
+        self._slices = [self._step_slices(t) for t in range(steps)]
+        self._dot_z = np.dot if fits_one_thread(brain.W_z, batch) else product
+        self._dot_head = np.dot if fits_one_thread(brain.W_head, batch) else product
+
+    def _step_slices(self, t: int) -> tuple[np.ndarray, ...]:
+        I, H = self.brain.input_size, self.brain.hidden_size
+        row, following = self.row[t], self.row[t + 1]
+        return (self.z[t], row[: 4 * H], row[: 3 * H], row[H : 3 * H], row[3 * H : 5 * H],
+                following[4 * H : 5 * H], row[5 * H :], row[:H], self.z[t + 1, I : I + H])
 
     @property
     def x(self) -> np.ndarray:
@@ -260,9 +276,12 @@ class Trace:
         """Logits (T, B, A) of every step taken so far."""
         b, T = self.brain, self.t
         I, H = b.input_size, b.hidden_size
+        h1 = self.z[1 : T + 1, I : I + H + 1]
+        if self._dot_head is np.dot:
+            return np.matmul(b.W_head, h1).transpose(0, 2, 1)
         logits = np.empty((T, b.n_actions, self.batch), dtype=b.dtype)
         for t in range(T):
-            product(b.W_head, self.z[t + 1, I : I + H + 1], out=logits[t])
+            product(b.W_head, h1[t], out=logits[t])
         return logits.transpose(0, 2, 1)
 
     def run(self, xs: np.ndarray) -> np.ndarray:
@@ -280,27 +299,21 @@ class Trace:
         self.z[t, :I] = x.T
         self.cell()
         logits = np.empty((b.n_actions, self.batch), dtype=b.dtype)
-        product(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
+        self._dot_head(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
         return logits.T
 
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
-        b, t = self.brain, self.t
-        I, H = b.input_size, b.hidden_size
-        row, ig_fc = self.row[t], self._ig_fc
-        a = row[: 4 * H]
-        product(b.W_z, self.z[t], out=a)
+        t, H, ig_fc = self.t, self.brain.hidden_size, self._ig_fc
+        z, a, sig, i_f, g_c, c, tanh_c, o, h = self._slices[t]
+        self._dot_z(self.brain.W_z, z, out=a)
         np.tanh(a, out=a)
-        sig = row[: 3 * H]  # o, i, f: σ(a) = ½ tanh(a/2) + ½
-        sig *= 0.5
-        sig += 0.5
-        np.multiply(row[H : 3 * H], row[3 * H : 5 * H], out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
-        c = self.row[t + 1, 4 * H : 5 * H]
+        np.multiply(sig, 0.5, out=sig)  # o, i, f: σ(a) = ½ tanh(a/2) + ½
+        np.add(sig, 0.5, out=sig)
+        np.multiply(i_f, g_c, out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
         np.add(ig_fc[:H], ig_fc[H:], out=c)
-        tanh_c = row[5 * H :]
         np.tanh(c, out=tanh_c)
-        h = self.z[t + 1, I : I + H]
-        np.multiply(row[:H], tanh_c, out=h)
+        np.multiply(o, tanh_c, out=h)
         self.t = t + 1
         return h
 
@@ -326,6 +339,11 @@ class Backward:
         self.dh_dc = np.zeros((2 * H, B), dtype=dt)
         self.terms = np.zeros((2 * H, B), dtype=dt)
         self.packed = np.zeros(brain.theta.size, dtype=dt)
+        # Each step's slices are made once: (da_dy[t+1], k_dc[t], k_o[t], da_o[t], k_ifg[t], da_ifg[t]).
+        da_o, da_ifg = self.da_dy[:, :H], self.da_dy[:, H : 4 * H].reshape(T + 1, 3, H, B)
+        self._slices = [(self.da_dy[t + 1], self.k_dc[t], self.k_o[t], da_o[t], self.k_ifg[t], da_ifg[t])
+                        for t in range(T)]
+        self._dot_back = np.dot if fits_one_thread(brain.W_back, batch) else product
 
     def run(self, trace: Trace, dlogits: np.ndarray) -> np.ndarray:
         b, T, B = self.brain, trace.t, self.batch
@@ -336,36 +354,35 @@ class Backward:
         o, i, f, g = row[:, :H], row[:, H : 2 * H], row[:, 2 * H : 3 * H], row[:, 3 * H : 4 * H]
         tanh_c = row[:, 5 * H :]
         sig = row[:, : 3 * H]
-        dsig = 1.0 - sig
-        dsig *= sig  # σ' = σ(1 - σ) for o, i, f
+        dsig = np.subtract(1.0, sig)
+        np.multiply(dsig, sig, out=dsig)  # σ' = σ(1 - σ) for o, i, f
         np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
         np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, 3 * H : 5 * H].reshape(T, 2, H, B),
                     out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
         k_g = self.k_ifg[:, 2]
         np.multiply(g, g, out=k_g)
         np.subtract(1.0, k_g, out=k_g)
-        k_g *= i
+        np.multiply(k_g, i, out=k_g)
         k_c = self.k_dc[:, :H]
         np.multiply(tanh_c, tanh_c, out=k_c)
         np.subtract(1.0, k_c, out=k_c)
-        k_c *= o
+        np.multiply(k_c, o, out=k_c)
         self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
         self.k_dc[T - 1, H:] = 0.0
         da_dy = self.da_dy
         da_dy[T, : 4 * H] = 0.0
         da_dy[1:, 4 * H :] = dlogits.transpose(0, 2, 1)
-        da_o, da_ifg = da_dy[:, :H], da_dy[:, H : 4 * H].reshape(T + 1, 3, H, B)
         dh_dc, terms = self.dh_dc, self.terms
-        dh, dc = dh_dc[:H], dh_dc[H:]
-        dc_ifg = dc[None]
+        dh, dc, dc_ifg = dh_dc[:H], dh_dc[H:], dh_dc[None, H:]
         dc[:] = 0.0
-        W_back, k_o, k_ifg, k_dc = b.W_back, self.k_o, self.k_ifg, self.k_dc
+        W_back, dot, term_dh, term_dc = b.W_back, self._dot_back, terms[:H], terms[H:]
         for t in range(T - 1, -1, -1):
-            product(W_back, da_dy[t + 1], out=dh)
-            np.multiply(dh_dc, k_dc[t], out=terms)
-            np.add(terms[:H], terms[H:], out=dc)
-            np.multiply(dh, k_o[t], out=da_o[t])
-            np.multiply(dc_ifg, k_ifg[t], out=da_ifg[t])
+            da_dy_next, k_dc, k_o, da_o, k_ifg, da_ifg = self._slices[t]
+            dot(W_back, da_dy_next, out=dh)
+            np.multiply(dh_dc, k_dc, out=terms)
+            np.add(term_dh, term_dc, out=dc)
+            np.multiply(dh, k_o, out=da_o)
+            np.multiply(dc_ifg, k_ifg, out=da_ifg)
         # Weight gradients, all steps at once: dW_z = Σ_t da_t z_tᵀ, dW_head = Σ_t dy_t [h_t, 1]ᵀ.
         nz = b.W_z.size
         da = np.ascontiguousarray(da_dy[:T, : 4 * H].transpose(1, 0, 2)).reshape(4 * H, T * B)
@@ -382,6 +399,10 @@ class Backward:
 # slowed the play step too; the browser build has no threads at all. So large products are cut into pieces
 # small enough for one thread: a few more calls, never the stall.
 SINGLE_THREAD_PRODUCT = 1 << 18
+
+
+def fits_one_thread(a: np.ndarray, columns: int) -> bool:
+    return a.shape[0] * a.shape[1] * columns <= SINGLE_THREAD_PRODUCT
 
 
 def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
@@ -424,21 +445,22 @@ class Adam:
         scale = self.clip / norm if self.clip is not None and norm > self.clip else 1.0  # the clipped g = scale·grad
         work = self._work
         self.t += 1
-        # m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+        # m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²   (ufuncs with out=: cheaper than *= on small arrays)
+        m, v = self.m, self.v
         np.multiply(grad, (1.0 - self.beta1) * scale, out=work)
-        self.m *= self.beta1
-        self.m += work
+        np.multiply(m, self.beta1, out=m)
+        np.add(m, work, out=m)
         np.multiply(grad, grad, out=work)
-        work *= (1.0 - self.beta2) * scale * scale
-        self.v *= self.beta2
-        self.v += work
+        np.multiply(work, (1.0 - self.beta2) * scale * scale, out=work)
+        np.multiply(v, self.beta2, out=v)
+        np.add(v, work, out=v)
         # θ -= lr · √(1-β2^t)/(1-β1^t) · m / (√v + ε)
         step = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
-        np.sqrt(self.v, out=work)
-        work += self.eps
-        np.divide(self.m, work, out=work)
-        work *= step
-        theta -= work
+        np.sqrt(v, out=work)
+        np.add(work, self.eps, out=work)
+        np.divide(m, work, out=work)
+        np.multiply(work, step, out=work)
+        np.subtract(theta, work, out=theta)
         return norm
 
     def state(self) -> tuple[np.ndarray, np.ndarray, int]:

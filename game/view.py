@@ -80,8 +80,8 @@ def ease(p: float) -> float:
     return 1.0 - (1.0 - p) ** 3
 
 
-# A diverging map for the LSTM's memory: blue below zero, orange above, the panel's grey at zero.
-STATE_COLOURS = [mix(BLUE, PANEL, k / 32) if k <= 32 else mix(PANEL, ORANGE, (k - 32) / 32) for k in range(65)]
+# A diverging map for the LSTM's memory: blue below zero, orange above, the cells' grey at zero.
+STATE_COLOURS = [mix(BLUE, CELL, k / 32) if k <= 32 else mix(CELL, ORANGE, (k - 32) / 32) for k in range(65)]
 
 
 class View:
@@ -459,6 +459,14 @@ class View:
         y = self.section("The mouse's choice", x, y, "yellow outline: teacher", YELLOW)
         probs = game.probabilities
         row, label_w, bar_w = 21, 62, w - 62 - 52
+        if game.brain_move is None:  # a new round: the brain has not seen a state yet
+            for k, name in enumerate(MOUSE_MOVE_NAMES):
+                top = y + 4 + k * row
+                self.draw_mini_arrow(x + 8, top + row / 2 - 1, k, FAINT)
+                self.text(name, 18, FAINT, x + 20, top + 3)
+            self.text("the mouse answers the cat's first move", 16, DIM, x + label_w + bar_w / 2 + 26,
+                      y + 4 + 2 * row, "center")
+            return y + 4 + 4 * row
         for k, name in enumerate(MOUSE_MOVE_NAMES):
             top = y + 4 + k * row
             chosen = game.brain_move == k

@@ -33,7 +33,18 @@ from .arena import MOUSE_MOVES, POST_DIRECTIONS, check_size, step_cells
 from .brain_np import Adam, LSTMBrain, PostBrain, imitation_loss, post_move
 from .brainfile import save_brain
 from .cats import CAT_NAMES
-from .tasks import SEED_TASK, Task, agreement, all_seed_starts, chase_task, exhaustive_mistakes, mistakes_per_game, play
+from .tasks import (
+    HELDOUT_GAMES,
+    SEED_TASK,
+    Task,
+    agreement,
+    all_seed_starts,
+    chase_task,
+    exhaustive_mistakes,
+    heldout_rng,
+    mistakes_per_game,
+    play,
+)
 from .teachers import TEACHER_NAMES, teacher_moves
 
 POST_TARGET = 1.2  # the post's stopping point for its smoothed error metric
@@ -57,21 +68,23 @@ class Progress:
 
 CURVE_COLUMNS = tuple(f.name for f in fields(Progress))
 
-# The LSTM recipe (see weights/README.md for how it was chosen). Batch B = batch · (1 + games / batch_growth),
+# The LSTM recipe (weights/README.md tells how it was chosen). Batch B = batch · (1 + games / batch_growth),
 # capped at batch_max; the learning rate holds at lr, then falls along a cosine to lr · lr_end over the last
-# `decay` fraction of the run (only when the run's length in games or seconds is known).
+# `decay` fraction of the run (when the run's length in games or seconds is known). `focus` and `first_weight`
+# act on still-cat tasks only (see train_lstm); on chase tasks they are ignored.
 LSTM_HYPER: dict[str, Any] = {
     "lr": 0.03,
     "batch": 16,
-    "batch_max": 256,
+    "batch_max": 512,
     "batch_growth": 2000,
     "clip": 1.0,
-    "decay": 0.3,
+    "decay": 0.5,
     "lr_end": 0.03,
     "init": "wide",  # "wide": W_ih ~ N(0, init_scale²), hyperplanes through the square's centre; None: keep
-    "init_scale": 6.0,
-    "focus": 0.0,  # share of each batch drawn from starts where the mouse recently erred (still-cat tasks)
-    "first_weight": 1.0,  # weight of each round's first move in the loss (see below)
+    "init_scale": 4.0,
+    "focus": 0.5,  # share of each batch drawn from starts where the mouse recently erred
+    "first_weight": 100.0,  # weight of each round's first move in the loss
+    "first_ramp": 5000,  # games over which that weight grows from 1 to first_weight (0: from the start)
 }
 
 
@@ -82,17 +95,11 @@ def is_still_cat(task: Task) -> bool:
 def evaluate(brain: LSTMBrain | PostBrain, task: Task) -> tuple[float | None, float | None, int | None]:
     """Held-out mistakes per game and exhaustive mistakes (still-cat tasks) and agreement (every task)."""
     if is_still_cat(task):
-        rounds = play(task, 2000, _heldout(task), brain)
+        rounds = play(task, HELDOUT_GAMES, heldout_rng(task), brain)
         mistakes = float(rounds.mistakes.mean())
         steps = max(int(rounds.mask.sum()), 1)
         return mistakes, 1.0 - float(rounds.mistakes.sum()) / steps, exhaustive_mistakes(brain, task)
     return None, agreement(brain, task), None
-
-
-def _heldout(task: Task) -> np.random.Generator:
-    from .tasks import heldout_rng
-
-    return heldout_rng(task)
 
 
 def wide_init(brain: LSTMBrain, scale: float, rng: np.random.Generator) -> None:
@@ -175,7 +182,13 @@ def train_lstm(
     Trains until `games` games or `seconds` of training time (whichever comes first), or until
     `stop(progress)` is true at an evaluation. Hyperparameters default to LSTM_HYPER; with init="wide" (the
     default) the brain's weights are first replaced by `wide_init`; pass init=None to continue from the brain
-    as it is. The same seed and games give the same numbers."""
+    as it is. The same seed and games give the same numbers.
+
+    Two training techniques aim at exact imitation of the seed task, where every start's first move comes from
+    the zero state and is seen once a game, while the later moves crowd into a few states along the walls the
+    mouse runs to: `first_weight` weighs each round's first move more in the loss (reached gradually over
+    `first_ramp` games), and `focus` draws that share of each batch's starts in proportion to the mistakes the
+    mouse made recently from them in training (prioritized starts). Evaluation stays uniform and held-out."""
     _check_budget(games, seconds)
     unknown = set(hyper) - set(LSTM_HYPER)
     if unknown:
@@ -188,6 +201,7 @@ def train_lstm(
         raise ValueError(f"unknown init {hp['init']!r}: choose wide or None")
     adam = Adam(brain.theta.size, lr=hp["lr"], clip=hp["clip"], dtype=brain.dtype)
     focus = float(hp["focus"]) if is_still_cat(task) else 0.0
+    first_weight = float(hp["first_weight"]) if is_still_cat(task) else 1.0
     cells = task.width * task.height
     starts_cat, starts_mouse = all_seed_starts(task.width, task.height)
     recent = np.zeros(cells * cells)  # per start: decayed count of the mouse's recent mistakes from it
@@ -210,7 +224,8 @@ def train_lstm(
             if check():
                 stopped = True
                 break
-            next_eval += eval_every
+            while next_eval <= done_games:  # evaluation never changes the batches, so it lands just past
+                next_eval += eval_every
         if (games is not None and done_games >= games) or (seconds is not None and trained >= seconds):
             break
         t0 = time.perf_counter()
@@ -234,7 +249,8 @@ def train_lstm(
         trace = rounds.trace
         T = trace.t
         weight = rounds.mask[:T].astype(brain.dtype)
-        weight[0] *= hp["first_weight"]
+        ramp = min(1.0, done_games / hp["first_ramp"]) if hp["first_ramp"] else 1.0
+        weight[0] *= 1.0 + (first_weight - 1.0) * ramp
         loss, grad = imitation_loss(brain, trace.logits(), trace, rounds.teacher[:T], weight)
         adam.step(brain.theta, grad)
         brain.changed()
@@ -461,8 +477,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-max", type=positive_int, default=None,
                    help=f"LSTM: largest batch ({LSTM_HYPER['batch_max']})")
     p.add_argument("--focus", type=float, default=None,
-                   help="LSTM, still-cat tasks: share of each batch drawn from starts where the mouse recently erred")
+                   help="LSTM, still-cat tasks: share of each batch drawn from starts where the mouse recently erred "
+                   f"({LSTM_HYPER['focus']})")
+    p.add_argument("--first-weight", type=positive_float, default=None,
+                   help=f"LSTM, still-cat tasks: loss weight of each round's first move ({LSTM_HYPER['first_weight']})")
+    p.add_argument("--init-scale", type=positive_float, default=None,
+                   help=f"LSTM: spread of the wide input-weight init ({LSTM_HYPER['init_scale']})")
+    p.add_argument("--decay", type=float, default=None,
+                   help=f"LSTM: final share of the run with a cosine-falling rate ({LSTM_HYPER['decay']})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--table", type=Path, nargs="+", default=None, metavar="BRAIN",
+                   help="instead of training: print the weights table (markdown) for these brain files")
     return p
 
 
@@ -489,7 +514,8 @@ def brain_summary(brain: LSTMBrain | PostBrain, task: Task) -> dict[str, Any]:
     return out
 
 
-def write_curve(curve: list[Progress], prefix: Path, title: str, plot: bool = True) -> list[Path]:
+def write_curve(curve: list[Progress], prefix: Path, title: str, plot: bool = True,
+                loss_label: str = "training loss") -> list[Path]:
     """The curve as PREFIX.csv (CURVE_COLUMNS) and, with plot, PREFIX.png."""
     prefix.parent.mkdir(parents=True, exist_ok=True)
     csv_path = prefix.with_name(prefix.name + ".csv")
@@ -501,11 +527,11 @@ def write_curve(curve: list[Progress], prefix: Path, title: str, plot: bool = Tr
                              for v in asdict(point).values()])
     written = [csv_path]
     if plot:
-        written.append(plot_curve(curve, prefix.with_name(prefix.name + ".png"), title))
+        written.append(plot_curve(curve, prefix.with_name(prefix.name + ".png"), title, loss_label))
     return written
 
 
-def plot_curve(curve: list[Progress], path: Path, title: str) -> Path:
+def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = "training loss") -> Path:
     import matplotlib  # lazily: only plotting needs it
 
     matplotlib.use("Agg")
@@ -513,31 +539,86 @@ def plot_curve(curve: list[Progress], path: Path, title: str) -> Path:
 
     games = [p.games for p in curve]
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    lines = []
     if curve and curve[0].mistakes_per_game is not None:
-        ax.plot(games, [p.mistakes_per_game for p in curve], color="tab:blue", label="held-out mistakes per game")
+        lines += ax.plot(games, [p.mistakes_per_game for p in curve], color="tab:blue",
+                         label="held-out mistakes per game")
+        lines += ax.plot(games, [p.loss for p in curve], color="tab:gray", linestyle="--", linewidth=1,
+                         label=loss_label)
         ax.axhline(0.5, color="tab:blue", linestyle=":", linewidth=1)
-        ax.set_ylabel("mistakes per game (of 10 moves)")
+        ax.set_ylabel("per game (of 10 moves)")
         ax.set_yscale("symlog", linthresh=0.1)
+        ticks = [0, 0.1, 0.5, 1, 2, 5, 10]
+        ax.set_yticks(ticks, [str(t) for t in ticks])
         ax2 = ax.twinx()
-        ax2.plot(games, [p.exhaustive_mistakes for p in curve], color="tab:red", label="mistakes from all starts")
+        lines += ax2.plot(games, [p.exhaustive_mistakes for p in curve], color="tab:red",
+                          label="mistakes over all starts (right)")
         ax2.set_yscale("symlog", linthresh=1)
+        ticks = [0, 1, 10, 100, 1000, 10000]
+        ax2.set_yticks(ticks, [f"{t:,}" for t in ticks])
         ax2.set_ylabel("mistakes over every start", color="tab:red")
     else:
-        ax.plot(games, [p.agreement for p in curve], color="tab:green", label="held-out agreement")
+        lines += ax.plot(games, [p.agreement for p in curve], color="tab:green", label="held-out agreement")
         ax.set_ylabel("agreement with the teacher")
     ax.set_xlabel("training games")
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(lines, [line.get_label() for line in lines], loc="upper right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
     return path
 
 
+TABLE_COLUMNS = ("brain", "arch", "hidden", "teacher", "task", "mistakes/game (seed task)", "exhaustive mistakes",
+                 "agreement (chase 8x8)", "survival vs perfect (brain / teacher / random)",
+                 "survival vs greedy (brain / teacher / random)", "training games", "training s", "command")
+
+
+def brain_row(path: Path) -> list[str]:
+    """One row of the weights table: the brain's held-out figures, measured now, and how it was made.
+
+    Mistakes per game and exhaustive mistakes are on the 6×6 still-cat seed task with the brain's own teacher;
+    agreement is with the brain's own teacher on the 8×8 chase task (perfect, greedy, noisy, random cats, 40
+    moves); survival is mean moves survived (of 40) on 8×8 against one cat, beside the teacher and a random
+    mouse on the same held-out starts."""
+    from .brainfile import load_brain
+    from .tasks import survival
+
+    brain = load_brain(path)
+    meta = brain.meta
+    teacher = meta.get("teacher", "post")
+    seed_task = Task("seed", 6, 6, (), 10, teacher)
+    cells = [path.name, brain.arch, str(brain.hidden_size), teacher, (meta.get("task") or {}).get("name", "?")]
+    cells.append(f"{mistakes_per_game(brain, seed_task):.4f}")
+    cells.append(str(exhaustive_mistakes(brain, seed_task)))
+    cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher)):.4f}")
+    for cat in ("perfect", "greedy"):
+        task = chase_task(8, 8, (cat,), 40, teacher)
+        cells.append(" / ".join(f"{survival(task, brain if m == 'brain' else None, m):.1f}"
+                                for m in ("brain", "teacher", "random")))
+    cells.append(f"{meta.get('training_games', 0):,}")
+    cells.append(f"{meta.get('training_seconds', float('nan')):.1f}")
+    cells.append(f"`{meta.get('command', '')}`")
+    return cells
+
+
+def print_table(paths: list[Path]) -> None:
+    print("| " + " | ".join(TABLE_COLUMNS) + " |")
+    print("|" + "---|" * len(TABLE_COLUMNS))
+    for path in paths:
+        print("| " + " | ".join(brain_row(path)) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.table:
+        try:
+            print_table(args.table)
+        except ValueError as exc:  # BrainFileError is one line naming the file
+            parser.exit(1, f"{parser.prog}: error: {exc}\n")
+        return 0
     argv = sys.argv[1:] if argv is None else argv
     command = "python -m game.train " + " ".join(shlex.quote(a) for a in argv)
     try:
@@ -554,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"{args.out}: a brain file's name ends in .npz")
         if args.focus is not None and not 0 <= args.focus <= 1:
             raise ValueError(f"--focus {args.focus} must be from 0 to 1")
+        if args.decay is not None and not 0 <= args.decay <= 1:
+            raise ValueError(f"--decay {args.decay} must be from 0 to 1")
     except ValueError as exc:
         parser.exit(2, f"{parser.prog}: error: {exc}\n")
 
@@ -572,8 +655,9 @@ def main(argv: list[str] | None = None) -> int:
         common["eval_every"] = args.eval_every
     if args.arch == "lstm":
         brain: LSTMBrain | PostBrain = LSTMBrain(args.hidden or 32, seed=args.seed)
-        hyper = {k: v for k, v in (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max),
-                                   ("focus", args.focus)) if v is not None}
+        chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
+                  ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
+        hyper = {k: v for k, v in chosen if v is not None}
         curve = train_lstm(brain, task, **common, **hyper)  # type: ignore[arg-type]
         recipe: dict[str, Any] = {**LSTM_HYPER, **hyper}
     else:
@@ -610,7 +694,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out} ({os.path.getsize(args.out):,} bytes)")
     prefix = args.curve or (args.out.with_suffix("") if args.out is not None else None)
     if prefix is not None:
-        for path in write_curve(curve, prefix, title, plot=not args.no_plot):
+        loss_label = "the post's metric (smoothed Σ|error|×4)" if args.arch == "post" else "cross-entropy"
+        for path in write_curve(curve, prefix, title, plot=not args.no_plot, loss_label=loss_label):
             print(f"wrote {path}")
     return 0
 

@@ -83,6 +83,7 @@ LSTM_HYPER: dict[str, Any] = {
     "init": "wide",  # "wide": W_ih ~ N(0, init_scale²), hyperplanes through the square's centre; None: keep
     "init_scale": 4.0,
     "focus": 0.5,  # share of each batch drawn from starts where the mouse recently erred
+    "focus_memory": 0.999,  # per update, how much of a start's past mistakes still counts
     "first_weight": 100.0,  # weight of each round's first move in the loss
     "first_ramp": 5000,  # games over which that weight grows from 1 to first_weight (0: from the start)
 }
@@ -255,7 +256,7 @@ def train_lstm(
         adam.step(brain.theta, grad)
         brain.changed()
         if picked is not None:
-            recent *= 0.999
+            recent *= hp["focus_memory"]
             np.add.at(recent, picked, rounds.mistakes)
         done_games += B
         trained += time.perf_counter() - t0
@@ -531,6 +532,17 @@ def write_curve(curve: list[Progress], prefix: Path, title: str, plot: bool = Tr
     return written
 
 
+def read_curve(path: Path) -> list[Progress]:
+    """A curve CSV as written by write_curve."""
+    def number(text: str, kind: type) -> Any:
+        return None if text == "" else kind(float(text))
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [Progress(int(r["games"]), float(r["seconds"]), float(r["loss"]), number(r["mistakes_per_game"], float),
+                     number(r["agreement"], float), number(r["exhaustive_mistakes"], int)) for r in rows]
+
+
 def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = "training loss") -> Path:
     import matplotlib  # lazily: only plotting needs it
 
@@ -548,12 +560,14 @@ def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = 
         ax.axhline(0.5, color="tab:blue", linestyle=":", linewidth=1)
         ax.set_ylabel("per game (of 10 moves)")
         ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(0, 10)
         ticks = [0, 0.1, 0.5, 1, 2, 5, 10]
         ax.set_yticks(ticks, [str(t) for t in ticks])
         ax2 = ax.twinx()
         lines += ax2.plot(games, [p.exhaustive_mistakes for p in curve], color="tab:red",
                           label="mistakes over all starts (right)")
         ax2.set_yscale("symlog", linthresh=1)
+        ax2.set_ylim(0, 20000)
         ticks = [0, 1, 10, 100, 1000, 10000]
         ax2.set_yticks(ticks, [f"{t:,}" for t in ticks])
         ax2.set_ylabel("mistakes over every start", color="tab:red")
@@ -563,7 +577,8 @@ def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = 
     ax.set_xlabel("training games")
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(lines, [line.get_label() for line in lines], loc="upper right", fontsize=8)
+    where = "upper right" if curve and curve[0].mistakes_per_game is not None else "lower right"
+    ax.legend(lines, [line.get_label() for line in lines], loc=where, fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -685,6 +700,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.arch == "post":
         meta["post_metric"] = last.loss
+        if args.faithful:
+            meta["post_loop_counter"] = last.games - 1  # the post counts games from 0
     title = f"{brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
     if args.out is not None:
         try:

@@ -10,11 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-from game.arena import POST_DIRECTIONS
 from game.brain_np import LSTMBrain, PostBrain
 from game.brainfile import load_brain
 from game.tasks import SEED_TASK, chase_task, mistakes_per_game
-from game.train import CURVE_COLUMNS, Progress, main, train_lstm, train_post
+from game.train import CURVE_COLUMNS, Progress, main, read_curve, train_lstm, train_post
 
 
 def test_help_from_the_command_line() -> None:
@@ -52,7 +51,7 @@ def test_seeded_run_repeats_bit_for_bit() -> None:
     second, curve_b = run(seed=3)
     assert first.theta.tobytes() == second.theta.tobytes()
     assert len(curve_a) == len(curve_b) == 3
-    for a, b in zip(curve_a, curve_b):
+    for a, b in zip(curve_a, curve_b, strict=True):
         assert (a.games, a.mistakes_per_game, a.exhaustive_mistakes) == (b.games, b.mistakes_per_game,
                                                                          b.exhaustive_mistakes)
         assert repr(a.loss) == repr(b.loss)  # the first point has no loss yet (nan)
@@ -67,7 +66,7 @@ def test_short_run_lowers_heldout_mistakes() -> None:
     assert curve[0].mistakes_per_game > 4.0  # an untrained mouse is mostly wrong
     assert curve[-1].mistakes_per_game < 1.5
     assert curve[-1].mistakes_per_game == mistakes_per_game(brain)  # the curve's figure is the held-out one
-    assert all(b.seconds >= a.seconds for a, b in zip(curve, curve[1:]))
+    assert all(b.seconds >= a.seconds for a, b in zip(curve, curve[1:], strict=False))
 
 
 def test_stop_ends_training_early() -> None:
@@ -107,6 +106,13 @@ def test_cli_writes_brain_with_full_meta_and_curve(tmp_path, capsys: pytest.Capt
     games = [int(r[0]) for r in rows[1:]]
     assert games[0] == 0 and games[-1] == 400 and len(games) == 3  # evaluated at the first update past 200
     assert (tmp_path / "mouse.png").read_bytes().startswith(b"\x89PNG")
+
+    curve = read_curve(tmp_path / "mouse.csv")
+    assert curve[-1].games == 400 and curve[-1].exhaustive_mistakes == meta["exhaustive_mistakes"]
+    capsys.readouterr()
+    assert main(["--table", str(out)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("| brain |") and table[2].startswith("| mouse.npz | lstm | 8 | post | seed |")
 
     before = out.read_bytes()
     with pytest.raises(SystemExit) as exit_info:
@@ -202,9 +208,8 @@ def test_faithful_post_run_follows_the_posts_loop() -> None:
     curve = train_post(brain, SEED_TASK, games=games, faithful=True, eval_every=games)
     assert curve[-1].games == games
     assert curve[-1].loss == pytest.approx(metrics[-1], rel=1e-12)
-    for mine, theirs in zip((brain.synapse_0, brain.synapse_h, brain.synapse_1), weights):
+    for mine, theirs in zip((brain.synapse_0, brain.synapse_h, brain.synapse_1), weights, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-14)
-    assert POST_DIRECTIONS.tolist() == [0.125, 0.375, 0.625, 0.875]
 
 
 def test_post_training_is_seeded_and_learns() -> None:

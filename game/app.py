@@ -239,10 +239,13 @@ class Game:
             teacher=self.teacher,
             fine_tuned_from=self.brain_name,
             fine_tune_updates=int(updates),
-            heldout_mistakes_per_game=None,  # fine-tuned in play; not measured on the held-out games
+            heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
             grid_sizes=[list(self.size_for_brain())] + [s for s in meta.get("grid_sizes", [])
                                                          if list(s) != list(self.size_for_brain())],
         )
+        for stale in ("agreement", "exhaustive_mistakes", "post_metric"):
+            if stale in meta:
+                meta[stale] = None
         return meta
 
     def tuned_stem(self) -> str:

@@ -430,11 +430,16 @@ class View:
         grid = ", ".join(f"{s[0]}×{s[1]}" for s in sizes[:2]) if sizes else "?"
         self.text(f"{arch} · {game.brain.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
                   17, DIM, x, y + 26)
-        held = meta.get("heldout_mistakes_per_game")
-        if isinstance(held, (int, float)):
-            score = f"held-out: {held:.2f} mistakes per game"
-        elif "fine_tuned_from" in meta:
+        held, agreement = meta.get("heldout_mistakes_per_game"), meta.get("agreement")
+        scores = []
+        if isinstance(held, (int, float)) and not isinstance(held, bool):
+            scores.append(f"{held:.2f} mistakes per game")
+        if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
+            scores.append(f"agreement {agreement * 100:.1f}%")
+        if "fine_tuned_from" in meta:
             score = f"fine-tuned from {meta['fine_tuned_from']} ({meta.get('fine_tune_updates', 0)} updates)"
+        elif scores:
+            score = "held-out: " + " · ".join(scores)
         else:
             score = "held-out: not measured"
         self.text(score, 17, DIM, x, y + 44)
@@ -533,20 +538,24 @@ class View:
         agreement = game.agreement()
         value = "—" if agreement is None else f"{agreement * 100:.1f}%"
         y = self.section(f"Agreement with the {game.teacher} teacher", x, y, value, GREEN)
-        height = 92
-        box = self.rect(x, y + 4, w, height)
+        height, pad, plot_w = 92, 7, w - 36  # labels sit to the right of the plot, clear of the curve
+        box = self.rect(x, y + 4, plot_w, height)
         pygame.draw.rect(self.screen, CELL, box, border_radius=self.px(4))
-        for level in (0.5, 0.75, 0.9):
-            yy = y + 4 + height * (1 - level)
-            pygame.draw.line(self.screen, GRID_EDGE, self.pt(x, yy), self.pt(x + w, yy))
-            self.text(f"{level * 100:.0f}%", 13, FAINT, x + 4, yy - 11)
+
+        def level_y(v: float) -> float:
+            return y + 4 + pad + (height - 2 * pad) * (1 - v)
+
+        for level in (0.25, 0.5, 0.75, 1.0):
+            yy = level_y(level)
+            pygame.draw.line(self.screen, GRID_EDGE, self.pt(x, yy), self.pt(x + plot_w, yy))
+            self.text(f"{level * 100:.0f}%", 13, FAINT, x + w, yy, "midright")
         curve = list(game.curve)
         if len(curve) >= 2:
-            step = w / (len(curve) - 1)
-            points = [self.pt(x + k * step, y + 4 + height * (1 - v)) for k, v in enumerate(curve)]
+            step = plot_w / (len(curve) - 1)
+            points = [self.pt(x + k * step, level_y(v)) for k, v in enumerate(curve)]
             pygame.draw.lines(self.screen, GREEN, False, points, max(1, self.px(2)))
         elif not curve:
-            self.text("plays a round to start the curve", 15, FAINT, x + w / 2, y + 4 + height / 2, "center")
+            self.text("plays a round to start the curve", 15, FAINT, x + plot_w / 2, y + 4 + height / 2, "center")
         per = "one point per round" if game.curve_stride == 1 else f"one point per {game.curve_stride} rounds"
         self.text(f"running, over the last {game.recent.maxlen} mouse moves; {per}", 14, FAINT, x, y + 8 + height)
         return y + 8 + height + 14

@@ -118,9 +118,14 @@ def main() -> None:
     for _ in range(900):
         game.update(1 / 60)
     game.set_watch_speed(1)
-    game.next_round()
-    for _ in range(40):
-        game.update(1 / 60)
+    for _ in range(200):  # a round under way, ideally one where brain and teacher still disagree
+        game.next_round()
+        for _ in range(4):
+            if not game.over:
+                game.turn(game._scripted_move())
+        if not game.over and game.teacher_move != game.brain_move:
+            break
+    settle(game, 0.07)
     game.message_time = -1e9  # the last key's message would hide the arena's bottom row
     save(game, "learning.png")
 

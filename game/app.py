@@ -143,6 +143,8 @@ class Game:
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.brain, self.brain_name, self.brain_path = brain, name, path
+        self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
+        self.saved_at_update = 0
         self.brain_meta: dict[str, Any] = dict(getattr(brain, "meta", None) or {})
         self.pristine = brain.copy()  # the weights as loaded, for reset
         self.teacher = self.fixed_teacher or self._meta_teacher()
@@ -202,10 +204,16 @@ class Game:
         self._swap(brain, name, None)
         return True
 
+    def unsaved_updates(self) -> int:
+        """Learning updates made to the current brain since it was loaded or last saved."""
+        return self.tuned_updates - self.saved_at_update
+
     def _swap(self, brain: Brain, name: str, path: Path | None) -> None:
         self._close_round_for_learner()
+        unsaved, old = self.unsaved_updates(), self.brain_name
         self._use_brain(brain, name, path)
-        self.show(f"brain: {name}")
+        note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
+        self.show(f"brain: {name}{note}")
         self.new_round()
 
     def cycle_brain(self, step: int = 1) -> bool:
@@ -234,11 +242,10 @@ class Game:
 
     def tuned_meta(self) -> dict[str, Any]:
         meta = dict(self.brain_meta)
-        updates = self.learner.updates if self.learner is not None else 0
         meta.update(
             teacher=self.teacher,
             fine_tuned_from=self.brain_name,
-            fine_tune_updates=int(updates),
+            fine_tune_updates=int(self.tuned_updates),
             heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
             grid_sizes=[list(self.size_for_brain())] + [s for s in meta.get("grid_sizes", [])
                                                          if list(s) != list(self.size_for_brain())],
@@ -255,6 +262,7 @@ class Game:
     def export_brain(self) -> tuple[str, bytes]:
         """The current brain as a new file's name and bytes (the browser offers them as a download)."""
         self.saved_count += 1
+        self.saved_at_update = self.tuned_updates
         filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
         return filename, brainfile.brain_bytes(self.brain, self.tuned_meta())
 
@@ -279,6 +287,7 @@ class Game:
             except OSError as error:
                 self.show(f"{path}: cannot save ({error.strerror or error})", error=True)
                 return None
+            self.saved_at_update = self.tuned_updates
             self.show(f"saved to {path}")
             return path
         self.show(f"{self.user_dir}: no free name left for {stem}-tuned-NNN.npz", error=True)
@@ -504,7 +513,7 @@ class Game:
         elif self.over and self.now - self.over_time >= RESULT_SECONDS:
             self.next_round()
         if self.learning and self.learner is not None:
-            self.learner.work(self.learn_speed * LEARN_SPEED_MS)
+            self.tuned_updates += self.learner.work(self.learn_speed * LEARN_SPEED_MS)
             self.update_ms = self.learner.update_ms
             if self.learner.error:
                 self.show(self.learner.error, error=True)

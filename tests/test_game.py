@@ -487,3 +487,35 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
     from game.view import ORANGE, SKY
 
     assert colours["cat"] == ORANGE and colours["mouse"] == SKY
+
+
+def test_swapping_away_from_unsaved_learning_says_so(dirs):
+    seen = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            game.set_watch("greedy")
+            game.set_watch_speed(2)
+            game.set_learning(True)
+            game.set_learn_speed(10)
+        if frame == 40:
+            assert game.unsaved_updates() > 0
+            pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
+            pygame.event.post(key(pygame.K_p))  # paused: no updates after the save
+        if frame == 41:
+            assert game.unsaved_updates() == 0
+            pygame.event.post(key(pygame.K_b))
+        if frame == 42:
+            seen["clean"] = game.message
+            pygame.event.post(key(pygame.K_p))
+        if frame == 80:
+            seen["updates"] = game.unsaved_updates()
+            pygame.event.post(key(pygame.K_b, pygame.KMOD_LSHIFT))  # back to lstm32_optimal
+        if frame == 81:
+            seen["dropped"] = game.message
+
+    run_game(["--seed", "13"], frames=82, script=script)
+    assert seen["clean"] == "brain: post16.npz"
+    assert seen["updates"] > 0
+    assert seen["dropped"] == (f"brain: lstm32_optimal.npz (post16.npz's {seen['updates']} unsaved learning "
+                               "updates were dropped)")

@@ -1,7 +1,8 @@
 """The rules of the arena: a cat and a mouse on a W×H grid, batched over N independent rounds.
 
 (0, 0) is the bottom-left cell and y grows upwards. The mouse takes one of four moves, the cat one of eight
-(king moves). A move into a wall is clipped: the animal stays where it is. A turn is the cat's move, then the
+(king moves). A move into a wall is clipped on each axis: the animal stays where it is on that axis, so a
+diagonal cat move against one wall slides along it. A turn is the cat's move, then the
 mouse's. The mouse is caught when the cat moves onto it or it moves onto the cat; a round ends on a catch or
 after `move_limit` mouse moves. The game plays one round with n = 1; training plays thousands at once.
 This module imports no pygame.

@@ -118,8 +118,12 @@ def load_brain(path: str | os.PathLike) -> LSTMBrain | PostBrain:
             raise BrainFileError(name, f"is {size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
         with open(path, "rb") as f:
             data = f.read()
+    except BrainFileError:
+        raise
     except OSError as exc:
         raise BrainFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. a path with a NUL byte in it
+        raise BrainFileError(name, "is not a usable file path") from None
     return load_brain_bytes(data, name)
 
 
@@ -230,7 +234,7 @@ def check_meta(meta: dict[str, Any], name: str) -> str:
         if key not in meta:
             raise BrainFileError(name, f"meta has no {key!r}")
     version = meta["format_version"]
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:
         raise BrainFileError(name, f"has format version {version!r}; this game reads version {FORMAT_VERSION}")
     arch = meta["architecture"]
     if arch not in ARCHITECTURES:

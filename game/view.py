@@ -56,7 +56,7 @@ HELP_LINES = (
     ("T", "switch teacher: the post's or the optimal mouse"),
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
-    ("Ctrl+S", "save the fine-tuned brain as a new file"),
+    ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
     ("Screen", ""),
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),

@@ -407,14 +407,14 @@ class View:
         y = self.draw_memory(game, X, y + 14, Wp)
         y = self.draw_agreement(game, X, y + 14, Wp)
         y = self.draw_learning(game, X, y + 12)
-        self.draw_legend(X, 566)
+        self.draw_legend(X, 566, "cat" if game.watching else "you")
         self.draw_timing(game, X, 598)
 
-    def draw_legend(self, x: float, y: float) -> None:
+    def draw_legend(self, x: float, y: float, cat: str) -> None:
         """What the arena's marks mean, for a first look."""
         cell = 30
         self.draw_cat((x + 12, y + 10), cell)
-        self.text("you", 17, DIM, x + 30, y + 4)
+        self.text(cat, 17, DIM, x + 30, y + 4)
         self.draw_mouse((x + 82, y + 12), cell, False)
         self.text("the brain", 17, DIM, x + 98, y + 4)
         self.draw_arrow((x + 168, y + 10), 1, cell, SKY, False)

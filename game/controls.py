@@ -3,6 +3,8 @@ methods). Moves index arena.CAT_MOVES: Up, Up-Right, Right, Down-Right, Down, Do
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from .app import Game
@@ -57,7 +59,15 @@ def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | Non
     if key in MOVE_KEYS and not ctrl:
         game.player_move(MOVE_KEYS[key])
         return None
-    actions = {
+    action = actions_for(game, shift).get(key)
+    if action is not None:
+        action()
+    return None
+
+
+def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], object]]:
+    """Every key besides the moves, help, Esc and Ctrl+S, and what it does (the help overlay lists them all)."""
+    return {
         pygame.K_p: lambda: game.set_paused(not game.paused),
         pygame.K_SPACE: lambda: game.set_paused(not game.paused),
         pygame.K_r: game.restart_round,
@@ -72,7 +82,3 @@ def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | Non
         pygame.K_BACKSPACE: game.reset_brain,
         pygame.K_o: lambda: setattr(game, "overlays", not game.overlays),
     }
-    action = actions.get(key)
-    if action is not None:
-        action()
-    return None

@@ -519,3 +519,16 @@ def test_swapping_away_from_unsaved_learning_says_so(dirs):
     assert seen["updates"] > 0
     assert seen["dropped"] == (f"brain: lstm32_optimal.npz (post16.npz's {seen['updates']} unsaved learning "
                                "updates were dropped)")
+
+
+def test_the_help_lists_every_control(dirs):
+    from game import controls
+    from game.view import HELP_LINES
+
+    labels = " ".join(key for key, what in HELP_LINES if what).lower().replace("/", " ").split()
+    game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=False)
+    keys = set(controls.actions_for(game)) | {k for k in controls.MOVE_KEYS if not pygame.K_KP1 <= k <= pygame.K_KP9}
+    for k in keys:
+        name = pygame.key.name(k)
+        assert name in labels or name in ("up", "down", "left", "right"), f"the help does not list {name!r}"
+    assert "arrows" in labels and "keypad" in labels and "ctrl+s" in labels and "esc" in labels

@@ -50,6 +50,9 @@ class Learner:
         self.adam = Adam(brain.theta.size, lr=self.lr, clip=1.0) if isinstance(brain, LSTMBrain) else None
         self.updates = 0
         self.update_ms = 0.0
+        self.round_ms = 0.0  # recent cost of one buffered round in an update
+        self.batch_now = 1
+        self.credit_ms = 0.0
         self.error: str | None = None
         self.curve.clear()
 
@@ -73,42 +76,53 @@ class Learner:
         self.round_x, self.round_labels = [], []
 
     def work(self, budget_ms: float) -> int:
-        """Run learning updates until `budget_ms` is spent (at least one if there is anything to learn)."""
+        """Spend about `budget_ms` a frame on learning updates; returns how many ran this frame.
+
+        Unspent budget is banked for a frame or two, so an update that costs more than one frame's budget (a
+        slow browser) still runs every few frames instead of never; the batch shrinks until one update fits
+        the budget, which keeps every frame's learning within about one budget.
+        """
         if not self.buffer or budget_ms <= 0:
             return 0
-        start = time.perf_counter()
+        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms()))
         done = 0
-        while True:
+        while self.credit_ms >= self.predicted_ms():
+            self.batch_now = max(1, min(self.batch, int(budget_ms / self.round_ms + 1e-6))) if self.round_ms else 1
             began = time.perf_counter()
-            self.update()
+            self.update(self.batch_now)
+            spent_ms = (time.perf_counter() - began) * 1e3
+            self.credit_ms -= spent_ms
             done += 1
-            now = time.perf_counter()
-            spent_ms = (now - began) * 1e3
+            per_round = spent_ms / self.batch_now
+            self.round_ms = per_round if not self.round_ms else 0.8 * self.round_ms + 0.2 * per_round
             self.update_ms = spent_ms if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * spent_ms
-            # Stop when another update would likely overrun the budget.
-            if (now - start) * 1e3 + self.update_ms > budget_ms:
-                return done
+        return done
 
-    def sample(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def predicted_ms(self) -> float:
+        """What the next update should cost, from recent ones (0 before the first, so it runs and is timed)."""
+        return self.round_ms * self.batch_now
+
+    def sample(self, batch: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A batch of buffered rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
-        picks = self.rng.integers(0, len(self.buffer), size=self.batch)
+        picks = self.rng.integers(0, len(self.buffer), size=batch)
         rounds = [self.buffer[k] for k in picks]
         steps = max(len(labels) for _, labels in rounds)
-        x = np.zeros((steps, self.batch, 4), dtype=np.float32)
-        labels = np.zeros((steps, self.batch), dtype=np.int32)
-        mask = np.zeros((steps, self.batch), dtype=bool)
+        x = np.zeros((steps, batch, 4), dtype=np.float32)
+        labels = np.zeros((steps, batch), dtype=np.int32)
+        mask = np.zeros((steps, batch), dtype=bool)
         for b, (rx, rl) in enumerate(rounds):
             x[: len(rl), b] = rx
             labels[: len(rl), b] = rl
             mask[: len(rl), b] = True
         return x, labels, mask
 
-    def update(self) -> None:
-        """One learning update; rolled back if it produced anything non-finite or exploded."""
+    def update(self, batch: int | None = None) -> None:
+        """One learning update on `batch` rounds (default: the full batch); rolled back if it produced anything
+        non-finite or exploded. The post's network learns from one round at a time, as in the post."""
         brain = self.brain
         if isinstance(brain, LSTMBrain):
             saved = brain.theta.copy(), self.adam.state()
-            x, labels, mask = self.sample()
+            x, labels, mask = self.sample(batch or self.batch)
             loss, grad = brain.loss_and_gradient(x, labels, mask)
             norm = self.adam.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
             if not (np.isfinite(norm) and norm < EXPLODED_NORM and np.all(np.isfinite(brain.theta))):

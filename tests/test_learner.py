@@ -89,3 +89,33 @@ def test_post_brain_learns_with_the_posts_sgd():
         learner.update()
     assert learner.adam is None and learner.error is None
     assert held_out_agreement(brain, "post") > before
+
+
+def test_work_fits_the_budget_on_average_and_shrinks_the_batch_on_a_slow_machine(monkeypatch):
+    """A fake clock makes every buffered round cost 1 ms: with 3 ms a frame the learner settles on batches of 3
+    and spends about 3 ms a frame; with 0.5 ms a frame it runs a 1-round update every other frame."""
+    import game.learner as learner_module
+
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "post", 6, 6, batch=16)
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        play_round(brain, learner, rng)
+    clock = [0.0]
+    monkeypatch.setattr(learner_module.time, "perf_counter", lambda: clock[0])
+    real_update = learner.update
+
+    def costly_update(batch=None):
+        real_update(batch)
+        clock[0] += 1e-3 * (batch or learner.batch)
+
+    monkeypatch.setattr(learner, "update", costly_update)
+    spent = []
+    for _ in range(20):
+        before = clock[0]
+        learner.work(3.0)
+        spent.append((clock[0] - before) * 1e3)
+    assert learner.batch_now == 3
+    assert max(spent[5:]) <= 3.0 + 1e-9 and abs(np.mean(spent[5:]) - 3.0) < 0.5
+    ran = [learner.work(0.5) for _ in range(20)]
+    assert learner.batch_now == 1 and sum(ran[4:]) == 8  # one 1-ms update per two 0.5-ms frames

@@ -40,7 +40,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.repeat)))
         return
-    print_machine(f"bench_pursuit: solving teachers.Pursuit(W, H), best of {args.repeat}")
+    print_machine(f"bench_pursuit: solving teachers.Pursuit(W, H), best of {args.repeat}",
+                  ("game/teachers.py",))
     results = {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
                for name, env in variants()}
     headers = ["arena"] + [f"seconds ({name})" for name in results] + ["target (as is)"]

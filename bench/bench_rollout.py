@@ -51,7 +51,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.repeat)))
         return
-    print_machine(f"bench_rollout: tasks.play mouse moves per second, best of {args.repeat}")
+    print_machine(f"bench_rollout: tasks.play mouse moves per second, best of {args.repeat}",
+                  ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py"))
     results = {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
                for name, env in variants()}
     headers = ["task", "mouse", "rounds N"] + [f"moves/s ({name})" for name in results] + ["target ≥ 1 M/s (as is)"]

@@ -52,7 +52,8 @@ def main() -> None:
                         help="most games for the post's network after its proxy reached 1.2")
     parser.add_argument("--save", default=str(ROOT / "bench" / "results" / "seed.json"), help="curves as JSON")
     args = parser.parse_args()
-    print_machine("bench_seed: the post's network (16, SGD) against our LSTM (32, Adam) on the seed task")
+    print_machine("bench_seed: the post's network (16, SGD) against our LSTM (32, Adam) on the seed task",
+                  ("game/brain_np.py", "game/train.py", "game/tasks.py"))
     wall = time.perf_counter()
     run_a = train_lstm(LSTMBrain(32), SEED_TASK, games=100_000, eval_every=500, seed=0)
     run_b = train_lstm(LSTMBrain(32), SEED_TASK, seconds=10, eval_every=2_500, seed=0)

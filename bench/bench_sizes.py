@@ -3,8 +3,10 @@
     python bench/bench_sizes.py [--sizes 16,32,64,128] [--post-cap GAMES] [--lstm-cap GAMES]
 
 Post's network: train_post(faithful=True, seed 0), the post's own run, evaluated every 10,000 games, stopped when
-its smoothed proxy is below 1.2 or at --post-cap games (default 1,000,000): games and seconds to the proxy 1.2
-(the post's own figures beside), the real held-out mistakes per game there, and the first evaluation with ≤ 0.5.
+its smoothed proxy is below 1.2 (within --post-cap games, default 1,000,000): games and seconds to the proxy 1.2
+(the post's own figures beside) and the real held-out mistakes per game there. If that is above 0.5, the same
+network goes on with the same SGD on fresh games (faithful=False, seed 1) until ≤ 0.5 or --post-more games
+(default 300,000): games and seconds to ≤ 0.5 count both parts.
 LSTM: train_lstm (default recipe, seed 0), evaluated every 500 games, stopped at ≤ 0.5 held-out mistakes per
 game or at --lstm-cap games (default 100,000). Seconds are training time only (evaluation left out).
 """
@@ -21,7 +23,7 @@ from machine import ROOT, print_machine, table
 
 from game.brain_np import LSTMBrain, PostBrain
 from game.tasks import SEED_TASK
-from game.train import train_lstm, train_post
+from game.train import Progress, train_lstm, train_post
 
 GOAL = 0.5
 POST_FIGURES = {16: "716,342 (8 min 40 s)", 32: "239,721 (3 min 29 s)", 64: "216,513 (3 min 13 s)",
@@ -32,19 +34,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="16,32,64,128")
     parser.add_argument("--post-cap", type=int, default=1_000_000)
+    parser.add_argument("--post-more", type=int, default=300_000)
     parser.add_argument("--lstm-cap", type=int, default=100_000)
     parser.add_argument("--save", default=str(ROOT / "bench" / "results" / "sizes.json"), help="curves as JSON")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print_machine("bench_sizes: games and seconds to the goal, by hidden units, seed task")
+    print_machine("bench_sizes: games and seconds to the goal, by hidden units, seed task",
+                  ("game/brain_np.py", "game/train.py", "game/tasks.py"))
     rows, curves = [], {}
     wall = time.perf_counter()
     for H in sizes:
-        post = train_post(PostBrain(H), SEED_TASK, games=args.post_cap, eval_every=10_000, seed=0, faithful=True)
+        net = PostBrain(H)
+        post = train_post(net, SEED_TASK, games=args.post_cap, eval_every=10_000, seed=0, faithful=True)
+        end = post[-1]
+        if end.mistakes_per_game > GOAL:
+            more = train_post(net, SEED_TASK, games=args.post_more, eval_every=10_000, seed=1,
+                              stop=lambda p: p.mistakes_per_game <= GOAL)
+            post += [Progress(end.games + p.games, end.seconds + p.seconds, p.loss, p.mistakes_per_game,
+                              p.agreement, p.exhaustive_mistakes) for p in more[1:]]
         lstm = train_lstm(LSTMBrain(H), SEED_TASK, games=args.lstm_cap, eval_every=500, seed=0,
                           stop=lambda p: p.mistakes_per_game is not None and p.mistakes_per_game <= GOAL)
         curves[f"post{H}"], curves[f"lstm{H}"] = [asdict(p) for p in post], [asdict(p) for p in lstm]
-        end = post[-1]
         reached = end.loss < 1.2
         post_goal = next((p for p in post if p.mistakes_per_game <= GOAL), None)
         lstm_goal = next((p for p in lstm if p.mistakes_per_game <= GOAL), None)
@@ -53,7 +63,8 @@ def main() -> None:
             (f"{end.games:,}, {end.seconds:.1f} s" if reached else f"not by {end.games:,} (proxy {end.loss:.2f})"),
             POST_FIGURES.get(H, "—"),
             f"{end.mistakes_per_game:.3f}",
-            f"{post_goal.games:,}, {post_goal.seconds:.1f} s" if post_goal else f"not by {end.games:,}",
+            f"{post_goal.games:,}, {post_goal.seconds:.1f} s" if post_goal else
+            f"not by {post[-1].games:,} ({post[-1].mistakes_per_game:.3f})",
             f"{lstm_goal.games:,}, {lstm_goal.seconds:.2f} s" if lstm_goal else
             f"not by {lstm[-1].games:,} ({lstm[-1].mistakes_per_game:.3f})",
             f"{post_goal.seconds / lstm_goal.seconds:.0f}×" if post_goal and lstm_goal else "—",

@@ -60,10 +60,22 @@ def machine_lines() -> list[str]:
     ]
 
 
-def print_machine(title: str) -> None:
+def source_state(path: str) -> str:
+    """Which version of a repository file ran: its last commit, and whether the work tree differs from it."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+    commit = git("log", "-1", "--format=%h %cI", "--", path).stdout.strip() or "not committed"
+    changed = git("diff", "--quiet", "HEAD", "--", path).returncode != 0
+    return f"{path} at {commit}" + (" + uncommitted changes" if changed else "")
+
+
+def print_machine(title: str, sources: tuple[str, ...] = ("game/brain_np.py",)) -> None:
     print(f"# {title}")
     for line in machine_lines():
         print(f"  {line}")
+    for path in sources:
+        print(f"  Code: {source_state(path)}")
     print()
 
 

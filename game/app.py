@@ -38,8 +38,6 @@ WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
-# In the browser an update of 16 rounds costs about a whole frame (docs/WASM.md); 4 rounds cost about a quarter.
-BROWSER_LEARN_BATCH = 4
 MESSAGE_SECONDS = 6.0
 WATCH_CATS = ("perfect", "greedy", "random", "noisy")
 TUNED_NAME = re.compile(r"-tuned-\d{3}$")
@@ -92,7 +90,6 @@ class Game:
         self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
         self.learner: Learner | None = None
         self.learning = False
-        self.learn_credit = 0.0  # ms of learning budget saved up (see _learn)
         self.learn_speed = 3
         self.saved_count = 0
         self.step_ms = 0.0
@@ -302,8 +299,7 @@ class Game:
         """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
         on = bool(on)
         if on and self.learner is None:
-            self.learner = Learner(self.brain, self.teacher, *self.arena_size(),
-                                   batch=BROWSER_LEARN_BATCH if self.browser else 16)
+            self.learner = Learner(self.brain, self.teacher, *self.arena_size())
         if not on:
             self._close_round_for_learner()
         self.learning = on
@@ -429,7 +425,7 @@ class Game:
         self.decision_cell = self.mouse_cell()
         self.recent.append(move == label)
         if self.learning and self.learner is not None:
-            self.learner.record(x, move, label)
+            self.learner.record(x, label)
         arena.move_mouse(np.array([move], dtype=np.int32))
         if arena.done[0]:
             self.end_round()
@@ -521,27 +517,16 @@ class Game:
             if self.learner.error:
                 self.show(self.learner.error, error=True)
                 self.learner.error = None
-            del self.learner.curve[:-CURVE_POINTS]  # an unattended session must not grow without end
         since, count = self.rate_mark
         if self.now - since >= 1.0:
             self.rounds_per_second = (self.rounds_finished - count) / (self.now - since)
             self.rate_mark = (self.now, self.rounds_finished)
 
     def _learn(self) -> None:
-        """Spend this frame's learning budget. When one update costs more than a frame's budget (the browser's
-        numpy has no fast BLAS), budgets are saved up across frames and an update runs once they cover it, so
-        learning takes its share of the time on average and never more than one update in a frame."""
-        learner = self.learner
-        budget = self.learn_speed * LEARN_SPEED_MS
-        self.learn_credit = min(self.learn_credit + budget, max(budget, learner.update_ms))
-        if learner.updates and self.learn_credit < learner.update_ms:
-            return
-        began = time.perf_counter()
-        self.tuned_updates += learner.work(self.learn_credit)
-        # an update that ran long (a collection, a busy machine) delays learning for a frame or two, no more
-        spent = (time.perf_counter() - began) * 1e3
-        self.learn_credit = max(self.learn_credit - spent, -max(budget, learner.update_ms))
-        self.update_ms = learner.update_ms
+        """Spend this frame's learning budget; the learner banks what a too-dear update needs (the browser's
+        numpy has no fast BLAS) and shrinks its batch until an update fits a frame."""
+        self.tuned_updates += self.learner.work(self.learn_speed * LEARN_SPEED_MS)
+        self.update_ms = self.learner.update_ms
 
     def _watch(self, dt: float) -> None:
         speed = self.watch_speed

@@ -1,6 +1,6 @@
 """Live learning while you play: the mouse imitates its teacher on the states it visits itself (DAgger).
 
-Every mouse move adds (input, the brain's move, the teacher's move) to the current round; finished rounds go into
+Every mouse move adds (input, the teacher's move) to the current round; finished rounds go into
 a bounded buffer; `work(budget_ms)` runs learning updates on batches from that buffer until the frame's budget is
 spent, so play never stutters and the browser, which has no threads, slices the work the same way. An update that
 goes NaN or explodes is rolled back and reported. No pygame.
@@ -16,7 +16,6 @@ import numpy as np
 from .arena import POST_DIRECTIONS
 from .brain_np import Adam, LSTMBrain, PostBrain
 
-AGREEMENT_WINDOW = 200  # recent mouse moves the running agreement is taken over
 EXPLODED_NORM = 1e6  # a gradient norm past this is not learning; clipping would only hide it
 
 
@@ -37,7 +36,6 @@ class Learner:
     ) -> None:
         self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.rng = np.random.default_rng(seed)
-        self.curve: list[float] = []
         self.rebind(brain, teacher, width, height)
 
     def rebind(self, brain: LSTMBrain | PostBrain, teacher: str, width: int, height: int) -> None:
@@ -46,7 +44,6 @@ class Learner:
         self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
         self.round_x: list[np.ndarray] = []
         self.round_labels: list[int] = []
-        self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
         self.adam = Adam(brain.theta.size, lr=self.lr, clip=1.0) if isinstance(brain, LSTMBrain) else None
         self.updates = 0
         self.update_ms = 0.0
@@ -54,25 +51,16 @@ class Learner:
         self.batch_now = 1
         self.credit_ms = 0.0
         self.error: str | None = None
-        self.curve.clear()
 
-    @property
-    def agreement(self) -> float | None:
-        """Share of recent mouse moves that matched the teacher's."""
-        return sum(self.recent) / len(self.recent) if self.recent else None
-
-    def record(self, x: np.ndarray, move: int, label: int) -> None:
-        """One mouse move: the brain's input, the move it made and the move its teacher would have made."""
+    def record(self, x: np.ndarray, label: int) -> None:
+        """One mouse move: the brain's input and the move its teacher would have made there."""
         self.round_x.append(np.array(x, dtype=np.float32))
         self.round_labels.append(int(label))
-        self.recent.append(int(move) == int(label))
 
     def end_round(self) -> None:
         """Close the current round into the buffer."""
         if self.round_x:
             self.buffer.append((np.stack(self.round_x), np.array(self.round_labels, dtype=np.int32)))
-            if self.agreement is not None:
-                self.curve.append(self.agreement)
         self.round_x, self.round_labels = [], []
 
     def work(self, budget_ms: float) -> int:

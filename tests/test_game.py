@@ -532,30 +532,3 @@ def test_the_help_lists_every_control(dirs):
         name = pygame.key.name(k)
         assert name in labels or name in ("up", "down", "left", "right"), f"the help does not list {name!r}"
     assert "arrows" in labels and "keypad" in labels and "ctrl+s" in labels and "esc" in labels
-
-
-def test_an_update_dearer_than_a_frame_runs_on_saved_up_budget(dirs):
-    """As in the browser, where one update costs more than a frame's learning budget."""
-    import time
-
-    game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=True)
-    assert game.page is None
-    game.set_learning(True)
-    assert game.learner.batch == 4  # the browser's smaller batch
-    calls, frames = [], [0]
-
-    def slow_work(budget_ms: float) -> int:
-        calls.append(frames[0])
-        time.sleep(0.012)  # one update: 12 ms
-        game.learner.update_ms = 12.0
-        return 1
-
-    game.learner.work = slow_work
-    game.learner.updates = 1
-    game.learner.update_ms = 12.0
-    game.set_learn_speed(4)  # 2 ms a frame
-    for frames[0] in range(120):
-        game.update(1 / 60)
-    # 120 frames × 2 ms = 240 ms of budget buys at most 20 updates of 12 ms (fewer if sleep oversleeps),
-    # and never two in one frame
-    assert 10 <= len(calls) <= 21 and len(set(calls)) == len(calls)

@@ -144,6 +144,7 @@ class Game:
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.brain, self.brain_name, self.brain_path = brain, name, path
         self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
+        self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
         self.saved_at_update = 0
         self.brain_meta: dict[str, Any] = dict(getattr(brain, "meta", None) or {})
         self.pristine = brain.copy()  # the weights as loaded, for reset
@@ -258,6 +259,14 @@ class Game:
     def tuned_stem(self) -> str:
         stem = Path(self.brain_name).stem if self.brain_name.endswith(".npz") else self.brain_name
         return TUNED_NAME.sub("", stem)
+
+    def brain_to_keep(self) -> tuple[str, bytes] | None:
+        """The fine-tuned brain for the browser's storage, when it has learned since it was last kept, so a
+        reload brings it back even if the player never downloaded it."""
+        if self.tuned_updates == self.kept_at_update:
+            return None
+        self.kept_at_update = self.tuned_updates
+        return f"{self.tuned_stem()}-tuned.npz", brainfile.brain_bytes(self.brain, self.tuned_meta())
 
     def export_brain(self) -> tuple[str, bytes]:
         """The current brain as a new file's name and bytes (the browser offers them as a download)."""

@@ -40,6 +40,7 @@ WEIGHTS_DIR = os.path.join(ROOT, "weights")
 USER_DIR = os.path.join(ROOT, "user_brains")  # the player's fine-tuned brains; never weights/
 PAGE_POLL_SECONDS = 0.25
 PAGE_STATUS_SECONDS = 0.5
+PAGE_KEEP_SECONDS = 10.0  # how often a brain that learned is put in the browser's storage
 
 
 def in_browser() -> bool:
@@ -113,7 +114,7 @@ def make_game(options: argparse.Namespace, browser: bool) -> Game:
 async def run(game: Game, view: View, fps: int, page=None, frames: int | None = None, on_frame=None) -> None:
     """The main loop: events, page commands, update, draw, then hand control back (the browser needs it)."""
     clock = pygame.time.Clock()
-    last_poll = last_status = -1e9
+    last_poll = last_status = last_keep = -1e9
     shown_status = None
     frame = 0
     while True:
@@ -144,6 +145,11 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             if status != shown_status:
                 page.show(status)
                 shown_status = status
+        if page is not None and wall - last_keep >= PAGE_KEEP_SECONDS:
+            last_keep = wall
+            kept = game.brain_to_keep()
+            if kept is not None:
+                page.store_brain(*kept)
         pygame.display.flip()
         await asyncio.sleep(0)
         frame += 1

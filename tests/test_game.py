@@ -532,3 +532,61 @@ def test_the_help_lists_every_control(dirs):
         name = pygame.key.name(k)
         assert name in labels or name in ("up", "down", "left", "right"), f"the help does not list {name!r}"
     assert "arrows" in labels and "keypad" in labels and "ctrl+s" in labels and "esc" in labels
+
+
+def test_the_browser_keeps_a_brain_that_learned_without_a_download(dirs, monkeypatch):
+    """A fine-tuned brain goes into the page's storage while it learns, so a reload brings it back."""
+    import base64
+    import json
+
+    from game.web import Page
+
+    class Mailbox:
+        def __init__(self):
+            self.inbox, self.stored = [], []
+
+        def take(self):
+            out, self.inbox = json.dumps(self.inbox), []
+            return out
+
+        def show(self, text):
+            pass
+
+        def store(self, name, data):
+            self.stored.append((name, data))
+
+    class Window:
+        catmouse = Mailbox()
+
+    box = Window.catmouse
+    page = Page(Window())
+    monkeypatch.setattr(game_main, "PAGE_POLL_SECONDS", 0.0)
+    monkeypatch.setattr(game_main, "PAGE_KEEP_SECONDS", 0.0)
+    stored_when = {}
+
+    def on_frame(frame, game, view):
+        if frame == 1:
+            game.set_watch("greedy")
+            game.set_watch_speed(2)
+        if frame == 20:
+            stored_when["before learning"] = len(box.stored)
+            box.inbox.append({"type": "learn", "on": True})
+        if frame == 120:
+            stored_when["learning"] = len(box.stored)
+            game.set_learning(False)
+        if frame == 121:
+            stored_when["stopped"] = len(box.stored)
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1040, 640))
+    game = game_main.make_game(game_main.parse_args(["--seed", "3"]), browser=True)
+    game.page = page
+    asyncio.run(game_main.run(game, game_main.View(screen), 0, page, frames=160, on_frame=on_frame))
+    pygame.quit()
+    assert stored_when["before learning"] == 0 and stored_when["learning"] > 0
+    assert len(box.stored) == stored_when["stopped"]  # nothing new to keep once learning stops
+    name, data = box.stored[-1]
+    kept = brainfile.load_brain_bytes(base64.b64decode(data), name)
+    assert name == "lstm32_optimal-tuned.npz" and kept.meta["fine_tune_updates"] > 0
+    np.testing.assert_array_equal(kept.theta, game.brain.theta)

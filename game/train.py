@@ -76,7 +76,7 @@ LSTM_HYPER: dict[str, Any] = {
     "lr": 0.03,
     "batch": 16,
     "batch_max": 512,
-    "batch_growth": 2000,
+    "batch_growth": 4000,
     "clip": 1.0,
     "decay": 0.5,
     "lr_end": 0.03,
@@ -477,6 +477,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=positive_int, default=None, help=f"LSTM: first batch ({LSTM_HYPER['batch']})")
     p.add_argument("--batch-max", type=positive_int, default=None,
                    help=f"LSTM: largest batch ({LSTM_HYPER['batch_max']})")
+    p.add_argument("--batch-growth", type=positive_int, default=None,
+                   help=f"LSTM: games over which the batch grows by its first size ({LSTM_HYPER['batch_growth']})")
     p.add_argument("--focus", type=float, default=None,
                    help="LSTM, still-cat tasks: share of each batch drawn from starts where the mouse recently erred "
                    f"({LSTM_HYPER['focus']})")
@@ -587,7 +589,8 @@ def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = 
 
 TABLE_COLUMNS = ("brain", "arch", "hidden", "teacher", "task", "mistakes/game (seed task)", "exhaustive mistakes",
                  "agreement (chase 8x8)", "survival vs perfect (brain / teacher / random)",
-                 "survival vs greedy (brain / teacher / random)", "training games", "training s", "command")
+                 "survival vs greedy (brain / teacher / random)", "survival vs noisy (brain / teacher / random)",
+                 "training games", "training s", "command")
 
 
 def brain_row(path: Path) -> list[str]:
@@ -608,7 +611,7 @@ def brain_row(path: Path) -> list[str]:
     cells.append(f"{mistakes_per_game(brain, seed_task):.4f}")
     cells.append(str(exhaustive_mistakes(brain, seed_task)))
     cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher)):.4f}")
-    for cat in ("perfect", "greedy"):
+    for cat in ("perfect", "greedy", "noisy"):
         task = chase_task(8, 8, (cat,), 40, teacher)
         cells.append(" / ".join(f"{survival(task, brain if m == 'brain' else None, m):.1f}"
                                 for m in ("brain", "teacher", "random")))
@@ -671,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.arch == "lstm":
         brain: LSTMBrain | PostBrain = LSTMBrain(args.hidden or 32, seed=args.seed)
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
+                  ("batch_growth", args.batch_growth),
                   ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
         hyper = {k: v for k, v in chosen if v is not None}
         curve = train_lstm(brain, task, **common, **hyper)  # type: ignore[arg-type]

@@ -429,6 +429,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def natural_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
 def positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -460,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hidden", type=positive_int, default=None, help="hidden units (lstm 32, post 16)")
     p.add_argument("--games", type=positive_int, default=None, help="training games")
     p.add_argument("--seconds", type=positive_float, default=None, help="training seconds (evaluation excluded)")
-    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed and --games repeat a run exactly")
+    p.add_argument("--seed", type=natural_int, default=0, help="random seed; the same seed and --games repeat a run")
     p.add_argument("--out", type=Path, default=None, help="brain file to write (weights/NAME.npz)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--curve", type=Path, default=None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ def write_atomic(path: str | os.PathLike, data: bytes, overwrite: bool = False) 
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path}: already exists; not overwritten")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = open_part_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -97,6 +97,18 @@ def write_atomic(path: str | os.PathLike, data: bytes, overwrite: bool = False) 
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def open_part_file(path: Path) -> tuple[int, str]:
+    """A new, exclusive temporary file beside `path`, with the permissions the user's umask gives new files
+    (mkstemp's would be owner-only)."""
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path}: no free temporary name beside it")
 
 
 def save_brain(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .arena import CAT_MOVES, step_cells
@@ -11,14 +13,23 @@ CAT_NAMES = ("perfect", "greedy", "noisy", "random")
 NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
 
 
+@lru_cache(maxsize=16)
+def greedy_table(width: int, height: int) -> np.ndarray:
+    """The greedy cat's move for every (cat cell, mouse cell), cells numbered y * W + x: the neighbouring cell
+    nearest the mouse (straight-line distance), ties in move order."""
+    cells = width * height
+    c, m = np.divmod(np.arange(cells * cells, dtype=np.int32), cells)
+    xy = np.stack([np.arange(cells, dtype=np.int32) % width, np.arange(cells, dtype=np.int32) // width], axis=1)
+    landing = np.stack(
+        [step_cells(xy[c], np.full(len(c), k, dtype=np.int32), CAT_MOVES, width, height) for k in range(8)], axis=1
+    )
+    gap = landing - xy[m][:, None, :]
+    return np.argmin((gap * gap).sum(axis=2), axis=1).astype(np.int32).reshape(cells, cells)
+
+
 def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """Step to the neighbouring cell nearest the mouse (straight-line distance), ties in move order."""
-    landing = np.stack(
-        [step_cells(cat, np.full(len(cat), k, dtype=np.int32), CAT_MOVES, width, height) for k in range(8)],
-        axis=1,
-    )
-    gap = landing - mouse[:, None, :]
-    return np.argmin((gap * gap).sum(axis=2), axis=1).astype(np.int32)
+    return greedy_table(width, height)[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
 
 
 def cat_moves(

@@ -69,6 +69,10 @@ class Pursuit:
         self.openness = np.minimum(
             np.minimum(xy[:, 0], width - 1 - xy[:, 0]), np.minimum(xy[:, 1], height - 1 - xy[:, 1])
         ).astype(np.int32)
+        # Both best moves depend only on the two cells: decide them once for every pair, then play is a lookup.
+        c, m = np.divmod(np.arange(cells * cells, dtype=np.int32), cells)
+        self.best_mouse = self._best_mouse(c, m).reshape(cells, cells)
+        self.best_cat = self._best_cat(c, m).reshape(cells, cells)
 
     def _next(self, xy: np.ndarray, table: np.ndarray) -> np.ndarray:
         moved = xy[:, None, :] + table[None, :, :]
@@ -109,26 +113,31 @@ class Pursuit:
 
     def mouse_values(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """(N, 4): cat moves still needed after each mouse move; 0 for stepping onto the cat."""
-        c, m = self.cells(cat), self.cells(mouse)
+        return self._mouse_values(self.cells(cat), self.cells(mouse))
+
+    def _mouse_values(self, c: np.ndarray, m: np.ndarray) -> np.ndarray:
         landing = self.mouse_next[m]
-        values = self.par[c[:, None], landing]
-        return np.where(landing == c[:, None], 0, values)
+        return np.where(landing == c[:, None], 0, self.par[c[:, None], landing])
 
     def mouse_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """The optimal mouse: the move that survives longest against a perfect cat, ties towards open space,
         then away from the cat, then in move order."""
-        c, m = self.cells(cat), self.cells(mouse)
-        landing = self.mouse_next[m]
-        values = self.mouse_values(cat, mouse).astype(np.int64)
+        return self.best_mouse[self.cells(cat), self.cells(mouse)]
+
+    def cat_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """The perfect cat: the move that catches soonest, ties towards the mouse, then in move order."""
+        return self.best_cat[self.cells(cat), self.cells(mouse)]
+
+    def _best_mouse(self, c: np.ndarray, m: np.ndarray) -> np.ndarray:
+        landing = self.mouse_next[m]  # (N, 4)
+        values = self._mouse_values(c, m).astype(np.int64)
         gap = self.xy[landing] - self.xy[c][:, None, :]
         distance = (gap * gap).sum(axis=2)
         # One sortable key per move; each field's range fits below the next one's weight.
         key = (values << 24) + (self.openness[landing].astype(np.int64) << 12) + distance
         return np.argmax(key, axis=1).astype(np.int32)
 
-    def cat_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
-        """The perfect cat: the move that catches soonest, ties towards the mouse, then in move order."""
-        c, m = self.cells(cat), self.cells(mouse)
+    def _best_cat(self, c: np.ndarray, m: np.ndarray) -> np.ndarray:
         landing = self.cat_next[c]  # (N, 8)
         values = self.after_cat[landing, m[:, None]].astype(np.int64)
         values = np.where(landing == m[:, None], -1, values)

@@ -590,3 +590,42 @@ def test_the_browser_keeps_a_brain_that_learned_without_a_download(dirs, monkeyp
     kept = brainfile.load_brain_bytes(base64.b64decode(data), name)
     assert name == "lstm32_optimal-tuned.npz" and kept.meta["fine_tune_updates"] > 0
     np.testing.assert_array_equal(kept.theta, game.brain.theta)
+
+
+def test_every_frame_yields_and_learning_stays_within_its_budget(dirs, monkeypatch):
+    """The browser has no threads: the loop must hand control back every frame, and live learning must take no
+    more than its budget in any frame. A fake clock makes each learned round cost 1 ms, as on a slow browser."""
+    real_sleep = asyncio.sleep
+    yields: list[float] = []
+
+    async def counting_sleep(delay, *args):
+        yields.append(delay)
+        await real_sleep(delay, *args)
+
+    monkeypatch.setattr(game_main.asyncio, "sleep", counting_sleep)
+    clock = [0.0]
+    marks: list[float] = []
+
+    def on_frame(frame, game, view):
+        if frame == 1:
+            game.set_watch("random")
+            game.set_watch_speed(2)  # max: many rounds a frame, so the learner has rounds to learn from
+            game.set_learning(True)
+            game.set_learn_speed(4)  # 2 ms a frame
+            learner = game.learner
+            learner.clock = lambda: clock[0]
+            real_update = learner.update
+
+            def costly_update(batch=None):
+                real_update(batch)
+                clock[0] += 1e-3 * (batch or learner.batch)
+
+            learner.update = costly_update
+        marks.append(clock[0])
+
+    game = run_game(["--seed", "4"], frames=300, script=on_frame)["game"]
+    per_frame_ms = np.diff(marks) * 1e3
+    assert len(yields) == 300 and set(yields) == {0}
+    assert per_frame_ms.sum() > 100  # it did learn
+    assert per_frame_ms.max() <= 2.0 + 1e-6
+    assert game.learner.updates > 50

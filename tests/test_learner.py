@@ -96,15 +96,13 @@ def test_post_brain_learns_with_the_posts_sgd():
 def test_work_fits_the_budget_on_average_and_shrinks_the_batch_on_a_slow_machine(monkeypatch):
     """A fake clock makes every buffered round cost 1 ms: with 3 ms a frame the learner settles on batches of 3
     and spends about 3 ms a frame; with 0.5 ms a frame it runs a 1-round update every other frame."""
-    import game.learner as learner_module
-
     brain = LSTMBrain(8, seed=0)
     learner = Learner(brain, "post", 6, 6, batch=16)
     rng = np.random.default_rng(0)
     for _ in range(4):
         play_round(brain, learner, rng)
     clock = [0.0]
-    monkeypatch.setattr(learner_module.time, "perf_counter", lambda: clock[0])
+    learner.clock = lambda: clock[0]
     real_update = learner.update
 
     def costly_update(batch=None):

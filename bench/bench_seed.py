@@ -4,7 +4,8 @@
 
 LSTM: 32 units, game/train.py's train_lstm with its default recipe, seed 0 (its learning rate schedule follows
 the budget, so each budget is its own run):
-  - run A, 100,000 games, evaluated every 500 games: games and seconds until held-out mistakes per game ≤ 0.5;
+  - run A, 100,000 games (the recipe's budget), evaluated every 500 games: games and seconds until held-out
+    mistakes per game ≤ 0.5, and when exact imitation is reached and from when it holds to the end;
   - run B, 10 s of training, evaluated every 2,500 games: the first evaluation with exact imitation (0 mistakes
     over all 1,296 starts, tasks.exhaustive_mistakes), whether every later one stays 0, and the end figure;
   - run C, 60 s of training, evaluated every 20,000 games: the same at 60 s.
@@ -82,7 +83,8 @@ def main() -> None:
                         and all(q.exhaustive_mistakes == 0 for q in run if q.games >= p.games)), None)
         text = f"{hit.games:,} games, {hit.seconds:.2f} s"
         stays = all(m == 0 for m in later)
-        met = "yes" if stays and hit.games <= 100_000 and hit.seconds <= 5 else "no"
+        # The target: exact within the budget and for good from then on (to the end of the run).
+        met = "yes" if settled and settled.games <= 100_000 and settled.seconds <= 5 else "no"
         if stays:
             return [text + "; stays 0", "≤ 100,000 games, ≤ 5 s, stays", met]
         return [text + f"; later up to {max(later)}" + (
@@ -99,7 +101,8 @@ def main() -> None:
         ["post: proxy 1.2 reached at", f"{at_proxy.games:,} games, {at_proxy.seconds:.1f} s (post: 716,342)",
          "—", "—", "—"],
         ["post: real mistakes/game at proxy 1.2", f"{at_proxy.mistakes_per_game:.3f}", "—", "—", "—"],
-        ["exact imitation (0 of 1,296 starts), 10 s run", "—", *exact(run_b)],
+        ["exact imitation (0 of 1,296 starts), run A (the recipe: 100,000 games)", "—", *exact(run_a)],
+        ["exact imitation, 10 s run (schedule stretched over 10 s)", "—", *exact(run_b)],
         ["exact imitation, 60 s run", "—", *exact(run_c)],
         ["exhaustive mistakes after 100,000 games (run A)", "—", str(run_a[-1].exhaustive_mistakes), "—", "—"],
         ["mistakes/game (exhaustive) after 10 s",

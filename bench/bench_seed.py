@@ -23,7 +23,7 @@ import json
 import time
 from dataclasses import asdict
 
-from machine import ROOT, print_machine, table
+from machine import ROOT, post_until, print_machine, table
 
 from game.brain_np import LSTMBrain, PostBrain
 from game.tasks import SEED_TASK
@@ -62,11 +62,7 @@ def main() -> None:
     post_net = PostBrain(16)
     post = train_post(post_net, SEED_TASK, eval_every=10_000, seed=0, faithful=True)
     at_proxy = post[-1]
-    if at_proxy.mistakes_per_game > GOAL:
-        more = train_post(post_net, SEED_TASK, games=args.post_cap, eval_every=10_000, seed=1,
-                          stop=lambda p: p.mistakes_per_game <= GOAL)
-        post += [Progress(at_proxy.games + p.games, at_proxy.seconds + p.seconds, p.loss, p.mistakes_per_game,
-                          p.agreement, p.exhaustive_mistakes) for p in more[1:]]
+    post = post_until(post_net, post, GOAL, args.post_cap)
     wall = time.perf_counter() - wall
 
     lstm_goal = first(run_a, lambda p: p.mistakes_per_game <= GOAL)

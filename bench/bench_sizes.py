@@ -19,11 +19,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from machine import ROOT, print_machine, table
+from machine import ROOT, post_until, print_machine, table
 
 from game.brain_np import LSTMBrain, PostBrain
 from game.tasks import SEED_TASK
-from game.train import Progress, train_lstm, train_post
+from game.train import train_lstm, train_post
 
 GOAL = 0.5
 POST_FIGURES = {16: "716,342 (8 min 40 s)", 32: "239,721 (3 min 29 s)", 64: "216,513 (3 min 13 s)",
@@ -47,11 +47,7 @@ def main() -> None:
         net = PostBrain(H)
         post = train_post(net, SEED_TASK, games=args.post_cap, eval_every=10_000, seed=0, faithful=True)
         end = post[-1]
-        if end.mistakes_per_game > GOAL:
-            more = train_post(net, SEED_TASK, games=args.post_more, eval_every=10_000, seed=1,
-                              stop=lambda p: p.mistakes_per_game <= GOAL)
-            post += [Progress(end.games + p.games, end.seconds + p.seconds, p.loss, p.mistakes_per_game,
-                              p.agreement, p.exhaustive_mistakes) for p in more[1:]]
+        post = post_until(net, post, GOAL, args.post_more)
         lstm = train_lstm(LSTMBrain(H), SEED_TASK, games=args.lstm_cap, eval_every=500, seed=0,
                           stop=lambda p: p.mistakes_per_game is not None and p.mistakes_per_game <= GOAL)
         curves[f"post{H}"], curves[f"lstm{H}"] = [asdict(p) for p in post], [asdict(p) for p in lstm]

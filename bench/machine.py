@@ -168,3 +168,19 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def post_until(net, curve: list, goal: float, more_games: int) -> list:
+    """The post's network after its own run (curve): if it is not yet at `goal` held-out mistakes per game, go on
+    with the same SGD on fresh games (seed 1) until it is, or `more_games` more; returns the joined curve."""
+    from game.tasks import SEED_TASK
+    from game.train import Progress, train_post
+
+    end = curve[-1]
+    if end.mistakes_per_game <= goal:
+        return curve
+    more = train_post(net, SEED_TASK, games=more_games, eval_every=10_000, seed=1,
+                      stop=lambda p: p.mistakes_per_game <= goal)
+    return curve + [Progress(end.games + p.games, end.seconds + p.seconds, p.loss, p.mistakes_per_game,
+                             p.agreement, p.exhaustive_mistakes) for p in more[1:]]
+

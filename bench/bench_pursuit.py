@@ -7,12 +7,9 @@ A fresh Pursuit each time (not the cached `teachers.pursuit`). Best of N; one BL
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 
-from machine import print_machine, run_variant, table, variants
+from machine import measure_in_variants, table
 
 SIZES = ((6, 6), (8, 8), (12, 12), (16, 16))
 TARGET_16 = 2.0  # seconds for 16×16
@@ -33,17 +30,12 @@ def measure(repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.repeat)))
+    results = measure_in_variants(
+        __doc__, measure, 5, "bench_pursuit: solving teachers.Pursuit(W, H), best of {repeat}",
+        ("game/teachers.py",),
+    )
+    if results is None:
         return
-    print_machine(f"bench_pursuit: solving teachers.Pursuit(W, H), best of {args.repeat}",
-                  ("game/teachers.py",))
-    results = {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
-               for name, env in variants()}
     headers = ["arena"] + [f"seconds ({name})" for name in results] + ["target (as is)"]
     rows = []
     for key in results["as is"]:

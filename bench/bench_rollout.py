@@ -11,13 +11,10 @@ Moves counted are mouse moves actually made (rounds.mask). Best of N; one BLAS t
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 
 import numpy as np
-from machine import print_machine, run_variant, table, variants
+from machine import measure_in_variants, table
 
 TARGET = 1e6  # mouse moves per second
 
@@ -44,17 +41,12 @@ def measure(repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.repeat)))
+    results = measure_in_variants(
+        __doc__, measure, 3, "bench_rollout: tasks.play mouse moves per second, best of {repeat}",
+        ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py"),
+    )
+    if results is None:
         return
-    print_machine(f"bench_rollout: tasks.play mouse moves per second, best of {args.repeat}",
-                  ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py"))
-    results = {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
-               for name, env in variants()}
     headers = ["task", "mouse", "rounds N"] + [f"moves/s ({name})" for name in results] + ["target ≥ 1 M/s (as is)"]
     rows = []
     for key in results["as is"]:

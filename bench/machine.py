@@ -5,7 +5,9 @@ Run the benchmarks from the repository root as scripts, e.g. `python bench/bench
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
+import json
 import os
 import platform
 import subprocess
@@ -77,27 +79,6 @@ def print_machine(title: str, sources: tuple[str, ...] = ("game/brain_np.py",)) 
     for path in sources:
         print(f"  Code: {source_state(path)}")
     print()
-
-
-def best_time(fn: Callable[[], object], repeat: int = 7, min_seconds: float = 0.2) -> float:
-    """Best-of-`repeat` seconds per call; each repeat runs enough calls to last about `min_seconds`."""
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds / 4 or calls >= 1 << 20:
-            break
-        calls *= 2
-    calls = max(1, int(calls * (min_seconds / max(elapsed, 1e-9))))
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        best = min(best, (time.perf_counter() - start) / calls)
-    return best
 
 
 def best_times(fns: dict[str, Callable[[], object]], repeat: int = 7, min_seconds: float = 0.2) -> dict[str, float]:
@@ -183,4 +164,21 @@ def post_until(net, curve: list, goal: float, more_games: int) -> list:
                       stop=lambda p: p.mistakes_per_game <= goal)
     return curve + [Progress(end.games + p.games, end.seconds + p.seconds, p.loss, p.mistakes_per_game,
                              p.agreement, p.exhaustive_mistakes) for p in more[1:]]
+
+
+def measure_in_variants(
+    doc: str, measure: Callable[[int], dict], default_repeat: int, title: str, sources: tuple[str, ...]
+) -> dict[str, dict] | None:
+    """The shared main of a micro-benchmark: parse --repeat; in a child process print measure(repeat) as JSON
+    and return None; otherwise print the machine and return each BLAS variant's results, measured in a child."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=default_repeat)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.repeat)))
+        return None
+    print_machine(title.format(repeat=args.repeat), sources)
+    return {name: json.loads(run_variant(sys.argv[0], ["--repeat", str(args.repeat), "--child"], env))
+            for name, env in variants()}
 

@@ -16,6 +16,8 @@ import numpy as np
 from .arena import POST_DIRECTIONS
 from .brain_np import Adam, LSTMBrain, PostBrain
 
+MAX_UPDATES_PER_FRAME = 32  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
+MIN_ROUND_MS = 1e-3  # what a round is charged at least, for the same reason
 EXPLODED_NORM = 1e6  # a gradient norm past this is not learning; clipping would only hide it
 
 
@@ -75,7 +77,7 @@ class Learner:
             return 0
         self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms()))
         done = 0
-        while True:
+        while done < MAX_UPDATES_PER_FRAME:
             if self.round_ms:
                 self.batch_now = max(1, min(self.batch, int(budget_ms / self.round_ms + 1e-6)))
             if self.credit_ms < self.predicted_ms():
@@ -85,7 +87,7 @@ class Learner:
             spent_ms = (self.clock() - began) * 1e3
             self.credit_ms -= spent_ms
             done += 1
-            per_round = spent_ms / self.batch_now
+            per_round = max(spent_ms / self.batch_now, MIN_ROUND_MS)
             self.round_ms = per_round if not self.round_ms else 0.8 * self.round_ms + 0.2 * per_round
             self.update_ms = spent_ms if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * spent_ms
         return done

@@ -119,3 +119,13 @@ def test_work_fits_the_budget_on_average_and_shrinks_the_batch_on_a_slow_machine
     assert max(spent[5:]) <= 3.0 + 1e-9 and abs(np.mean(spent[5:]) - 3.0) < 0.5
     ran = [learner.work(0.5) for _ in range(20)]
     assert learner.batch_now == 1 and sum(ran[4:]) == 8  # one 1-ms update per two 0.5-ms frames
+
+
+def test_work_ends_even_when_the_clock_does_not_tick():
+    """The browser's clock moves in 100 µs steps: an update can read as taking no time at all."""
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "post", 6, 6, batch=4)
+    play_round(brain, learner, np.random.default_rng(0))
+    learner.clock = lambda: 0.0
+    ran = learner.work(5.0)
+    assert 1 <= ran <= 32 and learner.updates == ran

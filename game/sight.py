@@ -130,21 +130,29 @@ class Belief:
     def update(
         self, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray, active: np.ndarray | None = None
     ) -> np.ndarray:
-        """The cat has just moved; the mouse is at move t. Updates B (only the `active` rounds, if given) and
-        returns which rounds saw the cat."""
+        """The cat has just moved; the mouse is at move t (per round, or one for all). Updates B and returns
+        which rounds saw the cat. With `active`, only those rounds are updated (the others see nothing)."""
+        if active is None:
+            self.cells, seen = self._next(self.cells, t, cat, mouse)
+            return seen
+        rows = np.flatnonzero(active)
+        seen = np.zeros(len(cat), dtype=bool)
+        t_rows = np.broadcast_to(np.asarray(t), (len(cat),))[rows]
+        self.cells[rows], seen[rows] = self._next(self.cells[rows], t_rows, cat[rows], mouse[rows])
+        return seen
+
+    def _next(
+        self, cells: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         sight = self.sight
-        on_beat = sight.on_beat(t, len(cat))
         seen = sight.sees(t, cat, mouse)
-        b = cat_reach(self.cells, self.width, self.height)
+        b = cat_reach(cells, self.width, self.height)
         # Unseen: not where it would have been seen, and not on the mouse (the cat's move did not catch it).
-        b &= unseen_keeps(self.width, self.height, sight.reach)[on_beat.view(np.uint8), self._cell(mouse)]
+        on_beat = sight.on_beat(t, len(cat)).view(np.uint8)
+        b &= unseen_keeps(self.width, self.height, sight.reach)[on_beat, self._cell(mouse)]
         b[seen] = False
         b[np.flatnonzero(seen), self._cell(cat[seen])] = True
-        if active is None:
-            self.cells = b
-        else:
-            self.cells[active] = b[active]
-        return seen
+        return b, seen
 
 
 @lru_cache(maxsize=16)

@@ -129,6 +129,7 @@ def test_belief_equals_the_set_replay_of_the_rules(sight, width, height):
         if reference is None:
             # Before the first move: every cell but the mouse's (the cat has moved since; the mouse has not).
             reference = [ref_start(cells(arena, "mouse", i), width, height) for i in range(n)]
+        assert not seen[~active].any()  # finished rounds are not updated and see nothing
         for i in range(n):
             if not active[i]:
                 assert as_set(belief.cells[i], width) == reference[i], "a finished round's B changed"

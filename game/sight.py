@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import features
+from .arena import check_size, features
 from .teachers import pursuit
 
 FEATURE_NAMES = ("cat_seen", "cat_x", "cat_y", "mouse_x", "mouse_y")
@@ -119,6 +119,7 @@ class Belief:
     Before the round's first move B is every cell but the mouse's. `update` is called at every mouse move."""
 
     def __init__(self, sight: Sight, width: int, height: int, mouse: np.ndarray) -> None:
+        check_size(width, height)
         self.sight, self.width, self.height = sight, int(width), int(height)
         n = len(mouse)
         self.cells = np.ones((n, self.width * self.height), dtype=bool)

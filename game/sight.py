@@ -1,0 +1,226 @@
+"""What the mouse sees of the cat, batched over N rounds: the sight presets, the brain's input under them, the
+belief B (every cell where the cat can be) and the cautious teacher that plays safe over B. No pygame.
+
+At mouse move t of a round (counted from 0, after the cat's move, as in arena.py's turn order) the mouse sees the
+cat iff t mod k = 0 and the Chebyshev distance from the mouse to the cat is at most r:
+classic k = 1, r = ∞ (the post's full sight); fog k = 1, r = 2; flicker k = 3, r = ∞.
+Cells are numbered y * W + x, as in teachers.Pursuit; a belief is an (N, W·H) bool array.
+
+The cautious teacher scores a mouse move against each cat cell of B by the pursuit's own value of that move
+(teachers.Pursuit.mouse_values: cat moves still needed with both playing perfectly, 0 for stepping onto the cat),
+which is what the optimal mouse maximises; so under classic sight, where B is the cat's one cell, both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .arena import check_size, features
+from .teachers import pursuit
+
+FEATURE_NAMES = ("cat_seen", "cat_x", "cat_y", "mouse_x", "mouse_y")
+
+
+@dataclass(frozen=True)
+class Sight:
+    """The mouse sees the cat only at its moves 0, beat, 2·beat, …, and then only within `reach` (None: the
+    whole board)."""
+
+    name: str
+    beat: int = 1
+    reach: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.beat, int) or self.beat < 1:
+            raise ValueError(f"sight {self.name!r}: beat {self.beat!r} is not a whole number of at least 1")
+        if self.reach is not None and (not isinstance(self.reach, int) or self.reach < 0):
+            raise ValueError(f"sight {self.name!r}: reach {self.reach!r} is not a whole number of at least 0")
+
+    def on_beat(self, t: np.ndarray | int, n: int) -> np.ndarray:
+        """(N,) bool: mouse move t (per round, or one for all N) is one where the cat may be seen."""
+        return np.broadcast_to(np.asarray(t) % self.beat == 0, (n,)).copy()
+
+    def sees(self, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """(N,) bool: the cat is seen at mouse move t."""
+        on_beat = self.on_beat(t, len(cat))
+        if self.reach is None:
+            return on_beat
+        return on_beat & (np.abs(cat - mouse).max(axis=1) <= self.reach)
+
+
+CLASSIC = Sight("classic")
+FOG = Sight("fog", beat=1, reach=2)
+FLICKER = Sight("flicker", beat=3)
+SIGHTS = {s.name: s for s in (CLASSIC, FOG, FLICKER)}
+
+
+def sight_named(name: str) -> Sight:
+    """The preset of this name (classic, fog, flicker)."""
+    if name not in SIGHTS:
+        raise ValueError(f"unknown sight {name!r}: choose one of {', '.join(SIGHTS)}")
+    return SIGHTS[name]
+
+
+def sight_features(seen: np.ndarray, cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The brain's input under a sight, (N, 5) float32:
+    [cat_seen, cat_x/(W-1)·seen, cat_y/(H-1)·seen, mouse_x/(W-1), mouse_y/(H-1)]."""
+    out = np.empty((len(cat), 5), dtype=np.float32)
+    out[:, 0] = seen
+    out[:, 1:] = features(cat, mouse, width, height)
+    out[:, 1:3] *= out[:, :1]
+    return out
+
+
+def _clipped_step(b: np.ndarray, axis: int, step: int) -> np.ndarray:
+    """Every cell of b moved one cell along `axis` ((N, H, W) grid: 1 is y, 2 is x); against the wall it stays."""
+    size = b.shape[axis]
+    to, source = [slice(None)] * 3, [slice(None)] * 3
+    to[axis], source[axis] = (slice(1, size), slice(0, size - 1)) if step > 0 else (slice(0, size - 1), slice(1, size))
+    out = np.zeros_like(b)
+    out[tuple(to)] = b[tuple(source)]
+    to[axis] = source[axis] = size - 1 if step > 0 else 0
+    out[tuple(to)] |= b[tuple(source)]
+    return out
+
+
+def cat_reach(cells: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(N, W·H) bool: every cell one king move (clipped per axis) from a cell of `cells`.
+
+    Clipping is per axis, so a king move is a y step then an x step, and the cells reached are the union of
+    those steps' images; an interior cell is not reached from itself (the cat has no standing move)."""
+    b = cells.reshape(-1, height, width)
+    vertical = _clipped_step(b, 1, 1) | _clipped_step(b, 1, -1)
+    any_row = vertical | b
+    out = vertical | _clipped_step(any_row, 2, 1) | _clipped_step(any_row, 2, -1)
+    return out.reshape(cells.shape)
+
+
+@lru_cache(maxsize=16)
+def unseen_keeps(width: int, height: int, reach: int | None) -> np.ndarray:
+    """(2, W·H, W·H) bool: [beat, m, c] is False where an unseen cat cannot be, the mouse being on cell m:
+    off the beat (0) only m itself; on the beat (1) every cell within `reach` of m (None: every cell)."""
+    cells = width * height
+    xy = np.stack([np.arange(cells) % width, np.arange(cells) // width], axis=1)
+    keeps = np.ones((2, cells, cells), dtype=bool)
+    keeps[0, np.arange(cells), np.arange(cells)] = False
+    if reach is None:
+        keeps[1] = False
+    else:
+        keeps[1] = np.abs(xy[:, None, :] - xy[None, :, :]).max(axis=2) > reach
+    return keeps
+
+
+class Belief:
+    """B for N rounds: `cells[n, c]` is True when the cat of round n can be on cell c, given what the mouse saw.
+
+    Before the round's first move B is every cell but the mouse's. `update` is called at every mouse move."""
+
+    def __init__(self, sight: Sight, width: int, height: int, mouse: np.ndarray) -> None:
+        check_size(width, height)
+        self.sight, self.width, self.height = sight, int(width), int(height)
+        n = len(mouse)
+        self.cells = np.ones((n, self.width * self.height), dtype=bool)
+        self.cells[np.arange(n), self._cell(mouse)] = False
+
+    def _cell(self, xy: np.ndarray) -> np.ndarray:
+        return xy[:, 1] * self.width + xy[:, 0]
+
+    def update(
+        self, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray, active: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The cat has just moved; the mouse is at move t (per round, or one for all). Updates B and returns
+        which rounds saw the cat. With `active`, only those rounds are updated (the others see nothing)."""
+        if active is None:
+            self.cells, seen = self._next(self.cells, t, cat, mouse)
+            return seen
+        rows = np.flatnonzero(active)
+        seen = np.zeros(len(cat), dtype=bool)
+        t_rows = np.broadcast_to(np.asarray(t), (len(cat),))[rows]
+        self.cells[rows], seen[rows] = self._next(self.cells[rows], t_rows, cat[rows], mouse[rows])
+        return seen
+
+    def _next(
+        self, cells: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        sight = self.sight
+        seen = sight.sees(t, cat, mouse)
+        b = cat_reach(cells, self.width, self.height)
+        # Unseen: not where it would have been seen, and not on the mouse (the cat's move did not catch it).
+        on_beat = sight.on_beat(t, len(cat)).view(np.uint8)
+        b &= unseen_keeps(self.width, self.height, sight.reach)[on_beat, self._cell(mouse)]
+        b[seen] = False
+        b[np.flatnonzero(seen), self._cell(cat[seen])] = True
+        return b, seen
+
+
+@lru_cache(maxsize=16)
+def move_outcomes(width: int, height: int) -> np.ndarray:
+    """(W·H, 4, W·H) int32: [m, a, c] = the pursuit's value of mouse move a from cell m with the cat on cell c,
+    i.e. cat moves still needed with both playing perfectly, 0 when the move lands on the cat."""
+    p = pursuit(width, height)
+    cells = width * height
+    c, m = np.divmod(np.arange(cells * cells), cells)
+    values = p.mouse_values(p.xy[c], p.xy[m])  # (C·C, 4), row c·C + m
+    return np.ascontiguousarray(values.reshape(cells, cells, 4).transpose(1, 2, 0)).astype(np.int32)
+
+
+def _bitboards(cells: np.ndarray) -> np.ndarray:
+    """(N, C) bool as (N, words) uint64: cell c is bit c % 64 of word c // 64 (the same on any machine, as
+    beliefs and the outcome planes are packed by this one function)."""
+    n, c = cells.shape
+    out = np.zeros((n, -(-c // 64) * 8), dtype=np.uint8)
+    out[:, : -(-c // 8)] = np.packbits(cells, axis=1, bitorder="little")
+    return out.view(np.uint64)
+
+
+@lru_cache(maxsize=16)
+def outcome_planes(width: int, height: int) -> np.ndarray:
+    """(W·H, 4, J, words) uint64: plane j of [m, a] is the bitboard of the cat cells c where bit j of
+    move_outcomes[m, a, c] is set; J bits hold the largest outcome."""
+    outcomes = move_outcomes(width, height)
+    planes = int(outcomes.max()).bit_length()
+    bits = (outcomes[:, :, None, :] >> np.arange(planes)[None, None, :, None]) & 1
+    cells = width * height
+    return _bitboards(bits.reshape(-1, cells).astype(bool)).reshape(cells, 4, planes, -1)
+
+
+def _any(boards: np.ndarray) -> np.ndarray:
+    return boards[..., 0] != 0 if boards.shape[-1] == 1 else (boards != 0).any(axis=-1)
+
+
+def _count(boards: np.ndarray) -> np.ndarray:
+    counts = np.bitwise_count(boards)
+    return counts[..., 0].astype(np.int64) if boards.shape[-1] == 1 else counts.sum(axis=-1, dtype=np.int64)
+
+
+def cautious_values(belief: np.ndarray, mouse: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per round and mouse move, (N, 4) each: the guaranteed survival (min over the cat cells in B of
+    move_outcomes) and the total over B (the mean's numerator; every move shares the divisor |B|, so totals
+    order as means do). An empty B guarantees 2^J - 1 and totals 0.
+
+    Worked on bitboards, one per bit of the outcome: the total is the planes' counts in B weighted 2^j; the
+    minimum is found from the highest bit down, keeping the cells whose outcome has a 0 there while any do."""
+    planes = outcome_planes(width, height)[mouse[:, 1] * width + mouse[:, 0]]  # (N, 4, J, words)
+    board = _bitboards(belief)[:, None, :]
+    total = np.zeros(planes.shape[:2], dtype=np.int64)
+    guaranteed = np.zeros(planes.shape[:2], dtype=np.int64)
+    low_so_far = np.broadcast_to(board, planes.shape[:2] + board.shape[-1:])
+    for j in reversed(range(planes.shape[2])):
+        total += _count(planes[:, :, j] & board) << j
+        low = low_so_far & ~planes[:, :, j]
+        some_low = _any(low)
+        low_so_far = np.where(some_low[..., None], low, low_so_far)
+        guaranteed |= (~some_low).astype(np.int64) << j
+    return guaranteed, total
+
+
+def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The cautious teacher: the move with the largest guaranteed survival over B, ties by the largest mean over
+    B, then the first of Up, Right, Down, Left. (N,) int32 indices into arena.MOUSE_MOVES."""
+    guaranteed, total = cautious_values(belief, mouse, width, height)
+    best = guaranteed == guaranteed.max(axis=1, keepdims=True)
+    return np.argmax(np.where(best, total, -1), axis=1).astype(np.int32)
+

@@ -37,6 +37,35 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 GATE_ORDER = (3, 0, 1, 2)  # for each working block (o, i, f, g), its block in PyTorch's order (i, f, g, o)
 
 
+def row_blocks(H: int) -> dict[str, slice]:
+    """Where a step's quantities lie along the feature axis of its row (6H long): o, i, f, g, c_{t-1}, tanh c_t,
+    and the runs of them that one operation covers. The play step, the trace and backward all read rows so."""
+    o, i, f, g, c_prev, tanh_c = (slice(k * H, (k + 1) * H) for k in range(6))
+    return {"o": o, "i": i, "f": f, "g": g, "c_prev": c_prev, "tanh_c": tanh_c,
+            "a": slice(0, 4 * H), "sigmoids": slice(0, 3 * H), "i_f": slice(H, 3 * H), "g_c": slice(3 * H, 5 * H)}
+
+
+def cell_views(z: np.ndarray, row: np.ndarray, c: np.ndarray, h: np.ndarray, ig_fc: np.ndarray, H: int) -> tuple:
+    """The arrays one step of `fused_cell` reads and writes: its input z = [x, h_{t-1}, 1, 1], its row, where c_t
+    and h_t go, and a 2H scratch; made once, so a step is only arithmetic."""
+    b = row_blocks(H)
+    return (z, row[b["a"]], row[b["sigmoids"]], row[b["i_f"]], row[b["g_c"]], ig_fc, ig_fc[:H], ig_fc[H:], c,
+            row[b["tanh_c"]], row[b["o"]], h)
+
+
+def fused_cell(W_z: np.ndarray, views: tuple, dot=np.dot) -> None:
+    """One LSTM cell step on the working matrix W_z (sigmoid rows halved), for one state or a batch."""
+    z, a, sigmoids, i_f, g_c, ig_fc, ig, fc, c, tanh_c, o, h = views
+    dot(W_z, z, out=a)
+    np.tanh(a, out=a)
+    np.multiply(sigmoids, 0.5, out=sigmoids)  # o, i, f: σ(a) = ½ tanh(a/2) + ½
+    np.add(sigmoids, 0.5, out=sigmoids)
+    np.multiply(i_f, g_c, out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
+    np.add(ig, fc, out=c)
+    np.tanh(c, out=tanh_c)
+    np.multiply(o, tanh_c, out=h)
+
+
 class LSTMBrain:
     """A one-layer LSTM with a linear head over the four moves. All parameters live in one flat vector
     `theta` (so Adam and clipping are a few whole-array operations); the named arrays are views into it.
@@ -140,29 +169,16 @@ class LSTMBrain:
         H, I = self.hidden_size, self.input_size
         self._z = np.zeros(I + H + 2, dtype=self.dtype)  # z = [x, h, 1, 1]
         self._z[I + H :] = 1.0
-        self._gates = np.zeros(5 * H, dtype=self.dtype)  # o, i, f, g, then c
-        self._ig_fc = np.zeros(2 * H, dtype=self.dtype)
-        self._tanh_c = np.zeros(H, dtype=self.dtype)
+        self._row = np.zeros(6 * H, dtype=self.dtype)  # o, i, f, g, c, tanh c (c_t overwrites c_{t-1})
         self.logits = np.zeros(self.n_actions, dtype=self.dtype)
-        self.h, self.c = self._z[I : I + H], self._gates[4 * H :]
-        # Views made once, so a step is only arithmetic.
-        g = self._gates
+        self.h, self.c = self._z[I : I + H], self._row[row_blocks(H)["c_prev"]]
         self._x, self._h1 = self._z[:I], self._z[I : I + H + 1]
-        self._a, self._sig, self._o = g[: 4 * H], g[: 3 * H], g[:H]
-        self._if, self._gc = g[H : 3 * H], g[3 * H :]
-        self._ig, self._fc = self._ig_fc[:H], self._ig_fc[H:]
+        self._cell = cell_views(self._z, self._row, self.c, self.h, np.zeros(2 * H, dtype=self.dtype), H)
 
     def step(self, x: np.ndarray) -> int:
         """Advance the memory by one state and return the chosen move (the most likely of four)."""
         self._x[:] = x
-        np.dot(self.W_z, self._z, out=self._a)
-        np.tanh(self._a, out=self._a)
-        np.multiply(self._sig, 0.5, out=self._sig)  # σ(a) = ½ tanh(a/2) + ½ on o, i, f (rows of W_z halved)
-        np.add(self._sig, 0.5, out=self._sig)
-        np.multiply(self._if, self._gc, out=self._ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
-        np.add(self._ig, self._fc, out=self.c)
-        np.tanh(self.c, out=self._tanh_c)
-        np.multiply(self._o, self._tanh_c, out=self.h)
+        fused_cell(self.W_z, self._cell)
         np.dot(self.W_head, self._h1, out=self.logits)
         return int(self.logits.argmax())
 
@@ -243,22 +259,13 @@ class Trace:
         self.z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
         self.z[:, I + H :] = 1.0
         self.row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
-        self._ig_fc = np.zeros((2 * H, batch), dtype=dt)
-        # Each step's slices are made once, so a step (and a reused trace) is only arithmetic.
-        self._slices = [self._step_slices(t) for t in range(steps)]
+        ig_fc = np.zeros((2 * H, batch), dtype=dt)
+        c_prev = row_blocks(H)["c_prev"]
+        # Each step's views are made once, so a step (and a reused trace) is only arithmetic.
+        self._cells = [cell_views(self.z[t], self.row[t], self.row[t + 1, c_prev], self.z[t + 1, I : I + H],
+                                  ig_fc, H) for t in range(steps)]
         self._dot_z = np.dot if fits_one_thread(brain.W_z, batch) else product
         self._dot_head = np.dot if fits_one_thread(brain.W_head, batch) else product
-
-    def _step_slices(self, t: int) -> tuple[np.ndarray, ...]:
-        I, H = self.brain.input_size, self.brain.hidden_size
-        row, following = self.row[t], self.row[t + 1]
-        return (self.z[t], row[: 4 * H], row[: 3 * H], row[H : 3 * H], row[3 * H : 5 * H],
-                following[4 * H : 5 * H], row[5 * H :], row[:H], self.z[t + 1, I : I + H])
-
-    @property
-    def x(self) -> np.ndarray:
-        """Inputs (steps, B, I)."""
-        return self.z[: self.steps, : self.brain.input_size].transpose(0, 2, 1)
 
     @property
     def h(self) -> np.ndarray:
@@ -269,8 +276,7 @@ class Trace:
     @property
     def c(self) -> np.ndarray:
         """Cell states (steps + 1, B, H); c[0] is the zero start."""
-        H = self.brain.hidden_size
-        return self.row[:, 4 * H : 5 * H].transpose(0, 2, 1)
+        return self.row[:, row_blocks(self.brain.hidden_size)["c_prev"]].transpose(0, 2, 1)
 
     def logits(self) -> np.ndarray:
         """Logits (T, B, A) of every step taken so far."""
@@ -304,18 +310,10 @@ class Trace:
 
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
-        t, H, ig_fc = self.t, self.brain.hidden_size, self._ig_fc
-        z, a, sig, i_f, g_c, c, tanh_c, o, h = self._slices[t]
-        self._dot_z(self.brain.W_z, z, out=a)
-        np.tanh(a, out=a)
-        np.multiply(sig, 0.5, out=sig)  # o, i, f: σ(a) = ½ tanh(a/2) + ½
-        np.add(sig, 0.5, out=sig)
-        np.multiply(i_f, g_c, out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
-        np.add(ig_fc[:H], ig_fc[H:], out=c)
-        np.tanh(c, out=tanh_c)
-        np.multiply(o, tanh_c, out=h)
-        self.t = t + 1
-        return h
+        views = self._cells[self.t]
+        fused_cell(self.brain.W_z, views, self._dot_z)
+        self.t += 1
+        return views[-1]
 
 
 class Backward:
@@ -350,25 +348,7 @@ class Backward:
         H, I, A = b.hidden_size, b.input_size, b.n_actions
         if (T, trace.batch) != (self.steps, B):
             raise ValueError(f"trace of {T} steps × {trace.batch} rounds given to backward for {self.steps} × {B}")
-        row = trace.row[:T]
-        o, i, f, g = row[:, :H], row[:, H : 2 * H], row[:, 2 * H : 3 * H], row[:, 3 * H : 4 * H]
-        tanh_c = row[:, 5 * H :]
-        sig = row[:, : 3 * H]
-        dsig = np.subtract(1.0, sig)
-        np.multiply(dsig, sig, out=dsig)  # σ' = σ(1 - σ) for o, i, f
-        np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
-        np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, 3 * H : 5 * H].reshape(T, 2, H, B),
-                    out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
-        k_g = self.k_ifg[:, 2]
-        np.multiply(g, g, out=k_g)
-        np.subtract(1.0, k_g, out=k_g)
-        np.multiply(k_g, i, out=k_g)
-        k_c = self.k_dc[:, :H]
-        np.multiply(tanh_c, tanh_c, out=k_c)
-        np.subtract(1.0, k_c, out=k_c)
-        np.multiply(k_c, o, out=k_c)
-        self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
-        self.k_dc[T - 1, H:] = 0.0
+        self._step_factors(trace.row[:T])
         da_dy = self.da_dy
         da_dy[T, : 4 * H] = 0.0
         da_dy[1:, 4 * H :] = dlogits.transpose(0, 2, 1)
@@ -392,6 +372,28 @@ class Backward:
         h1 = np.ascontiguousarray(trace.z[1 : T + 1, I : I + H + 1].transpose(0, 2, 1)).reshape(T * B, H + 1)
         sum_of_products(dy, h1, self.packed[nz:].reshape(b.W_head.shape))
         return self.packed[b._unpack]
+
+    def _step_factors(self, row: np.ndarray) -> None:
+        """k_o, k_ifg, k_dc for every step from the rows (T, 6H, B) the forward pass left."""
+        T, H, B = row.shape[0], self.brain.hidden_size, self.batch
+        blocks = row_blocks(H)
+        o, i, f, g = (row[:, blocks[k]] for k in ("o", "i", "f", "g"))
+        tanh_c, sigmoids = row[:, blocks["tanh_c"]], row[:, blocks["sigmoids"]]
+        dsig = np.subtract(1.0, sigmoids)
+        np.multiply(dsig, sigmoids, out=dsig)  # σ' = σ(1 - σ) for o, i, f
+        np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
+        np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, blocks["g_c"]].reshape(T, 2, H, B),
+                    out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
+        k_g = self.k_ifg[:, 2]
+        np.multiply(g, g, out=k_g)
+        np.subtract(1.0, k_g, out=k_g)
+        np.multiply(k_g, i, out=k_g)
+        k_c = self.k_dc[:, :H]
+        np.multiply(tanh_c, tanh_c, out=k_c)
+        np.subtract(1.0, k_c, out=k_c)
+        np.multiply(k_c, o, out=k_c)
+        self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
+        self.k_dc[T - 1, H:] = 0.0
 
 
 # OpenBLAS splits a large matrix product over its threads (here: (128×38)·(38×n) stayed on one thread up to

@@ -473,6 +473,17 @@ class Adam:
         self.m[:], self.v[:], self.t = state[0], state[1], state[2]
 
 
+# The post reads its one output in [0, 1] as a move by quarters: [0, .25) Up, [.25, .5) Right, [.5, .75) Down,
+# else Left; a teacher's move is taught as its quarter's midpoint.
+POST_QUARTERS = np.array([0.25, 0.5, 0.75])
+POST_DIRECTIONS = np.array([0.125, 0.375, 0.625, 0.875], dtype=np.float64)
+
+
+def post_move(output: np.ndarray | float) -> np.ndarray:
+    """The post's direction scalar(s) read by quarters, as move indices (int32, the shape of output)."""
+    return np.searchsorted(POST_QUARTERS, np.asarray(output, dtype=np.float64), side="right").astype(np.int32)
+
+
 def post_sigmoid(x: np.ndarray) -> np.ndarray:
     # The post's own formula, kept as written so its runs reproduce to the last bit.
     return 1 / (1 + np.exp(-x))
@@ -524,8 +535,8 @@ class PostBrain:
         self.h, y = self.forward_step(np.asarray(x, dtype=np.float64).reshape(1, -1), self.h)
         self.output = float(y[0, 0])
         # Closeness to each quarter's midpoint stands in for the four moves' scores on the HUD.
-        self.logits = -np.abs(self.output - np.array([0.125, 0.375, 0.625, 0.875])) * 8.0
-        return int(np.searchsorted(np.array([0.25, 0.5, 0.75]), self.output, side="right"))
+        self.logits = -np.abs(self.output - POST_DIRECTIONS) * 8.0
+        return int(post_move(self.output))
 
     def probabilities(self) -> np.ndarray:
         return softmax(self.logits)
@@ -551,8 +562,3 @@ class PostBrain:
         self.synapse_0 += update_0 * self.alpha
         self.synapse_1 += update_1 * self.alpha
         self.synapse_h += update_h * self.alpha
-
-
-def post_move(output: np.ndarray) -> np.ndarray:
-    """The post's direction scalar read by quarters, as move indices."""
-    return np.searchsorted(np.array([0.25, 0.5, 0.75]), np.asarray(output), side="right").astype(np.int32)

@@ -1,4 +1,4 @@
-"""The mouse's brains in NumPy: an LSTM that picks one of four moves, and the post's recurrent network.
+"""The brains in NumPy: an LSTM that picks one of its moves, and the post's recurrent network.
 
 LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), per step t:
 
@@ -6,18 +6,26 @@ LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), 
     i_t = σ(a_i)   f_t = σ(a_f)   g_t = tanh(a_g)   o_t = σ(a_o)
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)
-    y_t = W_y h_t + b_y                               (logits of Up, Right, Down, Left)
+    y_t = W_y h_t + b_y                               (logits of the moves: Up, Right, Down, Left for a mouse)
 
 The post's network ("post_rnn"): h_t = σ(x_t S0 + h_{t-1} Sh), y_t = σ(h_t S1), one scalar read by quarters.
+
+Every brain is a `Brain` (the interface the game, the learner and the trainer use) and is registered once in
+`BRAIN_TYPES` under its architecture name, the name its files' meta and the trainer's --arch use.
 This module imports no pygame.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
+
 import numpy as np
 
 ACTIONS = ("Up", "Right", "Down", "Left")
 FEATURES = ("cat_x", "cat_y", "mouse_x", "mouse_y")
+ROLES = ("mouse", "cat")
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -30,6 +38,174 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
+
+# -- the interface every brain implements, and the one registry of brain types ----------------------------------
+
+
+class Optimizer(Protocol):
+    """How a brain's parameters follow their gradient (Adam for the LSTM, the post's plain SGD)."""
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> float: ...
+    def state(self) -> Any: ...
+    def restore(self, state: Any) -> None: ...
+
+
+class BrainTrace(Protocol):
+    """A batched run of a brain over up to `steps` steps, kept so that a learning update can use it."""
+
+    batch: int
+    t: int  # steps taken
+
+    def step(self, x: np.ndarray) -> np.ndarray: ...
+    def moves(self, x: np.ndarray) -> np.ndarray: ...
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]: ...
+
+
+class Brain(ABC):
+    """What anything outside the brains may ask of a brain, whatever its kind.
+
+    Identity: `arch` (the registry's name), `label` and `memory_title` (how the game names it), `role` (which
+    animal it plays), `features` (its inputs' names) and `actions` (its moves' names, in index order), with
+    input_size = len(features) and n_actions = len(actions); `hidden_size`; `meta`, what its file said.
+    Play, one round at a time: `reset()`, `step(x)` → a move index, then `logits`, `probabilities()`,
+    `memory()` and `readout()` describe that step. Batched play: `start(batch, steps)` → a trace whose
+    `moves(x)` plays a step and whose `loss_and_gradient(labels, mask)` learns from what it saw; `forward(xs)`.
+    Learning: `loss_and_gradient(xs, labels, mask)` → (loss, dL/dθ) over `theta`, and `optimizer()` applies it;
+    `update_rounds` is how many rounds an update takes when the brain fixes it. Parameters: `theta` (flat),
+    `params` (named views into it, as in brain files; `array_shapes` gives their shapes), `changed()` after
+    writing them, `copy()`.
+    """
+
+    arch: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()  # older spellings of arch (the trainer's --arch post)
+    label: ClassVar[str]
+    memory_title: ClassVar[str]
+    update_rounds: ClassVar[int | None] = None  # None: the learner's batch
+
+    hidden_size: int
+    input_size: int
+    n_actions: int
+    features: tuple[str, ...]
+    actions: tuple[str, ...]
+    role: str
+    dtype: np.dtype
+    layout: tuple[tuple[str, tuple[int, ...]], ...]
+    theta: np.ndarray
+    params: dict[str, np.ndarray]
+    meta: dict[str, Any]
+    logits: np.ndarray
+
+    def _set_io(self, features: Sequence[str] | None, actions: Sequence[str] | None, role: str,
+                input_size: int | None, n_actions: int | None) -> None:
+        self.features = _names(features, input_size, FEATURES, "input")
+        self.actions = _names(actions, n_actions, ACTIONS, "move")
+        self.input_size, self.n_actions = len(self.features), len(self.actions)
+        if role not in ROLES:
+            raise ValueError(f"brain role {role!r} is not one of {', '.join(ROLES)}")
+        self.role = role
+        self.meta = {}
+
+    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """The named parameter arrays as views into one flat vector laid out like theta."""
+        out, start = {}, 0
+        for name, shape in self.layout:
+            size = int(np.prod(shape))
+            out[name] = flat[start : start + size].reshape(shape)
+            start += size
+        return out
+
+    def _allocate(self, dtype: type) -> None:
+        """theta, zeroed, and params as views into it, in the order of array_shapes."""
+        self.dtype = np.dtype(dtype)
+        self.layout = tuple(self.array_shapes(self.hidden_size, self.input_size, self.n_actions).items())
+        self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
+        self.params = self._views(self.theta)
+
+    @classmethod
+    @abstractmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        """The arrays a brain of this kind and size holds (and its files), with their shapes."""
+
+    def describe(self) -> dict[str, Any]:
+        """The meta fields the brain itself knows; a file's meta adds where it came from."""
+        return {"architecture": self.arch, "hidden_size": self.hidden_size, "role": self.role,
+                "input_features": list(self.features), "actions": list(self.actions)}
+
+    def reset(self) -> None:
+        """Forget the round."""
+        self.reset_state()
+
+    @abstractmethod
+    def reset_state(self) -> None: ...
+
+    @abstractmethod
+    def step(self, x: np.ndarray) -> int:
+        """Advance the memory by one state and return the chosen move's index."""
+
+    @abstractmethod
+    def probabilities(self) -> np.ndarray:
+        """The moves' probabilities after the last step."""
+
+    @abstractmethod
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        """What the brain remembers after the last step, for the panel: (name, values in [-1, 1], meaning)."""
+
+    def readout(self) -> str | None:
+        """A line on how the last step's output became a move, when that is not simply the likeliest."""
+        return None
+
+    @abstractmethod
+    def start(self, batch: int, steps: int) -> BrainTrace: ...
+
+    @abstractmethod
+    def forward(self, xs: np.ndarray) -> tuple[np.ndarray, BrainTrace]: ...
+
+    @abstractmethod
+    def loss_and_gradient(
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]: ...
+
+    @abstractmethod
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Optimizer: ...
+
+    @abstractmethod
+    def changed(self) -> None: ...
+
+    @abstractmethod
+    def copy(self) -> Brain: ...
+
+
+def _names(given: Sequence[str] | None, size: int | None, default: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if given is None:
+        size = len(default) if size is None else int(size)
+        return default if size == len(default) else tuple(f"{what} {k}" for k in range(size))
+    names = tuple(str(n) for n in given)
+    if size is not None and int(size) != len(names):
+        raise ValueError(f"{len(names)} {what} names given for {size} {what}s")
+    return names
+
+
+BRAIN_TYPES: dict[str, type[Brain]] = {}
+
+
+def register(cls: type[Brain]) -> type[Brain]:
+    """Make a brain type known by its architecture name (and its aliases)."""
+    for name in (cls.arch, *cls.aliases):
+        if any(name == other.arch or name in other.aliases for other in BRAIN_TYPES.values()):
+            raise ValueError(f"brain architecture {name!r} is registered twice")
+    BRAIN_TYPES[cls.arch] = cls
+    return cls
+
+
+def brain_type(name: str) -> type[Brain]:
+    """The brain class for an architecture name (a file's meta, the trainer's --arch)."""
+    for cls in BRAIN_TYPES.values():
+        if name == cls.arch or name in cls.aliases:
+            return cls
+    raise ValueError(f"unknown brain architecture {name!r} (known: {', '.join(BRAIN_TYPES)})")
+
+
+# -- the LSTM, fused: what play and training run ---------------------------------------------------------------
 
 # The working copy of the LSTM weights puts the gates in the order o, i, f, g (PyTorch's is i, f, g, o): the
 # three sigmoid gates are then contiguous (one tanh and one affine map serve them, σ(a) = (1 + tanh(a/2)) / 2),
@@ -66,9 +242,10 @@ def fused_cell(W_z: np.ndarray, views: tuple, dot=np.dot) -> None:
     np.multiply(o, tanh_c, out=h)
 
 
-class LSTMBrain:
-    """A one-layer LSTM with a linear head over the four moves. All parameters live in one flat vector
-    `theta` (so Adam and clipping are a few whole-array operations); the named arrays are views into it.
+@register
+class LSTMBrain(Brain):
+    """A one-layer LSTM with a linear head over its moves. All parameters live in one flat vector `theta` (so
+    Adam and clipping are a few whole-array operations); the named arrays are views into it.
 
     `changed()` gathers theta into the working matrices both play and training use:
       W_z   (4H, I+H+2)  rows o, i, f, g; columns x, h, then b_ih and b_hh (the input z = [x, h, 1, 1]);
@@ -79,28 +256,24 @@ class LSTMBrain:
     """
 
     arch = "lstm"
+    label = "LSTM"
+    memory_title = "The LSTM's memory"
 
     def __init__(
         self,
         hidden_size: int = 32,
-        input_size: int = 4,
-        n_actions: int = 4,
+        input_size: int | None = None,
+        n_actions: int | None = None,
         seed: int | None = None,
         dtype: type = np.float32,
+        *,
+        features: Sequence[str] | None = None,
+        actions: Sequence[str] | None = None,
+        role: str = "mouse",
     ) -> None:
-        H, I, A = int(hidden_size), int(input_size), int(n_actions)
-        self.hidden_size, self.input_size, self.n_actions = H, I, A
-        self.dtype = np.dtype(dtype)
-        self.layout = (
-            ("lstm.weight_ih_l0", (4 * H, I)),
-            ("lstm.weight_hh_l0", (4 * H, H)),
-            ("lstm.bias_ih_l0", (4 * H,)),
-            ("lstm.bias_hh_l0", (4 * H,)),
-            ("head.weight", (A, H)),
-            ("head.bias", (A,)),
-        )
-        self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
-        self.params: dict[str, np.ndarray] = self._views(self.theta)
+        self.hidden_size = int(hidden_size)
+        self._set_io(features, actions, role, input_size, n_actions)
+        self._allocate(dtype)
         p = self.params
         self.W_ih, self.W_hh = p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"]
         self.b_ih, self.b_hh = p["lstm.bias_ih_l0"], p["lstm.bias_hh_l0"]
@@ -110,13 +283,17 @@ class LSTMBrain:
         self._scratch_backward: Backward | None = None
         self.initialize(seed)
 
-    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        out, start = {}, 0
-        for name, shape in self.layout:
-            size = int(np.prod(shape))
-            out[name] = flat[start : start + size].reshape(shape)
-            start += size
-        return out
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        H, I, A = hidden, inputs, actions
+        return {
+            "lstm.weight_ih_l0": (4 * H, I),
+            "lstm.weight_hh_l0": (4 * H, H),
+            "lstm.bias_ih_l0": (4 * H,),
+            "lstm.bias_hh_l0": (4 * H,),
+            "head.weight": (A, H),
+            "head.bias": (A,),
+        }
 
     def _make_packing(self) -> None:
         """Index arrays from theta's order to the working matrices' (see the class docstring), and back."""
@@ -157,10 +334,15 @@ class LSTMBrain:
             self.reset_state()
 
     def copy(self) -> LSTMBrain:
-        other = LSTMBrain(self.hidden_size, self.input_size, self.n_actions, dtype=self.dtype)
+        other = LSTMBrain(self.hidden_size, dtype=self.dtype, features=self.features, actions=self.actions,
+                          role=self.role)
         other.theta[:] = self.theta
         other.changed()
+        other.meta = dict(self.meta)
         return other
+
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
+        return Adam(self.theta.size, lr=lr, clip=clip, dtype=self.dtype)
 
     # -- play: one stateful step, batch 1 ---------------------------------------------------------------
 
@@ -176,15 +358,20 @@ class LSTMBrain:
         self._cell = cell_views(self._z, self._row, self.c, self.h, np.zeros(2 * H, dtype=self.dtype), H)
 
     def step(self, x: np.ndarray) -> int:
-        """Advance the memory by one state and return the chosen move (the most likely of four)."""
+        """Advance the memory by one state and return the chosen move (the most likely)."""
         self._x[:] = x
         fused_cell(self.W_z, self._cell)
         np.dot(self.W_head, self._h1, out=self.logits)
         return int(self.logits.argmax())
 
     def probabilities(self) -> np.ndarray:
-        """The four moves' probabilities after the last step."""
+        """The moves' probabilities after the last step."""
         return softmax(self.logits.astype(np.float64))
+
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        h = np.asarray(self.h, dtype=np.float64).reshape(-1)
+        c = np.asarray(self.c, dtype=np.float64).reshape(-1)
+        return ("h", h, "what it says"), ("c", np.tanh(c), "what it keeps (tanh c)")
 
     # -- training: batched sequences, backward through time ---------------------------------------------
 
@@ -307,6 +494,14 @@ class Trace:
         logits = np.empty((b.n_actions, self.batch), dtype=b.dtype)
         self._dot_head(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
         return logits.T
+
+    def moves(self, x: np.ndarray) -> np.ndarray:
+        """One batched step; the chosen moves (B,), the likeliest of each round."""
+        return np.argmax(self.step(x), axis=1).astype(np.int32)
+
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Mean cross-entropy of the teacher's labels (T, B) over the steps taken, in `mask`, and its gradient."""
+        return imitation_loss(self.brain, self.logits(), self, labels, mask)
 
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
@@ -431,6 +626,9 @@ def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
             out += piece
 
 
+# -- learning rules ------------------------------------------------------------------------------------------
+
+
 class Adam:
     """Adam on one flat parameter vector, with global-norm gradient clipping."""
 
@@ -473,6 +671,26 @@ class Adam:
         self.m[:], self.v[:], self.t = state[0], state[1], state[2]
 
 
+class SGD:
+    """Plain gradient descent, θ −= rate · g: the post's rule (no clipping, nothing remembered between steps)."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> float:
+        """Update theta in place; returns the gradient's global norm."""
+        theta -= self.rate * grad
+        return float(np.sqrt(np.dot(grad, grad)))
+
+    def state(self) -> tuple[()]:
+        return ()
+
+    def restore(self, state: tuple[()]) -> None:
+        pass
+
+
+# -- the post's network ------------------------------------------------------------------------------------------
+
 # The post reads its one output in [0, 1] as a move by quarters: [0, .25) Up, [.25, .5) Right, [.5, .75) Down,
 # else Left; a teacher's move is taught as its quarter's midpoint.
 POST_QUARTERS = np.array([0.25, 0.5, 0.75])
@@ -489,36 +707,59 @@ def post_sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
 
-class PostBrain:
+@register
+class PostBrain(Brain):
     """The post's network: one sigmoid hidden layer with a recurrent matrix and one sigmoid output, the
     direction as a scalar in [0, 1]; uniform init in [-1, 1] and plain SGD (rate 0.1) after every game."""
 
     arch = "post_rnn"
+    aliases = ("post",)
+    label = "post's RNN"
+    memory_title = "The network's memory (hidden layer)"
+    update_rounds = 1  # the post learns from one game at a time
 
-    def __init__(self, hidden_size: int = 16, input_size: int = 4, rng=None, alpha: float = 0.1) -> None:
-        H, I = int(hidden_size), int(input_size)
-        self.hidden_size, self.input_size, self.alpha = H, I, alpha
-        self.n_actions = 4
+    def __init__(self, hidden_size: int = 16, input_size: int | None = None, rng=None, alpha: float = 0.1, *,
+                 features: Sequence[str] | None = None, actions: Sequence[str] | None = None,
+                 role: str = "mouse") -> None:
+        self._make(hidden_size, alpha, features, actions, role, input_size)
         rng = np.random.default_rng() if rng is None else rng
+        H, I = self.hidden_size, self.input_size
         # Drawn in the post's order: S0, S1, then Sh.
-        self.synapse_0 = 2 * rng.random((I, H)) - 1
-        self.synapse_1 = 2 * rng.random((H, 1)) - 1
-        self.synapse_h = 2 * rng.random((H, H)) - 1
-        self.params = {"synapse_0": self.synapse_0, "synapse_h": self.synapse_h, "synapse_1": self.synapse_1}
+        self.synapse_0[...] = 2 * rng.random((I, H)) - 1
+        self.synapse_1[...] = 2 * rng.random((H, 1)) - 1
+        self.synapse_h[...] = 2 * rng.random((H, H)) - 1
         self.reset_state()
+
+    def _make(self, hidden_size: int, alpha: float, features: Sequence[str] | None, actions: Sequence[str] | None,
+              role: str, input_size: int | None = None) -> None:
+        self.hidden_size, self.alpha = int(hidden_size), alpha
+        self._set_io(features, actions, role, input_size, None)
+        if self.n_actions != len(POST_DIRECTIONS):
+            raise ValueError(f"the post's network reads its output by quarters: 4 moves, not {self.n_actions}")
+        self._allocate(np.float64)
+        self.synapse_0, self.synapse_h, self.synapse_1 = (self.params[k] for k in ("synapse_0", "synapse_h",
+                                                                                    "synapse_1"))
+
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        return {"synapse_0": (inputs, hidden), "synapse_h": (hidden, hidden), "synapse_1": (hidden, 1)}
 
     def changed(self) -> None:
         self.reset_state()
 
     def copy(self) -> PostBrain:
         other = PostBrain.__new__(PostBrain)
-        other.hidden_size, other.input_size, other.alpha, other.n_actions = (
-            self.hidden_size, self.input_size, self.alpha, 4)
-        other.synapse_0, other.synapse_1, other.synapse_h = (
-            self.synapse_0.copy(), self.synapse_1.copy(), self.synapse_h.copy())
-        other.params = {"synapse_0": other.synapse_0, "synapse_h": other.synapse_h, "synapse_1": other.synapse_1}
+        other._make(self.hidden_size, self.alpha, self.features, self.actions, self.role)
+        other.theta[:] = self.theta
+        other.meta = dict(self.meta)
         other.reset_state()
         return other
+
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> SGD:
+        """The post's plain SGD at its own rate alpha; lr and clip do not apply (the post has neither)."""
+        return SGD(self.alpha)
+
+    # -- play ----------------------------------------------------------------------------------------------
 
     def reset_state(self) -> None:
         self.h = np.zeros((1, self.hidden_size))
@@ -541,10 +782,42 @@ class PostBrain:
     def probabilities(self) -> np.ndarray:
         return softmax(self.logits)
 
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        h = np.asarray(self.h, dtype=np.float64).reshape(-1)
+        return (("h", 2.0 * h - 1.0, "hidden σ, 0..1"),)  # h is a sigmoid in (0, 1): 0.5 reads as "nothing"
+
+    def readout(self) -> str:
+        return f"output {self.output:.3f}, read by quarters"
+
+    # -- learning ------------------------------------------------------------------------------------------
+
+    def start(self, batch: int, steps: int) -> PostTrace:
+        return PostTrace(self, batch, steps)
+
+    def forward(self, xs: np.ndarray) -> tuple[np.ndarray, PostTrace]:
+        """Whole sequences xs (T, B, I) from the zero state; outputs y (T, B, 1) and the trace."""
+        trace = PostTrace(self, xs.shape[1], xs.shape[0])
+        return np.stack([trace.step(x) for x in xs]), trace
+
+    def loss_and_gradient(
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """The post's loss ½ Σ (target − y)² over the steps in `mask` (targets: the teacher's quarters'
+        midpoints; a sum, not a mean, as the post's update), and its gradient over theta."""
+        return self.forward(xs)[1].loss_and_gradient(labels, mask)
+
     def learn_from_game(self, xs: list[np.ndarray], hs: list[np.ndarray], ys: list[np.ndarray],
                         targets: list[np.ndarray]) -> None:
         """The post's update after one game (or B games summed): back-propagation through time of
         ½Σ(target - y)², then S += α · update. hs[0] is the zero state; lists hold one (B, ·) array a step."""
+        update_0, update_h, update_1 = self.updates(xs, hs, ys, targets)
+        self.synapse_0 += update_0 * self.alpha
+        self.synapse_1 += update_1 * self.alpha
+        self.synapse_h += update_h * self.alpha
+
+    def updates(self, xs: list[np.ndarray], hs: list[np.ndarray], ys: list[np.ndarray], targets: list[np.ndarray],
+                weights: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The post's back-propagation through time: minus the gradient of ½Σ w (target − y)² for S0, Sh, S1."""
         future_delta_1 = np.zeros(self.hidden_size)
         update_0 = np.zeros_like(self.synapse_0)
         update_1 = np.zeros_like(self.synapse_1)
@@ -553,12 +826,51 @@ class PostBrain:
         for k in range(T):
             t = T - 1 - k
             x, h, h_prev = xs[t], hs[t + 1], hs[t]
-            delta_2 = (targets[t] - ys[t]) * (ys[t] * (1 - ys[t]))
+            error = targets[t] - ys[t] if weights is None else (targets[t] - ys[t]) * weights[t]
+            delta_2 = error * (ys[t] * (1 - ys[t]))
             delta_1 = (future_delta_1.dot(self.synapse_h.T) + delta_2.dot(self.synapse_1.T)) * (h * (1 - h))
             update_1 += np.atleast_2d(h).T.dot(delta_2)
             update_h += np.atleast_2d(h_prev).T.dot(delta_1)
             update_0 += x.T.dot(delta_1)
             future_delta_1 = delta_1
-        self.synapse_0 += update_0 * self.alpha
-        self.synapse_1 += update_1 * self.alpha
-        self.synapse_h += update_h * self.alpha
+        return update_0, update_h, update_1
+
+
+class PostTrace:
+    """A batched run of the post's network: xs, hs (hs[0] the zero state) and ys, one (B, ·) array a step."""
+
+    def __init__(self, brain: PostBrain, batch: int, steps: int) -> None:
+        self.brain, self.batch, self.steps = brain, batch, steps
+        self.xs: list[np.ndarray] = []
+        self.hs: list[np.ndarray] = [np.zeros((batch, brain.hidden_size))]
+        self.ys: list[np.ndarray] = []
+
+    @property
+    def t(self) -> int:
+        return len(self.xs)
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        """One batched step from inputs x (B, I); returns the outputs y (B, 1)."""
+        self.xs.append(np.asarray(x, dtype=np.float64))
+        h, y = self.brain.forward_step(self.xs[-1], self.hs[-1])
+        self.hs.append(h)
+        self.ys.append(y)
+        return y
+
+    def moves(self, x: np.ndarray) -> np.ndarray:
+        return post_move(self.step(x)[:, 0])
+
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """½ Σ w (target − y)² over the steps taken (w = mask, or 1), and its gradient over theta."""
+        T = self.t
+        targets = [POST_DIRECTIONS[labels[t]][:, None] for t in range(T)]
+        weights = None if mask is None else [np.asarray(mask[t], dtype=np.float64)[:, None] for t in range(T)]
+        loss = 0.0
+        for t in range(T):
+            error = targets[t] - self.ys[t]
+            loss += 0.5 * float((error**2 if weights is None else weights[t] * error**2).sum())
+        grad = np.empty_like(self.brain.theta)
+        for name, update in zip(("synapse_0", "synapse_h", "synapse_1"),
+                                self.brain.updates(self.xs, self.hs, self.ys, targets, weights), strict=True):
+            np.negative(update, out=self.brain._views(grad)[name])
+        return loss, grad

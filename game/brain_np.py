@@ -8,6 +8,8 @@ LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), 
     h_t = o_t ⊙ tanh(c_t)
     y_t = W_y h_t + b_y                               (logits of the moves: Up, Right, Down, Left for a mouse)
 
+`LSTMBrain` runs it fused for speed (play and training); `reference_forward` and `reference_loss_and_gradient`
+run the same equations as written, for the tests to hold the fused path to.
 The post's network ("post_rnn"): h_t = σ(x_t S0 + h_{t-1} Sh), y_t = σ(h_t S1), one scalar read by quarters.
 
 Every brain is a `Brain` (the interface the game, the learner and the trainer use) and is registered once in
@@ -624,6 +626,84 @@ def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         for k in range(cols, N, cols):
             np.dot(a[:, k : k + cols], b[k : k + cols], out=piece)
             out += piece
+
+
+# -- the LSTM as its equations: the reference the fused path is tested against ---------------------------------
+
+
+class ReferenceRun:
+    """Every quantity of a forward pass, by step t (dicts, as the equations index them; h[-1] = c[-1] = 0)."""
+
+    def __init__(self) -> None:
+        self.x: dict[int, np.ndarray] = {}
+        self.i: dict[int, np.ndarray] = {}
+        self.f: dict[int, np.ndarray] = {}
+        self.g: dict[int, np.ndarray] = {}
+        self.o: dict[int, np.ndarray] = {}
+        self.c: dict[int, np.ndarray] = {}
+        self.h: dict[int, np.ndarray] = {}
+        self.y: dict[int, np.ndarray] = {}
+
+
+def reference_forward(params: dict[str, np.ndarray], xs: np.ndarray) -> ReferenceRun:
+    """The LSTM of the module docstring over xs (T, B, I) from h = c = 0, written as its equations: PyTorch's
+    layout and gate order, nothing fused or reordered, nothing kept for speed."""
+    W_ih, W_hh = params["lstm.weight_ih_l0"], params["lstm.weight_hh_l0"]
+    b_ih, b_hh = params["lstm.bias_ih_l0"], params["lstm.bias_hh_l0"]
+    W_y, b_y = params["head.weight"], params["head.bias"]
+    T, B, _ = xs.shape
+    H = W_hh.shape[1]
+    run = ReferenceRun()
+    run.h[-1] = np.zeros((B, H), dtype=W_hh.dtype)
+    run.c[-1] = np.zeros((B, H), dtype=W_hh.dtype)
+    for t in range(T):
+        x = run.x[t] = xs[t]
+        a = x @ W_ih.T + b_ih + run.h[t - 1] @ W_hh.T + b_hh
+        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+        i, f, g, o = run.i[t], run.f[t], run.g[t], run.o[t] = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+        run.c[t] = f * run.c[t - 1] + i * g
+        run.h[t] = o * np.tanh(run.c[t])
+        run.y[t] = run.h[t] @ W_y.T + b_y
+    return run
+
+
+def reference_loss_and_gradient(
+    params: dict[str, np.ndarray], xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[float, dict[str, np.ndarray], ReferenceRun]:
+    """L = Σ_t Σ_b w_tb · (−log p_t[b, label_tb]) / Σ w, p_t = softmax(y_t), with weights w = mask (all ones if
+    None), and dL/d(every parameter) by backward through time, named like params; also the forward run."""
+    W_hh, W_y = params["lstm.weight_hh_l0"], params["head.weight"]
+    run = reference_forward(params, xs)
+    T, B = labels.shape
+    w = np.ones((T, B)) if mask is None else mask.astype(np.float64)
+    n = max(float(w.sum()), 1.0)
+    rounds = np.arange(B)
+    loss, dy = 0.0, {}
+    for t in range(T):
+        p = softmax(run.y[t])
+        loss += float((w[t] * -np.log(p[rounds, labels[t]])).sum()) / n
+        one_hot = np.zeros_like(p)
+        one_hot[rounds, labels[t]] = 1.0
+        dy[t] = (p - one_hot) * w[t][:, None] / n  # dL/dy_t
+    grad = {name: np.zeros_like(value) for name, value in params.items()}
+    dW_ih, dW_hh = grad["lstm.weight_ih_l0"], grad["lstm.weight_hh_l0"]
+    db_ih, db_hh = grad["lstm.bias_ih_l0"], grad["lstm.bias_hh_l0"]
+    dW_y, db_y = grad["head.weight"], grad["head.bias"]
+    dh_next, dc_next = np.zeros_like(run.h[-1]), np.zeros_like(run.c[-1])
+    for t in reversed(range(T)):
+        i, f, g, o, c = run.i[t], run.f[t], run.g[t], run.o[t], run.c[t]
+        dW_y += dy[t].T @ run.h[t]
+        db_y += dy[t].sum(axis=0)
+        dh = dy[t] @ W_y + dh_next
+        dc = dh * o * (1 - np.tanh(c) ** 2) + dc_next
+        do, di, df, dg = dh * np.tanh(c), dc * g, dc * run.c[t - 1], dc * i
+        da = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g**2), do * o * (1 - o)], axis=1)
+        dW_ih += da.T @ run.x[t]
+        dW_hh += da.T @ run.h[t - 1]
+        db_ih += da.sum(axis=0)
+        db_hh += da.sum(axis=0)
+        dh_next, dc_next = da @ W_hh, dc * f
+    return loss, grad, run
 
 
 # -- learning rules ------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -631,18 +632,18 @@ def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
 # -- the LSTM as its equations: the reference the fused path is tested against ---------------------------------
 
 
+@dataclass
 class ReferenceRun:
     """Every quantity of a forward pass, by step t (dicts, as the equations index them; h[-1] = c[-1] = 0)."""
 
-    def __init__(self) -> None:
-        self.x: dict[int, np.ndarray] = {}
-        self.i: dict[int, np.ndarray] = {}
-        self.f: dict[int, np.ndarray] = {}
-        self.g: dict[int, np.ndarray] = {}
-        self.o: dict[int, np.ndarray] = {}
-        self.c: dict[int, np.ndarray] = {}
-        self.h: dict[int, np.ndarray] = {}
-        self.y: dict[int, np.ndarray] = {}
+    x: dict[int, np.ndarray] = field(default_factory=dict)
+    i: dict[int, np.ndarray] = field(default_factory=dict)
+    f: dict[int, np.ndarray] = field(default_factory=dict)
+    g: dict[int, np.ndarray] = field(default_factory=dict)
+    o: dict[int, np.ndarray] = field(default_factory=dict)
+    c: dict[int, np.ndarray] = field(default_factory=dict)
+    h: dict[int, np.ndarray] = field(default_factory=dict)
+    y: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def reference_forward(params: dict[str, np.ndarray], xs: np.ndarray) -> ReferenceRun:
@@ -657,13 +658,14 @@ def reference_forward(params: dict[str, np.ndarray], xs: np.ndarray) -> Referenc
     run.h[-1] = np.zeros((B, H), dtype=W_hh.dtype)
     run.c[-1] = np.zeros((B, H), dtype=W_hh.dtype)
     for t in range(T):
-        x = run.x[t] = xs[t]
+        x = xs[t]
         a = x @ W_ih.T + b_ih + run.h[t - 1] @ W_hh.T + b_hh
         a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
-        i, f, g, o = run.i[t], run.f[t], run.g[t], run.o[t] = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
-        run.c[t] = f * run.c[t - 1] + i * g
-        run.h[t] = o * np.tanh(run.c[t])
-        run.y[t] = run.h[t] @ W_y.T + b_y
+        i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+        c = f * run.c[t - 1] + i * g
+        h = o * np.tanh(c)
+        run.x[t], run.i[t], run.f[t], run.g[t], run.o[t], run.c[t], run.h[t] = x, i, f, g, o, c, h
+        run.y[t] = h @ W_y.T + b_y
     return run
 
 

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# The post's reading of its scalar by quarters belongs to the post's brain (brain_np); these old names stay for
+# their callers until they import it from there.
+from .brain_np import POST_DIRECTIONS  # noqa: F401
+from .brain_np import post_move as post_direction_to_move  # noqa: F401
+
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)
 
@@ -20,9 +25,6 @@ CAT_MOVE_NAMES = ("Up", "Up-Right", "Right", "Down-Right", "Down", "Down-Left", 
 CAT_MOVES = np.array(
     [(0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1)], dtype=np.int32
 )
-
-# The post reads one scalar in [0, 1] as a direction by quarters; these are the quarters' midpoints.
-POST_DIRECTIONS = np.array([0.125, 0.375, 0.625, 0.875], dtype=np.float64)
 
 MIN_SIDE, MAX_SIDE = 4, 16
 
@@ -154,8 +156,3 @@ class Arena:
         self.caught |= now
         return now
 
-
-def post_direction_to_move(output: np.ndarray) -> np.ndarray:
-    """Read the post's scalar direction by quarters: [0,.25) Up, [.25,.5) Right, [.5,.75) Down, else Left."""
-    out = np.asarray(output, dtype=np.float64)
-    return np.searchsorted(np.array([0.25, 0.5, 0.75]), out, side="right").astype(np.int32)

@@ -1,4 +1,4 @@
-"""The mouse's brains in NumPy: an LSTM that picks one of four moves, and the post's recurrent network.
+"""The brains in NumPy: an LSTM that picks one of its moves, and the post's recurrent network.
 
 LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), per step t:
 
@@ -6,18 +6,29 @@ LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), 
     i_t = σ(a_i)   f_t = σ(a_f)   g_t = tanh(a_g)   o_t = σ(a_o)
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)
-    y_t = W_y h_t + b_y                               (logits of Up, Right, Down, Left)
+    y_t = W_y h_t + b_y                               (logits of the moves: Up, Right, Down, Left for a mouse)
 
+`LSTMBrain` runs it fused for speed (play and training); `reference_forward` and `reference_loss_and_gradient`
+run the same equations as written, for the tests to hold the fused path to.
 The post's network ("post_rnn"): h_t = σ(x_t S0 + h_{t-1} Sh), y_t = σ(h_t S1), one scalar read by quarters.
+
+Every brain is a `Brain` (the interface the game, the learner and the trainer use) and is registered once in
+`BRAIN_TYPES` under its architecture name, the name its files' meta and the trainer's --arch use.
 This module imports no pygame.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
 import numpy as np
 
 ACTIONS = ("Up", "Right", "Down", "Left")
 FEATURES = ("cat_x", "cat_y", "mouse_x", "mouse_y")
+ROLES = ("mouse", "cat")
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -31,15 +42,213 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+# -- the interface every brain implements, and the one registry of brain types ----------------------------------
+
+
+class Optimizer(Protocol):
+    """How a brain's parameters follow their gradient (Adam for the LSTM, the post's plain SGD)."""
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> float: ...
+    def state(self) -> Any: ...
+    def restore(self, state: Any) -> None: ...
+
+
+class BrainTrace(Protocol):
+    """A batched run of a brain over up to `steps` steps, kept so that a learning update can use it."""
+
+    batch: int
+    t: int  # steps taken
+
+    def step(self, x: np.ndarray) -> np.ndarray: ...
+    def moves(self, x: np.ndarray) -> np.ndarray: ...
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]: ...
+
+
+class Brain(ABC):
+    """What anything outside the brains may ask of a brain, whatever its kind.
+
+    Identity: `arch` (the registry's name), `label` and `memory_title` (how the game names it), `role` (which
+    animal it plays), `features` (its inputs' names) and `actions` (its moves' names, in index order), with
+    input_size = len(features) and n_actions = len(actions); `hidden_size`; `meta`, what its file said.
+    Play, one round at a time: `reset()`, `step(x)` → a move index, then `logits`, `probabilities()`,
+    `memory()` and `readout()` describe that step. Batched play: `start(batch, steps)` → a trace whose
+    `moves(x)` plays a step and whose `loss_and_gradient(labels, mask)` learns from what it saw; `forward(xs)`.
+    Learning: `loss_and_gradient(xs, labels, mask)` → (loss, dL/dθ) over `theta`, and `optimizer()` applies it;
+    `update_rounds` is how many rounds an update takes when the brain fixes it. Parameters: `theta` (flat),
+    `params` (named views into it, as in brain files; `array_shapes` gives their shapes), `changed()` after
+    writing them, `copy()`.
+    """
+
+    arch: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()  # older spellings of arch (the trainer's --arch post)
+    label: ClassVar[str]
+    memory_title: ClassVar[str]
+    update_rounds: ClassVar[int | None] = None  # None: the learner's batch
+
+    hidden_size: int
+    input_size: int
+    n_actions: int
+    features: tuple[str, ...]
+    actions: tuple[str, ...]
+    role: str
+    dtype: np.dtype
+    layout: tuple[tuple[str, tuple[int, ...]], ...]
+    theta: np.ndarray
+    params: dict[str, np.ndarray]
+    meta: dict[str, Any]
+    logits: np.ndarray
+
+    def _set_io(self, features: Sequence[str] | None, actions: Sequence[str] | None, role: str,
+                input_size: int | None, n_actions: int | None) -> None:
+        self.features = _names(features, input_size, FEATURES, "input")
+        self.actions = _names(actions, n_actions, ACTIONS, "move")
+        self.input_size, self.n_actions = len(self.features), len(self.actions)
+        if role not in ROLES:
+            raise ValueError(f"brain role {role!r} is not one of {', '.join(ROLES)}")
+        self.role = role
+        self.meta = {}
+
+    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """The named parameter arrays as views into one flat vector laid out like theta."""
+        out, start = {}, 0
+        for name, shape in self.layout:
+            size = int(np.prod(shape))
+            out[name] = flat[start : start + size].reshape(shape)
+            start += size
+        return out
+
+    def _allocate(self, dtype: type) -> None:
+        """theta, zeroed, and params as views into it, in the order of array_shapes."""
+        self.dtype = np.dtype(dtype)
+        self.layout = tuple(self.array_shapes(self.hidden_size, self.input_size, self.n_actions).items())
+        self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
+        self.params = self._views(self.theta)
+
+    @classmethod
+    @abstractmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        """The arrays a brain of this kind and size holds (and its files), with their shapes."""
+
+    def describe(self) -> dict[str, Any]:
+        """The meta fields the brain itself knows; a file's meta adds where it came from."""
+        return {"architecture": self.arch, "hidden_size": self.hidden_size, "role": self.role,
+                "input_features": list(self.features), "actions": list(self.actions)}
+
+    def reset(self) -> None:
+        """Forget the round."""
+        self.reset_state()
+
+    @abstractmethod
+    def reset_state(self) -> None: ...
+
+    @abstractmethod
+    def step(self, x: np.ndarray) -> int:
+        """Advance the memory by one state and return the chosen move's index."""
+
+    @abstractmethod
+    def probabilities(self) -> np.ndarray:
+        """The moves' probabilities after the last step."""
+
+    @abstractmethod
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        """What the brain remembers after the last step, for the panel: (name, values in [-1, 1], meaning)."""
+
+    def readout(self) -> str | None:
+        """A line on how the last step's output became a move, when that is not simply the likeliest."""
+        return None
+
+    @abstractmethod
+    def start(self, batch: int, steps: int) -> BrainTrace: ...
+
+    @abstractmethod
+    def forward(self, xs: np.ndarray) -> tuple[np.ndarray, BrainTrace]: ...
+
+    @abstractmethod
+    def loss_and_gradient(
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]: ...
+
+    @abstractmethod
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Optimizer: ...
+
+    @abstractmethod
+    def changed(self) -> None: ...
+
+    @abstractmethod
+    def copy(self) -> Brain: ...
+
+
+def _names(given: Sequence[str] | None, size: int | None, default: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if given is None:
+        size = len(default) if size is None else int(size)
+        return default if size == len(default) else tuple(f"{what} {k}" for k in range(size))
+    names = tuple(str(n) for n in given)
+    if size is not None and int(size) != len(names):
+        raise ValueError(f"{len(names)} {what} names given for {size} {what}s")
+    return names
+
+
+BRAIN_TYPES: dict[str, type[Brain]] = {}
+
+
+def register(cls: type[Brain]) -> type[Brain]:
+    """Make a brain type known by its architecture name (and its aliases)."""
+    for name in (cls.arch, *cls.aliases):
+        if any(name == other.arch or name in other.aliases for other in BRAIN_TYPES.values()):
+            raise ValueError(f"brain architecture {name!r} is registered twice")
+    BRAIN_TYPES[cls.arch] = cls
+    return cls
+
+
+def brain_type(name: str) -> type[Brain]:
+    """The brain class for an architecture name (a file's meta, the trainer's --arch)."""
+    for cls in BRAIN_TYPES.values():
+        if name == cls.arch or name in cls.aliases:
+            return cls
+    raise ValueError(f"unknown brain architecture {name!r} (known: {', '.join(BRAIN_TYPES)})")
+
+
+# -- the LSTM, fused: what play and training run ---------------------------------------------------------------
+
 # The working copy of the LSTM weights puts the gates in the order o, i, f, g (PyTorch's is i, f, g, o): the
 # three sigmoid gates are then contiguous (one tanh and one affine map serve them, σ(a) = (1 + tanh(a/2)) / 2),
 # and i, f sit just before g, c_{t-1} in a step's row, so c_t = i ⊙ g + f ⊙ c_{t-1} is one product and one sum.
 GATE_ORDER = (3, 0, 1, 2)  # for each working block (o, i, f, g), its block in PyTorch's order (i, f, g, o)
 
 
-class LSTMBrain:
-    """A one-layer LSTM with a linear head over the four moves. All parameters live in one flat vector
-    `theta` (so Adam and clipping are a few whole-array operations); the named arrays are views into it.
+def row_blocks(H: int) -> dict[str, slice]:
+    """Where a step's quantities lie along the feature axis of its row (6H long): o, i, f, g, c_{t-1}, tanh c_t,
+    and the runs of them that one operation covers. The play step, the trace and backward all read rows so."""
+    o, i, f, g, c_prev, tanh_c = (slice(k * H, (k + 1) * H) for k in range(6))
+    return {"o": o, "i": i, "f": f, "g": g, "c_prev": c_prev, "tanh_c": tanh_c,
+            "a": slice(0, 4 * H), "sigmoids": slice(0, 3 * H), "i_f": slice(H, 3 * H), "g_c": slice(3 * H, 5 * H)}
+
+
+def cell_views(z: np.ndarray, row: np.ndarray, c: np.ndarray, h: np.ndarray, ig_fc: np.ndarray, H: int) -> tuple:
+    """The arrays one step of `fused_cell` reads and writes: its input z = [x, h_{t-1}, 1, 1], its row, where c_t
+    and h_t go, and a 2H scratch; made once, so a step is only arithmetic."""
+    b = row_blocks(H)
+    return (z, row[b["a"]], row[b["sigmoids"]], row[b["i_f"]], row[b["g_c"]], ig_fc, ig_fc[:H], ig_fc[H:], c,
+            row[b["tanh_c"]], row[b["o"]], h)
+
+
+def fused_cell(W_z: np.ndarray, views: tuple, dot=np.dot) -> None:
+    """One LSTM cell step on the working matrix W_z (sigmoid rows halved), for one state or a batch."""
+    z, a, sigmoids, i_f, g_c, ig_fc, ig, fc, c, tanh_c, o, h = views
+    dot(W_z, z, out=a)
+    np.tanh(a, out=a)
+    np.multiply(sigmoids, 0.5, out=sigmoids)  # o, i, f: σ(a) = ½ tanh(a/2) + ½
+    np.add(sigmoids, 0.5, out=sigmoids)
+    np.multiply(i_f, g_c, out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
+    np.add(ig, fc, out=c)
+    np.tanh(c, out=tanh_c)
+    np.multiply(o, tanh_c, out=h)
+
+
+@register
+class LSTMBrain(Brain):
+    """A one-layer LSTM with a linear head over its moves. All parameters live in one flat vector `theta` (so
+    Adam and clipping are a few whole-array operations); the named arrays are views into it.
 
     `changed()` gathers theta into the working matrices both play and training use:
       W_z   (4H, I+H+2)  rows o, i, f, g; columns x, h, then b_ih and b_hh (the input z = [x, h, 1, 1]);
@@ -50,28 +259,24 @@ class LSTMBrain:
     """
 
     arch = "lstm"
+    label = "LSTM"
+    memory_title = "The LSTM's memory"
 
     def __init__(
         self,
         hidden_size: int = 32,
-        input_size: int = 4,
-        n_actions: int = 4,
+        input_size: int | None = None,
+        n_actions: int | None = None,
         seed: int | None = None,
         dtype: type = np.float32,
+        *,
+        features: Sequence[str] | None = None,
+        actions: Sequence[str] | None = None,
+        role: str = "mouse",
     ) -> None:
-        H, I, A = int(hidden_size), int(input_size), int(n_actions)
-        self.hidden_size, self.input_size, self.n_actions = H, I, A
-        self.dtype = np.dtype(dtype)
-        self.layout = (
-            ("lstm.weight_ih_l0", (4 * H, I)),
-            ("lstm.weight_hh_l0", (4 * H, H)),
-            ("lstm.bias_ih_l0", (4 * H,)),
-            ("lstm.bias_hh_l0", (4 * H,)),
-            ("head.weight", (A, H)),
-            ("head.bias", (A,)),
-        )
-        self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
-        self.params: dict[str, np.ndarray] = self._views(self.theta)
+        self.hidden_size = int(hidden_size)
+        self._set_io(features, actions, role, input_size, n_actions)
+        self._allocate(dtype)
         p = self.params
         self.W_ih, self.W_hh = p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"]
         self.b_ih, self.b_hh = p["lstm.bias_ih_l0"], p["lstm.bias_hh_l0"]
@@ -81,13 +286,17 @@ class LSTMBrain:
         self._scratch_backward: Backward | None = None
         self.initialize(seed)
 
-    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        out, start = {}, 0
-        for name, shape in self.layout:
-            size = int(np.prod(shape))
-            out[name] = flat[start : start + size].reshape(shape)
-            start += size
-        return out
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        H, I, A = hidden, inputs, actions
+        return {
+            "lstm.weight_ih_l0": (4 * H, I),
+            "lstm.weight_hh_l0": (4 * H, H),
+            "lstm.bias_ih_l0": (4 * H,),
+            "lstm.bias_hh_l0": (4 * H,),
+            "head.weight": (A, H),
+            "head.bias": (A,),
+        }
 
     def _make_packing(self) -> None:
         """Index arrays from theta's order to the working matrices' (see the class docstring), and back."""
@@ -128,10 +337,15 @@ class LSTMBrain:
             self.reset_state()
 
     def copy(self) -> LSTMBrain:
-        other = LSTMBrain(self.hidden_size, self.input_size, self.n_actions, dtype=self.dtype)
+        other = LSTMBrain(self.hidden_size, dtype=self.dtype, features=self.features, actions=self.actions,
+                          role=self.role)
         other.theta[:] = self.theta
         other.changed()
+        other.meta = dict(self.meta)
         return other
+
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
+        return Adam(self.theta.size, lr=lr, clip=clip, dtype=self.dtype)
 
     # -- play: one stateful step, batch 1 ---------------------------------------------------------------
 
@@ -140,35 +354,27 @@ class LSTMBrain:
         H, I = self.hidden_size, self.input_size
         self._z = np.zeros(I + H + 2, dtype=self.dtype)  # z = [x, h, 1, 1]
         self._z[I + H :] = 1.0
-        self._gates = np.zeros(5 * H, dtype=self.dtype)  # o, i, f, g, then c
-        self._ig_fc = np.zeros(2 * H, dtype=self.dtype)
-        self._tanh_c = np.zeros(H, dtype=self.dtype)
+        self._row = np.zeros(6 * H, dtype=self.dtype)  # o, i, f, g, c, tanh c (c_t overwrites c_{t-1})
         self.logits = np.zeros(self.n_actions, dtype=self.dtype)
-        self.h, self.c = self._z[I : I + H], self._gates[4 * H :]
-        # Views made once, so a step is only arithmetic.
-        g = self._gates
+        self.h, self.c = self._z[I : I + H], self._row[row_blocks(H)["c_prev"]]
         self._x, self._h1 = self._z[:I], self._z[I : I + H + 1]
-        self._a, self._sig, self._o = g[: 4 * H], g[: 3 * H], g[:H]
-        self._if, self._gc = g[H : 3 * H], g[3 * H :]
-        self._ig, self._fc = self._ig_fc[:H], self._ig_fc[H:]
+        self._cell = cell_views(self._z, self._row, self.c, self.h, np.zeros(2 * H, dtype=self.dtype), H)
 
     def step(self, x: np.ndarray) -> int:
-        """Advance the memory by one state and return the chosen move (the most likely of four)."""
+        """Advance the memory by one state and return the chosen move (the most likely)."""
         self._x[:] = x
-        np.dot(self.W_z, self._z, out=self._a)
-        np.tanh(self._a, out=self._a)
-        np.multiply(self._sig, 0.5, out=self._sig)  # σ(a) = ½ tanh(a/2) + ½ on o, i, f (rows of W_z halved)
-        np.add(self._sig, 0.5, out=self._sig)
-        np.multiply(self._if, self._gc, out=self._ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
-        np.add(self._ig, self._fc, out=self.c)
-        np.tanh(self.c, out=self._tanh_c)
-        np.multiply(self._o, self._tanh_c, out=self.h)
+        fused_cell(self.W_z, self._cell)
         np.dot(self.W_head, self._h1, out=self.logits)
         return int(self.logits.argmax())
 
     def probabilities(self) -> np.ndarray:
-        """The four moves' probabilities after the last step."""
+        """The moves' probabilities after the last step."""
         return softmax(self.logits.astype(np.float64))
+
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        h = np.asarray(self.h, dtype=np.float64).reshape(-1)
+        c = np.asarray(self.c, dtype=np.float64).reshape(-1)
+        return ("h", h, "what it says"), ("c", np.tanh(c), "what it keeps (tanh c)")
 
     # -- training: batched sequences, backward through time ---------------------------------------------
 
@@ -243,22 +449,13 @@ class Trace:
         self.z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
         self.z[:, I + H :] = 1.0
         self.row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
-        self._ig_fc = np.zeros((2 * H, batch), dtype=dt)
-        # Each step's slices are made once, so a step (and a reused trace) is only arithmetic.
-        self._slices = [self._step_slices(t) for t in range(steps)]
+        ig_fc = np.zeros((2 * H, batch), dtype=dt)
+        c_prev = row_blocks(H)["c_prev"]
+        # Each step's views are made once, so a step (and a reused trace) is only arithmetic.
+        self._cells = [cell_views(self.z[t], self.row[t], self.row[t + 1, c_prev], self.z[t + 1, I : I + H],
+                                  ig_fc, H) for t in range(steps)]
         self._dot_z = np.dot if fits_one_thread(brain.W_z, batch) else product
         self._dot_head = np.dot if fits_one_thread(brain.W_head, batch) else product
-
-    def _step_slices(self, t: int) -> tuple[np.ndarray, ...]:
-        I, H = self.brain.input_size, self.brain.hidden_size
-        row, following = self.row[t], self.row[t + 1]
-        return (self.z[t], row[: 4 * H], row[: 3 * H], row[H : 3 * H], row[3 * H : 5 * H],
-                following[4 * H : 5 * H], row[5 * H :], row[:H], self.z[t + 1, I : I + H])
-
-    @property
-    def x(self) -> np.ndarray:
-        """Inputs (steps, B, I)."""
-        return self.z[: self.steps, : self.brain.input_size].transpose(0, 2, 1)
 
     @property
     def h(self) -> np.ndarray:
@@ -269,8 +466,7 @@ class Trace:
     @property
     def c(self) -> np.ndarray:
         """Cell states (steps + 1, B, H); c[0] is the zero start."""
-        H = self.brain.hidden_size
-        return self.row[:, 4 * H : 5 * H].transpose(0, 2, 1)
+        return self.row[:, row_blocks(self.brain.hidden_size)["c_prev"]].transpose(0, 2, 1)
 
     def logits(self) -> np.ndarray:
         """Logits (T, B, A) of every step taken so far."""
@@ -302,20 +498,20 @@ class Trace:
         self._dot_head(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
         return logits.T
 
+    def moves(self, x: np.ndarray) -> np.ndarray:
+        """One batched step; the chosen moves (B,), the likeliest of each round."""
+        return np.argmax(self.step(x), axis=1).astype(np.int32)
+
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Mean cross-entropy of the teacher's labels (T, B) over the steps taken, in `mask`, and its gradient."""
+        return imitation_loss(self.brain, self.logits(), self, labels, mask)
+
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
-        t, H, ig_fc = self.t, self.brain.hidden_size, self._ig_fc
-        z, a, sig, i_f, g_c, c, tanh_c, o, h = self._slices[t]
-        self._dot_z(self.brain.W_z, z, out=a)
-        np.tanh(a, out=a)
-        np.multiply(sig, 0.5, out=sig)  # o, i, f: σ(a) = ½ tanh(a/2) + ½
-        np.add(sig, 0.5, out=sig)
-        np.multiply(i_f, g_c, out=ig_fc)  # [i ⊙ g, f ⊙ c_{t-1}]
-        np.add(ig_fc[:H], ig_fc[H:], out=c)
-        np.tanh(c, out=tanh_c)
-        np.multiply(o, tanh_c, out=h)
-        self.t = t + 1
-        return h
+        views = self._cells[self.t]
+        fused_cell(self.brain.W_z, views, self._dot_z)
+        self.t += 1
+        return views[-1]
 
 
 class Backward:
@@ -350,25 +546,7 @@ class Backward:
         H, I, A = b.hidden_size, b.input_size, b.n_actions
         if (T, trace.batch) != (self.steps, B):
             raise ValueError(f"trace of {T} steps × {trace.batch} rounds given to backward for {self.steps} × {B}")
-        row = trace.row[:T]
-        o, i, f, g = row[:, :H], row[:, H : 2 * H], row[:, 2 * H : 3 * H], row[:, 3 * H : 4 * H]
-        tanh_c = row[:, 5 * H :]
-        sig = row[:, : 3 * H]
-        dsig = np.subtract(1.0, sig)
-        np.multiply(dsig, sig, out=dsig)  # σ' = σ(1 - σ) for o, i, f
-        np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
-        np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, 3 * H : 5 * H].reshape(T, 2, H, B),
-                    out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
-        k_g = self.k_ifg[:, 2]
-        np.multiply(g, g, out=k_g)
-        np.subtract(1.0, k_g, out=k_g)
-        np.multiply(k_g, i, out=k_g)
-        k_c = self.k_dc[:, :H]
-        np.multiply(tanh_c, tanh_c, out=k_c)
-        np.subtract(1.0, k_c, out=k_c)
-        np.multiply(k_c, o, out=k_c)
-        self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
-        self.k_dc[T - 1, H:] = 0.0
+        self._step_factors(trace.row[:T])
         da_dy = self.da_dy
         da_dy[T, : 4 * H] = 0.0
         da_dy[1:, 4 * H :] = dlogits.transpose(0, 2, 1)
@@ -392,6 +570,28 @@ class Backward:
         h1 = np.ascontiguousarray(trace.z[1 : T + 1, I : I + H + 1].transpose(0, 2, 1)).reshape(T * B, H + 1)
         sum_of_products(dy, h1, self.packed[nz:].reshape(b.W_head.shape))
         return self.packed[b._unpack]
+
+    def _step_factors(self, row: np.ndarray) -> None:
+        """k_o, k_ifg, k_dc for every step from the rows (T, 6H, B) the forward pass left."""
+        T, H, B = row.shape[0], self.brain.hidden_size, self.batch
+        blocks = row_blocks(H)
+        o, i, f, g = (row[:, blocks[k]] for k in ("o", "i", "f", "g"))
+        tanh_c, sigmoids = row[:, blocks["tanh_c"]], row[:, blocks["sigmoids"]]
+        dsig = np.subtract(1.0, sigmoids)
+        np.multiply(dsig, sigmoids, out=dsig)  # σ' = σ(1 - σ) for o, i, f
+        np.multiply(dsig[:, :H], tanh_c, out=self.k_o)
+        np.multiply(dsig[:, H:].reshape(T, 2, H, B), row[:, blocks["g_c"]].reshape(T, 2, H, B),
+                    out=self.k_ifg[:, :2])  # σ'(i) ⊙ g, σ'(f) ⊙ c_{t-1}
+        k_g = self.k_ifg[:, 2]
+        np.multiply(g, g, out=k_g)
+        np.subtract(1.0, k_g, out=k_g)
+        np.multiply(k_g, i, out=k_g)
+        k_c = self.k_dc[:, :H]
+        np.multiply(tanh_c, tanh_c, out=k_c)
+        np.subtract(1.0, k_c, out=k_c)
+        np.multiply(k_c, o, out=k_c)
+        self.k_dc[: T - 1, H:] = f[1:]  # f_{t+1}; the last step has no next cell
+        self.k_dc[T - 1, H:] = 0.0
 
 
 # OpenBLAS splits a large matrix product over its threads (here: (128×38)·(38×n) stayed on one thread up to
@@ -427,6 +627,88 @@ def sum_of_products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         for k in range(cols, N, cols):
             np.dot(a[:, k : k + cols], b[k : k + cols], out=piece)
             out += piece
+
+
+# -- the LSTM as its equations: the reference the fused path is tested against ---------------------------------
+
+
+@dataclass
+class ReferenceRun:
+    """Every quantity of a forward pass, by step t (dicts, as the equations index them; h[-1] = c[-1] = 0)."""
+
+    x: dict[int, np.ndarray] = field(default_factory=dict)
+    i: dict[int, np.ndarray] = field(default_factory=dict)
+    f: dict[int, np.ndarray] = field(default_factory=dict)
+    g: dict[int, np.ndarray] = field(default_factory=dict)
+    o: dict[int, np.ndarray] = field(default_factory=dict)
+    c: dict[int, np.ndarray] = field(default_factory=dict)
+    h: dict[int, np.ndarray] = field(default_factory=dict)
+    y: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+def reference_forward(params: dict[str, np.ndarray], xs: np.ndarray) -> ReferenceRun:
+    """The LSTM of the module docstring over xs (T, B, I) from h = c = 0, written as its equations: PyTorch's
+    layout and gate order, nothing fused or reordered, nothing kept for speed."""
+    W_ih, W_hh = params["lstm.weight_ih_l0"], params["lstm.weight_hh_l0"]
+    b_ih, b_hh = params["lstm.bias_ih_l0"], params["lstm.bias_hh_l0"]
+    W_y, b_y = params["head.weight"], params["head.bias"]
+    T, B, _ = xs.shape
+    H = W_hh.shape[1]
+    run = ReferenceRun()
+    run.h[-1] = np.zeros((B, H), dtype=W_hh.dtype)
+    run.c[-1] = np.zeros((B, H), dtype=W_hh.dtype)
+    for t in range(T):
+        x = xs[t]
+        a = x @ W_ih.T + b_ih + run.h[t - 1] @ W_hh.T + b_hh
+        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+        i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+        c = f * run.c[t - 1] + i * g
+        h = o * np.tanh(c)
+        run.x[t], run.i[t], run.f[t], run.g[t], run.o[t], run.c[t], run.h[t] = x, i, f, g, o, c, h
+        run.y[t] = h @ W_y.T + b_y
+    return run
+
+
+def reference_loss_and_gradient(
+    params: dict[str, np.ndarray], xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[float, dict[str, np.ndarray], ReferenceRun]:
+    """L = Σ_t Σ_b w_tb · (−log p_t[b, label_tb]) / Σ w, p_t = softmax(y_t), with weights w = mask (all ones if
+    None), and dL/d(every parameter) by backward through time, named like params; also the forward run."""
+    W_hh, W_y = params["lstm.weight_hh_l0"], params["head.weight"]
+    run = reference_forward(params, xs)
+    T, B = labels.shape
+    w = np.ones((T, B)) if mask is None else mask.astype(np.float64)
+    n = max(float(w.sum()), 1.0)
+    rounds = np.arange(B)
+    loss, dy = 0.0, {}
+    for t in range(T):
+        p = softmax(run.y[t])
+        loss += float((w[t] * -np.log(p[rounds, labels[t]])).sum()) / n
+        one_hot = np.zeros_like(p)
+        one_hot[rounds, labels[t]] = 1.0
+        dy[t] = (p - one_hot) * w[t][:, None] / n  # dL/dy_t
+    grad = {name: np.zeros_like(value) for name, value in params.items()}
+    dW_ih, dW_hh = grad["lstm.weight_ih_l0"], grad["lstm.weight_hh_l0"]
+    db_ih, db_hh = grad["lstm.bias_ih_l0"], grad["lstm.bias_hh_l0"]
+    dW_y, db_y = grad["head.weight"], grad["head.bias"]
+    dh_next, dc_next = np.zeros_like(run.h[-1]), np.zeros_like(run.c[-1])
+    for t in reversed(range(T)):
+        i, f, g, o, c = run.i[t], run.f[t], run.g[t], run.o[t], run.c[t]
+        dW_y += dy[t].T @ run.h[t]
+        db_y += dy[t].sum(axis=0)
+        dh = dy[t] @ W_y + dh_next
+        dc = dh * o * (1 - np.tanh(c) ** 2) + dc_next
+        do, di, df, dg = dh * np.tanh(c), dc * g, dc * run.c[t - 1], dc * i
+        da = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g**2), do * o * (1 - o)], axis=1)
+        dW_ih += da.T @ run.x[t]
+        dW_hh += da.T @ run.h[t - 1]
+        db_ih += da.sum(axis=0)
+        db_hh += da.sum(axis=0)
+        dh_next, dc_next = da @ W_hh, dc * f
+    return loss, grad, run
+
+
+# -- learning rules ------------------------------------------------------------------------------------------
 
 
 class Adam:
@@ -471,41 +753,95 @@ class Adam:
         self.m[:], self.v[:], self.t = state[0], state[1], state[2]
 
 
+class SGD:
+    """Plain gradient descent, θ −= rate · g: the post's rule (no clipping, nothing remembered between steps)."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> float:
+        """Update theta in place; returns the gradient's global norm."""
+        theta -= self.rate * grad
+        return float(np.sqrt(np.dot(grad, grad)))
+
+    def state(self) -> tuple[()]:
+        return ()
+
+    def restore(self, state: tuple[()]) -> None:
+        pass
+
+
+# -- the post's network ------------------------------------------------------------------------------------------
+
+# The post reads its one output in [0, 1] as a move by quarters: [0, .25) Up, [.25, .5) Right, [.5, .75) Down,
+# else Left; a teacher's move is taught as its quarter's midpoint.
+POST_QUARTERS = np.array([0.25, 0.5, 0.75])
+POST_DIRECTIONS = np.array([0.125, 0.375, 0.625, 0.875], dtype=np.float64)
+
+
+def post_move(output: np.ndarray | float) -> np.ndarray:
+    """The post's direction scalar(s) read by quarters, as move indices (int32, the shape of output)."""
+    return np.searchsorted(POST_QUARTERS, np.asarray(output, dtype=np.float64), side="right").astype(np.int32)
+
+
 def post_sigmoid(x: np.ndarray) -> np.ndarray:
     # The post's own formula, kept as written so its runs reproduce to the last bit.
     return 1 / (1 + np.exp(-x))
 
 
-class PostBrain:
+@register
+class PostBrain(Brain):
     """The post's network: one sigmoid hidden layer with a recurrent matrix and one sigmoid output, the
     direction as a scalar in [0, 1]; uniform init in [-1, 1] and plain SGD (rate 0.1) after every game."""
 
     arch = "post_rnn"
+    aliases = ("post",)
+    label = "post's RNN"
+    memory_title = "The network's memory (hidden layer)"
+    update_rounds = 1  # the post learns from one game at a time
 
-    def __init__(self, hidden_size: int = 16, input_size: int = 4, rng=None, alpha: float = 0.1) -> None:
-        H, I = int(hidden_size), int(input_size)
-        self.hidden_size, self.input_size, self.alpha = H, I, alpha
-        self.n_actions = 4
+    def __init__(self, hidden_size: int = 16, input_size: int | None = None, rng=None, alpha: float = 0.1, *,
+                 features: Sequence[str] | None = None, actions: Sequence[str] | None = None,
+                 role: str = "mouse") -> None:
+        self._make(hidden_size, alpha, features, actions, role, input_size)
         rng = np.random.default_rng() if rng is None else rng
+        H, I = self.hidden_size, self.input_size
         # Drawn in the post's order: S0, S1, then Sh.
-        self.synapse_0 = 2 * rng.random((I, H)) - 1
-        self.synapse_1 = 2 * rng.random((H, 1)) - 1
-        self.synapse_h = 2 * rng.random((H, H)) - 1
-        self.params = {"synapse_0": self.synapse_0, "synapse_h": self.synapse_h, "synapse_1": self.synapse_1}
+        self.synapse_0[...] = 2 * rng.random((I, H)) - 1
+        self.synapse_1[...] = 2 * rng.random((H, 1)) - 1
+        self.synapse_h[...] = 2 * rng.random((H, H)) - 1
         self.reset_state()
+
+    def _make(self, hidden_size: int, alpha: float, features: Sequence[str] | None, actions: Sequence[str] | None,
+              role: str, input_size: int | None = None) -> None:
+        self.hidden_size, self.alpha = int(hidden_size), alpha
+        self._set_io(features, actions, role, input_size, None)
+        if self.n_actions != len(POST_DIRECTIONS):
+            raise ValueError(f"the post's network reads its output by quarters: 4 moves, not {self.n_actions}")
+        self._allocate(np.float64)
+        self.synapse_0, self.synapse_h, self.synapse_1 = (self.params[k] for k in ("synapse_0", "synapse_h",
+                                                                                    "synapse_1"))
+
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        return {"synapse_0": (inputs, hidden), "synapse_h": (hidden, hidden), "synapse_1": (hidden, 1)}
 
     def changed(self) -> None:
         self.reset_state()
 
     def copy(self) -> PostBrain:
         other = PostBrain.__new__(PostBrain)
-        other.hidden_size, other.input_size, other.alpha, other.n_actions = (
-            self.hidden_size, self.input_size, self.alpha, 4)
-        other.synapse_0, other.synapse_1, other.synapse_h = (
-            self.synapse_0.copy(), self.synapse_1.copy(), self.synapse_h.copy())
-        other.params = {"synapse_0": other.synapse_0, "synapse_h": other.synapse_h, "synapse_1": other.synapse_1}
+        other._make(self.hidden_size, self.alpha, self.features, self.actions, self.role)
+        other.theta[:] = self.theta
+        other.meta = dict(self.meta)
         other.reset_state()
         return other
+
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> SGD:
+        """The post's plain SGD at its own rate alpha; lr and clip do not apply (the post has neither)."""
+        return SGD(self.alpha)
+
+    # -- play ----------------------------------------------------------------------------------------------
 
     def reset_state(self) -> None:
         self.h = np.zeros((1, self.hidden_size))
@@ -522,16 +858,48 @@ class PostBrain:
         self.h, y = self.forward_step(np.asarray(x, dtype=np.float64).reshape(1, -1), self.h)
         self.output = float(y[0, 0])
         # Closeness to each quarter's midpoint stands in for the four moves' scores on the HUD.
-        self.logits = -np.abs(self.output - np.array([0.125, 0.375, 0.625, 0.875])) * 8.0
-        return int(np.searchsorted(np.array([0.25, 0.5, 0.75]), self.output, side="right"))
+        self.logits = -np.abs(self.output - POST_DIRECTIONS) * 8.0
+        return int(post_move(self.output))
 
     def probabilities(self) -> np.ndarray:
         return softmax(self.logits)
+
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        h = np.asarray(self.h, dtype=np.float64).reshape(-1)
+        return (("h", 2.0 * h - 1.0, "hidden σ, 0..1"),)  # h is a sigmoid in (0, 1): 0.5 reads as "nothing"
+
+    def readout(self) -> str:
+        return f"output {self.output:.3f}, read by quarters"
+
+    # -- learning ------------------------------------------------------------------------------------------
+
+    def start(self, batch: int, steps: int) -> PostTrace:
+        return PostTrace(self, batch, steps)
+
+    def forward(self, xs: np.ndarray) -> tuple[np.ndarray, PostTrace]:
+        """Whole sequences xs (T, B, I) from the zero state; outputs y (T, B, 1) and the trace."""
+        trace = PostTrace(self, xs.shape[1], xs.shape[0])
+        return np.stack([trace.step(x) for x in xs]), trace
+
+    def loss_and_gradient(
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """The post's loss ½ Σ (target − y)² over the steps in `mask` (targets: the teacher's quarters'
+        midpoints; a sum, not a mean, as the post's update), and its gradient over theta."""
+        return self.forward(xs)[1].loss_and_gradient(labels, mask)
 
     def learn_from_game(self, xs: list[np.ndarray], hs: list[np.ndarray], ys: list[np.ndarray],
                         targets: list[np.ndarray]) -> None:
         """The post's update after one game (or B games summed): back-propagation through time of
         ½Σ(target - y)², then S += α · update. hs[0] is the zero state; lists hold one (B, ·) array a step."""
+        update_0, update_h, update_1 = self.updates(xs, hs, ys, targets)
+        self.synapse_0 += update_0 * self.alpha
+        self.synapse_1 += update_1 * self.alpha
+        self.synapse_h += update_h * self.alpha
+
+    def updates(self, xs: list[np.ndarray], hs: list[np.ndarray], ys: list[np.ndarray], targets: list[np.ndarray],
+                weights: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The post's back-propagation through time: minus the gradient of ½Σ w (target − y)² for S0, Sh, S1."""
         future_delta_1 = np.zeros(self.hidden_size)
         update_0 = np.zeros_like(self.synapse_0)
         update_1 = np.zeros_like(self.synapse_1)
@@ -540,17 +908,51 @@ class PostBrain:
         for k in range(T):
             t = T - 1 - k
             x, h, h_prev = xs[t], hs[t + 1], hs[t]
-            delta_2 = (targets[t] - ys[t]) * (ys[t] * (1 - ys[t]))
+            error = targets[t] - ys[t] if weights is None else (targets[t] - ys[t]) * weights[t]
+            delta_2 = error * (ys[t] * (1 - ys[t]))
             delta_1 = (future_delta_1.dot(self.synapse_h.T) + delta_2.dot(self.synapse_1.T)) * (h * (1 - h))
             update_1 += np.atleast_2d(h).T.dot(delta_2)
             update_h += np.atleast_2d(h_prev).T.dot(delta_1)
             update_0 += x.T.dot(delta_1)
             future_delta_1 = delta_1
-        self.synapse_0 += update_0 * self.alpha
-        self.synapse_1 += update_1 * self.alpha
-        self.synapse_h += update_h * self.alpha
+        return update_0, update_h, update_1
 
 
-def post_move(output: np.ndarray) -> np.ndarray:
-    """The post's direction scalar read by quarters, as move indices."""
-    return np.searchsorted(np.array([0.25, 0.5, 0.75]), np.asarray(output), side="right").astype(np.int32)
+class PostTrace:
+    """A batched run of the post's network: xs, hs (hs[0] the zero state) and ys, one (B, ·) array a step."""
+
+    def __init__(self, brain: PostBrain, batch: int, steps: int) -> None:
+        self.brain, self.batch, self.steps = brain, batch, steps
+        self.xs: list[np.ndarray] = []
+        self.hs: list[np.ndarray] = [np.zeros((batch, brain.hidden_size))]
+        self.ys: list[np.ndarray] = []
+
+    @property
+    def t(self) -> int:
+        return len(self.xs)
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        """One batched step from inputs x (B, I); returns the outputs y (B, 1)."""
+        self.xs.append(np.asarray(x, dtype=np.float64))
+        h, y = self.brain.forward_step(self.xs[-1], self.hs[-1])
+        self.hs.append(h)
+        self.ys.append(y)
+        return y
+
+    def moves(self, x: np.ndarray) -> np.ndarray:
+        return post_move(self.step(x)[:, 0])
+
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """½ Σ w (target − y)² over the steps taken (w = mask, or 1), and its gradient over theta."""
+        T = self.t
+        targets = [POST_DIRECTIONS[labels[t]][:, None] for t in range(T)]
+        weights = None if mask is None else [np.asarray(mask[t], dtype=np.float64)[:, None] for t in range(T)]
+        loss = 0.0
+        for t in range(T):
+            error = targets[t] - self.ys[t]
+            loss += 0.5 * float((error**2 if weights is None else weights[t] * error**2).sum())
+        grad = np.empty_like(self.brain.theta)
+        for name, update in zip(("synapse_0", "synapse_h", "synapse_1"),
+                                self.brain.updates(self.xs, self.hs, self.ys, targets, weights), strict=True):
+            np.negative(update, out=self.brain._views(grad)[name])
+        return loss, grad

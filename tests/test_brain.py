@@ -1,12 +1,29 @@
 """The brains (game/brain_np.py): gradients by finite differences, the LSTM against torch.nn.LSTM, the stateful
-play step against the batched forward, Adam with clipping, and the post's network's update rule."""
+play step against the batched forward, Adam with clipping, the post's network's update rule, and the one brain
+interface and registry both brains serve."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from game.brain_np import ACTIONS, FEATURES, Adam, LSTMBrain, PostBrain, imitation_loss, post_move, softmax
+from game import brainfile
+from game.arena import CAT_MOVE_NAMES, MOUSE_MOVE_NAMES
+from game.brain_np import (
+    ACTIONS,
+    BRAIN_TYPES,
+    FEATURES,
+    Adam,
+    Brain,
+    LSTMBrain,
+    PostBrain,
+    brain_type,
+    imitation_loss,
+    post_move,
+    register,
+    softmax,
+)
+from game.tasks import BrainStepper
 
 TORCH_REASON = "torch is not installed (pip install torch==2.13.0)"
 
@@ -402,3 +419,135 @@ def test_lstm_equals_torch_forward_and_gradients():
         for t in range(T):
             brain.step(xs[t, b])
             np.testing.assert_allclose(brain.logits, logits_t[t, b].detach().numpy(), rtol=0, atol=1e-5)
+
+
+# -- one interface, one registry ------------------------------------------------------------------------------
+
+
+def test_every_brain_type_is_registered_once_by_its_architecture_name():
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain}
+    assert brain_type("lstm") is LSTMBrain and brain_type("post_rnn") is PostBrain
+    assert brain_type("post") is PostBrain  # the trainer's --arch spelling
+    assert brainfile.ARCHITECTURES == tuple(BRAIN_TYPES)
+    with pytest.raises(ValueError, match=r"unknown brain architecture 'gru' \(known: lstm, post_rnn\)"):
+        brain_type("gru")
+
+    class Twin(LSTMBrain):
+        arch = "post"  # already PostBrain's alias
+
+    with pytest.raises(ValueError, match="registered twice"):
+        register(Twin)
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain}
+
+
+def test_a_brain_type_missing_a_method_cannot_be_made():
+    class Half(Brain):
+        arch = "half"
+
+        @classmethod
+        def array_shapes(cls, hidden, inputs=4, actions=4):
+            return {}
+
+    with pytest.raises(TypeError, match="abstract"):
+        Half()
+
+
+@pytest.mark.parametrize("kind", [LSTMBrain, PostBrain])
+def test_both_brains_describe_themselves_as_their_files_do(kind):
+    brain = kind(6)
+    assert isinstance(brain, Brain) and brain.meta == {}
+    assert brain.role == "mouse" and brain.features == FEATURES and brain.actions == ACTIONS == MOUSE_MOVE_NAMES
+    assert (brain.input_size, brain.n_actions) == (4, 4)
+    assert brain.describe() == {"architecture": kind.arch, "hidden_size": 6, "role": "mouse",
+                                "input_features": list(FEATURES), "actions": list(ACTIONS)}
+    shapes = kind.array_shapes(6)
+    assert shapes == brainfile.array_shapes(kind.arch, 6)
+    assert {k: v.shape for k, v in brain.params.items()} == shapes and list(brain.params) == list(shapes)
+    assert sum(p.size for p in brain.params.values()) == brain.theta.size
+    assert all(np.shares_memory(p, brain.theta) for p in brain.params.values())
+
+
+def test_a_cats_brain_with_eight_king_moves_and_a_cat_seen_input():
+    # What the open issues will add: role "cat", eight moves named in meta, a fifth input flag.
+    features = (*FEATURES, "cat_seen")
+    brain = LSTMBrain(8, seed=1, features=features, actions=CAT_MOVE_NAMES, role="cat")
+    assert (brain.input_size, brain.n_actions, brain.role) == (5, 8, "cat")
+    assert brain.describe()["actions"] == list(CAT_MOVE_NAMES) and brain.describe()["input_features"] == list(features)
+    assert brain.params["head.weight"].shape == (8, 8) and brain.params["lstm.weight_ih_l0"].shape == (32, 5)
+    xs = np.random.default_rng(2).random((6, 3, 5))
+    labels = np.random.default_rng(3).integers(0, 8, size=(6, 3))
+    brain.reset()
+    moves = {brain.step(x) for x in xs[:, 0]}
+    assert moves <= set(range(8)) and len(brain.probabilities()) == 8
+    loss, grad = brain.loss_and_gradient(xs.astype(np.float32), labels)
+    assert np.isfinite(loss) and grad.shape == brain.theta.shape
+    twin = brain.copy()
+    assert (twin.features, twin.actions, twin.role) == (features, CAT_MOVE_NAMES, "cat")
+    with pytest.raises(ValueError, match="4 input names given for 5 inputs"):
+        LSTMBrain(4, 5, features=FEATURES)
+    with pytest.raises(ValueError, match="role 'dog'"):
+        LSTMBrain(4, role="dog")
+    with pytest.raises(ValueError, match="by quarters: 4 moves, not 8"):
+        PostBrain(4, actions=CAT_MOVE_NAMES)
+
+
+@pytest.mark.parametrize("kind", [LSTMBrain, PostBrain])
+def test_a_trace_plays_the_moves_the_old_stepper_played(kind):
+    brain = kind(8)
+    xs = np.random.default_rng(4).random((7, 50, 4)).astype(np.float32)
+    trace, stepper = brain.start(50, 7), BrainStepper(brain, 50, 7)
+    for x in xs:
+        np.testing.assert_array_equal(trace.moves(x), stepper(x))
+    assert trace.t == 7
+
+
+@pytest.mark.parametrize("kind", [LSTMBrain, PostBrain])
+def test_memory_readout_and_copy(kind):
+    brain = kind(5)
+    brain.meta = {"teacher": "optimal"}
+    brain.reset()
+    brain.step(np.array([0.2, 0.4, 0.6, 0.8], dtype=np.float32))
+    names = [name for name, _, _ in brain.memory()]
+    h = np.asarray(brain.h, dtype=np.float64).reshape(-1)
+    if kind is LSTMBrain:
+        assert names == ["h", "c"] and brain.readout() is None
+        np.testing.assert_array_equal(brain.memory()[1][1], np.tanh(np.asarray(brain.c, dtype=np.float64)))
+        np.testing.assert_array_equal(brain.memory()[0][1], h)
+    else:
+        assert names == ["h"] and brain.readout() == f"output {brain.output:.3f}, read by quarters"
+        np.testing.assert_array_equal(brain.memory()[0][1], 2.0 * h - 1.0)
+    assert all(np.abs(values).max() <= 1.0 for _, values, _ in brain.memory())
+    twin = brain.copy()
+    assert twin.meta == brain.meta and twin.meta is not brain.meta
+    np.testing.assert_array_equal(twin.theta, brain.theta)
+    twin.theta += 1.0
+    assert not np.shares_memory(twin.theta, brain.theta) and not np.array_equal(twin.theta, brain.theta)
+
+
+def test_post_loss_and_gradient_is_its_update_rule():
+    # The post's SGD after one round equals its optimizer's step on loss_and_gradient, to the bit; and the
+    # gradient is the gradient of the loss it returns, masked steps left out.
+    brain = PostBrain(5, rng=np.random.default_rng(5))
+    rng = np.random.default_rng(6)
+    xs = rng.random((8, 1, 4)).astype(np.float32)
+    labels = rng.integers(0, 4, size=(8, 1))
+    twin = brain.copy()
+    x64 = [xs[t].astype(np.float64) for t in range(8)]
+    hs, ys = run_post(twin, x64)
+    twin.learn_from_game(x64, hs, ys, [np.array([[(0.125, 0.375, 0.625, 0.875)[k]]]) for k in labels[:, 0]])
+    _, grad = brain.loss_and_gradient(xs, labels)
+    brain.optimizer().step(brain.theta, grad)
+    assert brain.theta.tobytes() == twin.theta.tobytes()
+
+    mask = np.arange(8)[:, None] < 5
+    loss, grad = brain.loss_and_gradient(xs, labels, mask)
+    expected, _ = brain.loss_and_gradient(xs[:5], labels[:5])
+    assert loss == pytest.approx(expected, rel=1e-14)
+    eps = 1e-6
+    for j in range(0, brain.theta.size, 3):
+        plus, minus = brain.copy(), brain.copy()
+        plus.theta[j] += eps
+        minus.theta[j] -= eps
+        up, down = (b.loss_and_gradient(xs, labels, mask)[0] for b in (plus, minus))
+        numeric = (up - down) / (2 * eps)
+        assert grad[j] == pytest.approx(numeric, rel=1e-5, abs=1e-9), j

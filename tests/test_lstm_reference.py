@@ -1,0 +1,120 @@
+"""The fused LSTM (LSTMBrain, Trace, Backward) against the LSTM written as its equations (reference_forward,
+reference_loss_and_gradient), in float64: outputs, states, loss and gradients, with masks; and the reference
+itself against finite differences, so neither is trusted on belief alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.brain_np import LSTMBrain, reference_forward, reference_loss_and_gradient
+
+STATE_TOL = 1e-13  # logits, h and c are O(1); the two paths only add in different orders
+GRAD_TOL = dict(rtol=1e-12, atol=1e-14)
+
+
+def brain_and_rounds(H: int, T: int, B: int, inputs: int = 4, actions: int = 4, seed: int = 0):
+    """A float64 brain off its init's symmetries, inputs like the arena's, labels and a ragged mask."""
+    brain = LSTMBrain(H, inputs, actions, seed=seed, dtype=np.float64)
+    brain.theta += np.random.default_rng(seed + 1).normal(0, 0.3, size=brain.theta.shape)
+    brain.changed()
+    rng = np.random.default_rng(seed + 2)
+    xs = rng.random((T, B, inputs))
+    labels = rng.integers(0, actions, size=(T, B))
+    lengths = rng.integers(1, T + 1, size=B)
+    lengths[0] = T
+    mask = np.arange(T)[:, None] < lengths[None, :]
+    return brain, xs, labels, mask
+
+
+def stacked(run_part: dict[int, np.ndarray], T: int) -> np.ndarray:
+    return np.stack([run_part[t] for t in range(T)])
+
+
+# (H, T, B, inputs, actions): a small mouse; one big enough that the fused path cuts its products into pieces
+# (4H·(I+H+2)·B > 2^19); a cat-sized head of eight moves with a fifth input.
+SHAPES = [(8, 7, 5, 4, 4), (32, 6, 120, 4, 4), (6, 5, 3, 5, 8)]
+
+
+@pytest.mark.parametrize("H, T, B, inputs, actions", SHAPES)
+def test_forward_outputs_and_states_equal_the_equations(H, T, B, inputs, actions):
+    brain, xs, _, _ = brain_and_rounds(H, T, B, inputs, actions, seed=H)
+    logits, trace = brain.forward(xs)
+    run = reference_forward(brain.params, xs)
+    np.testing.assert_allclose(logits, stacked(run.y, T), rtol=0, atol=STATE_TOL)
+    np.testing.assert_allclose(trace.h[1:], stacked(run.h, T), rtol=0, atol=STATE_TOL)
+    np.testing.assert_allclose(trace.c[1:], stacked(run.c, T), rtol=0, atol=STATE_TOL)
+    assert not trace.h[0].any() and not trace.c[0].any()
+
+
+@pytest.mark.parametrize("H, T, B, inputs, actions", SHAPES)
+def test_loss_and_gradient_equal_the_equations_with_masks(H, T, B, inputs, actions):
+    brain, xs, labels, mask = brain_and_rounds(H, T, B, inputs, actions, seed=H + 100)
+    weights = mask.astype(np.float64)
+    weights[0] *= 3.0  # the trainer weighs first moves more
+    for m in (mask, weights, None):
+        loss, grad = brain.loss_and_gradient(xs, labels, m)
+        ref_loss, ref_grad, _ = reference_loss_and_gradient(brain.params, xs, labels, m)
+        assert loss == pytest.approx(ref_loss, rel=1e-13)
+        fused = brain._views(grad)
+        assert set(fused) == set(ref_grad)
+        for name, value in ref_grad.items():
+            assert np.abs(value).max() > 1e-3, name  # every block really is compared
+            np.testing.assert_allclose(fused[name], value, **GRAD_TOL, err_msg=name)
+
+
+def test_masked_steps_count_for_nothing_in_both():
+    brain, xs, labels, mask = brain_and_rounds(6, 6, 4, seed=7)
+    other = labels.copy()
+    other[~mask] = (other[~mask] + 1) % 4
+    _, grad = brain.loss_and_gradient(xs, other, mask)
+    _, ref_grad, _ = reference_loss_and_gradient(brain.params, xs, labels, mask)
+    for name, value in brain._views(grad).items():
+        np.testing.assert_allclose(value, ref_grad[name], **GRAD_TOL, err_msg=name)
+    nothing = np.zeros_like(mask)
+    loss, grad = brain.loss_and_gradient(xs, labels, nothing)
+    ref_loss, ref_grad, _ = reference_loss_and_gradient(brain.params, xs, labels, nothing)
+    assert loss == ref_loss == 0.0 and not grad.any() and not any(v.any() for v in ref_grad.values())
+
+
+def test_a_partly_filled_trace_equals_the_equations_over_its_steps():
+    # Play fills a trace step by step and stops when every round is over, short of its room.
+    brain, xs, labels, mask = brain_and_rounds(8, 9, 6, seed=11)
+    trace = brain.start(6, 9)
+    moves = [trace.moves(xs[t]) for t in range(5)]
+    run = reference_forward(brain.params, xs[:5])
+    for t in range(5):
+        np.testing.assert_array_equal(moves[t], np.argmax(run.y[t], axis=1))
+    loss, grad = trace.loss_and_gradient(labels[:5], mask[:5])
+    ref_loss, ref_grad, _ = reference_loss_and_gradient(brain.params, xs[:5], labels[:5], mask[:5])
+    assert loss == pytest.approx(ref_loss, rel=1e-13)
+    for name, value in brain._views(grad).items():
+        np.testing.assert_allclose(value, ref_grad[name], **GRAD_TOL, err_msg=name)
+
+
+def test_the_play_step_equals_the_equations():
+    brain, xs, _, _ = brain_and_rounds(16, 12, 1, seed=13)
+    run = reference_forward(brain.params, xs)
+    brain.reset()
+    for t in range(12):
+        move = brain.step(xs[t, 0])
+        np.testing.assert_allclose(brain.logits, run.y[t][0], rtol=0, atol=STATE_TOL)
+        np.testing.assert_allclose(brain.h, run.h[t][0], rtol=0, atol=STATE_TOL)
+        np.testing.assert_allclose(brain.c, run.c[t][0], rtol=0, atol=STATE_TOL)
+        assert move == int(np.argmax(run.y[t][0]))
+
+
+def test_the_reference_gradient_matches_finite_differences():
+    brain, xs, labels, mask = brain_and_rounds(3, 5, 3, seed=17)
+    _, grad, _ = reference_loss_and_gradient(brain.params, xs, labels, mask)
+    eps = 1e-6
+    for name, p in brain.params.items():
+        numeric = np.empty_like(p)
+        for idx in np.ndindex(p.shape):
+            values = {k: v.copy() for k, v in brain.params.items()}
+            values[name][idx] += eps
+            up = reference_loss_and_gradient(values, xs, labels, mask)[0]
+            values[name][idx] -= 2 * eps
+            down = reference_loss_and_gradient(values, xs, labels, mask)[0]
+            numeric[idx] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(grad[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)

@@ -124,14 +124,22 @@ def test_post_round_trip_is_exact(tmp_path):
 
 def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
     brain = lstm(hidden=5)
-    data = brain_bytes(brain, {"hidden_size": 99, "architecture": "post_rnn", "format_version": 7, "note": "hi"})
+    data = brain_bytes(brain, {"hidden_size": 99, "architecture": "post_rnn", "format_version": 7,
+                               "fine_tuned_from": "hi"})
     loaded = load_brain_bytes(data, "upload.npz")
-    assert loaded.hidden_size == 5 and loaded.arch == "lstm" and loaded.meta["note"] == "hi"
-    assert loaded.meta["format_version"] == 1
+    assert loaded.hidden_size == 5 and loaded.arch == "lstm" and loaded.meta["fine_tuned_from"] == "hi"
+    assert loaded.meta["format_version"] == 1 and loaded.meta_notice is None
     np.testing.assert_array_equal(loaded.theta, brain.theta)
     # Saving a loaded brain keeps its meta.
     again = load_brain_bytes(brain_bytes(loaded), "again.npz")
-    assert again.meta["note"] == "hi"
+    assert again.meta["fine_tuned_from"] == "hi"
+
+
+def test_saving_refuses_a_meta_the_loader_would_strip():
+    with pytest.raises(BrainFileError, match="'note' \\(unknown field\\)"):
+        brain_bytes(lstm(), {"note": "hi"})
+    with pytest.raises(BrainFileError, match="'teacher'"):
+        brain_bytes(lstm(), {"teacher": "nobody"})
 
 
 def test_hand_packed_files_load():
@@ -333,10 +341,10 @@ def test_wrong_actions():
 
 
 def test_unreadable_path(tmp_path):
-    for path in (tmp_path / "nowhere.npz", tmp_path):
+    for path, words in ((tmp_path / "nowhere.npz", "cannot be read"), (tmp_path, "is a folder, not a regular file")):
         with pytest.raises(BrainFileError) as info:
             load_brain(path)
-        assert str(info.value).startswith(f"{path}: cannot be read") and "\n" not in str(info.value)
+        assert str(info.value).startswith(f"{path}: {words}") and "\n" not in str(info.value)
 
 
 def test_load_brain_names_the_path(tmp_path):
@@ -383,6 +391,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path, monkeypatch, breaking):
 
     if breaking == "replace":
         monkeypatch.setattr(brainfile.os, "replace", boom)
+        monkeypatch.setattr(brainfile.os, "link", boom)
     elif breaking == "fsync":
         monkeypatch.setattr(brainfile.os, "fsync", boom)
     else:

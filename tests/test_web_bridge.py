@@ -103,7 +103,7 @@ def test_poll_returns_every_command_type_and_clears_mailbox(page: tuple[Page, Fa
         ({"type": "learn_speed", "value": 11}, "outside 1..10"),
         ({"type": "learn_speed", "value": 2.5}, "whole number"),
         ({"type": "learn_speed", "value": True}, "whole number"),
-        ({"type": "brain", "name": "../secret.npz"}, "not a brain file name"),
+        ({"type": "brain", "name": "../secret.npz"}, "not a plain file name"),
         ({"type": "brain", "name": "weights.txt"}, "not a brain file name"),
         ({"type": "upload", "name": "x.npz", "data": "***"}, "not valid base64"),
         ({"type": "upload", "name": "", "data": ""}, "non-empty text 'name'"),

@@ -59,9 +59,13 @@ def printable(text: object, limit: int = MAX_LABEL_CHARS) -> str:
     """Text safe to draw and print on one line: control, format, surrogate and other unprintable characters
     become escapes like \\x00, and anything past `limit` characters is cut with an ellipsis."""
     s = text if isinstance(text, str) else str(text)
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-                    for ch in s[: limit + 1])
+    shown = "".join(ch if ch.isprintable() else escape(ch) for ch in s[: limit + 1])
     return shown if len(shown) <= limit else shown[: max(0, limit - 1)] + "…"
+
+
+def escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class BrainFileError(ValueError):
@@ -443,6 +447,9 @@ def read_member(f, key: str, name: str) -> Any:
         raise BrainFileError(name, f"array {shown!r} is truncated")
     value = np.frombuffer(raw, dtype=dtype)
     if key == "meta":
+        codes = np.frombuffer(raw, dtype=np.dtype(np.uint32).newbyteorder(dtype.byteorder))
+        if np.any(codes > 0x10FFFF):  # NumPy would make an invalid Python string of them
+            raise BrainFileError(name, "has a 'meta' entry that is not valid text")
         return str(value[0])
     return value.reshape(shape, order="F" if fortran else "C")
 

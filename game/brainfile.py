@@ -52,6 +52,9 @@ DEFAULT_TEACHER = "post"
 DEFAULT_GRID_SIZES = ((6, 6),)
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
+MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+JSON_BRACKETS = re.compile(r"[\[\]{}]")
 PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
 
 
@@ -406,6 +409,8 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
         raise BrainFileError(name, "has no 'meta' entry (is it a brain file?)")
     if len(meta_text) > MAX_META_CHARS:
         raise BrainFileError(name, f"has a 'meta' entry of {len(meta_text):,} characters, more than {MAX_META_CHARS:,}")
+    if nesting(meta_text) > MAX_META_DEPTH:
+        raise BrainFileError(name, f"has a 'meta' entry nested more than {MAX_META_DEPTH} levels deep")
     try:
         meta = json.loads(meta_text, parse_constant=no_constant)
     except (ValueError, RecursionError):  # deep nesting makes the JSON parser give up with RecursionError
@@ -413,6 +418,15 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     if not isinstance(meta, dict):
         raise BrainFileError(name, "has a 'meta' entry that is not a JSON object")
     return arrays, meta
+
+
+def nesting(text: str) -> int:
+    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for bracket in JSON_BRACKETS.findall(JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def no_constant(text: str) -> Any:

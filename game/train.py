@@ -822,6 +822,8 @@ def check_folder(folder: Path) -> None:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
         os.close(fd)
         os.unlink(probe)
+    except (FileExistsError, NotADirectoryError):
+        raise ValueError(f"{folder}: is not a folder (a file is in the way)") from None
     except OSError as exc:
         raise ValueError(f"{folder}: cannot write there ({exc.strerror or type(exc).__name__})") from None
 

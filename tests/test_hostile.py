@@ -262,7 +262,8 @@ def test_a_brain_larger_than_the_game_can_play_is_refused_before_its_arrays_are_
 
 # -- property: anything loaded plays; any page message is checked -----------------------------------------
 
-hostile_text = st.one_of(st.text(max_size=12), st.sampled_from(["a\x00b", "\ud800", "x\ny", "\u200b", "\U0010ffff"]))
+hostile_text = st.one_of(st.text(max_size=12),
+                         st.sampled_from(["a\x00b", "\ud800", "x\ny", "\u200b", "\u0301", "\U0010ffff"]))
 hostile_value = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | hostile_text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3), max_leaves=8)

@@ -8,6 +8,7 @@ Everything the player or the web page can ask for is one method here (`player_mo
 from __future__ import annotations
 
 import math
+import os
 import re
 import time
 from collections import deque
@@ -41,6 +42,16 @@ LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning spee
 MESSAGE_SECONDS = 6.0
 WATCH_CATS = ("perfect", "greedy", "random", "noisy")
 TUNED_NAME = re.compile(r"-tuned-\d{3}$")
+MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name can be anything)
+MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
+
+
+def where(path: Path) -> Path:
+    """The file a path names, for comparing paths; a symlink loop or a vanished folder is compared as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symlink loop
+        return path.absolute()
 
 
 def versus_par(score: int) -> str:
@@ -142,7 +153,7 @@ class Game:
             self.show(f"no brain files in {self.weights_dir}; the mouse is untrained", error=True)
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
-        self.brain, self.brain_name, self.brain_path = brain, name, path
+        self.brain, self.brain_name, self.brain_path = brain, brainfile.printable(name, MAX_BRAIN_NAME), path
         self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
         self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
         self.saved_at_update = 0
@@ -169,19 +180,19 @@ class Game:
         self.curve_rounds += 1
 
     def _meta_teacher(self) -> str:
-        teacher = self.brain_meta.get("teacher")
-        return teacher if teacher in TEACHER_NAMES else "optimal"
+        teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
+        return teacher if teacher in TEACHER_NAMES else brainfile.DEFAULT_TEACHER
 
     def size_for_brain(self) -> tuple[int, int]:
         """The arena size: the command line's, else the first grid size the brain was trained on."""
         if self.fixed_size is not None:
             return self.fixed_size
-        sizes = self.brain_meta.get("grid_sizes") or [list(DEFAULT_SIZE)]
+        sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
         try:
-            width, height = int(sizes[0][0]), int(sizes[0][1])
+            width, height = sizes[0]
             check_size(width, height)
-        except (TypeError, ValueError, IndexError):
-            return DEFAULT_SIZE
+        except (TypeError, ValueError, IndexError):  # a meta made in code, not loaded
+            return brainfile.DEFAULT_GRID_SIZES[0]
         return width, height
 
     def load_brain_file(self, path: str | Path) -> bool:
@@ -194,6 +205,10 @@ class Game:
             return False
         self._swap(brain, path.name, path)
         return True
+
+    def _announce(self, brain: Brain, text: str) -> None:
+        notice = getattr(brain, "meta_notice", None)  # optional meta fields the loader dropped, in one line
+        self.show(notice if notice else text, error=bool(notice))
 
     def load_brain_bytes(self, name: str, data: bytes) -> bool:
         """Swap to a brain given as a file's bytes (an upload); on a problem show it and keep the current one."""
@@ -214,16 +229,16 @@ class Game:
         unsaved, old = self.unsaved_updates(), self.brain_name
         self._use_brain(brain, name, path)
         note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
-        self.show(f"brain: {name}{note}")
+        self._announce(brain, f"brain: {self.brain_name}{note}")
         self.new_round()
 
     def cycle_brain(self, step: int = 1) -> bool:
         """Load the next (or previous) brain file; a broken one is reported, and the next press moves past it."""
-        files = [f.resolve() for f in self.brain_files()]
+        files = [where(f) for f in self.brain_files()]
         if not files:
-            self.show(f"no brain files in {self.weights_dir}", error=True)
+            self.show(f"no brain files in {brainfile.printable(self.weights_dir, 100)}", error=True)
             return False
-        here = self.cycle_from or (self.brain_path.resolve() if self.brain_path is not None else None)
+        here = self.cycle_from or (where(self.brain_path) if self.brain_path is not None else None)
         index = files.index(here) if here in files else (-1 if step > 0 else 0)
         target = files[(index + step) % len(files)]
         loaded = self.load_brain_file(target)
@@ -243,13 +258,14 @@ class Game:
 
     def tuned_meta(self) -> dict[str, Any]:
         meta = dict(self.brain_meta)
+        size = list(self.size_for_brain())
         meta.update(
             teacher=self.teacher,
             fine_tuned_from=self.brain_name,
             fine_tune_updates=int(self.tuned_updates),
             heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
-            grid_sizes=[list(self.size_for_brain())] + [s for s in meta.get("grid_sizes", [])
-                                                         if list(s) != list(self.size_for_brain())],
+            grid_sizes=([size] + [list(s) for s in meta.get("grid_sizes", []) if list(s) != size])
+            [: brainfile.MAX_GRID_SIZES],
         )
         for stale in ("agreement", "exhaustive_mistakes", "post_metric"):
             if stale in meta:
@@ -257,8 +273,10 @@ class Game:
         return meta
 
     def tuned_stem(self) -> str:
-        stem = Path(self.brain_name).stem if self.brain_name.endswith(".npz") else self.brain_name
-        return TUNED_NAME.sub("", stem)
+        """The brain's name as a safe file stem: letters, digits, '.', '_', '-' (anything else becomes '_')."""
+        stem = self.brain_name.removesuffix(".npz")
+        stem = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in TUNED_NAME.sub("", stem))
+        return stem.strip("._")[:MAX_STEM] or "brain"
 
     def brain_to_keep(self) -> tuple[str, bytes] | None:
         """The fine-tuned brain for the browser's storage, when it has learned since it was last kept, so a
@@ -266,7 +284,11 @@ class Game:
         if self.tuned_updates == self.kept_at_update:
             return None
         self.kept_at_update = self.tuned_updates
-        return f"{self.tuned_stem()}-tuned.npz", brainfile.brain_bytes(self.brain, self.tuned_meta())
+        try:
+            return f"{self.tuned_stem()}-tuned.npz", brainfile.brain_bytes(self.brain, self.tuned_meta())
+        except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+            self.show(str(error), error=True)
+            return None
 
     def export_brain(self) -> tuple[str, bytes]:
         """The current brain as a new file's name and bytes (the browser offers them as a download)."""
@@ -285,21 +307,27 @@ class Game:
             self.show("this game has no folder to save brains in", error=True)
             return None
         stem = self.tuned_stem()
+        try:
+            data = brainfile.brain_bytes(self.brain, self.tuned_meta())
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return None
         for number in range(1, 1000):
             path = self.user_dir / f"{stem}-tuned-{number:03d}.npz"
-            if path.exists():
+            if os.path.lexists(path):
                 continue
             try:
-                brainfile.save_brain(self.brain, path, self.tuned_meta())
+                brainfile.write_atomic(path, data)
             except FileExistsError:
                 continue  # another game took this name between the check and the write
-            except OSError as error:
-                self.show(f"{path}: cannot save ({error.strerror or error})", error=True)
+            except OSError as error:  # SaveError: one line naming the folder or file and the problem
+                self.show(str(error) if isinstance(error, brainfile.SaveError) else
+                          f"{brainfile.printable(path, 100)}: cannot save ({brainfile.reason(error)})", error=True)
                 return None
             self.saved_at_update = self.tuned_updates
-            self.show(f"saved to {path}")
+            self.show(f"saved to {brainfile.printable(path, 200)}")
             return path
-        self.show(f"{self.user_dir}: no free name left for {stem}-tuned-NNN.npz", error=True)
+        self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)
         return None
 
     # -- learning --------------------------------------------------------------------------------------
@@ -503,7 +531,9 @@ class Game:
         self.help = not self.help
 
     def show(self, text: str, error: bool = False) -> None:
-        self.message, self.message_is_error, self.message_time = text, error, self.now
+        """One line for the player; text from files and the page is made printable and short here."""
+        self.message = brainfile.printable(text, brainfile.MAX_MESSAGE_CHARS)
+        self.message_is_error, self.message_time = error, self.now
 
     def message_visible(self) -> bool:
         return bool(self.message) and self.now - self.message_time < MESSAGE_SECONDS
@@ -572,7 +602,7 @@ class Game:
         return {
             "brain": self.brain_name,
             "meta": self.brain_meta,
-            "brains": [f.name for f in self.brain_files()],
+            "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
             "learning": self.learning,
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,
@@ -597,7 +627,11 @@ class Game:
         elif kind in ("upload", "restore"):
             self.load_brain_bytes(command["name"], command["data"])
         elif kind == "download":
-            filename, data = self.export_brain()
+            try:
+                filename, data = self.export_brain()
+            except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+                self.show(str(error), error=True)
+                return
             if page is not None:
                 page.offer_download(filename, data)
                 page.store_brain(filename, data)

@@ -1,38 +1,87 @@
 """Brain files: a NumPy .npz of float arrays plus a `meta` JSON string, read with allow_pickle=False.
 
-Every way a file can be wrong ends in one BrainFileError whose message names the file and the problem, so a
-running game can show it and keep the brain it had. Saving is atomic and never replaces a file unless asked.
-This module imports no pygame.
+Every way a file can be wrong ends in one BrainFileError whose message is one printable line of at most
+MAX_MESSAGE_CHARS naming the file and the problem, so a running game can show it and keep the brain it had.
+What the loader accepts is safe to play: every meta field the game reads is checked (docs/BRAINFILE.md has the
+table), every weight is finite in the dtype the brain computes in and small enough that no step can overflow,
+and a probe round stays finite. Reads are bounded before they happen. Saving is atomic and claims the final
+name atomically, so it never replaces a file unless asked. This module imports no pygame.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import math
 import os
+import re
 import secrets
+import stat
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .arena import MAX_SIDE, MIN_SIDE
 from .brain_np import ACTIONS, FEATURES, LSTMBrain, PostBrain
+from .cats import CAT_NAMES
+from .teachers import TEACHER_NAMES
 
 FORMAT_VERSION = 1
 ARCHITECTURES = ("lstm", "post_rnn")
-MAX_FILE_BYTES = 16 * 1024 * 1024  # a 1,024-unit LSTM is ~17 MB of float32; ours are kilobytes
-MAX_HIDDEN = 1024
-MAX_META_CHARS = 64 * 1024
+# The largest brain the game can play and learn with inside its frame budget (docs/BENCHMARKS.md, section 7);
+# `python -m game.train` enforces the same limit.
+MAX_HIDDEN = 128
+MAX_META_CHARS = 16 * 1024  # the shipped brains' meta is about 1,500 characters
+# The largest legal brain (an LSTM of MAX_HIDDEN units stored as uncompressed float64, 553 kB) and its meta
+# (stored as UCS-4, 64 kB) fit with room to spare; anything bigger is not a brain and is not read at all.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_MEMBERS = 16  # six arrays and the meta, with room for an exporter's oddities (which are then refused)
+MAX_MESSAGE_CHARS = 300
+MAX_NAME_SHOWN = 100  # characters of a file name quoted in a message
+MAX_LABEL_CHARS = 200  # a short text field (fine_tuned_from, ...)
+MAX_COMMAND_CHARS = 2000  # the training command line kept in `command`
+MAX_GRID_SIZES = 16
+MAX_COUNT = 2**53  # counts above this are not exact in the page's JavaScript numbers
+MAX_RECIPE_KEYS = 32
+# One default everywhere for the two optional fields the game acts on: the post's task, where the format began.
+DEFAULT_TEACHER = "post"
+DEFAULT_GRID_SIZES = ((6, 6),)
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
+STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
+MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+JSON_BRACKETS = re.compile(r"[\[\]{}]")
+PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+
+
+def printable(text: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """Text safe to draw and print on one line: control, format, surrogate and other unprintable characters
+    become escapes like \\x00, and anything past `limit` characters is cut with an ellipsis."""
+    s = text if isinstance(text, str) else str(text)
+    shown = "".join(ch if ch.isprintable() else escape(ch) for ch in s[: limit + 1])
+    return shown if len(shown) <= limit else shown[: max(0, limit - 1)] + "…"
+
+
+def escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class BrainFileError(ValueError):
-    """A brain file that cannot be used; str() is one line naming the file and the problem."""
+    """A brain file that cannot be used; str() is one printable line naming the file and the problem."""
 
     def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
+        shown = printable(name, MAX_NAME_SHOWN)
+        super().__init__(f"{shown}: {printable(problem, MAX_MESSAGE_CHARS - len(shown) - 2)}")
         self.name, self.problem = name, problem
+
+
+class SaveError(OSError):
+    """A save that cannot happen for a reason other than the name being taken; str() is one line."""
 
 
 def array_shapes(arch: str, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
@@ -58,8 +107,8 @@ def brain_meta(brain: LSTMBrain | PostBrain, **fields: Any) -> dict[str, Any]:
         "hidden_size": brain.hidden_size,
         "input_features": list(FEATURES),
         "actions": list(ACTIONS),
-        "grid_sizes": [[6, 6]],
-        "teacher": "post",
+        "grid_sizes": [list(size) for size in DEFAULT_GRID_SIZES],
+        "teacher": DEFAULT_TEACHER,
         "training_games": 0,
         "heldout_mistakes_per_game": None,
     }
@@ -70,33 +119,94 @@ def brain_meta(brain: LSTMBrain | PostBrain, **fields: Any) -> dict[str, Any]:
 
 
 def brain_bytes(brain: LSTMBrain | PostBrain, meta: dict[str, Any] | None = None) -> bytes:
-    """The brain as the bytes of a brain file."""
+    """The brain as the bytes of a brain file. Raises BrainFileError (naming the field) rather than write a
+    file the loader would refuse or strip."""
     meta = brain_meta(brain, **(meta or {}))
+    clean, dropped = check_meta(meta, "brain to save")
+    if dropped:
+        raise BrainFileError("brain to save", dropped[0])
+    text = json.dumps(clean, sort_keys=True, allow_nan=False)
+    if len(text) > MAX_META_CHARS:
+        raise BrainFileError("brain to save", f"meta is {len(text):,} characters, more than {MAX_META_CHARS:,}")
     arrays = {name: np.asarray(value) for name, value in brain.params.items()}
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+    np.savez_compressed(buffer, meta=np.array(text), **arrays)
     return buffer.getvalue()
 
 
+# -- saving ---------------------------------------------------------------------------------------------------
+
+
 def write_atomic(path: str | os.PathLike, data: bytes, overwrite: bool = False) -> Path:
-    """Write bytes to path all at once: a temporary file beside it, flushed, then renamed into place."""
+    """Write bytes to path all at once: a temporary file beside it, flushed, then given the final name.
+
+    Without overwrite the name is claimed atomically (a hard link, which fails if the name exists), so a file
+    that appears meanwhile is never replaced: FileExistsError. Any other failure is a one-line SaveError.
+    Temporary files that crashed saves left in the folder are removed first."""
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path}: already exists; not overwritten")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    shown = printable(path, MAX_NAME_SHOWN)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SaveError(f"{printable(folder, MAX_NAME_SHOWN)}: cannot make the folder ({reason(exc)})") from None
+    if not folder.is_dir():
+        raise SaveError(f"{printable(folder, MAX_NAME_SHOWN)}: is not a folder")
+    clean_leftovers(folder)
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(f"{shown}: already exists; not overwritten")
     fd, tmp = open_part_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if not overwrite and path.exists():
-            raise FileExistsError(f"{path}: already exists; not overwritten")
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            claim_name(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(f"{shown}: already exists; not overwritten") from None
+    except OSError as exc:
+        raise SaveError(f"{shown}: cannot save ({reason(exc)})") from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # left for clean_leftovers
+    return path
+
+
+NO_HARD_LINKS = {getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV", "EMLINK")
+                 if hasattr(errno, name)}
+
+
+def claim_name(tmp: str, path: Path) -> None:
+    """Give the finished temporary file its final name, failing with FileExistsError if the name is taken."""
+    try:
+        os.link(tmp, path)  # atomic, and never replaces an existing file
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in NO_HARD_LINKS:
+            raise
+    except (NotImplementedError, AttributeError):
+        pass
+    # A file system without hard links: claim the name exclusively, then move the finished file over the claim
+    # (only ours can be there); if that fails the empty claim goes too.
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666))
+    try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.unlink(path)
         raise
-    return path
+
+
+def reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 def open_part_file(path: Path) -> tuple[int, str]:
@@ -108,7 +218,31 @@ def open_part_file(path: Path) -> tuple[int, str]:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:
             continue
-    raise FileExistsError(f"{path}: no free temporary name beside it")
+        except OSError as exc:
+            raise SaveError(f"{printable(path, MAX_NAME_SHOWN)}: cannot save ({reason(exc)})") from None
+    raise SaveError(f"{printable(path, MAX_NAME_SHOWN)}: no free temporary name beside it")
+
+
+def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
+    """Remove the temporary files of saves that crashed (killed mid-write): `.NAME.XXXXXXXXXXXX.part` regular
+    files older than STALE_PART_SECONDS, so a save in progress elsewhere is left alone. Returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not PART_FILE.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_PART_SECONDS:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def save_brain(
@@ -121,55 +255,122 @@ def save_brain(
     return write_atomic(path, brain_bytes(brain, meta), overwrite=overwrite)
 
 
+# -- loading --------------------------------------------------------------------------------------------------
+
+
 def load_brain(path: str | os.PathLike) -> LSTMBrain | PostBrain:
-    """Load a brain file; any problem raises BrainFileError naming the file."""
-    name = str(path)
+    """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
+    MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
+    much is read."""
+    name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise BrainFileError(name, f"is {size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
-        with open(path, "rb") as f:
-            data = f.read()
+        info = os.stat(path)
+        check_regular(info, name)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            check_regular(os.fstat(fd), name)  # the name may have been swapped since the stat
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:
+                chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
     except BrainFileError:
         raise
     except OSError as exc:
-        raise BrainFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+        raise BrainFileError(name, f"cannot be read ({reason(exc)})") from None
     except ValueError:  # e.g. a path with a NUL byte in it
         raise BrainFileError(name, "is not a usable file path") from None
-    return load_brain_bytes(data, name)
+    return load_brain_bytes(b"".join(chunks), name)
+
+
+def check_regular(info: os.stat_result, name: str) -> None:
+    mode = info.st_mode
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
+                if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special")
+        raise BrainFileError(name, f"is {kind}, not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise BrainFileError(name, f"is {info.st_size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
 
 
 def load_brain_bytes(data: bytes, name: str = "brain file") -> LSTMBrain | PostBrain:
-    """Load a brain from the bytes of a brain file (an upload in the browser, say)."""
+    """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
+    meta fields are dropped; `brain.meta_notice` is then one line saying which (else None)."""
     arrays, meta = read_arrays(data, name)
-    arch = check_meta(meta, name)
-    hidden = meta["hidden_size"]
+    meta, dropped = check_meta(meta, name)
+    arch, hidden = meta["architecture"], meta["hidden_size"]
     expected = array_shapes(arch, hidden)
     missing = sorted(set(expected) - set(arrays))
     if missing:
         raise BrainFileError(name, f"is missing array {missing[0]!r} that a {arch} brain needs")
     extra = sorted(set(arrays) - set(expected))
     if extra:
-        raise BrainFileError(name, f"has array {extra[0]!r} that a {arch} brain does not have")
+        raise BrainFileError(name, f"has array {printable(extra[0], 40)!r} that a {arch} brain does not have")
+    brain: LSTMBrain | PostBrain = LSTMBrain(hidden) if arch == "lstm" else PostBrain(hidden)
     for key, shape in expected.items():
         value = arrays[key]
         if value.shape != shape:
             raise BrainFileError(
                 name, f"array {key!r} has shape {value.shape} but a hidden size of {hidden} needs {shape}"
             )
+        target = brain.params[key]
         if not np.all(np.isfinite(value)):
             raise BrainFileError(name, f"array {key!r} holds NaN or infinite values")
-    if arch == "lstm":
-        brain: LSTMBrain | PostBrain = LSTMBrain(hidden)
-        for key in expected:
-            brain.params[key][...] = arrays[key]
-        brain.changed()
-    else:
-        brain = PostBrain(hidden)
-        for key in expected:
-            brain.params[key][...] = arrays[key]
+        with np.errstate(over="ignore"):
+            converted = value.astype(target.dtype)
+        if not np.all(np.isfinite(converted)):
+            raise BrainFileError(name, f"array {key!r} holds values beyond the range of {target.dtype}, "
+                                 "which the brain computes in")
+        target[...] = converted
+    brain.changed()
+    check_steps(brain, name)
     brain.meta = meta
+    brain.meta_notice = meta_notice(name, dropped)
     return brain
+
+
+def check_steps(brain: LSTMBrain | PostBrain, name: str) -> None:
+    """Refuse weights so large that a step could overflow the brain's dtype, and any brain whose probe round
+    (every corner of the input square, a few steps each) gives a non-finite state or output."""
+    big = np.finfo(brain.params[next(iter(brain.params))].dtype).max
+    p = {key: np.abs(value.astype(np.float64)) for key, value in brain.params.items()}
+    # Inputs lie in [0, 1] and every hidden value in [-1, 1], so a row's absolute sum bounds its pre-activation.
+    if brain.arch == "lstm":
+        bounds = {"gates": (p["lstm.weight_ih_l0"].sum(1) + p["lstm.weight_hh_l0"].sum(1) + p["lstm.bias_ih_l0"]
+                            + p["lstm.bias_hh_l0"]).max(),
+                  "head": (p["head.weight"].sum(1) + p["head.bias"]).max()}
+    else:
+        bounds = {"hidden layer": (p["synapse_0"].sum(0) + p["synapse_h"].sum(0)).max(),
+                  "output": p["synapse_1"].sum(0).max()}
+    for part, bound in bounds.items():
+        if not bound < big / 4:
+            raise BrainFileError(name, f"has weights so large that its {part} overflow {brain_dtype(brain)}")
+    corners = np.array([[a, b, c, d] for a in (0, 1) for b in (0, 1) for c in (0, 1) for d in (0, 1)], np.float64)
+    with np.errstate(all="ignore"):
+        for x in corners:
+            brain.reset_state()
+            for _ in range(3):
+                brain.step(x.astype(brain_dtype(brain)))
+                outputs = [np.asarray(brain.h), brain.probabilities(), np.asarray(getattr(brain, "c", 0.0)),
+                           np.asarray(getattr(brain, "output", 0.0), dtype=np.float64)]
+                if not all(np.all(np.isfinite(v)) for v in outputs):
+                    raise BrainFileError(name, "gives NaN or infinite values on a probe step")
+    brain.reset_state()
+
+
+def brain_dtype(brain: LSTMBrain | PostBrain) -> np.dtype:
+    return np.dtype(getattr(brain, "dtype", np.float64))
+
+
+def meta_notice(name: str, dropped: list[str]) -> str | None:
+    if not dropped:
+        return None
+    more = f" (and {len(dropped) - 2} more)" if len(dropped) > 2 else ""
+    return str(BrainFileError(name, "loaded; ignored meta " + "; ".join(dropped[:2]) + more))
 
 
 def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -183,10 +384,14 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-            if sum(m.file_size for m in members) > 4 * MAX_FILE_BYTES:
+            if len(members) > MAX_MEMBERS:
+                raise BrainFileError(name, f"has {len(members)} entries; a brain has at most 7")
+            if sum(m.file_size for m in members) > MAX_FILE_BYTES:
                 raise BrainFileError(name, "unpacks to more data than any brain needs")
             for member in members:
                 key = member.filename.removesuffix(".npy")
+                if key in arrays or (key == "meta" and meta_text is not None):
+                    raise BrainFileError(name, f"has two entries named {printable(key, 40)!r}")
                 with archive.open(member) as f:
                     value = read_member(f, key, name)
                 if key == "meta":
@@ -197,18 +402,35 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError,
             NotImplementedError, RuntimeError) as exc:  # zlib and zipfile report damage in several ways
-        raise BrainFileError(name, f"is damaged or truncated ({type(exc).__name__}: {exc})") from None
+        raise BrainFileError(name, f"is damaged or truncated ({type(exc).__name__}: {printable(exc, 80)})") from None
     except Exception as exc:  # any other failure inside zipfile/zlib on hostile bytes is still a damaged file
         raise BrainFileError(name, f"is damaged or truncated ({type(exc).__name__})") from None
     if meta_text is None:
         raise BrainFileError(name, "has no 'meta' entry (is it a brain file?)")
+    if len(meta_text) > MAX_META_CHARS:
+        raise BrainFileError(name, f"has a 'meta' entry of {len(meta_text):,} characters, more than {MAX_META_CHARS:,}")
+    if nesting(meta_text) > MAX_META_DEPTH:
+        raise BrainFileError(name, f"has a 'meta' entry nested more than {MAX_META_DEPTH} levels deep")
     try:
-        meta = json.loads(meta_text)
+        meta = json.loads(meta_text, parse_constant=no_constant)
     except (ValueError, RecursionError):  # deep nesting makes the JSON parser give up with RecursionError
         raise BrainFileError(name, "has a 'meta' entry that is not valid JSON") from None
     if not isinstance(meta, dict):
         raise BrainFileError(name, "has a 'meta' entry that is not a JSON object")
     return arrays, meta
+
+
+def nesting(text: str) -> int:
+    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for bracket in JSON_BRACKETS.findall(JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
 
 
 def read_member(f, key: str, name: str) -> Any:
@@ -219,43 +441,196 @@ def read_member(f, key: str, name: str) -> Any:
     elif version in ((2, 0), (3, 0)):
         shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
     else:
-        raise BrainFileError(name, f"array {key!r} has an unknown .npy version {version}")
+        raise BrainFileError(name, f"array {printable(key, 40)!r} has an unknown .npy version {version}")
+    shown = printable(key, 40)
     if dtype.hasobject:
-        raise BrainFileError(name, f"array {key!r} holds Python objects, which brain files may not")
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        raise BrainFileError(name, f"array {shown!r} holds Python objects, which brain files may not")
+    if any(side < 0 for side in shape):
+        raise BrainFileError(name, f"array {shown!r} has a negative side in its shape")
+    count = math.prod(shape)
     if key == "meta":
         if dtype.kind != "U" or shape != () or dtype.itemsize > 4 * MAX_META_CHARS:
-            raise BrainFileError(name, "has a 'meta' entry that is not one JSON string")
+            raise BrainFileError(name, "has a 'meta' entry that is not one JSON string of at most "
+                                 f"{MAX_META_CHARS:,} characters")
     elif dtype.kind != "f" or dtype.itemsize not in (2, 4, 8):
-        raise BrainFileError(name, f"array {key!r} has dtype {dtype}, not floating point")
-    elif count > MAX_FILE_BYTES // 2:
-        raise BrainFileError(name, f"array {key!r} has an absurd size {shape}")
+        raise BrainFileError(name, f"array {shown!r} has dtype {printable(dtype, 30)}, not floating point")
+    elif count * dtype.itemsize > MAX_FILE_BYTES:
+        raise BrainFileError(name, f"array {shown!r} has an absurd size {printable(shape, 60)}")
     raw = f.read(count * dtype.itemsize)
     if len(raw) != count * dtype.itemsize:
-        raise BrainFileError(name, f"array {key!r} is truncated")
+        raise BrainFileError(name, f"array {shown!r} is truncated")
     value = np.frombuffer(raw, dtype=dtype)
     if key == "meta":
+        codes = np.frombuffer(raw, dtype=np.dtype(np.uint32).newbyteorder(dtype.byteorder))
+        if np.any(codes > 0x10FFFF):  # NumPy would make an invalid Python string of them
+            raise BrainFileError(name, "has a 'meta' entry that is not valid text")
         return str(value[0])
-    order = "F" if fortran else "C"
-    return value.reshape(shape, order=order).astype(np.float64 if dtype.itemsize == 8 else np.float32)
+    return value.reshape(shape, order="F" if fortran else "C")
 
 
-def check_meta(meta: dict[str, Any], name: str) -> str:
-    """Check the meta fields a loader relies on; returns the architecture."""
+# -- meta -----------------------------------------------------------------------------------------------------
+
+
+class BadField(ValueError):
+    """An optional meta field whose value the game cannot use (the field is then dropped)."""
+
+
+def whole(value: Any, low: int = 0, high: int = MAX_COUNT) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise BadField(f"is not a whole number from {low:,} to {high:,}")
+    return value
+
+
+def number(value: Any, low: float = 0.0, high: float = math.inf, nullable: bool = True) -> float | int | None:
+    if value is None and nullable:
+        return None
+    if type(value) not in (int, float) or not math.isfinite(value) or not low <= value <= high:
+        raise BadField(f"is not a number from {low:g} to {high:g}" + (" or null" if nullable else ""))
+    return value
+
+
+def text(value: Any, limit: int = MAX_LABEL_CHARS) -> str:
+    if not isinstance(value, str) or len(value) > limit or not value.isprintable():
+        raise BadField(f"is not printable text of at most {limit:,} characters")
+    return value
+
+
+def grid_sizes(value: Any) -> list[list[int]]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_GRID_SIZES:
+        raise BadField(f"is not a list of 1 to {MAX_GRID_SIZES} [width, height] pairs")
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(type(side) is int and MIN_SIDE <= side <= MAX_SIDE for side in pair)):
+            raise BadField(f"is not a list of [width, height] pairs of whole numbers from {MIN_SIDE} to {MAX_SIDE}")
+    return [list(pair) for pair in value]
+
+
+def teacher(value: Any) -> str:
+    if not isinstance(value, str) or value not in TEACHER_NAMES:
+        raise BadField(f"is not one of {', '.join(TEACHER_NAMES)}")
+    return value
+
+
+def task(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadField("is not an object")
+    checks = {"name": lambda v: choice(v, ("seed", "chase")), "width": lambda v: whole(v, MIN_SIDE, MAX_SIDE),
+              "height": lambda v: whole(v, MIN_SIDE, MAX_SIDE), "move_limit": lambda v: whole(v, 1, 10_000),
+              "cats": cats, "catching": flag}
+    unknown = sorted(set(value) - set(checks))
+    if unknown:
+        raise BadField(f"has unknown key {printable(unknown[0], 40)!r}")
+    clean = {}
+    for key, check in checks.items():
+        if key in value:
+            try:
+                clean[key] = check(value[key])
+            except BadField as bad:
+                raise BadField(f"key {key!r} {bad}") from None
+    return clean
+
+
+def choice(value: Any, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise BadField(f"is not one of {', '.join(allowed)}")
+    return value
+
+
+def cats(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in CAT_NAMES for c in value):
+        raise BadField(f"is not a list of cats from {', '.join(CAT_NAMES)}")
+    return list(value)
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise BadField("is not true or false")
+    return value
+
+
+def recipe(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or len(value) > MAX_RECIPE_KEYS:
+        raise BadField(f"is not an object of at most {MAX_RECIPE_KEYS} settings")
+    for key, item in value.items():
+        text(key, 40)
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, str):
+            text(item, 40)
+        elif type(item) not in (int, float) or not math.isfinite(item):
+            raise BadField(f"setting {printable(key, 40)!r} is not a number, text, true/false or null")
+    return dict(value)
+
+
+def exact(expected: Any) -> Any:
+    def check(value: Any) -> Any:
+        if value != expected or type(value) is not type(expected):
+            raise BadField(f"is not {expected!r}")
+        return value
+    return check
+
+
+# Every optional field the game, the page, the trainer's table or a save reads, with its check (docs/BRAINFILE.md).
+OPTIONAL_META: dict[str, Any] = {
+    "role": exact("mouse"),
+    "teacher": teacher,
+    "grid_sizes": grid_sizes,
+    "task": task,
+    "training_games": whole,
+    "training_seconds": lambda v: number(v, nullable=False),
+    "training_seed": whole,
+    "training_recipe": recipe,
+    "command": lambda v: text(v, MAX_COMMAND_CHARS),
+    "heldout_mistakes_per_game": number,
+    "exhaustive_mistakes": lambda v: None if v is None else whole(v),
+    "agreement": lambda v: number(v, 0.0, 1.0),
+    "post_metric": number,
+    "post_loop_counter": whole,
+    "fine_tuned_from": text,
+    "fine_tune_updates": whole,
+}
+DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
+
+
+def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[str]]:
+    """Check every meta field; returns the clean meta (missing `teacher` and `grid_sizes` filled in with their
+    defaults) and, for each unknown or bad optional field that was dropped, a few words saying which and why.
+    A bad required field raises BrainFileError."""
     for key in REQUIRED_META:
         if key not in meta:
             raise BrainFileError(name, f"meta has no {key!r}")
     version = meta["format_version"]
     if type(version) is not int or version != FORMAT_VERSION:
-        raise BrainFileError(name, f"has format version {version!r}; this game reads version {FORMAT_VERSION}")
+        raise BrainFileError(name, f"has format version {printable(repr(version), 40)}; this game reads version "
+                             f"{FORMAT_VERSION}")
     arch = meta["architecture"]
-    if arch not in ARCHITECTURES:
-        raise BrainFileError(name, f"has unknown architecture {arch!r} (known: {', '.join(ARCHITECTURES)})")
+    if not isinstance(arch, str) or arch not in ARCHITECTURES:
+        raise BrainFileError(name, f"has unknown architecture {printable(repr(arch), 40)} (known: "
+                             f"{', '.join(ARCHITECTURES)})")
     hidden = meta["hidden_size"]
-    if not isinstance(hidden, int) or isinstance(hidden, bool) or not 1 <= hidden <= MAX_HIDDEN:
-        raise BrainFileError(name, f"has hidden size {hidden!r}; expected a whole number from 1 to {MAX_HIDDEN}")
-    if meta["input_features"] != list(FEATURES):
-        raise BrainFileError(name, f"expects inputs {meta['input_features']!r}; this game gives {list(FEATURES)}")
-    if meta["actions"] != list(ACTIONS):
-        raise BrainFileError(name, f"has actions {meta['actions']!r}; this game uses {list(ACTIONS)}")
-    return arch
+    if type(hidden) is not int or not 1 <= hidden <= MAX_HIDDEN:
+        raise BrainFileError(name, f"has hidden size {printable(repr(hidden), 40)}; this game plays 1 to {MAX_HIDDEN}")
+    if meta["input_features"] != list(FEATURES) or not all(isinstance(f, str) for f in meta["input_features"]):
+        raise BrainFileError(name, f"expects inputs {printable(repr(meta['input_features']), 80)}; this game gives "
+                             f"{list(FEATURES)}")
+    if meta["actions"] != list(ACTIONS) or not all(isinstance(a, str) for a in meta["actions"]):
+        raise BrainFileError(name, f"has actions {printable(repr(meta['actions']), 80)}; this game uses "
+                             f"{list(ACTIONS)}")
+    clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
+    dropped: list[str] = []
+    for key, value in meta.items():
+        if key in REQUIRED_META:
+            continue
+        check = OPTIONAL_META.get(key)
+        if check is None:
+            dropped.append(f"{printable(key, 40)!r} (unknown field)")
+            continue
+        try:
+            clean[key] = check(value)
+        except BadField as bad:
+            dropped.append(f"{key!r} ({bad})")
+    for key, value in DEFAULTS.items():
+        clean.setdefault(key, [list(v) for v in value] if isinstance(value, list) else value)
+    return clean, dropped

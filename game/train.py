@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import math
 import os
 import shlex
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
@@ -31,7 +33,7 @@ import numpy as np
 
 from .arena import MOUSE_MOVES, POST_DIRECTIONS, check_size, step_cells
 from .brain_np import Adam, LSTMBrain, PostBrain, imitation_loss, post_move
-from .brainfile import save_brain
+from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain_bytes, printable, write_atomic
 from .cats import CAT_NAMES
 from .tasks import (
     HELDOUT_GAMES,
@@ -435,16 +437,43 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 
 
 positive_int, natural_int = whole_number(1), whole_number(0)
+MAX_SEED = 2**32 - 1  # np.random.seed (the post's faithful run) takes no more
+MAX_MOVE_LIMIT = 1000
+MAX_BATCH = 4096
+MAX_TRACE_BYTES = 2**30  # the largest batch's trace for backward through time must fit in memory
+
+
+def bounded_whole(minimum: int, maximum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from minimum to maximum."""
+    parse = whole_number(minimum)
+
+    def bounded(text: str) -> int:
+        value = parse(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at most {maximum:,}")
+        return value
+
+    return bounded
+
+
+def number_in(low: float, high: float, low_open: bool = True) -> Callable[[str], float]:
+    """An argparse type: a finite number above `low` (or from it, low_open=False) and at most `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(value) and (value > low if low_open else value >= low) and value <= high):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a number {'above' if low_open else 'from'} {low:g} "
+                                             f"and at most {high:g}")
+        return value
+
+    return parse
 
 
 def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number above 0")
-    return value
+    return number_in(0.0, math.inf)(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -461,14 +490,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=parse_size, default=None, help="arena N or WxH (chase default 8; seed is 6x6)")
     p.add_argument("--cats", type=parse_cats, default=CAT_NAMES,
                    help=f"chase task: comma-separated cats, one per round in turn (default {','.join(CAT_NAMES)})")
-    p.add_argument("--move-limit", type=positive_int, default=40, help="chase task: mouse moves a round (40)")
+    p.add_argument("--move-limit", type=bounded_whole(1, MAX_MOVE_LIMIT), default=40,
+                   help=f"chase task: mouse moves a round, up to {MAX_MOVE_LIMIT} (40)")
     p.add_argument("--teacher", choices=TEACHER_NAMES, default=None,
                    help="post: the post's teacher; optimal: the optimal mouse (default post on seed, optimal on chase)")
     p.add_argument("--arch", choices=("lstm", "post"), default="lstm", help="lstm (ours) or post (the post's net)")
-    p.add_argument("--hidden", type=positive_int, default=None, help="hidden units (lstm 32, post 16)")
+    p.add_argument("--hidden", type=bounded_whole(1, MAX_HIDDEN), default=None,
+                   help=f"hidden units, up to {MAX_HIDDEN}, the most the game plays (lstm 32, post 16)")
     p.add_argument("--games", type=positive_int, default=None, help="training games")
     p.add_argument("--seconds", type=positive_float, default=None, help="training seconds (evaluation excluded)")
-    p.add_argument("--seed", type=natural_int, default=0, help="random seed; the same seed and --games repeat a run")
+    p.add_argument("--seed", type=bounded_whole(0, MAX_SEED), default=0,
+                   help="random seed, 0 to 2^32-1; the same seed and --games repeat a run")
     p.add_argument("--out", type=Path, default=None, help="brain file to write (weights/NAME.npz)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--curve", type=Path, default=None,
@@ -477,22 +509,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-every", type=positive_int, default=None, help="games between held-out evaluations")
     p.add_argument("--faithful", action="store_true",
                    help="post arch: reconstruct the post's run (np.random.seed, stop when its metric < 1.2)")
-    p.add_argument("--stop-mistakes", type=float, default=None,
+    p.add_argument("--stop-mistakes", type=number_in(0.0, 1000.0, low_open=False), default=None,
                    help="stop at the first evaluation with held-out mistakes per game at or below this")
     p.add_argument("--stop-exact", action="store_true",
                    help="stop at the first evaluation with 0 mistakes from every start of a still-cat task")
-    p.add_argument("--lr", type=positive_float, default=None, help=f"LSTM: Adam's rate ({LSTM_HYPER['lr']})")
-    p.add_argument("--batch", type=positive_int, default=None, help=f"LSTM: first batch ({LSTM_HYPER['batch']})")
-    p.add_argument("--batch-max", type=positive_int, default=None,
+    p.add_argument("--lr", type=number_in(0.0, 10.0), default=None, help=f"LSTM: Adam's rate ({LSTM_HYPER['lr']})")
+    p.add_argument("--batch", type=bounded_whole(1, MAX_BATCH), default=None,
+                   help=f"LSTM: first batch ({LSTM_HYPER['batch']})")
+    p.add_argument("--batch-max", type=bounded_whole(1, MAX_BATCH), default=None,
                    help=f"LSTM: largest batch ({LSTM_HYPER['batch_max']})")
     p.add_argument("--batch-growth", type=positive_int, default=None,
                    help=f"LSTM: games over which the batch grows by its first size ({LSTM_HYPER['batch_growth']})")
     p.add_argument("--focus", type=float, default=None,
                    help="LSTM, still-cat tasks: share of each batch drawn from starts where the mouse recently erred "
                    f"({LSTM_HYPER['focus']})")
-    p.add_argument("--first-weight", type=positive_float, default=None,
+    p.add_argument("--first-weight", type=number_in(0.0, 1e6), default=None,
                    help=f"LSTM, still-cat tasks: loss weight of each round's first move ({LSTM_HYPER['first_weight']})")
-    p.add_argument("--init-scale", type=positive_float, default=None,
+    p.add_argument("--init-scale", type=number_in(0.0, 100.0), default=None,
                    help=f"LSTM: spread of the wide input-weight init ({LSTM_HYPER['init_scale']})")
     p.add_argument("--decay", type=float, default=None,
                    help=f"LSTM: final share of the run with a cosine-falling rate ({LSTM_HYPER['decay']})")
@@ -613,7 +646,7 @@ def brain_row(path: Path) -> list[str]:
 
     brain = load_brain(path)
     meta = brain.meta
-    teacher = meta.get("teacher", "post")
+    teacher = meta["teacher"]  # the loader fills in its default when a file has none
     seed_task = Task("seed", 6, 6, (), 10, teacher)
     cells = [path.name, brain.arch, str(brain.hidden_size), teacher, (meta.get("task") or {}).get("name", "?")]
     cells.append(f"{mistakes_per_game(brain, seed_task):.4f}")
@@ -655,16 +688,13 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--faithful is for --arch post")
         if args.games is None and args.seconds is None and not args.faithful:
             raise ValueError("give --games N and/or --seconds S")
-        if args.out is not None and args.out.exists() and not args.force:
-            raise ValueError(f"{args.out}: already exists; not overwritten (use --force to replace it)")
-        if args.out is not None and args.out.suffix != ".npz":
-            raise ValueError(f"{args.out}: a brain file's name ends in .npz")
-        if args.focus is not None and not 0 <= args.focus <= 1:
-            raise ValueError(f"--focus {args.focus} must be from 0 to 1")
-        if args.decay is not None and not 0 <= args.decay <= 1:
-            raise ValueError(f"--decay {args.decay} must be from 0 to 1")
+        for flag, value in (("--focus", args.focus), ("--decay", args.decay)):
+            if value is not None and not 0 <= value <= 1:  # NaN fails this too
+                raise ValueError(f"{flag} {value} must be from 0 to 1")
+        check_batches(args, task)
+        check_outputs(args)
     except ValueError as exc:
-        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+        parser.exit(2, f"{parser.prog}: error: {printable(exc, 300)}\n")
 
     stops: list[Callable[[Progress], bool]] = []
     if args.stop_mistakes is not None:
@@ -717,16 +747,85 @@ def main(argv: list[str] | None = None) -> int:
     title = f"{brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
     if args.out is not None:
         try:
-            save_brain(brain, args.out, meta, overwrite=args.force)
-        except (OSError, ValueError) as exc:
-            parser.exit(1, f"{parser.prog}: error: {exc}\n")
-        print(f"wrote {args.out} ({os.path.getsize(args.out):,} bytes)")
-    prefix = args.curve or (args.out.with_suffix("") if args.out is not None else None)
+            data = brain_bytes(brain, meta)
+            load_brain_bytes(data, str(args.out))  # the game must be able to play what is written
+            write_atomic(args.out, data, overwrite=args.force)
+        except BrainFileError as exc:
+            parser.exit(1, f"{parser.prog}: error: {printable(args.out, 100)}: not written: training made a brain "
+                        f"the game cannot use ({printable(exc.problem, 160)})\n")
+        except OSError as exc:
+            parser.exit(1, f"{parser.prog}: error: {printable(exc, 300)}\n")
+        print(f"wrote {args.out} ({len(data):,} bytes)")
+    prefix = curve_prefix(args)
     if prefix is not None:
         loss_label = "the post's metric (smoothed Σ|error|×4)" if args.arch == "post" else "cross-entropy"
-        for path in write_curve(curve, prefix, title, plot=not args.no_plot, loss_label=loss_label):
-            print(f"wrote {path}")
+        try:
+            for path in write_curve(curve, prefix, title, plot=not args.no_plot, loss_label=loss_label):
+                print(f"wrote {path}")
+        except OSError as exc:
+            parser.exit(1, f"{parser.prog}: error: {printable(prefix, 100)}: cannot write the curve "
+                        f"({exc.strerror or type(exc).__name__})\n")
     return 0
+
+
+def curve_prefix(args: argparse.Namespace) -> Path | None:
+    return args.curve or (args.out.with_suffix("") if args.out is not None else None)
+
+
+def check_batches(args: argparse.Namespace, task: Task) -> None:
+    """Refuse batch settings whose largest batch's trace would not fit in memory, before training."""
+    if args.arch != "lstm":
+        return
+    batch = args.batch or LSTM_HYPER["batch"]
+    batch_max = args.batch_max or LSTM_HYPER["batch_max"]
+    if batch > batch_max:
+        raise ValueError(f"--batch {batch} is larger than --batch-max {batch_max}")
+    hidden = args.hidden or 32
+    trace = task.move_limit * batch_max * (7 * hidden + 6) * 4 * 3  # forward rows, z, and backward's buffers
+    if trace > MAX_TRACE_BYTES:
+        raise ValueError(f"{batch_max} rounds of {task.move_limit} moves at {hidden} units need about "
+                         f"{trace / 2**30:.1f} GiB for one update; lower --batch-max or --move-limit")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every file training will write, checked before it trains: the names, that nothing is in the way, and
+    that each folder exists (made if missing) and really takes a new file."""
+    targets: list[Path] = []
+    if args.out is not None:
+        if args.out.suffix != ".npz":
+            raise ValueError(f"{args.out}: a brain file's name ends in .npz")
+        if os.path.lexists(args.out):
+            if not args.force:
+                raise ValueError(f"{args.out}: already exists; not overwritten (use --force to replace it)")
+            if not args.out.is_file():
+                raise ValueError(f"{args.out}: is not a regular file; --force replaces only brain files")
+        targets.append(args.out)
+    prefix = curve_prefix(args)
+    if prefix is not None:
+        if not prefix.name:
+            raise ValueError(f"--curve {prefix}: give a file prefix, not a folder")
+        targets.append(prefix.with_name(prefix.name + ".csv"))
+        if not args.no_plot:
+            if importlib.util.find_spec("matplotlib") is None:
+                raise ValueError("the curve's plot needs matplotlib (pip install -e '.[train]'), or pass --no-plot")
+            targets.append(prefix.with_name(prefix.name + ".png"))
+    for target in targets:
+        if target.is_dir():
+            raise ValueError(f"{target}: is a folder")
+        check_folder(target.parent)
+
+
+def check_folder(folder: Path) -> None:
+    """Make the folder if missing and prove a new file can be made in it (os.access says yes to root)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+        os.close(fd)
+        os.unlink(probe)
+    except (FileExistsError, NotADirectoryError):
+        raise ValueError(f"{folder}: is not a folder (a file is in the way)") from None
+    except OSError as exc:
+        raise ValueError(f"{folder}: cannot write there ({exc.strerror or type(exc).__name__})") from None
 
 
 if __name__ == "__main__":

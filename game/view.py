@@ -15,6 +15,7 @@ import pygame
 
 from .app import TURN_SECONDS, WATCH_SPEEDS, Game, versus_par
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
+from .brainfile import printable
 
 DESIGN_W, DESIGN_H = 1040, 640
 TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
@@ -162,7 +163,7 @@ class View:
         key = (s, max(8, round(size * self.scale)), colour)
         surface = self.texts.get(key)
         if surface is None:
-            surface = self.font(size).render(s, True, colour)
+            surface = self.render(self.font(size), s, colour)
             self.texts[key] = surface
             if len(self.texts) > TEXT_CACHE:
                 self.texts.popitem(last=False)
@@ -171,6 +172,16 @@ class View:
         box = surface.get_rect(**{anchor: self.pt(x, y)})
         self.screen.blit(surface, box)
         return box
+
+    @staticmethod
+    def render(font: pygame.font.Font, s: str, colour: tuple[int, int, int]) -> pygame.Surface:
+        """Any text as one line: made printable (pygame refuses NUL and surrogates), and if the font still
+        cannot draw it (a string of only zero-width marks), drawn as ASCII escapes."""
+        s = printable(s, 400)
+        try:
+            return font.render(s, True, colour)
+        except (pygame.error, ValueError):
+            return font.render(s.encode("ascii", "backslashreplace").decode("ascii") or " ", True, colour)
 
     # -- the frame ---------------------------------------------------------------------------------------
 
@@ -380,7 +391,7 @@ class View:
 
     def draw_message(self, game: Game) -> None:
         colour = VERMILLION if game.message_is_error else TEXT
-        text = game.message if len(game.message) <= 110 else game.message[:107] + "..."
+        text = printable(game.message, 110)
         x, y, w, h = self.ARENA_BOX
         _, top, cell = self.grid(game)
         bottom = top + cell * game.arena.height  # just above the grid's bottom edge, whatever its shape
@@ -391,7 +402,7 @@ class View:
             box.left = self.pt(8, 0)[0]
         pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(1.5)), border_radius=self.px(8))
-        surface = font.render(text, True, colour)
+        surface = self.render(font, text, colour)
         self.screen.blit(surface, surface.get_rect(center=box.center))
 
     # -- the panel ---------------------------------------------------------------------------------------
@@ -479,7 +490,7 @@ class View:
             self.text(name, 18, TEXT if chosen else DIM, x + 20, top + 3)
             track = self.rect(x + label_w, top + 3, bar_w, row - 7)
             pygame.draw.rect(self.screen, CELL, track, border_radius=self.px(3))
-            p = float(probs[k])
+            p = float(probs[k]) if math.isfinite(float(probs[k])) else 0.0  # a brain gone NaN draws empty bars
             if p > 0.002:
                 pygame.draw.rect(self.screen, SKY if chosen else mix(SKY, PANEL, 0.55),
                                  self.rect(x + label_w, top + 3, bar_w * p, row - 7), border_radius=self.px(3))
@@ -523,7 +534,7 @@ class View:
         for name, values, hint in rows:
             top = y + 4
             self.text(name, 20, TEXT, x + 2, top + (cell_h * lines) / 2 - 8)
-            index = np.clip(np.rint((values + 1.0) * 32), 0, 64).astype(np.int64)
+            index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64)
             for u in range(units):
                 line, col = divmod(u, per_row)
                 pygame.draw.rect(self.screen, STATE_COLOURS[index[u]],

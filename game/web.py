@@ -20,15 +20,18 @@ import math
 import sys
 from typing import Any
 
+from .brainfile import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, printable
 from .teachers import TEACHER_NAMES
 
 LEARN_SPEED_MIN = 1
 LEARN_SPEED_MAX = 10
-# A brain file is a few tens of kilobytes; anything near this is not a brain.
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
+MAX_ENTRIES = 32  # commands in one mailbox read (the page sends a few a second at most)
+MAX_MAILBOX_CHARS = 2 * (MAX_UPLOAD_BYTES * 4 // 3 + 4) + 64 * 1024  # two uploads' base64 and small commands
+MAX_STATUS_DEPTH = 6  # the status is an object of values and a meta of at most three levels
 
-# command type -> the fields it must carry (besides "type")
+# command type -> the fields it must carry (besides "type"); no others are allowed
 COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     "learn": ("on",),
     "teacher": ("name",),
@@ -50,32 +53,41 @@ class CommandError(ValueError):
     """A mailbox entry that is not a well-formed command."""
 
 
+def shown(value: Any) -> str:
+    """A value quoted in an error: its repr, printable and short (a page message may hold anything)."""
+    return printable(repr(value) if not isinstance(value, dict | list) else type(value).__name__, 40)
+
+
 def _text(entry: dict[str, Any], key: str) -> str:
     value = entry.get(key)
+    kind = entry["type"]
     if not isinstance(value, str) or not value.strip():
-        raise CommandError(f"{entry.get('type')!r} needs a non-empty text {key!r}")
+        raise CommandError(f"{kind!r} needs a non-empty text {key!r}")
     if len(value) > MAX_NAME_CHARS:
-        raise CommandError(f"{entry.get('type')!r}: {key!r} is longer than {MAX_NAME_CHARS} characters")
+        raise CommandError(f"{kind!r}: {key!r} is longer than {MAX_NAME_CHARS} characters")
+    if not value.isprintable() or "/" in value or "\\" in value:
+        raise CommandError(f"{kind!r}: {key!r} {shown(value)} is not a plain file name")
     return value
 
 
 def _bundled_name(entry: dict[str, Any]) -> str:
     name = _text(entry, "name")
-    if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".npz"):
-        raise CommandError(f"'brain': {name!r} is not a brain file name from weights/")
+    if name.startswith(".") or not name.endswith(".npz"):
+        raise CommandError(f"'brain': {shown(name)} is not a brain file name from weights/")
     return name
 
 
 def _payload(entry: dict[str, Any]) -> bytes:
     encoded = entry.get("data")
+    kind = entry["type"]
     if not isinstance(encoded, str):
-        raise CommandError(f"{entry.get('type')!r} needs base64 text 'data'")
+        raise CommandError(f"{kind!r} needs base64 text 'data'")
     if len(encoded) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
-        raise CommandError(f"{entry.get('type')!r}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
+        raise CommandError(f"{kind!r}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
     try:
         return base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise CommandError(f"{entry.get('type')!r}: 'data' is not valid base64 ({error})") from None
+    except (binascii.Error, ValueError):
+        raise CommandError(f"{kind!r}: 'data' is not valid base64") from None
 
 
 def parse_command(entry: object) -> dict[str, Any]:
@@ -83,11 +95,14 @@ def parse_command(entry: object) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise CommandError(f"a page message must be an object, got {type(entry).__name__}")
     kind = entry.get("type")
-    if kind not in COMMAND_FIELDS:
-        raise CommandError(f"unknown page message type {kind!r}")
+    if not isinstance(kind, str) or kind not in COMMAND_FIELDS:
+        raise CommandError(f"unknown page message type {shown(kind)}")
     missing = [key for key in COMMAND_FIELDS[kind] if key not in entry]
     if missing:
         raise CommandError(f"{kind!r} is missing {', '.join(repr(key) for key in missing)}")
+    extra = sorted(set(entry) - {"type", *COMMAND_FIELDS[kind]})
+    if extra:
+        raise CommandError(f"{kind!r} has an unexpected field {shown(extra[0])}")
 
     if kind == "learn":
         if not isinstance(entry["on"], bool):
@@ -95,8 +110,8 @@ def parse_command(entry: object) -> dict[str, Any]:
         return {"type": kind, "on": entry["on"]}
     if kind == "teacher":
         name = entry["name"]
-        if name not in TEACHER_NAMES:
-            raise CommandError(f"'teacher': {name!r} is not one of {', '.join(TEACHER_NAMES)}")
+        if not isinstance(name, str) or name not in TEACHER_NAMES:
+            raise CommandError(f"'teacher': {shown(name)} is not one of {', '.join(TEACHER_NAMES)}")
         return {"type": kind, "name": name}
     if kind == "learn_speed":
         value = entry["value"]
@@ -105,7 +120,7 @@ def parse_command(entry: object) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int):
             raise CommandError("'learn_speed' needs a whole number 'value'")
         if not LEARN_SPEED_MIN <= value <= LEARN_SPEED_MAX:
-            raise CommandError(f"'learn_speed': {value} is outside {LEARN_SPEED_MIN}..{LEARN_SPEED_MAX}")
+            raise CommandError(f"'learn_speed': {shown(value)} is outside {LEARN_SPEED_MIN}..{LEARN_SPEED_MAX}")
         return {"type": kind, "value": value}
     if kind == "brain":
         return {"type": kind, "name": _bundled_name(entry)}
@@ -114,15 +129,32 @@ def parse_command(entry: object) -> dict[str, Any]:
     return {"type": kind}
 
 
-def jsonable(value: Any) -> Any:
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def read_mailbox(raw: str) -> list[object]:
+    """The mailbox's JSON as a list of entries; ValueError (one short line) when it is not usable JSON."""
+    if len(raw) > MAX_MAILBOX_CHARS:
+        raise ValueError(f"the page sent {len(raw):,} characters at once, more than {MAX_MAILBOX_CHARS:,}")
+    try:
+        entries = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # deep nesting makes the parser give up with RecursionError
+        raise ValueError("the page sent a message that is not JSON") from None
+    return entries if isinstance(entries, list) else [entries]
+
+
+def jsonable(value: Any, depth: int = 0) -> Any:
     """Turn a status value into plain JSON: numpy scalars and arrays become numbers and lists,
-    non-finite floats become null (JSON has no NaN)."""
+    non-finite floats become null (JSON has no NaN); anything nested deeper than MAX_STATUS_DEPTH is null."""
+    if depth > MAX_STATUS_DEPTH:
+        return None
     if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
+        return {str(key): jsonable(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
+        return [jsonable(item, depth + 1) for item in value]
     if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return jsonable(value.tolist())
+        return jsonable(value.tolist(), depth)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, bool | int | float | str):
@@ -152,31 +184,36 @@ class Page:
             return None
 
     def poll(self) -> list[dict[str, Any]]:
-        """Read and clear the page's mailbox. Malformed entries are dropped and shown as an error."""
+        """Read and clear the page's mailbox. Malformed entries are dropped and shown as one error line."""
         raw = self._call("take")
         if raw is None or raw == "":
             return []
         try:
-            entries = json.loads(str(raw))
-        except ValueError:
-            self.show({"error": "the page sent a message that is not JSON; it was ignored"})
+            entries = read_mailbox(str(raw))
+        except ValueError as error:
+            self.show({"error": f"{error}; it was ignored"})
             return []
-        if not isinstance(entries, list):
-            entries = [entries]
         commands: list[dict[str, Any]] = []
         problems: list[str] = []
+        if len(entries) > MAX_ENTRIES:
+            problems.append(f"{len(entries) - MAX_ENTRIES} commands past the first {MAX_ENTRIES} at once")
+            entries = entries[:MAX_ENTRIES]
         for entry in entries:
             try:
                 commands.append(parse_command(entry))
             except CommandError as error:
                 problems.append(str(error))
         if problems:
-            self.show({"error": "ignored a page message: " + "; ".join(problems)})
+            self.show({"error": printable("ignored a page message: " + "; ".join(problems), MAX_MESSAGE_CHARS)})
         return commands
 
     def show(self, status: dict[str, Any]) -> None:
         """Hand the page the status to display; keys left out keep their last value."""
-        self._call("show", json.dumps(jsonable(status), allow_nan=False))
+        try:
+            text = json.dumps(jsonable(status), allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as error:  # never the game's problem: say so on the page
+            text = json.dumps({"error": f"the game's status could not be sent ({type(error).__name__})"})
+        self._call("show", text)
 
     def offer_download(self, filename: str, data: bytes) -> None:
         """Let the player save ``data`` as ``filename`` through the page's own download helper."""

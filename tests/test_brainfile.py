@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -124,14 +125,22 @@ def test_post_round_trip_is_exact(tmp_path):
 
 def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
     brain = lstm(hidden=5)
-    data = brain_bytes(brain, {"hidden_size": 99, "architecture": "post_rnn", "format_version": 7, "note": "hi"})
+    data = brain_bytes(brain, {"hidden_size": 99, "architecture": "post_rnn", "format_version": 7,
+                               "fine_tuned_from": "hi"})
     loaded = load_brain_bytes(data, "upload.npz")
-    assert loaded.hidden_size == 5 and loaded.arch == "lstm" and loaded.meta["note"] == "hi"
-    assert loaded.meta["format_version"] == 1
+    assert loaded.hidden_size == 5 and loaded.arch == "lstm" and loaded.meta["fine_tuned_from"] == "hi"
+    assert loaded.meta["format_version"] == 1 and loaded.meta_notice is None
     np.testing.assert_array_equal(loaded.theta, brain.theta)
     # Saving a loaded brain keeps its meta.
     again = load_brain_bytes(brain_bytes(loaded), "again.npz")
-    assert again.meta["note"] == "hi"
+    assert again.meta["fine_tuned_from"] == "hi"
+
+
+def test_saving_refuses_a_meta_the_loader_would_strip():
+    with pytest.raises(BrainFileError, match="'note' \\(unknown field\\)"):
+        brain_bytes(lstm(), {"note": "hi"})
+    with pytest.raises(BrainFileError, match="'teacher'"):
+        brain_bytes(lstm(), {"teacher": "nobody"})
 
 
 def test_hand_packed_files_load():
@@ -333,10 +342,10 @@ def test_wrong_actions():
 
 
 def test_unreadable_path(tmp_path):
-    for path in (tmp_path / "nowhere.npz", tmp_path):
+    for path, words in ((tmp_path / "nowhere.npz", "cannot be read"), (tmp_path, "is a folder, not a regular file")):
         with pytest.raises(BrainFileError) as info:
             load_brain(path)
-        assert str(info.value).startswith(f"{path}: cannot be read") and "\n" not in str(info.value)
+        assert str(info.value).startswith(f"{path}: {words}") and "\n" not in str(info.value)
 
 
 def test_load_brain_names_the_path(tmp_path):
@@ -383,6 +392,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path, monkeypatch, breaking):
 
     if breaking == "replace":
         monkeypatch.setattr(brainfile.os, "replace", boom)
+        monkeypatch.setattr(brainfile.os, "link", boom)
     elif breaking == "fsync":
         monkeypatch.setattr(brainfile.os, "fsync", boom)
     else:
@@ -531,3 +541,174 @@ def test_arbitrary_meta_raises_only_brain_file_errors(meta, keep):
     if keep and isinstance(meta, dict):
         meta = {**good, **meta}
     loads_or_refuses(pack(arrays, json.dumps(meta)))
+
+
+# -- issue 9: what the loader accepts is safe to play -------------------------------------------------------------
+
+
+def test_optional_fields_are_checked_and_bad_or_unknown_ones_dropped_with_one_line():
+    arrays, meta = parts()
+    meta.update(teacher="a\x00b", grid_sizes=[[8]], note="hi", agreement=0.5, fine_tune_updates=3)
+    brain = load_brain_bytes(pack(arrays, meta), NAME)
+    assert brain.meta["teacher"] == "post" and brain.meta["grid_sizes"] == [[6, 6]]  # the one default
+    assert brain.meta["agreement"] == 0.5 and brain.meta["fine_tune_updates"] == 3 and "note" not in brain.meta
+    notice = brain.meta_notice
+    assert notice.startswith(f"{NAME}: loaded; ignored meta 'grid_sizes' (is not a list of [width, height] pairs")
+    assert "'teacher' (is not one of post, optimal)" in notice
+    assert "(and 1 more)" in notice and "\n" not in notice and len(notice) <= brainfile.MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize("field, value", [("format_version", 1.0), ("format_version", True), ("hidden_size", 4.0),
+                                          ("architecture", ["lstm"]), ("input_features", "cat_x"),
+                                          ("actions", None)])
+def test_required_fields_must_be_exact(field, value):
+    arrays, meta = parts()
+    meta[field] = value
+    refused(pack(arrays, meta))
+
+
+def test_nan_and_infinity_in_the_meta_json_are_refused():
+    arrays, meta = parts()
+    refused(pack(arrays, json.dumps(meta)[:-1] + ', "agreement": NaN}'), "not valid JSON")
+    refused(pack(arrays, json.dumps(meta)[:-1] + ', "grid_sizes": [[Infinity, 8]]}'), "not valid JSON")
+
+
+def test_float64_beyond_float32_is_refused_after_conversion():
+    arrays, meta = parts()
+    wide = {k: v.astype(np.float64) for k, v in arrays.items()}
+    wide["lstm.weight_hh_l0"][0, 0] = 1e39
+    refused(pack(wide, meta), "'lstm.weight_hh_l0'", "beyond the range of float32")
+
+
+@pytest.mark.parametrize("key", ["lstm.weight_ih_l0", "lstm.bias_hh_l0", "head.weight", "head.bias"])
+def test_finite_weights_that_can_overflow_a_step_are_refused(key):
+    arrays, meta = parts()
+    arrays[key][...] = 3e38
+    refused(pack(arrays, meta), "so large", "overflow float32")
+
+
+def test_large_weights_within_the_bound_load_and_step_finitely():
+    arrays, meta = parts()
+    arrays["head.weight"][...] = 1e30  # large, but no sum of them reaches float32's limit
+    brain = load_brain_bytes(pack(arrays, meta), NAME)
+    brain.step(np.array([0.0, 1.0, 1.0, 0.0], dtype=np.float32))
+    assert np.isfinite(brain.probabilities()).all()
+
+
+def test_the_largest_playable_brain_fits_the_size_limit_even_uncompressed_float64():
+    brain = lstm(hidden=brainfile.MAX_HIDDEN)
+    arrays = {k: np.array(v, dtype=np.float64) for k, v in brain.params.items()}
+    meta = brain_meta(brain, command="x" * brainfile.MAX_COMMAND_CHARS)
+    data = pack(arrays, meta)
+    assert len(data) < MAX_FILE_BYTES
+    assert load_brain_bytes(data, NAME).hidden_size == brainfile.MAX_HIDDEN
+    meta["hidden_size"] = brainfile.MAX_HIDDEN + 1
+    refused(pack({}, meta), f"hidden size {brainfile.MAX_HIDDEN + 1}")
+
+
+def test_non_regular_files_are_refused_without_being_opened(tmp_path, monkeypatch):
+    fifo = tmp_path / "fifo.npz"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer came
+    (tmp_path / "zero.npz").symlink_to("/dev/zero")
+    (tmp_path / "loop.npz").symlink_to("loop.npz")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(brainfile.os, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    for path, words in ((fifo, "is a FIFO, not a regular file"), (tmp_path / "zero.npz", "is a device"),
+                        (tmp_path, "is a folder"), (tmp_path / "loop.npz", "cannot be read")):
+        with pytest.raises(BrainFileError) as info:
+            load_brain(path)
+        assert words in str(info.value) and str(info.value).startswith(str(path))
+    assert opened == []
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "growing.npz"
+    path.write_bytes(b"PK")
+    real_read = os.read
+    monkeypatch.setattr(brainfile.os, "read", lambda fd, n: real_read(fd, n) or b"\0" * n)  # never ends
+    refused_message = str(pytest.raises(BrainFileError, load_brain, path).value)
+    assert "more than any brain needs" in refused_message
+
+
+def test_messages_are_one_printable_line_of_bounded_length(tmp_path):
+    name = "new\nline\x00\ud800" + "x" * 5000 + ".npz"
+    arrays, meta = parts()
+    meta["architecture"] = "y" * 10_000
+    message = str(pytest.raises(BrainFileError, load_brain_bytes, pack(arrays, meta), name).value)
+    assert len(message) <= brainfile.MAX_MESSAGE_CHARS and message.isprintable()
+    assert message.startswith("new\\x0aline\\x00\\ud800xxx") and "unknown architecture" in message
+    # zipfile quotes raw header bytes in its errors; they are cut short too
+    data = bytearray(brain_bytes(lstm()))
+    data[30:34] = b"\xff\xff\xff\xff"
+    message = str(pytest.raises(BrainFileError, load_brain_bytes, bytes(data), NAME).value)
+    assert len(message) <= brainfile.MAX_MESSAGE_CHARS and message.isprintable()
+
+
+def test_a_meta_of_invalid_code_points_is_refused():
+    arrays, meta = parts()
+    members = members_of(pack(arrays, "{}"))
+    members["meta.npy"] = npy("{'descr': '<U1', 'fortran_order': False, 'shape': (), }",
+                              (0x7FFFFFFF).to_bytes(4, "little"))
+    refused(zip_of(members), "not valid text")
+
+
+def test_save_claims_the_name_atomically_and_never_replaces_a_file_that_appeared(tmp_path, monkeypatch):
+    path = tmp_path / "race.npz"
+    real_link = os.link
+
+    def someone_else_first(src, dst):
+        Path(dst).write_bytes(b"theirs")  # another game wins the name between our check and our claim
+        return real_link(src, dst)
+
+    monkeypatch.setattr(brainfile.os, "link", someone_else_first)
+    with pytest.raises(FileExistsError):
+        save_brain(lstm(), path)
+    assert path.read_bytes() == b"theirs" and sorted(p.name for p in tmp_path.iterdir()) == ["race.npz"]
+
+
+def save_many(folder: str, names: int, out) -> None:
+    won = []
+    for k in range(names):
+        try:
+            write_atomic(Path(folder) / f"n{k}.npz", f"{os.getpid()}".encode())
+            won.append(k)
+        except FileExistsError:
+            pass
+    out.put(won)
+
+
+def test_two_processes_saving_the_same_new_names_never_both_succeed(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=save_many, args=(str(tmp_path), 60, queue)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(results[0] + results[1]) == list(range(60))  # every name won exactly once
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"n{k}.npz" for k in range(60))
+
+
+def test_a_crashed_saves_leftovers_are_cleaned_and_a_save_in_progress_is_left_alone(tmp_path):
+    stale, fresh = tmp_path / ".mine.npz.0123456789ab.part", tmp_path / ".mine.npz.ba9876543210.part"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    old = time.time() - brainfile.STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    other = tmp_path / ".notes.part"
+    other.write_bytes(b"not ours")
+    os.utime(other, (old, old))
+    save_brain(lstm(), tmp_path / "next.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "next.npz"])
+
+
+def test_a_save_into_a_folder_that_is_a_file_is_one_save_error(tmp_path):
+    (tmp_path / "user_brains").write_bytes(b"x")
+    with pytest.raises(brainfile.SaveError) as info:
+        save_brain(lstm(), tmp_path / "user_brains" / "a.npz")
+    assert "user_brains" in str(info.value) and "\n" not in str(info.value)
+    assert not isinstance(info.value, FileExistsError)  # not "name taken": the game must not try 999 names

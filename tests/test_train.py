@@ -219,3 +219,94 @@ def test_post_training_is_seeded_and_learns() -> None:
     b = train_post(second, SEED_TASK, games=3000, seed=2, eval_every=3000)
     assert first.synapse_0.tobytes() == second.synapse_0.tobytes() and a[-1].loss == b[-1].loss
     assert a[-1].mistakes_per_game < a[0].mistakes_per_game - 1.0
+
+
+# -- issue 9: everything checked before training -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["--hidden", "5000", "--games", "5"], "at most 128"),
+        (["--hidden", "129", "--games", "5"], "at most 128"),
+        (["--init-scale", "1e300", "--games", "5"], "--init-scale"),
+        (["--init-scale", "nan", "--games", "5"], "--init-scale"),
+        (["--lr", "inf", "--games", "5"], "--lr"),
+        (["--task", "chase", "--move-limit", "100000000", "--games", "5"], "--move-limit"),
+        (["--seed", str(2**32), "--games", "5"], "--seed"),
+        (["--batch", "64", "--batch-max", "32", "--games", "5"], "larger than --batch-max"),
+        (["--task", "chase", "--batch-max", "4096", "--move-limit", "1000", "--games", "5"], "GiB"),
+        (["--stop-mistakes", "nan", "--games", "5"], "--stop-mistakes"),
+        (["--focus", "nan", "--games", "5"], "--focus"),
+    ],
+)
+def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and named in err, err
+
+
+def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(b"x")
+    (tmp_path / "dir.npz").mkdir()
+    (tmp_path / "dir.csv").mkdir()
+    cases = [
+        (["--out", str(blocker / "mouse.npz")], "is not a folder"),  # its folder is a file
+        (["--out", str(tmp_path / "dir.npz"), "--force"], "not a regular file"),
+        (["--out", str(tmp_path / "mouse.npz"), "--curve", str(blocker / "curve")], "is not a folder"),
+        (["--out", str(tmp_path / "mouse.npz"), "--curve", str(tmp_path / "dir")], "dir.csv: is a folder"),
+        (["--out", str(tmp_path / "mouse.txt")], "ends in .npz"),
+    ]
+    for extra, words in cases:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--games", "5", "--quiet", *extra])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and words in err, (extra, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "dir.csv", "dir.npz"]  # nothing written
+
+
+def test_a_brain_the_game_would_refuse_is_not_written(tmp_path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.train as train
+
+    real = train.train_lstm
+
+    def poisoned(brain, task, **kwargs):
+        curve = real(brain, task, **kwargs)
+        brain.theta[0] = np.nan  # what a diverged run leaves
+        brain.changed()
+        return curve
+
+    monkeypatch.setattr(train, "train_lstm", poisoned)
+    out = tmp_path / "nan.npz"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--hidden", "4", "--games", "16", "--eval-every", "16", "--out", str(out), "--quiet", "--no-plot"])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not written" in err and "NaN" in err
+    assert not out.exists() and not (tmp_path / "nan.csv").exists()
+
+
+def test_an_unwritable_curve_after_training_is_one_line(tmp_path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.train as train
+
+    def fails(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(train, "write_curve", fails)
+    out = tmp_path / "m.npz"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--hidden", "4", "--games", "16", "--eval-every", "16", "--out", str(out), "--quiet", "--no-plot"])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the curve" in err and "No space left" in err
+    assert load_brain(out).hidden_size == 4  # the brain was saved first and is whole

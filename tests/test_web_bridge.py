@@ -103,7 +103,7 @@ def test_poll_returns_every_command_type_and_clears_mailbox(page: tuple[Page, Fa
         ({"type": "learn_speed", "value": 11}, "outside 1..10"),
         ({"type": "learn_speed", "value": 2.5}, "whole number"),
         ({"type": "learn_speed", "value": True}, "whole number"),
-        ({"type": "brain", "name": "../secret.npz"}, "not a brain file name"),
+        ({"type": "brain", "name": "../secret.npz"}, "not a plain file name"),
         ({"type": "brain", "name": "weights.txt"}, "not a brain file name"),
         ({"type": "upload", "name": "x.npz", "data": "***"}, "not valid base64"),
         ({"type": "upload", "name": "", "data": ""}, "non-empty text 'name'"),
@@ -210,3 +210,74 @@ def test_default_window_comes_from_platform(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(platform, "window", window, raising=False)
     window.catmouse.mailbox.append({"type": "download"})
     assert Page().poll() == [{"type": "download"}]
+
+
+# -- issue 9: every field checked before the game sees it ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"type": ["learn"]}, "unknown page message type list"),
+        ({"type": {"a": 1}}, "unknown page message type dict"),
+        ({"type": None}, "unknown page message type None"),
+        ({"type": "x" * 10_000}, "unknown page message type 'xxxx"),
+        ({"type": "teacher", "name": ["post"]}, "is not one of post, optimal"),
+        ({"type": "teacher", "name": {"a": 1}}, "is not one of post, optimal"),
+        ({"type": "learn_speed", "value": [3]}, "whole number"),
+        ({"type": "learn", "on": True, "extra": 1}, "unexpected field 'extra'"),
+        ({"type": "download", "data": "AAAA"}, "unexpected field 'data'"),
+        ({"type": "upload", "name": "a\x00b.npz", "data": ""}, "not a plain file name"),
+        ({"type": "upload", "name": "\ud800.npz", "data": ""}, "not a plain file name"),
+        ({"type": "upload", "name": "two\nlines.npz", "data": ""}, "not a plain file name"),
+        ({"type": "upload", "name": "../up.npz", "data": ""}, "not a plain file name"),
+        ({"type": "brain", "name": ["a.npz"]}, "non-empty text 'name'"),
+        ({"type": "restore", "name": 5, "data": "AAAA"}, "non-empty text 'name'"),
+    ],
+)
+def test_hostile_fields_are_refused_in_one_short_printable_line(page: tuple[Page, FakeCatmouse], entry: Any,
+                                                               words: str) -> None:
+    bridge, js = page
+    js.mailbox.extend([entry, {"type": "reset"}])
+    assert bridge.poll() == [{"type": "reset"}]
+    (shown,) = js.shown
+    error = shown["error"]
+    assert words in error, error
+    assert error.isprintable() and len(error) <= 300
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000, '[{"type": "learn", "on": ' + "[" * 5000 + "]" * 5000 + "}]",
+                                 '[{"type": "learn_speed", "value": NaN}]', '[{"type": "learn_speed", "value": 1e999}]',
+                                 '[{"type": "learn_speed", "value": ' + "9" * 5000 + "}]", "nul\x00", '"\\ud800"'])
+def test_mailboxes_that_broke_the_parser_are_one_line(page: tuple[Page, FakeCatmouse], raw: str) -> None:
+    bridge, js = page
+    js.raw = raw
+    assert bridge.poll() == []
+    (shown,) = js.shown
+    assert shown["error"].isprintable() and len(shown["error"]) <= 300
+
+
+def test_a_flood_of_commands_is_cut_at_the_limit_and_said_once(page: tuple[Page, FakeCatmouse]) -> None:
+    bridge, js = page
+    js.mailbox.extend([{"type": "reset"}] * (web.MAX_ENTRIES + 10))
+    assert len(bridge.poll()) == web.MAX_ENTRIES
+    assert "10 commands past the first" in js.shown[0]["error"]
+    js.raw = "[" + "1," * web.MAX_MAILBOX_CHARS + "1]"
+    assert bridge.poll() == []
+    assert "more than" in js.shown[1]["error"]
+
+
+def test_upload_limit_is_the_loaders() -> None:
+    from game.brainfile import MAX_FILE_BYTES
+
+    assert web.MAX_UPLOAD_BYTES == MAX_FILE_BYTES
+
+
+def test_a_deep_status_is_cut_not_a_recursion_error() -> None:
+    window = FakeWindow()
+    deep: Any = "bottom"
+    for _ in range(5000):
+        deep = [deep]
+    Page(window).show({"meta": {"deep": deep}, "brain": "x.npz"})
+    (shown,) = window.catmouse.shown
+    assert shown["brain"] == "x.npz"

@@ -8,6 +8,7 @@
 //   loading(stage, detail)   <- the page's loader (Python in index.html) has reached a stage of the start
 //   failed(stage, message)   <- the loader cannot go on; the page says which stage and what to try
 //   runtime_ready()          <- the game is up: hide the loading banner (the game's first show() does it too)
+//   runtime_error(event)     <- index.html's first error listeners hand over every uncaught error and rejection
 // Only strings cross the bridge. The page pushes commands; the game polls a few times a second.
 "use strict";
 
@@ -305,7 +306,7 @@
     }
 
     function failed(id, message) {
-        if (load.done) return;
+        if (load.done || load.failed) return; // the first failure is the one to fix
         const index = Math.max(stageIndex(String(id)), load.stage);
         enterStage(index, "");
         load.failed = true;
@@ -333,6 +334,7 @@
             load.done = true;
             clearInterval(load.timer);
             showProblem("");
+            renderStages();
             const parts = STAGES.map((stage, i) => `${stage.id} ${seconds(load.durations[i] || 0)}`);
             console.info(`catmouse: first frame ${seconds(Date.now() - load.began)} after the page (${parts.join(", ")})`);
         }
@@ -340,6 +342,27 @@
         if (banner) banner.hidden = true;
         document.body.classList.add("running");
         focusGame();
+    }
+
+    // How 0.9.3's runtime fails to start: a script that does not load (pythons.js, main.js), emscripten's
+    // data loader throwing "<status text> : <url of main.data>" or "NetworkError for: ...", and an abort
+    // ("Aborted(...)", a rejected promise) when main.wasm does not come.
+    const RUNTIME_TROUBLE = /Aborted\(|NetworkError for:|main\.(data|wasm)\b/;
+
+    function runtimeError(event) {
+        if (load.done) return;
+        const element = event.target;
+        let text = "";
+        if (element && element !== window && element.tagName === "SCRIPT") {
+            text = "could not download " + element.src;
+        } else {
+            const reason = event.type === "unhandledrejection" ? event.reason : event.error;
+            text = String((reason && reason.message) || event.message || reason || "");
+            if (!RUNTIME_TROUBLE.test(text)) return;
+        }
+        if (!load.failed) failed(STAGES[load.stage].id, text.replace(/\.? Build with -sASSERTIONS.*$/, ""));
+        // The page says it in place; pythons.js's own error listeners would say it again in an alert().
+        event.stopImmediatePropagation();
     }
 
     // What the runtime shows of its own download: emscripten's status line and bar, any file arriving.
@@ -354,16 +377,6 @@
                 console.warn("catmouse: no resource timing", error);
             }
         }
-        // A runtime file that fails to load is an end, not a stall (capture: load errors do not bubble).
-        window.addEventListener("error", (event) => {
-            const element = event.target;
-            const url = element && (element.src || element.href);
-            if (url && element.tagName === "SCRIPT" && !load.done) {
-                failed(load.stage === 0 ? "runtime" : STAGES[load.stage].id, "could not download " + url);
-            } else if (event.message && /Aborted\(/.test(event.message) && !load.done) {
-                failed(STAGES[load.stage].id, event.message);
-            }
-        }, true);
         load.timer = setInterval(checkStall, 1000);
         renderStages();
     }
@@ -501,6 +514,7 @@
         loading: loading,
         failed: failed,
         runtime_ready: runtimeReady,
+        runtime_error: runtimeError,
     };
 
     watchRuntime();

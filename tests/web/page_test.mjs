@@ -97,8 +97,9 @@ async function main() {
     const goodBrain = readFileSync(join(opts.weights, brains[0]));
     const standinText = readFileSync(join(HERE, "standin.js"), "utf8");
     // what the next page load's stand-in replays: the loader's calls, and where (if anywhere) it stalls
-    let serving = { calls: opts.calls, stopAt: null };
+    let serving = { calls: opts.calls, stopAt: null, noWasm: false };
     const standin = () => `window.STANDIN_BRAINS = ${JSON.stringify(brains)};\n` +
+        `window.STANDIN_NO_WASM = ${JSON.stringify(serving.noWasm)};\n` +
         `window.STANDIN_LOADER_CALLS = ${JSON.stringify(serving.calls)};\n` +
         `window.STANDIN_STOP_AT = ${JSON.stringify(serving.stopAt)};\n` + standinText;
 
@@ -305,6 +306,22 @@ async function main() {
         assert.equal(await page.locator("#transfer").isVisible(), true);
         check("a failed stage: the page names it and says what to try");
         serving = { calls: opts.calls, stopAt: null };
+
+        // --- the runtime's own files missing: one message in the page, no alert() from the runtime ---
+        serving = { calls: opts.calls, stopAt: null, noWasm: true };
+        const errorsBefore = pageErrors.length;
+        await page.reload();
+        await waitFor(page, () => !document.getElementById("cm-load-problem").hidden, null, "the runtime failure");
+        const noWasm = await page.textContent("#cm-load-problem");
+        assert.match(noWasm, /Python runtime \(pygbag 0\.9\.3\) failed \(Not Found : https:\/\/pygame-web\.github\.io\/cdn\/0\.9\.3\/cpython312\/main\.data\)/);
+        assert.match(noWasm, /another browser/);
+        assert.equal(await page.getAttribute("#cm-stages li[data-stage=runtime]", "class"), "failed");
+        await page.waitForTimeout(200);
+        assert.deepEqual(await page.evaluate(() => window.standin.alerts), [], "the runtime's alert() fired");
+        // the stand-in's own two errors (as main.js throws them) are expected here, nothing else
+        assert.deepEqual(pageErrors.splice(errorsBefore).map((e) => e.split(":")[0]), ["Error", "Error"]);
+        serving = { calls: opts.calls, stopAt: null, noWasm: false };
+        check("runtime files missing: the page says so, the runtime's alerts stay quiet");
 
         // --- a stage that stalls: after 60 s without progress the page says so (fake clock) ---
         const stalled = await context.newPage();

@@ -9,6 +9,8 @@
 //   - then the page's loader runs. Its calls on window.catmouse are replayed from a recording of the real
 //     loader (the Python in index.html) run against tests/fake_pygbag.py: the test prepends them as
 //     window.STANDIN_LOADER_CALLS; window.STANDIN_STOP_AT stops the replay at that stage (a stall);
+//   - with window.STANDIN_NO_WASM, main.js fails as it does when main.data and main.wasm answer 404: an
+//     uncaught Error for main.data, then a rejected promise "Aborted(...)" for main.wasm;
 //   - the game's first status and frame come only after the loader handed main.py over (after numpy's
 //     install): nothing calls runtime_ready() for the page.
 // Then it plays the game's side of the bridge the way game/web.py does (polls window.catmouse.take(),
@@ -27,6 +29,10 @@
         record.alerts.push(String(event.error && event.error.message));
         alert("Error occurred: " + (event.error && event.error.message));
         return false;
+    });
+    window.addEventListener("unhandledrejection", (event) => {
+        record.alerts.push(String(event.reason && event.reason.message));
+        alert("Rejection occurred: " + (event.reason && event.reason.message));
     });
 
     const status = {
@@ -179,6 +185,14 @@
             window.scrollTo({ left: 0, top: 1080, behaviour: "instant" });
         }, 1);
         note("main.js");
+        if (window.STANDIN_NO_WASM) {
+            // what main.js does when main.data and main.wasm answer 404 (seen with the real files, by hand)
+            const base = new URL("cpython312/", document.getElementById("site").src).href;
+            setTimeout(() => { throw new Error("Not Found : " + base + "main.data"); }, 10);
+            setTimeout(() => Promise.reject(new Error("Aborted(both async and sync fetching of the wasm failed). " +
+                "Build with -sASSERTIONS for more info.")), 20);
+            return note("no wasm");
+        }
         const total = 6665597; // main.data's size in 0.9.3's cpython312/main.js
         for (let loaded = 0; loaded <= total; loaded += total / 5) {
             setStatus(`Downloading data... (${Math.round(loaded)}/${total})`);

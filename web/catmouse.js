@@ -268,7 +268,7 @@
                 : load.failed ? "failed" : "active";
             item.className = state;
             item.lastChild.textContent = state === "done" ? seconds(load.durations[i] || 0)
-                : state === "waiting" ? "" : seconds(now - load.stageBegan);
+                : state === "waiting" ? "" : seconds(load.failed ? load.durations[i] : now - load.stageBegan);
         });
         byId("cm-stage-detail").textContent = load.detail;
     }
@@ -278,6 +278,7 @@
         line.textContent = text;
         line.hidden = !text;
         byId("transfer").classList.toggle("stuck", Boolean(text));
+        byId("frame").classList.toggle("tall", Boolean(text)); // room for the message on a phone
     }
 
     function progressed() {
@@ -310,6 +311,10 @@
         const index = Math.max(stageIndex(String(id)), load.stage);
         enterStage(index, "");
         load.failed = true;
+        load.durations[load.stage] = Date.now() - load.stageBegan;
+        clearInterval(load.timer);
+        byId("transfer").classList.add("failed");
+        byId("transfer").querySelector(".loading-title").textContent = "Cat & Mouse could not start";
         const stage = STAGES[load.stage];
         console.error(`catmouse: start failed at ${stage.id}: ${message}`);
         showProblem(`The game could not start: ${stage.label} failed` + (message ? ` (${message})` : "") +

@@ -118,7 +118,8 @@ for file in "${SITE_FILES[@]}"; do
     cp "$BUILT/$file" "$OUT/"
 done
 apk_bytes="$(wc -c <"$OUT/$APP.apk" | tr -d ' ')"
-echo "built $OUT ($APP.apk: $apk_bytes bytes; runtime: CPython $PYBUILD from $CDN)"
+tar_bytes="$(wc -c <"$OUT/$APP.tar.gz" | tr -d ' ')"
+echo "built $OUT ($APP.tar.gz: $tar_bytes bytes, $APP.apk: $apk_bytes bytes; runtime: CPython $PYBUILD from $CDN)"
 
 if [[ $ARCHIVE -eq 1 ]]; then
     ZIP="${OUT%/}.zip"

@@ -21,11 +21,13 @@ Usage: ./build.sh [--serve] [--archive] [--out DIR] [--port N]
 Packages the game for the browser with pygbag ${PYGBAG_VERSION} (CPython ${PYBUILD} in WebAssembly).
 It copies what the browser needs (main.py, game/*.py without training or test tools, weights/*.npz)
 into a temporary folder, builds that copy with our page template web/index.tmpl and icon
-web/favicon.png, and writes the site to build/web/ (index.html, ${APP}.apk, page script, style, icon).
+web/favicon.png, and writes the site to build/web/ (index.html, the game archive as ${APP}.tar.gz and
+${APP}.apk, page script, style, icon).
 The build itself needs no network; players' browsers load the runtime from ${CDN}.
 
 Options:
-  --serve      after building, serve the site on http://127.0.0.1:PORT/ (Ctrl-C stops it)
+  --serve      after building, serve the site on http://127.0.0.1:PORT/ (Ctrl-C stops it); open that
+               address, not localhost, where pygbag's runtime looks for numpy on this server
   --archive    also write build/web.zip, the upload itch.io takes (index.html at the top)
   --out DIR    write the site to DIR instead of build/web (the archive goes to DIR.zip)
   --port N     port for --serve (default ${PORT})
@@ -104,17 +106,20 @@ if ! (cd "$WORK" && "$PYTHON" -m pygbag --build \
     die "pygbag failed (log above)"
 fi
 BUILT="$STAGE/build/web"
-for file in index.html favicon.png "$APP.apk" catmouse.js catmouse.css; do
+# The page's loader reads the tarball, or the zip (.apk) on itch.io, as pygbag 0.9.3's own template does.
+SITE_FILES=(index.html favicon.png "$APP.tar.gz" "$APP.apk" catmouse.js catmouse.css)
+for file in "${SITE_FILES[@]}"; do
     [[ -f "$BUILT/$file" ]] || { tail -n 30 "$LOG" >&2; die "pygbag did not produce $file (log above)"; }
 done
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for file in index.html favicon.png "$APP.apk" catmouse.js catmouse.css; do
+for file in "${SITE_FILES[@]}"; do
     cp "$BUILT/$file" "$OUT/"
 done
 apk_bytes="$(wc -c <"$OUT/$APP.apk" | tr -d ' ')"
-echo "built $OUT ($APP.apk: $apk_bytes bytes; runtime: CPython $PYBUILD from $CDN)"
+tar_bytes="$(wc -c <"$OUT/$APP.tar.gz" | tr -d ' ')"
+echo "built $OUT ($APP.tar.gz: $tar_bytes bytes, $APP.apk: $apk_bytes bytes; runtime: CPython $PYBUILD from $CDN)"
 
 if [[ $ARCHIVE -eq 1 ]]; then
     ZIP="${OUT%/}.zip"
@@ -134,7 +139,7 @@ PY
 fi
 
 if [[ $SERVE -eq 1 ]]; then
-    echo "serving http://127.0.0.1:$PORT/ (Ctrl-C to stop)"
+    echo "serving http://127.0.0.1:$PORT/ - open that address (Ctrl-C to stop)"
     rm -rf "$WORK"
     trap - EXIT
     exec "$PYTHON" -m http.server "$PORT" --bind 127.0.0.1 --directory "$OUT"

@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import subprocess
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_output_files(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     out, result = build
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["index.html", "favicon.png", "catmouse.apk", "catmouse.js", "catmouse.css"]
+        ["index.html", "favicon.png", "catmouse.tar.gz", "catmouse.apk", "catmouse.js", "catmouse.css"]
     )
     assert (out / "favicon.png").read_bytes() == (ROOT / "web" / "favicon.png").read_bytes()
     assert f"built {out}" in result.stdout
@@ -96,7 +97,7 @@ def test_index_is_our_template_with_the_runtime_loader(build: tuple[Path, subpro
     assert first_line.startswith(f'<html lang="en"><script src="{CDN}pythons.js" type=module id=site')
     assert "data-python=python3.12" in first_line
     assert "Cat & Mouse page loader" in html  # our template, not pygbag's default
-    assert 'APK_NAME = "catmouse.apk"' in html
+    assert 'APP = "catmouse"' in html  # the loader reads catmouse.tar.gz, or catmouse.apk on itch.io
     assert "async def custom_site():" in html and "asyncio.run(custom_site())" in html
     assert "{{" not in html and "cookiecutter" not in html
     assert "browserfs.min.js" not in html  # 0.9.3's default template points at a file that answers 404
@@ -157,6 +158,18 @@ def test_archive_holds_exactly_what_the_browser_needs(build: tuple[Path, subproc
     missing = sorted(m for m in wanted if f"assets/game/{m}.py" not in names)
     assert not missing, f"imported but not shipped: {missing}"
     assert "web" in wanted or "assets/game/web.py" in names
+
+
+def test_tarball_holds_what_the_zip_holds(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """The loader reads the tarball on most hosts and the zip on itch.io: both must be the same game."""
+    out, _ = build
+    with zipfile.ZipFile(out / "catmouse.apk") as apk:
+        zipped = {name: apk.read(name) for name in apk.namelist()}
+    with tarfile.open(out / "catmouse.tar.gz", "r:gz") as tar:
+        members = tar.getmembers()
+        assert all(m.isfile() for m in members)
+        tarred = {m.name: tar.extractfile(m).read() for m in members}
+    assert tarred == zipped
 
 
 def test_main_declares_numpy_for_pygbag(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

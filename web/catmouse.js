@@ -5,11 +5,21 @@
 //   show(json)               <- status to render; keys left out keep their last value
 //   download(name, base64)   <- save bytes to the player's disk
 //   store(name, base64)      <- keep the fine-tuned brain in localStorage; empty/null clears it
-//   runtime_ready()          <- the Python runtime is up: hide the loading banner, focus the game
+//   loading(stage, detail)   <- the page's loader (Python in index.html) has reached a stage of the start
+//   failed(stage, message)   <- the loader cannot go on; the page says which stage and what to try
+//   runtime_ready()          <- the game is up: hide the loading banner (the game's first show() does it too)
+//   runtime_error(event)     <- index.html's first error listeners hand over every uncaught error and rejection
 // Only strings cross the bridge. The page pushes commands; the game polls a few times a second.
 "use strict";
 
 (function () {
+    // pygbag 0.9.3's runtime, opened as http://localhost:8..., looks for numpy and pygame-ce on this
+    // server (http://localhost:8000/cdn/), which has neither; as 127.0.0.1 it uses pygbag's CDN.
+    if (location.hostname === "localhost") {
+        location.replace(location.href.replace("//localhost", "//127.0.0.1"));
+        return;
+    }
+
     const STORAGE_KEY = "catmouse.brain";
     const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
     const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // every .npz is a zip archive
@@ -172,6 +182,7 @@
         if (!update || typeof update !== "object") return;
         Object.assign(status, update);
         render(update);
+        if (!load.done) runtimeReady(); // the game's first status comes with its first frame
     }
 
     function download(filename, b64) {
@@ -209,12 +220,183 @@
         }
     }
 
+    // ---- loading: from the first byte to the first frame ----
+    // The stages in order; the loader in index.html names them (its test checks it uses only these).
+    const STAGES = [
+        { id: "runtime", label: "Python runtime (pygbag 0.9.3)",
+            advice: "Check your connection to pygbag's CDN (pygame-web.github.io), then reload the page. " +
+                "If it fails again, try another browser: the game needs WebAssembly." },
+        { id: "archive", label: "Game files",
+            advice: "Reload the page. If you host this copy, check that catmouse.tar.gz and catmouse.apk " +
+                "sit beside index.html." },
+        { id: "packages", label: "numpy and pygame-ce",
+            advice: "Check your connection to pygbag's CDN (pygame-web.github.io), then reload the page." },
+        { id: "game", label: "First frame",
+            advice: "Reload the page. If it happens again, try another browser, or add #debug to the " +
+                "address to see Python's console." },
+    ];
+    // A stage that shows no sign of progress for this long gets a message (it may still finish).
+    const STALL_MS = 60000;
+    const load = { stage: 0, began: Date.now(), stageBegan: Date.now(), lastProgress: Date.now(),
+        durations: [], detail: "", failed: false, done: false, timer: 0 };
+
+    function stageIndex(id) {
+        return STAGES.findIndex((stage) => stage.id === id);
+    }
+
+    function seconds(ms) {
+        return (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + " s";
+    }
+
+    function renderStages() {
+        const list = byId("cm-stages");
+        if (!list) return;
+        if (list.children.length !== STAGES.length) {
+            list.replaceChildren(...STAGES.map((stage) => {
+                const item = document.createElement("li");
+                item.dataset.stage = stage.id;
+                item.append(document.createElement("span"), document.createElement("span"));
+                item.firstChild.textContent = stage.label;
+                item.lastChild.className = "time";
+                return item;
+            }));
+        }
+        const now = Date.now();
+        STAGES.forEach((stage, i) => {
+            const item = list.children[i];
+            const state = i < load.stage || load.done ? "done" : i > load.stage ? "waiting"
+                : load.failed ? "failed" : "active";
+            item.className = state;
+            item.lastChild.textContent = state === "done" ? seconds(load.durations[i] || 0)
+                : state === "waiting" ? "" : seconds(load.failed ? load.durations[i] : now - load.stageBegan);
+        });
+        byId("cm-stage-detail").textContent = load.detail;
+    }
+
+    function showProblem(text) {
+        const line = byId("cm-load-problem");
+        line.textContent = text;
+        line.hidden = !text;
+        byId("transfer").classList.toggle("stuck", Boolean(text));
+        byId("frame").classList.toggle("tall", Boolean(text)); // room for the message on a phone
+    }
+
+    function progressed() {
+        load.lastProgress = Date.now();
+        if (!load.failed) showProblem("");
+    }
+
+    function enterStage(index, detail) {
+        if (load.done || load.failed || index < load.stage) return;
+        const now = Date.now();
+        while (load.stage < index) {
+            load.durations[load.stage] = now - load.stageBegan;
+            load.stageBegan = now;
+            load.stage += 1;
+        }
+        if (typeof detail === "string") load.detail = detail;
+        progressed();
+        renderStages();
+    }
+
+    function loading(id, detail) {
+        const index = stageIndex(String(id));
+        if (index < 0) return console.warn("catmouse.loading: unknown stage", id);
+        console.info(`catmouse: ${id}: ${detail || ""} (${seconds(Date.now() - load.began)} after the page)`);
+        enterStage(index, detail ? String(detail) : "");
+    }
+
+    function failed(id, message) {
+        if (load.done || load.failed) return; // the first failure is the one to fix
+        const index = Math.max(stageIndex(String(id)), load.stage);
+        enterStage(index, "");
+        load.failed = true;
+        load.durations[load.stage] = Date.now() - load.stageBegan;
+        clearInterval(load.timer);
+        byId("transfer").classList.add("failed");
+        byId("transfer").querySelector(".loading-title").textContent = "Cat & Mouse could not start";
+        const stage = STAGES[load.stage];
+        console.error(`catmouse: start failed at ${stage.id}: ${message}`);
+        showProblem(`The game could not start: ${stage.label} failed` + (message ? ` (${message})` : "") +
+            `. ${stage.advice}`);
+        renderStages();
+    }
+
+    function checkStall() {
+        renderStages();
+        if (load.done || load.failed) return;
+        const quiet = Date.now() - load.lastProgress;
+        if (quiet >= STALL_MS) {
+            const stage = STAGES[load.stage];
+            showProblem(`${stage.label}: no progress for ${seconds(quiet)}. ${stage.advice}`);
+        }
+    }
+
     function runtimeReady() {
+        if (!load.done) {
+            enterStage(STAGES.length - 1);
+            load.durations[load.stage] = Date.now() - load.stageBegan;
+            load.done = true;
+            clearInterval(load.timer);
+            showProblem("");
+            renderStages();
+            const parts = STAGES.map((stage, i) => `${stage.id} ${seconds(load.durations[i] || 0)}`);
+            console.info(`catmouse: first frame ${seconds(Date.now() - load.began)} after the page (${parts.join(", ")})`);
+        }
         const banner = byId("transfer");
         if (banner) banner.hidden = true;
         document.body.classList.add("running");
         focusGame();
     }
+
+    // How 0.9.3's runtime fails to start: a script that does not load (pythons.js, main.js), emscripten's
+    // data loader throwing "<status text> : <url of main.data>" or "NetworkError for: ...", and an abort
+    // ("Aborted(...)", a rejected promise) when main.wasm does not come.
+    const RUNTIME_TROUBLE = /Aborted\(|NetworkError for:|main\.(data|wasm)\b/;
+
+    function runtimeError(event) {
+        if (load.done) return;
+        const element = event.target;
+        let text = "";
+        if (element && element !== window && element.tagName === "SCRIPT") {
+            text = "could not download " + element.src;
+        } else {
+            const reason = event.type === "unhandledrejection" ? event.reason : event.error;
+            text = String((reason && reason.message) || event.message || reason || "");
+            if (!RUNTIME_TROUBLE.test(text)) return;
+        }
+        if (!load.failed) failed(STAGES[load.stage].id, text.replace(/\.? Build with -sASSERTIONS.*$/, ""));
+        // The page says it in place; pythons.js's own error listeners would say it again in an alert().
+        event.stopImmediatePropagation();
+    }
+
+    // What the runtime shows of its own download: emscripten's status line and bar, any file arriving.
+    function watchRuntime() {
+        const seen = new MutationObserver(progressed);
+        seen.observe(byId("status"), { childList: true, characterData: true, subtree: true });
+        seen.observe(byId("progress"), { attributes: true });
+        if (window.PerformanceObserver) {
+            try {
+                new PerformanceObserver(progressed).observe({ type: "resource", buffered: false });
+            } catch (error) {
+                console.warn("catmouse: no resource timing", error);
+            }
+        }
+        load.timer = setInterval(checkStall, 1000);
+        renderStages();
+    }
+
+    // pygbag 0.9.3's pythons.js scrolls the window to y = 1080 right after the page loads (to hide a phone's
+    // address bar): that would leave the header, the top of the arena and the brain list off-screen.
+    const scrollToFirst = window.scrollTo;
+    window.scrollTo = function (x, y) {
+        const top = x && typeof x === "object" ? x.top : y;
+        if (top === 1080) {
+            console.info("catmouse: the page stays where it is (the runtime asked to scroll to y = 1080)");
+            return undefined;
+        }
+        return scrollToFirst.apply(window, arguments);
+    };
 
     // ---- the panel ----
     function loadOwnBrain(file) {
@@ -334,9 +516,13 @@
         show: show,
         download: download,
         store: store,
+        loading: loading,
+        failed: failed,
         runtime_ready: runtimeReady,
+        runtime_error: runtimeError,
     };
 
+    watchRuntime();
     wirePanel();
     wirePad();
     wireFit();

@@ -1,8 +1,12 @@
 // Page test: the built site in headless Chromium, served from 127.0.0.1, with pygbag's runtime
-// (pythons.js from the CDN) replaced by standin.js, which records what the page tells the game.
+// (pythons.js from the CDN) replaced by standin.js, which behaves as 0.9.3's pythons.js where the page
+// depends on it, replays the real loader's calls on the page, and records what the page tells the game.
 //
-//   node page_test.mjs SITE_DIR [--weights DIR] [--screenshot FILE.png] [--mobile-screenshot FILE.png]
+//   node page_test.mjs SITE_DIR --loader-calls START.json --failed-loader-calls FAILED.json
+//       [--weights DIR] [--screenshot FILE.png] [--mobile-screenshot FILE.png] [--loading-screenshot FILE.png]
 //
+// START.json and FAILED.json are [method, stage, detail] lists: what the loader in index.html called on
+// window.catmouse when run against tests/fake_pygbag.py (tests/web/test_page.py records them).
 // Uses the system Chromium (/usr/bin/chromium or $CHROMIUM), never a downloaded browser.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -18,17 +22,23 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-firs
     "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 function options(argv) {
-    const result = { site: null, weights: resolve(HERE, "../../weights"), screenshot: null, mobileScreenshot: null };
+    const result = { site: null, weights: resolve(HERE, "../../weights"), screenshot: null, mobileScreenshot: null,
+        loadingScreenshot: null, calls: null, failedCalls: null };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--weights") result.weights = resolve(argv[++i]);
+        else if (arg === "--loader-calls") result.calls = JSON.parse(readFileSync(argv[++i], "utf8"));
+        else if (arg === "--failed-loader-calls") result.failedCalls = JSON.parse(readFileSync(argv[++i], "utf8"));
+        else if (arg === "--loading-screenshot") result.loadingScreenshot = resolve(argv[++i]);
         else if (arg === "--screenshot") result.screenshot = resolve(argv[++i]);
         else if (arg === "--mobile-screenshot") result.mobileScreenshot = resolve(argv[++i]);
         else result.site = resolve(arg);
     }
     if (!result.site || !existsSync(join(result.site, "index.html"))) {
-        throw new Error("usage: node page_test.mjs SITE_DIR (a build with index.html) [--weights DIR] [--screenshot F]");
+        throw new Error("usage: node page_test.mjs SITE_DIR (a build with index.html) --loader-calls F " +
+            "--failed-loader-calls F [--weights DIR] [--screenshot F]");
     }
+    if (!result.calls || !result.failedCalls) throw new Error("--loader-calls and --failed-loader-calls are needed");
     return result;
 }
 
@@ -69,6 +79,15 @@ async function waitForCommand(page, type) {
     await waitFor(page, (t) => window.standin.received.some((c) => c.type === t), type, `a "${type}" command`);
     return lastOfType(page, type);
 }
+// The stand-in asked to scroll to y = 1080 as 0.9.3 does; on a page taller than the window that would move it.
+async function assertNoJump(page, where) {
+    await page.waitForTimeout(100);
+    const seen = await page.evaluate(() => ({ y: window.scrollY, asked: window.standin.scrollAsked,
+        room: document.documentElement.scrollHeight - window.innerHeight }));
+    assert.equal(seen.asked, 1, `${where}: the stand-in should have asked for the scroll once`);
+    assert.ok(seen.room > 0, `${where}: the page fits the window, so this check would prove nothing`);
+    assert.equal(seen.y, 0, `${where}: the page jumped to y = ${seen.y}`);
+}
 const focusedId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 
 async function main() {
@@ -76,11 +95,18 @@ async function main() {
     const brains = readdirSync(opts.weights).filter((n) => n.endsWith(".npz")).sort();
     assert.ok(brains.length > 0, `no brains in ${opts.weights}`);
     const goodBrain = readFileSync(join(opts.weights, brains[0]));
-    const standin = `window.STANDIN_BRAINS = ${JSON.stringify(brains)};\n` +
-        readFileSync(join(HERE, "standin.js"), "utf8");
+    const standinText = readFileSync(join(HERE, "standin.js"), "utf8");
+    // what the next page load's stand-in replays: the loader's calls, and where (if anywhere) it stalls
+    let serving = { calls: opts.calls, stopAt: null, noWasm: false };
+    const standin = () => `window.STANDIN_BRAINS = ${JSON.stringify(brains)};\n` +
+        `window.STANDIN_NO_WASM = ${JSON.stringify(serving.noWasm)};\n` +
+        `window.STANDIN_LOADER_CALLS = ${JSON.stringify(serving.calls)};\n` +
+        `window.STANDIN_STOP_AT = ${JSON.stringify(serving.stopAt)};\n` + standinText;
 
     const server = await serve(opts.site);
     const origin = `http://127.0.0.1:${server.address().port}`;
+    const localhost = `http://localhost:${server.address().port}`;
+    const dialogs = [];
     const profile = mkdtempSync(join(tmpdir(), "catmouse-chromium-"));
     const outside = [];
     const pageErrors = [];
@@ -93,9 +119,10 @@ async function main() {
         // Nothing leaves the machine: the runtime's loader gets the stand-in, anything else outside is refused.
         await context.route("**/*", (route) => {
             const url = route.request().url();
-            if (url.startsWith(origin + "/") || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+            if (url.startsWith(origin + "/") || url.startsWith(localhost + "/") || url.startsWith("data:") ||
+                url.startsWith("blob:")) return route.continue();
             if (/^https:\/\/pygame-web\.github\.io\/cdn\/0\.9\.3\/pythons\.js$/.test(url)) {
-                return route.fulfill({ status: 200, contentType: "text/javascript", body: standin });
+                return route.fulfill({ status: 200, contentType: "text/javascript", body: standin() });
             }
             outside.push(url);
             return route.abort();
@@ -103,8 +130,29 @@ async function main() {
 
         const page = context.pages()[0] || (await context.newPage());
         page.on("pageerror", (error) => pageErrors.push(String(error)));
+        page.on("dialog", (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
         await page.goto(origin + "/");
+
+        // --- loading: each stage in turn; the banner stays while numpy installs, after the runtime's own
+        // status line went blank ---
+        await waitFor(page, () => document.querySelector("#cm-stages li.active[data-stage=packages]"), null,
+            "the numpy stage");
+        assert.equal(await page.locator("#transfer").isVisible(), true, "banner gone before the game's first frame");
+        assert.equal(await page.evaluate(() => document.body.classList.contains("running")), false);
+        assert.equal(await page.textContent("#status"), "", "the stand-in clears the runtime's status as 0.9.3 does");
+        assert.deepEqual(await page.$$eval("#cm-stages li", (items) => items.map((li) => [li.dataset.stage, li.className])),
+            [["runtime", "done"], ["archive", "done"], ["packages", "active"], ["game", "waiting"]]);
+        assert.match(await page.textContent("#cm-stage-detail"), /numpy and pygame-ce/);
+        assert.equal(await page.locator("#cm-load-problem").isHidden(), true);
+        if (opts.loadingScreenshot) await page.screenshot({ path: opts.loadingScreenshot });
+        check("loading: runtime and game files done, numpy under way, banner kept until the first frame");
+
         await waitFor(page, () => window.standin && window.standin.started, null, "the stand-in runtime to start");
+        await waitFor(page, () => document.getElementById("transfer").hidden, null, "the banner to go");
+        await assertNoJump(page, "1280x800");
+        assert.deepEqual(await page.$$eval("#cm-stages li", (items) => items.map((li) => li.className)),
+            ["done", "done", "done", "done"]);
+        check("the page stays at the top at 1280x800 although the runtime asked to scroll to y = 1080");
 
         // --- start: the runtime's loader is ours, the banner is gone, the game has the keyboard ---
         assert.equal(await page.locator("#transfer").isHidden(), true, "loading banner still shown");
@@ -236,7 +284,74 @@ async function main() {
             await page.screenshot({ path: opts.screenshot });
             check(`screenshot ${opts.screenshot}`);
         }
+        // --- 1366x768: no jump either ---
+        await page.setViewportSize({ width: 1366, height: 768 });
+        await page.reload();
+        await waitFor(page, () => window.standin && window.standin.started, null, "restart at 1366x768");
+        await assertNoJump(page, "1366x768");
+        await page.setViewportSize({ width: 1280, height: 800 });
+        check("the page stays at the top at 1366x768");
+
+        // --- a stage that fails: the page says which and what to try, and no game starts ---
+        serving = { calls: opts.failedCalls, stopAt: null };
+        await page.reload();
+        await waitFor(page, () => !document.getElementById("cm-load-problem").hidden, null, "the failure message");
+        const failure = await page.textContent("#cm-load-problem");
+        assert.match(failure, /Game files failed/);
+        assert.match(failure, /catmouse\.tar\.gz/);
+        assert.match(failure, /Reload the page/);
+        assert.equal(await page.getAttribute("#cm-stages li[data-stage=archive]", "class"), "failed");
+        await page.waitForTimeout(600);
+        assert.equal(await page.evaluate(() => window.standin.started), false);
+        assert.equal(await page.locator("#transfer").isVisible(), true);
+        check("a failed stage: the page names it and says what to try");
+        serving = { calls: opts.calls, stopAt: null };
+
+        // --- the runtime's own files missing: one message in the page, no alert() from the runtime ---
+        serving = { calls: opts.calls, stopAt: null, noWasm: true };
+        const errorsBefore = pageErrors.length;
+        await page.reload();
+        await waitFor(page, () => !document.getElementById("cm-load-problem").hidden, null, "the runtime failure");
+        const noWasm = await page.textContent("#cm-load-problem");
+        assert.match(noWasm, /Python runtime \(pygbag 0\.9\.3\) failed \(Not Found : https:\/\/pygame-web\.github\.io\/cdn\/0\.9\.3\/cpython312\/main\.data\)/);
+        assert.match(noWasm, /another browser/);
+        assert.equal(await page.getAttribute("#cm-stages li[data-stage=runtime]", "class"), "failed");
+        await page.waitForTimeout(200);
+        assert.deepEqual(await page.evaluate(() => window.standin.alerts), [], "the runtime's alert() fired");
+        // the stand-in's own two errors (as main.js throws them) are expected here, nothing else
+        assert.deepEqual(pageErrors.splice(errorsBefore).map((e) => e.split(":")[0]), ["Error", "Error"]);
+        serving = { calls: opts.calls, stopAt: null, noWasm: false };
+        check("runtime files missing: the page says so, the runtime's alerts stay quiet");
+
+        // --- a stage that stalls: after 60 s without progress the page says so (fake clock) ---
+        const stalled = await context.newPage();
+        stalled.on("pageerror", (error) => pageErrors.push(String(error)));
+        await stalled.clock.install();
+        serving = { calls: opts.calls, stopAt: "packages" };
+        await stalled.goto(origin + "/");
+        await waitFor(stalled, () => window.standin && window.standin.events.includes("stalled at packages"), null,
+            "the stand-in to stall at numpy");
+        assert.equal(await stalled.locator("#cm-load-problem").isHidden(), true, "a message before any stall");
+        await stalled.clock.fastForward(59000);
+        assert.equal(await stalled.locator("#cm-load-problem").isHidden(), true, "a message before 60 s");
+        await stalled.clock.fastForward(2000);
+        await waitFor(stalled, () => !document.getElementById("cm-load-problem").hidden, null, "the stall message");
+        const stall = await stalled.textContent("#cm-load-problem");
+        assert.match(stall, /numpy and pygame-ce: no progress for 6\d s/);
+        assert.match(stall, /pygbag's CDN/);
+        assert.equal(await stalled.getAttribute("#cm-stages li[data-stage=packages]", "class"), "active");
+        await stalled.close();
+        serving = { calls: opts.calls, stopAt: null };
+        check("a stage with no progress for 60 s gets a message naming it and what to try");
+
+        // --- opened as localhost, the page moves to 127.0.0.1 (where the runtime finds numpy) ---
+        await page.goto(localhost + "/");
+        await waitFor(page, () => window.standin && window.standin.started, null, "a start via localhost");
+        assert.equal(new URL(page.url()).hostname, "127.0.0.1");
+        check("localhost is sent on to 127.0.0.1");
+
         assert.deepEqual(pageErrors, [], "errors in the page");
+        assert.deepEqual(dialogs, [], "the runtime's alert() fired (an uncaught error in the page)");
         assert.deepEqual(outside, [], "requests left 127.0.0.1 besides the runtime loader");
         check("no page errors, no request outside 127.0.0.1 but the runtime loader");
         await page.close();
@@ -256,13 +371,14 @@ async function main() {
             const url = route.request().url();
             if (url.startsWith(origin + "/")) return route.continue();
             if (url.endsWith("/cdn/0.9.3/pythons.js")) {
-                return route.fulfill({ status: 200, contentType: "text/javascript", body: standin });
+                return route.fulfill({ status: 200, contentType: "text/javascript", body: standin() });
             }
             return route.abort();
         });
         const page = phone.pages()[0] || (await phone.newPage());
         await page.goto(origin + "/");
         await waitFor(page, () => window.standin && window.standin.started, null, "the stand-in on a phone");
+        await assertNoJump(page, "phone, portrait");
         assert.equal(await page.locator("#cm-dpad").isVisible(), true, "the touch pad should show on a phone");
         const canvasBox = await page.locator("#canvas").boundingBox();
         assert.ok(canvasBox.width <= 390 && canvasBox.width > 300, `canvas should fit the phone (${canvasBox.width})`);
@@ -274,6 +390,11 @@ async function main() {
         assert.deepEqual(await waitForCommand(page, "learn"), { type: "learn", on: true });
         if (opts.mobileScreenshot) await page.screenshot({ path: opts.mobileScreenshot, fullPage: true });
         check("phone: the pad sends arrow keys to the game, panel taps send commands, canvas scales to fit");
+        await page.setViewportSize({ width: 844, height: 390 });
+        await page.goto(origin + "/"); // a new visit: a reload would put back the scroll the taps made
+        await waitFor(page, () => window.standin && window.standin.started, null, "the stand-in on a phone, landscape");
+        await assertNoJump(page, "phone, landscape");
+        check("phone: the page stays at the top, portrait and landscape");
     } finally {
         await phone.close();
         rmSync(phoneProfile, { recursive: true, force: true });

@@ -1,13 +1,39 @@
-// Stand-in for pygbag's pythons.js in the page test: no Python, no WebAssembly.
-// It plays the game's side of the bridge the way game/web.py does (polls window.catmouse.take(),
+// Stand-in for pygbag 0.9.3's pythons.js in the page test: no Python, no WebAssembly.
+// Where it matters to the page it behaves as 0.9.3's pythons.js does (read from the CDN's 0.9.3/pythons.js):
+//   - an uncaught error in the page pops an alert ("error" listener on window);
+//   - nothing starts before the window's load event (auto_start adds onload as a load listener);
+//   - onload: window focus/blur handlers that focus the canvas (feat_lifecycle), custom_onload(debug_hidden),
+//     then setTimeout(scrollTo({left: 0, top: 1080}), 1), then main.js is loaded;
+//   - emscripten's setStatus writes "Downloading data... (x/y)" into #status and #progress while main.data
+//     arrives, then "Running...", then clears both (vm.setStatus in pythons.js, calls in cpython312/main.js);
+//   - then the page's loader runs. Its calls on window.catmouse are replayed from a recording of the real
+//     loader (the Python in index.html) run against tests/fake_pygbag.py: the test prepends them as
+//     window.STANDIN_LOADER_CALLS; window.STANDIN_STOP_AT stops the replay at that stage (a stall);
+//   - with window.STANDIN_NO_WASM, main.js fails as it does when main.data and main.wasm answer 404: an
+//     uncaught Error for main.data, then a rejected promise "Aborted(...)" for main.wasm;
+//   - the game's first status and frame come only after the loader handed main.py over (after numpy's
+//     install): nothing calls runtime_ready() for the page.
+// Then it plays the game's side of the bridge the way game/web.py does (polls window.catmouse.take(),
 // answers with show/download/store) and records everything the page tells the game in window.standin.
-// The test prepends `window.STANDIN_BRAINS = [...]` (the bundled brain names) when it serves this file.
+// The test also prepends `window.STANDIN_BRAINS = [...]` (the bundled brain names).
 "use strict";
 
 (function () {
     const brains = window.STANDIN_BRAINS || ["lstm32_post.npz"];
-    const record = { received: [], keys: [], started: false };
+    const loaderCalls = window.STANDIN_LOADER_CALLS || [];
+    const record = { received: [], keys: [], started: false, scrollAsked: 0, alerts: [], events: [] };
     window.standin = record;
+    const note = (what) => record.events.push(what);
+
+    window.addEventListener("error", (event) => {
+        record.alerts.push(String(event.error && event.error.message));
+        alert("Error occurred: " + (event.error && event.error.message));
+        return false;
+    });
+    window.addEventListener("unhandledrejection", (event) => {
+        record.alerts.push(String(event.reason && event.reason.message));
+        alert("Rejection occurred: " + (event.reason && event.reason.message));
+    });
 
     const status = {
         brain: brains[0],
@@ -125,13 +151,78 @@
         ctx.fillText("stand-in runtime (test): no Python here", 320, 462);
     }
 
+    const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+
+    function setStatus(text) {
+        // what vm.setStatus does with the page's #status and #progress
+        const line = document.getElementById("status") || {};
+        const bar = document.getElementById("progress") || {};
+        const m = text.match(/([^(]+)\((\d+(\.\d+)?)\/(\d+)\)/);
+        if (m) {
+            bar.value = (parseInt(m[2]) / parseInt(m[4])) * 100;
+            bar.hidden = false;
+            line.innerHTML = m[1];
+        } else {
+            bar.value = null;
+            bar.max = null;
+            bar.hidden = true;
+            line.innerHTML = text;
+        }
+    }
+
+    function focusCanvas(event) {
+        // feat_lifecycle's focus_handler: a window focus gives the canvas the focus (no preventScroll)
+        if (event.type === "focus" && window.canvas) window.canvas.focus();
+    }
+
+    async function onload() {
+        note("onload");
+        window.addEventListener("focus", focusCanvas);
+        window.addEventListener("blur", focusCanvas);
+        if (window.custom_onload) window.custom_onload(!/#debug/.test(location.hash));
+        setTimeout(() => {
+            record.scrollAsked += 1;
+            window.scrollTo({ left: 0, top: 1080, behaviour: "instant" });
+        }, 1);
+        note("main.js");
+        if (window.STANDIN_NO_WASM) {
+            // what main.js does when main.data and main.wasm answer 404 (seen with the real files, by hand)
+            const base = new URL("cpython312/", document.getElementById("site").src).href;
+            setTimeout(() => { throw new Error("Not Found : " + base + "main.data"); }, 10);
+            setTimeout(() => Promise.reject(new Error("Aborted(both async and sync fetching of the wasm failed). " +
+                "Build with -sASSERTIONS for more info.")), 20);
+            return note("no wasm");
+        }
+        const total = 6665597; // main.data's size in 0.9.3's cpython312/main.js
+        for (let loaded = 0; loaded <= total; loaded += total / 5) {
+            setStatus(`Downloading data... (${Math.round(loaded)}/${total})`);
+            await wait(60);
+        }
+        setStatus("Running...");
+        setTimeout(() => setStatus(""), 1);
+        await wait(50);
+        note("loader");
+        for (const [method, stage, detail] of loaderCalls) {
+            if (stage === window.STANDIN_STOP_AT) {
+                window.catmouse[method](stage, detail);
+                note("stalled at " + stage);
+                return;
+            }
+            window.catmouse[method](stage, detail);
+            if (method === "failed") return note("failed at " + stage);
+            await wait(stage === "packages" ? 900 : 120); // numpy's download and install is the long wait
+        }
+        await wait(100); // main.py runs on the runtime's next turns
+        start();
+    }
+
     function start() {
+        note("game");
         drawArena();
         // like SDL: keys are read from the whole window
         window.addEventListener("keydown", (event) => {
             record.keys.push({ key: event.key, keyCode: event.keyCode, target: event.target.id || event.target.tagName });
         });
-        window.catmouse.runtime_ready();
         send(status);
         record.started = true;
         // like the game (game/app.py): the whole status again every tick, with timings that move
@@ -143,9 +234,5 @@
         }, 100);
     }
 
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", start);
-    } else {
-        start();
-    }
+    window.addEventListener("load", onload);
 })();

@@ -1,20 +1,25 @@
 """The page's own controls in headless Chromium (tests/web/page_test.mjs), against a fresh build.
 
-pygbag's runtime is replaced by tests/web/standin.js, which records what the page tells the game.
+pygbag's runtime is replaced by tests/web/standin.js, which behaves as 0.9.3's pythons.js where the page
+depends on it and replays what the real loader (the Python in index.html) calls on the page, recorded here
+by running that loader against tests/fake_pygbag.py. The stand-in records what the page tells the game.
 Needs node, the system Chromium and `npm ci` in tests/web (.ci/web-setup.sh installs them).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+FAKE = ROOT / "tests" / "fake_pygbag.py"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
@@ -38,6 +43,24 @@ def missing_prerequisite() -> str | None:
     return None
 
 
+def loader_calls(site: Path, work: Path) -> Path:
+    """Run the built page's loader on the fake 0.9.3 runtime; write its calls on window.catmouse as JSON."""
+    work.mkdir()
+    record = work / "record.jsonl"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    run = subprocess.run(
+        [sys.executable, str(FAKE), str(site / "index.html"), str(site), "http://127.0.0.1:8000/",
+         str(work / "data"), str(record)],
+        cwd=work, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    events = [json.loads(line) for line in record.read_text().splitlines()]
+    calls = [[e["method"], *e["args"]] for e in events if e["event"] == "page"]
+    assert calls, "the loader told the page nothing"
+    (work / "calls.json").write_text(json.dumps(calls))
+    return work / "calls.json"
+
+
 @pytest.mark.skipif(missing_prerequisite() is not None, reason=str(missing_prerequisite()))
 def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     site = tmp_path / "web"
@@ -45,9 +68,15 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
         [str(ROOT / "build.sh"), "--out", str(site)], cwd=ROOT, capture_output=True, text=True, timeout=180
     )
     assert build.returncode == 0, build.stdout + build.stderr
+    calls = loader_calls(site, tmp_path / "start")
+    bare = tmp_path / "bare"  # the page without its archives: the loader's failure
+    bare.mkdir()
+    shutil.copy(site / "index.html", bare)
+    failed = loader_calls(bare, tmp_path / "failed")
     shot = tmp_path / "page.png"
     run = subprocess.run(
-        ["node", str(HERE / "page_test.mjs"), str(site), "--weights", str(ROOT / "weights"), "--screenshot", str(shot)],
+        ["node", str(HERE / "page_test.mjs"), str(site), "--weights", str(ROOT / "weights"), "--screenshot", str(shot),
+         "--loader-calls", str(calls), "--failed-loader-calls", str(failed)],
         cwd=HERE,
         capture_output=True,
         text=True,

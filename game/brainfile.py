@@ -603,6 +603,10 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
             raise BrainFileError(name, f"meta has no {key!r}")
     version = meta["format_version"]
     if type(version) is not int or version != FORMAT_VERSION:
+        if version == FORMAT_VERSION or (isinstance(version, str) and version.strip() == str(FORMAT_VERSION)):
+            shown = f"the string {version!r}" if isinstance(version, str) else json.dumps(version)  # "1", 1.0, true
+            raise BrainFileError(name, f"meta 'format_version' must be the integer {FORMAT_VERSION}, not "
+                                 f"{printable(shown, 40)}")
         raise BrainFileError(name, f"has format version {printable(repr(version), 40)}; this game reads version "
                              f"{FORMAT_VERSION}")
     arch = meta["architecture"]

@@ -4,15 +4,17 @@ file on the command line; the loader names a torch.save file and a string format
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from game.brain_np import LSTMBrain
-from game.brainfile import BrainFileError, load_brain
+from game.brainfile import BrainFileError, load_brain, load_brain_bytes
 from game.torch_brain import TORCH_KEYS, from_state_dict, main, to_state_dict
 
 TORCH_REASON = "torch is not installed (pip install torch==2.13.0)"
@@ -138,6 +140,23 @@ def test_the_command_line_refuses_a_whole_pickled_model_and_a_brain_file(tmp_pat
     assert not (tmp_path / "x.npz").exists()
 
 
+@pytest.mark.parametrize("legacy", [False, True])
+def test_loader_names_a_torch_save_file_and_its_command_converts_it(tmp_path, legacy):
+    torch, model = torch_mouse(8, 7)
+    pt = tmp_path / "model.pt"
+    torch.save(model.state_dict(), pt, _use_new_zipfile_serialization=not legacy)
+    with pytest.raises(BrainFileError) as refused:
+        load_brain(pt)
+    message = str(refused.value)
+    assert message.startswith(f"{pt}: is a PyTorch torch.save file, not a brain file; convert it with ")
+    assert "\n" not in message and len(message) <= 300
+    command = message.split("convert it with python -m game.torch_brain ")[1].split()
+    out = tmp_path / "out.npz"
+    filled = {"FILE.pt": str(pt), "OUT.npz": str(out), "TEACHER": "post", "WxH": "6x6"}
+    assert main([filled.get(word, word) for word in command]) == 0
+    assert load_brain(out).hidden_size == 8
+
+
 # -- no torch needed -----------------------------------------------------------------------------------------
 
 
@@ -223,3 +242,17 @@ def test_without_torch_the_command_line_says_so_in_one_line(tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert stop.value.code == 1 and err.count("\n") == 1
     assert "model.pt: reading a .pt file needs PyTorch, which is not installed" in err
+
+
+def test_loader_names_a_torch_zip_layout_with_many_tensors_without_torch():
+    # The member names torch 2.13's torch.save writes for a state dict (read from one it wrote), with more
+    # tensors than a brain file may have entries: it is still named for what it is.
+    names = ["model/data.pkl", "model/.format_version", "model/.storage_alignment", "model/byteorder",
+             *[f"model/data/{i}" for i in range(30)], "model/version", "model/.data/serialization_id"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, b"\x80\x02}q\x00." if name.endswith(".pkl") else b"0")
+    with pytest.raises(BrainFileError, match="^big.pt: is a PyTorch torch.save file, not a brain file; convert it "
+                       "with python -m game.torch_brain --from-torch "):
+        load_brain_bytes(buffer.getvalue(), "big.pt")

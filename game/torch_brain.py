@@ -49,7 +49,7 @@ def from_state_dict(
     path: str | os.PathLike | None = None,
     meta: Mapping[str, Any] | None = None,
     overwrite: bool = False,
-    name: str = "state dict",
+    name: str | None = None,
 ) -> LSTMBrain:
     """The brain a PyTorch LSTM(4, H) + Linear(H, 4) state dict describes, checked as the game's loader checks a
     file; saved to `path` (atomically, never over an existing file unless overwrite=True) when given.
@@ -57,8 +57,8 @@ def from_state_dict(
     teacher: "post" or "optimal", the teacher the mouse imitated (the game's ghost arrow and live learning use it).
     grid: the arena (width, height) it was trained on, like (8, 8), or a list of such pairs, the first played.
     meta: further optional meta fields (docs/BRAINFILE.md), e.g. {"training_games": 50000}.
-    Raises BrainFileError, one line naming `name` (or `path`) and the problem."""
-    shown = os.fspath(path) if path is not None else name
+    Raises BrainFileError, one line naming `name` (else `path`, else "state dict") and the problem."""
+    shown = name if name is not None else os.fspath(path) if path is not None else "state dict"
     arrays = state_arrays(state_dict, shown)
     # Built in float64 so the loader sees the exact values (and says so if float32 cannot hold one), then
     # saved as the float32 brain the loader made.

@@ -119,7 +119,12 @@ def test_command_line_converts_a_torch_saved_state_dict_both_ways(tmp_path, caps
     with pytest.raises(SystemExit) as stop:  # never over an existing file
         main(["--from-torch", str(pt), str(out), "--teacher", "post", "--grid", "6x6"])
     assert stop.value.code == 1 and out.read_bytes() == before
-    assert "already exists" in capsys.readouterr().err
+    assert f"{out}: already exists" in capsys.readouterr().err
+    sequential = torch.nn.Sequential(torch.nn.Linear(4, 4))
+    torch.save(sequential.state_dict(), pt)
+    with pytest.raises(SystemExit):  # a problem with the state dict names the .pt it came from
+        main(["--from-torch", str(pt), str(tmp_path / "other.npz"), "--teacher", "post", "--grid", "6x6"])
+    assert f"{pt}: has no 'lstm.weight_ih_l0' (it has 0.weight, 0.bias)" in capsys.readouterr().err
     back = tmp_path / "back.pt"
     assert main(["--to-torch", str(out), str(back)]) == 0
     loaded = torch.load(back, weights_only=True)

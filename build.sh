@@ -19,7 +19,7 @@ usage() {
 Usage: ./build.sh [--serve] [--archive] [--out DIR] [--port N]
 
 Packages the game for the browser with pygbag ${PYGBAG_VERSION} (CPython ${PYBUILD} in WebAssembly).
-It copies what the browser needs (main.py, game/*.py without training or test tools, weights/*.npz)
+It copies what the browser needs (main.py, game/*.py without the training, torch and test tools, weights/*.npz)
 into a temporary folder, builds that copy with our page template web/index.tmpl and icon
 web/favicon.png, and writes the site to build/web/ (index.html, the game archive as ${APP}.tar.gz and
 ${APP}.apk, page script, style, icon).
@@ -85,7 +85,7 @@ cp "$ROOT/game/main.py" "$STAGE/main.py"
 for module in "$ROOT"/game/*.py; do
     name="$(basename "$module")"
     case "$name" in
-        main.py|train.py|*_test*|test_*|bench*) continue ;;  # main.py sits at the root; tools stay home
+        main.py|train.py|torch_brain.py|*_test*|test_*|bench*) continue ;;  # main.py sits at the root; tools stay home
     esac
     cp "$module" "$STAGE/game/$name"
 done

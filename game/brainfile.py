@@ -56,6 +56,11 @@ MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of ca
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 JSON_BRACKETS = re.compile(r"[\[\]{}]")
 PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+# torch.save writes a zip of FOLDER/data.pkl and FOLDER/data/N, or (before PyTorch 1.6, or when asked) a pickle
+# that begins with torch's magic number, pickled with protocol 2.
+TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
+TORCH_FILE = ("is a PyTorch torch.save file, not a brain file; convert it with "
+              "python -m game.torch_brain --from-torch FILE.pt OUT.npz --teacher TEACHER --grid WxH")
 
 
 def printable(text: object, limit: int = MAX_LABEL_CHARS) -> str:
@@ -377,6 +382,8 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     """The arrays of an .npz, each checked from its header before any data is read, and its parsed meta."""
     if len(data) > MAX_FILE_BYTES:
         raise BrainFileError(name, f"is {len(data):,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
+    if data.startswith(TORCH_LEGACY_MAGIC):
+        raise BrainFileError(name, TORCH_FILE)
     if not data.startswith(b"PK"):
         raise BrainFileError(name, "is not a brain file (not a NumPy .npz archive)")
     arrays: dict[str, np.ndarray] = {}
@@ -384,6 +391,8 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
+            if any(m.filename.rsplit("/", 1)[-1] == "data.pkl" for m in members):  # torch.save's zip layout
+                raise BrainFileError(name, TORCH_FILE)
             if len(members) > MAX_MEMBERS:
                 raise BrainFileError(name, f"has {len(members)} entries; a brain has at most 7")
             if sum(m.file_size for m in members) > MAX_FILE_BYTES:
@@ -603,6 +612,10 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
             raise BrainFileError(name, f"meta has no {key!r}")
     version = meta["format_version"]
     if type(version) is not int or version != FORMAT_VERSION:
+        if version == FORMAT_VERSION or (isinstance(version, str) and version.strip() == str(FORMAT_VERSION)):
+            shown = f"the string {version!r}" if isinstance(version, str) else json.dumps(version)  # "1", 1.0, true
+            raise BrainFileError(name, f"meta 'format_version' must be the integer {FORMAT_VERSION}, not "
+                                 f"{printable(shown, 40)}")
         raise BrainFileError(name, f"has format version {printable(repr(version), 40)}; this game reads version "
                              f"{FORMAT_VERSION}")
     arch = meta["architecture"]

@@ -290,11 +290,20 @@ def test_zip_that_unpacks_to_too_much():
     refused(buffer.getvalue(), "unpacks to more data")
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None])
+@pytest.mark.parametrize("version", [2, 0, "2", None])
 def test_unknown_format_version(version):
     arrays, meta = parts()
     meta["format_version"] = version
     refused(pack(arrays, meta), "format version", repr(version))
+
+
+@pytest.mark.parametrize("version, shown", [("1", "the string '1'"), (" 1", "the string ' 1'"), (1.0, "1.0"),
+                                            (True, "true")])
+def test_a_format_version_of_the_wrong_type_says_it_must_be_the_integer_1(version, shown):
+    arrays, meta = parts()
+    meta["format_version"] = version
+    message = refused(pack(arrays, meta))
+    assert message == f"{NAME}: meta 'format_version' must be the integer 1, not {shown}"
 
 
 def test_unknown_architecture():

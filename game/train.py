@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .arena import MOUSE_MOVES, POST_DIRECTIONS, check_size, step_cells
+from .arena import MOUSE_MOVES, POST_DIRECTIONS, parse_size, step_cells
 from .brain_np import Adam, LSTMBrain, PostBrain, imitation_loss, post_move
 from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain_bytes, printable, write_atomic
 from .cats import CAT_NAMES
@@ -396,19 +396,16 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def parse_size(text: str) -> tuple[int, int]:
-    try:
-        parts = [int(p) for p in text.lower().split("x")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size {text!r} is not N or WxH") from None
-    if len(parts) not in (1, 2):
-        raise argparse.ArgumentTypeError(f"size {text!r} is not N or WxH")
-    width, height = parts[0], parts[-1]
-    try:
-        check_size(width, height)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return width, height
+def argparse_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A parser that raises ValueError, as an argparse type that shows its one-line message as it is."""
+
+    def parse_argument(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse_argument
 
 
 def parse_cats(text: str) -> tuple[str, ...]:
@@ -487,7 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--task", choices=("seed", "chase"), default="seed",
                    help="seed: the post's task (6x6, cat still, 10 moves); chase: scripted cats chase the mouse")
-    p.add_argument("--size", type=parse_size, default=None, help="arena N or WxH (chase default 8; seed is 6x6)")
+    p.add_argument("--size", type=argparse_type(parse_size), default=None,
+                   help="arena N, WxH or W×H (chase default 8; seed is 6x6)")
     p.add_argument("--cats", type=parse_cats, default=CAT_NAMES,
                    help=f"chase task: comma-separated cats, one per round in turn (default {','.join(CAT_NAMES)})")
     p.add_argument("--move-limit", type=bounded_whole(1, MAX_MOVE_LIMIT), default=40,

@@ -29,6 +29,7 @@ def test_help_from_the_command_line() -> None:
         (["--games", "-3"], "--games"),
         (["--cats", "perfect,tiger", "--task", "chase", "--games", "5"], "tiger"),
         (["--size", "99", "--task", "chase", "--games", "5"], "width"),
+        (["--size", "8x8x8", "--task", "chase", "--games", "5"], "not N, WxH or W×H"),
         (["--arch", "post", "--task", "chase", "--games", "5"], "seed task"),
         (["--task", "seed"], "--games"),
     ],
@@ -248,6 +249,13 @@ def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, ca
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and named in err, err
+
+
+@pytest.mark.parametrize("text, size", [("8", (8, 8)), ("7x5", (7, 5)), ("7×5", (7, 5))])
+def test_size_is_read_by_the_arenas_one_parser(text: str, size: tuple[int, int]) -> None:
+    from game.train import build_parser
+
+    assert build_parser().parse_args(["--size", text]).size == size
 
 
 def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.CaptureFixture[str],

@@ -4,6 +4,7 @@ and that the post's faithful reconstruction follows the post's own loop."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import subprocess
 import sys
 
@@ -12,8 +13,10 @@ import pytest
 
 from game.brain_np import LSTMBrain, PostBrain
 from game.brainfile import load_brain
+from game.reports import CURVE_COLUMNS, read_curve
 from game.tasks import SEED_TASK, chase_task, mistakes_per_game
-from game.train import CURVE_COLUMNS, Progress, main, read_curve, train_lstm, train_post
+from game.train import main
+from game.trainers import TRAINERS, Progress, train_lstm, train_post
 
 
 def test_help_from_the_command_line() -> None:
@@ -225,6 +228,13 @@ def test_post_training_is_seeded_and_learns() -> None:
 # -- issue 9: everything checked before training -------------------------------------------------------------
 
 
+def never_train(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every trainer fail the test if it is called (the arguments must be refused before training)."""
+    for arch, trainer in TRAINERS.items():
+        monkeypatch.setitem(TRAINERS, arch, dataclasses.replace(
+            trainer, train=lambda *a, **k: pytest.fail("trained before checking")))
+
+
 @pytest.mark.parametrize(
     "argv, named",
     [
@@ -243,7 +253,7 @@ def test_post_training_is_seeded_and_learns() -> None:
 )
 def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    never_train(monkeypatch)
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
@@ -260,7 +270,7 @@ def test_size_is_read_by_the_arenas_one_parser(text: str, size: tuple[int, int])
 
 def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    never_train(monkeypatch)
     blocker = tmp_path / "a-file"
     blocker.write_bytes(b"x")
     (tmp_path / "dir.npz").mkdir()
@@ -283,17 +293,13 @@ def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.Captu
 
 def test_a_brain_the_game_would_refuse_is_not_written(tmp_path, capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import game.train as train
-
-    real = train.train_lstm
-
     def poisoned(brain, task, **kwargs):
-        curve = real(brain, task, **kwargs)
+        curve = train_lstm(brain, task, **kwargs)
         brain.theta[0] = np.nan  # what a diverged run leaves
         brain.changed()
         return curve
 
-    monkeypatch.setattr(train, "train_lstm", poisoned)
+    monkeypatch.setitem(TRAINERS, "lstm", dataclasses.replace(TRAINERS["lstm"], train=poisoned))
     out = tmp_path / "nan.npz"
     with pytest.raises(SystemExit) as exit_info:
         main(["--hidden", "4", "--games", "16", "--eval-every", "16", "--out", str(out), "--quiet", "--no-plot"])

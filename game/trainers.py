@@ -329,7 +329,8 @@ class PostUpdate:
 
     @property
     def loss(self) -> float:
-        return float("nan") if self.smoothed is None else self.smoothed * 4
+        # A Python float: the metric goes into the brain file's meta, whose check takes no NumPy scalars.
+        return float("nan") if self.smoothed is None else float(self.smoothed * 4)
 
     def __call__(self, done_games: int, trained: float) -> int:
         brain, coords, target = self.brain, self.coords, self.target

@@ -205,6 +205,20 @@ def post_loop_by_hand(hidden: int, games: int, seed: int = 0) -> tuple[list[np.n
     return [s0, sh, s1], metrics
 
 
+def test_arch_post_and_post_rnn_name_one_trainer(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--arch post (the shipped brains' commands) and post_rnn (the brain files' name) train the same brain."""
+    made = []
+    for name in ("post", "post_rnn"):
+        out = tmp_path / f"{name}.npz"
+        assert main(["--arch", name, "--hidden", "4", "--games", "30", "--eval-every", "30", "--seed", "3",
+                     "--out", str(out), "--no-plot", "--quiet"]) == 0
+        made.append(load_brain(out))
+    assert all(isinstance(b, PostBrain) and b.meta["training_recipe"]["optimizer"] == "sgd" for b in made)
+    np.testing.assert_array_equal(made[0].theta, made[1].theta)
+    assert made[0].meta["post_metric"] == made[1].meta["post_metric"]
+    capsys.readouterr()
+
+
 def test_faithful_post_run_follows_the_posts_loop() -> None:
     games = 25
     weights, metrics = post_loop_by_hand(16, games)

@@ -155,7 +155,7 @@ def post_until(net, curve: list, goal: float, more_games: int) -> list:
     """The post's network after its own run (curve): if it is not yet at `goal` held-out mistakes per game, go on
     with the same SGD on fresh games (seed 1) until it is, or `more_games` more; returns the joined curve."""
     from game.tasks import SEED_TASK
-    from game.train import Progress, train_post
+    from game.trainers import Progress, train_post
 
     end = curve[-1]
     if end.mistakes_per_game <= goal:

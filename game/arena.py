@@ -36,6 +36,21 @@ def check_size(width: int, height: int) -> None:
             raise ValueError(f"arena {name} {side!r} is not a whole number from {MIN_SIDE} to {MAX_SIDE}")
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """An arena size as typed on a command line: N (square), WxH or W×H. ValueError, one line, naming the text
+    when it is none of these, or check_size's error when a side is out of range."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        sides = [int(part) for part in parts]
+    except ValueError:
+        sides = []
+    if len(sides) not in (1, 2):
+        raise ValueError(f"size {text!r} is not N, WxH or W×H (like 8 or 8x6)")
+    width, height = sides[0], sides[-1]
+    check_size(width, height)
+    return width, height
+
+
 def step_cells(cells: np.ndarray, moves: np.ndarray, table: np.ndarray, width: int, height: int) -> np.ndarray:
     """Cells after each takes its move from `table`, clipped at the walls. cells (N, 2), moves (N,)."""
     out = cells + table[moves]

@@ -26,12 +26,12 @@ from typing import Any
 import numpy as np
 
 from .arena import MAX_SIDE, MIN_SIDE
-from .brain_np import ACTIONS, FEATURES, LSTMBrain, PostBrain
+from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
 from .cats import CAT_NAMES
 from .teachers import TEACHER_NAMES
 
 FORMAT_VERSION = 1
-ARCHITECTURES = ("lstm", "post_rnn")
+ARCHITECTURES = tuple(BRAIN_TYPES)  # the registry decides which brains a file may hold
 # The largest brain the game can play and learn with inside its frame budget (docs/BENCHMARKS.md, section 7);
 # `python -m game.train` enforces the same limit.
 MAX_HIDDEN = 128
@@ -89,41 +89,26 @@ class SaveError(OSError):
     """A save that cannot happen for a reason other than the name being taken; str() is one line."""
 
 
-def array_shapes(arch: str, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
-    """The arrays a brain of this architecture and size must hold, with their shapes."""
-    H, I, A = hidden, inputs, actions
-    if arch == "lstm":
-        return {
-            "lstm.weight_ih_l0": (4 * H, I),
-            "lstm.weight_hh_l0": (4 * H, H),
-            "lstm.bias_ih_l0": (4 * H,),
-            "lstm.bias_hh_l0": (4 * H,),
-            "head.weight": (A, H),
-            "head.bias": (A,),
-        }
-    return {"synapse_0": (I, H), "synapse_h": (H, H), "synapse_1": (H, 1)}
-
-
-def brain_meta(brain: LSTMBrain | PostBrain, **fields: Any) -> dict[str, Any]:
+def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     """The meta a brain file carries, with the fields every file needs filled in from the brain."""
+    described = brain.describe()
+    if described.get("role") == "mouse":
+        del described["role"]  # every brain so far is a mouse: their files stay as they were, byte for byte
     meta: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
-        "architecture": brain.arch,
-        "hidden_size": brain.hidden_size,
-        "input_features": list(FEATURES),
-        "actions": list(ACTIONS),
+        **described,
         "grid_sizes": [list(size) for size in DEFAULT_GRID_SIZES],
         "teacher": DEFAULT_TEACHER,
         "training_games": 0,
         "heldout_mistakes_per_game": None,
     }
-    meta.update(getattr(brain, "meta", {}) or {})
+    meta.update(brain.meta or {})
     meta.update(fields)
     meta["format_version"], meta["architecture"], meta["hidden_size"] = FORMAT_VERSION, brain.arch, brain.hidden_size
     return meta
 
 
-def brain_bytes(brain: LSTMBrain | PostBrain, meta: dict[str, Any] | None = None) -> bytes:
+def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
     """The brain as the bytes of a brain file. Raises BrainFileError (naming the field) rather than write a
     file the loader would refuse or strip."""
     meta = brain_meta(brain, **(meta or {}))
@@ -251,7 +236,7 @@ def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
 
 
 def save_brain(
-    brain: LSTMBrain | PostBrain,
+    brain: Brain,
     path: str | os.PathLike,
     meta: dict[str, Any] | None = None,
     overwrite: bool = False,
@@ -263,7 +248,7 @@ def save_brain(
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def load_brain(path: str | os.PathLike) -> LSTMBrain | PostBrain:
+def load_brain(path: str | os.PathLike) -> Brain:
     """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
     MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
     much is read."""
@@ -302,20 +287,21 @@ def check_regular(info: os.stat_result, name: str) -> None:
         raise BrainFileError(name, f"is {info.st_size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
 
 
-def load_brain_bytes(data: bytes, name: str = "brain file") -> LSTMBrain | PostBrain:
+def load_brain_bytes(data: bytes, name: str = "brain file") -> Brain:
     """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
     meta fields are dropped; `brain.meta_notice` is then one line saying which (else None)."""
     arrays, meta = read_arrays(data, name)
     meta, dropped = check_meta(meta, name)
     arch, hidden = meta["architecture"], meta["hidden_size"]
-    expected = array_shapes(arch, hidden)
+    kind = brain_type(arch)  # check_meta let through only registered architectures
+    expected = kind.array_shapes(hidden, len(meta["input_features"]), len(meta["actions"]))
     missing = sorted(set(expected) - set(arrays))
     if missing:
         raise BrainFileError(name, f"is missing array {missing[0]!r} that a {arch} brain needs")
     extra = sorted(set(arrays) - set(expected))
     if extra:
         raise BrainFileError(name, f"has array {printable(extra[0], 40)!r} that a {arch} brain does not have")
-    brain: LSTMBrain | PostBrain = LSTMBrain(hidden) if arch == "lstm" else PostBrain(hidden)
+    brain = kind(hidden, features=meta["input_features"], actions=meta["actions"], role=meta.get("role", "mouse"))
     for key, shape in expected.items():
         value = arrays[key]
         if value.shape != shape:
@@ -338,7 +324,7 @@ def load_brain_bytes(data: bytes, name: str = "brain file") -> LSTMBrain | PostB
     return brain
 
 
-def check_steps(brain: LSTMBrain | PostBrain, name: str) -> None:
+def check_steps(brain: Brain, name: str) -> None:
     """Refuse weights so large that a step could overflow the brain's dtype, and any brain whose probe round
     (every corner of the input square, a few steps each) gives a non-finite state or output."""
     big = np.finfo(brain.params[next(iter(brain.params))].dtype).max
@@ -367,8 +353,8 @@ def check_steps(brain: LSTMBrain | PostBrain, name: str) -> None:
     brain.reset_state()
 
 
-def brain_dtype(brain: LSTMBrain | PostBrain) -> np.dtype:
-    return np.dtype(getattr(brain, "dtype", np.float64))
+def brain_dtype(brain: Brain) -> np.dtype:
+    return brain.dtype
 
 
 def meta_notice(name: str, dropped: list[str]) -> str | None:

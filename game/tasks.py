@@ -48,6 +48,11 @@ def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = ("perfec
     return Task("chase", width, height, tuple(cats), move_limit, teacher)
 
 
+def seed_task(teacher: str = "post") -> Task:
+    """The post's seed task (Task's defaults: 6×6, cat still, 10 moves) with the given teacher."""
+    return Task(teacher=teacher)
+
+
 class BrainStepper:
     """Batched, stateful inference for either brain type; for an LSTM it keeps the trace for backward."""
 
@@ -138,14 +143,12 @@ def heldout_rng(task: Task) -> np.random.Generator:
 
 def mistakes_per_game(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
     """Held-out mistakes per game: steps where the brain's move differs from its teacher's, per round."""
-    rounds = play(task, games, heldout_rng(task), brain)
-    return float(rounds.mistakes.mean())
+    return heldout_scores(brain, task, games)[0]
 
 
 def agreement(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> float:
     """1 - mistakes / steps over held-out rounds of any task."""
-    rounds = play(task, games, heldout_rng(task), brain)
-    return 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)
+    return heldout_scores(brain, task, games)[1]
 
 
 def all_seed_starts(width: int = 6, height: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -173,3 +176,9 @@ def survival(
     rng = heldout_rng(task)
     rounds = play(task, games, rng, brain, mouse=mouse, cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
     return float(rounds.survived.mean())
+
+
+def heldout_scores(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
+    """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
+    rounds = play(task, games, heldout_rng(task), brain)
+    return float(rounds.mistakes.mean()), 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)

@@ -12,6 +12,7 @@ from game.arena import (
     MOUSE_MOVES,
     Arena,
     features,
+    parse_size,
     post_direction_to_move,
 )
 
@@ -78,6 +79,22 @@ def test_sizes_outside_4_to_16_are_refused_clearly(width, height):
     bad_name, bad = ("width", width) if not (isinstance(width, int) and 4 <= width <= 16) else ("height", height)
     assert bad_name in message and repr(bad) in message and "4" in message and "16" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("text, size", [("8", (8, 8)), ("8x6", (8, 6)), ("8X6", (8, 6)), ("8×6", (8, 6)),
+                                        (" 5 x 7 ", (5, 7)), ("4", (4, 4)), ("16x16", (16, 16))])
+def test_a_typed_size_is_n_or_w_by_h(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text, words", [("", "is not N, WxH"), ("x", "is not N, WxH"), ("8x", "is not N, WxH"),
+                                         ("eight", "is not N, WxH"), ("8x8x8", "is not N, WxH"),
+                                         ("3", "width 3 is not"), ("8x17", "height 17 is not"),
+                                         ("8.5", "is not N, WxH")])
+def test_a_typed_size_that_is_not_one_says_so_in_one_line(text, words):
+    with pytest.raises(ValueError, match=words) as info:
+        parse_size(text)
+    assert "\n" not in str(info.value)
 
 
 def test_numpy_integer_sizes_are_accepted():

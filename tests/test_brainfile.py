@@ -136,6 +136,28 @@ def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
     assert again.meta["fine_tuned_from"] == "hi"
 
 
+SHIPPED = sorted((Path(__file__).parent.parent / "weights").glob("*.npz"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_a_shipped_brain_saved_again_holds_the_same_meta_and_arrays(path):
+    """Saving writes `role` only for a brain that is not a mouse, so a mouse's file is what it was."""
+    loaded = load_brain(path)
+    with np.load(path) as before, np.load(io.BytesIO(brain_bytes(loaded))) as after:
+        assert sorted(before.files) == sorted(after.files)
+        assert str(after["meta"]) == str(before["meta"]) and "role" not in json.loads(str(after["meta"]))
+        for name in before.files:
+            assert before[name].dtype == after[name].dtype
+            np.testing.assert_array_equal(after[name], before[name])
+
+
+def test_saving_a_brain_of_another_role_writes_its_role():
+    cat = LSTMBrain(4, seed=0, role="cat")
+    assert brain_meta(cat)["role"] == "cat" and "role" not in brain_meta(lstm())
+    with pytest.raises(BrainFileError, match="'role' \\(is not 'mouse'\\)"):  # this game's files hold mice only
+        brain_bytes(cat)
+
+
 def test_saving_refuses_a_meta_the_loader_would_strip():
     with pytest.raises(BrainFileError, match="'note' \\(unknown field\\)"):
         brain_bytes(lstm(), {"note": "hi"})

@@ -18,8 +18,10 @@ from game.tasks import (
     chase_task,
     exhaustive_mistakes,
     heldout_rng,
+    heldout_scores,
     mistakes_per_game,
     play,
+    seed_task,
     survival,
 )
 from game.teachers import post_teacher, pursuit, teacher_moves
@@ -171,6 +173,14 @@ def test_mistakes_per_game_and_agreement_are_consistent():
     assert steps < 400 * task.move_limit
     assert agreement(brain, task, games=400) == pytest.approx(1 - rounds.mistakes.sum() / steps, abs=1e-12)
     assert mistakes_per_game(brain, task, games=400) == pytest.approx(rounds.mistakes.mean(), abs=1e-12)
+    # Both scores come from one play of the same held-out rounds, exactly as each alone computes it.
+    assert heldout_scores(brain, task, games=400) == (mistakes_per_game(brain, task, games=400),
+                                                      agreement(brain, task, games=400))
+
+
+def test_the_seed_task_preset_is_the_posts_task_with_any_teacher():
+    assert seed_task() == SEED_TASK == Task("seed", 6, 6, (), 10, "post")
+    assert seed_task("optimal") == Task("seed", 6, 6, (), 10, "optimal")
 
 
 def test_held_out_set_is_fixed():

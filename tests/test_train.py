@@ -4,6 +4,7 @@ and that the post's faithful reconstruction follows the post's own loop."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import subprocess
 import sys
 
@@ -12,8 +13,10 @@ import pytest
 
 from game.brain_np import LSTMBrain, PostBrain
 from game.brainfile import load_brain
+from game.reports import CURVE_COLUMNS, read_curve
 from game.tasks import SEED_TASK, chase_task, mistakes_per_game
-from game.train import CURVE_COLUMNS, Progress, main, read_curve, train_lstm, train_post
+from game.train import main
+from game.trainers import TRAINERS, Progress, train_lstm, train_post
 
 
 def test_help_from_the_command_line() -> None:
@@ -29,6 +32,7 @@ def test_help_from_the_command_line() -> None:
         (["--games", "-3"], "--games"),
         (["--cats", "perfect,tiger", "--task", "chase", "--games", "5"], "tiger"),
         (["--size", "99", "--task", "chase", "--games", "5"], "width"),
+        (["--size", "8x8x8", "--task", "chase", "--games", "5"], "not N, WxH or W×H"),
         (["--arch", "post", "--task", "chase", "--games", "5"], "seed task"),
         (["--task", "seed"], "--games"),
     ],
@@ -201,6 +205,20 @@ def post_loop_by_hand(hidden: int, games: int, seed: int = 0) -> tuple[list[np.n
     return [s0, sh, s1], metrics
 
 
+def test_arch_post_and_post_rnn_name_one_trainer(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--arch post (the shipped brains' commands) and post_rnn (the brain files' name) train the same brain."""
+    made = []
+    for name in ("post", "post_rnn"):
+        out = tmp_path / f"{name}.npz"
+        assert main(["--arch", name, "--hidden", "4", "--games", "30", "--eval-every", "30", "--seed", "3",
+                     "--out", str(out), "--no-plot", "--quiet"]) == 0
+        made.append(load_brain(out))
+    assert all(isinstance(b, PostBrain) and b.meta["training_recipe"]["optimizer"] == "sgd" for b in made)
+    np.testing.assert_array_equal(made[0].theta, made[1].theta)
+    assert made[0].meta["post_metric"] == made[1].meta["post_metric"]
+    capsys.readouterr()
+
+
 def test_faithful_post_run_follows_the_posts_loop() -> None:
     games = 25
     weights, metrics = post_loop_by_hand(16, games)
@@ -224,6 +242,13 @@ def test_post_training_is_seeded_and_learns() -> None:
 # -- issue 9: everything checked before training -------------------------------------------------------------
 
 
+def never_train(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every trainer fail the test if it is called (the arguments must be refused before training)."""
+    for arch, trainer in TRAINERS.items():
+        monkeypatch.setitem(TRAINERS, arch, dataclasses.replace(
+            trainer, train=lambda *a, **k: pytest.fail("trained before checking")))
+
+
 @pytest.mark.parametrize(
     "argv, named",
     [
@@ -242,7 +267,7 @@ def test_post_training_is_seeded_and_learns() -> None:
 )
 def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    never_train(monkeypatch)
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
@@ -250,9 +275,16 @@ def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, ca
     assert err.count("\n") == 1 and named in err, err
 
 
+@pytest.mark.parametrize("text, size", [("8", (8, 8)), ("7x5", (7, 5)), ("7×5", (7, 5))])
+def test_size_is_read_by_the_arenas_one_parser(text: str, size: tuple[int, int]) -> None:
+    from game.train import build_parser
+
+    assert build_parser().parse_args(["--size", text]).size == size
+
+
 def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.train.train_lstm", lambda *a, **k: pytest.fail("trained before checking"))
+    never_train(monkeypatch)
     blocker = tmp_path / "a-file"
     blocker.write_bytes(b"x")
     (tmp_path / "dir.npz").mkdir()
@@ -275,17 +307,13 @@ def test_output_paths_are_checked_before_training(tmp_path, capsys: pytest.Captu
 
 def test_a_brain_the_game_would_refuse_is_not_written(tmp_path, capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import game.train as train
-
-    real = train.train_lstm
-
     def poisoned(brain, task, **kwargs):
-        curve = real(brain, task, **kwargs)
+        curve = train_lstm(brain, task, **kwargs)
         brain.theta[0] = np.nan  # what a diverged run leaves
         brain.changed()
         return curve
 
-    monkeypatch.setattr(train, "train_lstm", poisoned)
+    monkeypatch.setitem(TRAINERS, "lstm", dataclasses.replace(TRAINERS["lstm"], train=poisoned))
     out = tmp_path / "nan.npz"
     with pytest.raises(SystemExit) as exit_info:
         main(["--hidden", "4", "--games", "16", "--eval-every", "16", "--out", str(out), "--quiet", "--no-plot"])

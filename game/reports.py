@@ -1,0 +1,143 @@
+"""What training reports: the curve (CSV and plot), the held-out summary a brain file carries, and the weights
+table (`python -m game.train --table`). No pygame; matplotlib is imported only when a plot is drawn."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from .brain_np import Brain
+from .brainfile import load_brain
+from .cats import CAT_NAMES
+from .tasks import (
+    Task,
+    agreement,
+    chase_task,
+    exhaustive_mistakes,
+    heldout_scores,
+    mistakes_per_game,
+    seed_task,
+    survival,
+)
+from .trainers import Progress
+
+CURVE_COLUMNS = tuple(f.name for f in fields(Progress))
+
+
+def brain_summary(brain: Brain, task: Task) -> dict[str, Any]:
+    """The held-out numbers a brain file and the weights table carry."""
+    mistakes, agree = heldout_scores(brain, task)
+    if task.cats:
+        return {"heldout_mistakes_per_game": None, "agreement": agree}
+    return {"heldout_mistakes_per_game": mistakes, "exhaustive_mistakes": exhaustive_mistakes(brain, task),
+            "agreement": agree}
+
+
+def write_curve(curve: list[Progress], prefix: Path, title: str, plot: bool = True,
+                loss_label: str = "training loss") -> list[Path]:
+    """The curve as PREFIX.csv (CURVE_COLUMNS) and, with plot, PREFIX.png."""
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    csv_path = prefix.with_name(prefix.name + ".csv")
+    with open(csv_path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(CURVE_COLUMNS)
+        for point in curve:
+            writer.writerow(["" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+                             for v in asdict(point).values()])
+    written = [csv_path]
+    if plot:
+        written.append(plot_curve(curve, prefix.with_name(prefix.name + ".png"), title, loss_label))
+    return written
+
+
+def read_curve(path: Path) -> list[Progress]:
+    """A curve CSV as written by write_curve."""
+    def number(text: str, kind: type) -> Any:
+        return None if text == "" else kind(float(text))
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [Progress(int(r["games"]), float(r["seconds"]), float(r["loss"]), number(r["mistakes_per_game"], float),
+                     number(r["agreement"], float), number(r["exhaustive_mistakes"], int)) for r in rows]
+
+
+def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = "training loss") -> Path:
+    import matplotlib  # lazily: only plotting needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    games = [p.games for p in curve]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    lines = []
+    if curve and curve[0].mistakes_per_game is not None:
+        lines += ax.plot(games, [p.mistakes_per_game for p in curve], color="tab:blue",
+                         label="held-out mistakes per game")
+        lines += ax.plot(games, [p.loss for p in curve], color="tab:gray", linestyle="--", linewidth=1,
+                         label=loss_label)
+        ax.axhline(0.5, color="tab:blue", linestyle=":", linewidth=1)
+        ax.set_ylabel("per game (of 10 moves)")
+        ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(0, 10)
+        ticks = [0, 0.1, 0.5, 1, 2, 5, 10]
+        ax.set_yticks(ticks, [str(t) for t in ticks])
+        ax2 = ax.twinx()
+        lines += ax2.plot(games, [p.exhaustive_mistakes for p in curve], color="tab:red",
+                          label="mistakes over all starts (right)")
+        ax2.set_yscale("symlog", linthresh=1)
+        ax2.set_ylim(0, 20000)
+        ticks = [0, 1, 10, 100, 1000, 10000]
+        ax2.set_yticks(ticks, [f"{t:,}" for t in ticks])
+        ax2.set_ylabel("mistakes over every start", color="tab:red")
+    else:
+        lines += ax.plot(games, [p.agreement for p in curve], color="tab:green", label="held-out agreement")
+        ax.set_ylabel("agreement with the teacher")
+    ax.set_xlabel("training games")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    where = "upper right" if curve and curve[0].mistakes_per_game is not None else "lower right"
+    ax.legend(lines, [line.get_label() for line in lines], loc=where, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+TABLE_COLUMNS = ("brain", "arch", "hidden", "teacher", "task", "mistakes/game (seed task)", "exhaustive mistakes",
+                 "agreement (chase 8x8)", "survival vs perfect (brain / teacher / random)",
+                 "survival vs greedy (brain / teacher / random)", "survival vs noisy (brain / teacher / random)",
+                 "training games", "training s", "command")
+
+
+def brain_row(path: Path) -> list[str]:
+    """One row of the weights table: the brain's held-out figures, measured now, and how it was made.
+
+    Mistakes per game and exhaustive mistakes are on the 6×6 still-cat seed task with the brain's own teacher;
+    agreement is with the brain's own teacher on the 8×8 chase task (perfect, greedy, noisy, random cats, 40
+    moves); survival is mean moves survived (of 40) on 8×8 against one cat, beside the teacher and a random
+    mouse on the same held-out starts."""
+    brain = load_brain(path)
+    meta = brain.meta
+    teacher = meta["teacher"]  # the loader fills in its default when a file has none
+    seed = seed_task(teacher)
+    cells = [path.name, brain.arch, str(brain.hidden_size), teacher, (meta.get("task") or {}).get("name", "?")]
+    cells.append(f"{mistakes_per_game(brain, seed):.4f}")
+    cells.append(str(exhaustive_mistakes(brain, seed)))
+    cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher)):.4f}")
+    for cat in ("perfect", "greedy", "noisy"):
+        task = chase_task(8, 8, (cat,), 40, teacher)
+        cells.append(" / ".join(f"{survival(task, brain if m == 'brain' else None, m):.1f}"
+                                for m in ("brain", "teacher", "random")))
+    cells.append(f"{meta.get('training_games', 0):,}")
+    cells.append(f"{meta.get('training_seconds', float('nan')):.1f}")
+    cells.append(f"`{meta.get('command', '')}`")
+    return cells
+
+
+def print_table(paths: list[Path]) -> None:
+    print("| " + " | ".join(TABLE_COLUMNS) + " |")
+    print("|" + "---|" * len(TABLE_COLUMNS))
+    for path in paths:
+        print("| " + " | ".join(brain_row(path)) + " |")

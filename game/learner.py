@@ -31,7 +31,7 @@ MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same 
 EXPLODED_NORM = 1e6  # a gradient norm past this is not learning; clipping would only hide it
 PRACTICE_CATS = ("perfect", "greedy", "noisy", "random")
 PRACTICE_ROUNDS = 32  # rounds in one batched practice play (its cost is mostly per step, not per round)
-PRACTICE_EVERY = 2  # updates between practice plays
+PRACTICE_EVERY = 4  # updates between practice plays
 PRACTICE_KEPT = 512  # practice rounds kept to learn from (the newest)
 CHECK_ROUNDS = 32  # held-out rounds per cat in one check
 CHECK_EVERY = 50  # updates between held-out checks
@@ -146,6 +146,7 @@ class Learner:
         self.error: str | None = None
         self.notice: str | None = None
         self.good = weights_of(brain) if weights_finite(brain) else None  # last finite weights
+        self.started = self.good  # the weights as they came, for the end of a session
         self.best: list[np.ndarray] | None = None
         self.best_moments: tuple | None = None
         self.best_heldout: float | None = None
@@ -287,25 +288,24 @@ class Learner:
         self.notice = f"{why}: back to the best weights ({self.best_heldout * 100:.1f}% held-out)"
 
     def settle(self) -> float | None:
-        """The end of a session: the weights as they are now and the best the checks kept, each played on a
-        larger set of held-out starts at once (no frame budget); the brain keeps the better. Returns its figure
-        on the usual check."""
+        """The end of a session: the weights as they are now, the best the checks kept and the weights it
+        started with, each played on a larger set of held-out starts at once (no frame budget); the brain keeps
+        the best of them (the checks' best can be a lucky figure). Returns its figure on the usual check."""
         self.check = self.practice_play = None
         if not weights_finite(self.brain):
             self.recover()
-        now = weights_of(self.brain)
         seed = [HELDOUT_SEED, 9, self.width, self.height]
-        figures = [Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS, self.move_limit,
-                           np.random.default_rng(seed)).play_out()]
-        if self.best is not None:
-            put_weights(self.brain, self.best)
+        candidates = [weights_of(self.brain)] + [w for w in (self.best, self.started) if w is not None]
+        figures = []
+        for weights in candidates:
+            put_weights(self.brain, weights)
             figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
                                    self.move_limit, np.random.default_rng(seed)).play_out())
-            if figures[1] > figures[0]:
-                self.fallbacks += 1
-                self.notice = f"the best weights did better at the end ({figures[1] * 100:.1f}%); kept them"
-            else:
-                put_weights(self.brain, now)
+        pick = int(np.argmax(figures))  # ties keep the weights as they are now
+        put_weights(self.brain, candidates[pick])
+        if pick:
+            self.fallbacks += 1
+            self.notice = f"earlier weights did better at the end ({figures[pick] * 100:.1f}%); kept them"
         self.good = weights_of(self.brain)
         self.start_check()
         self.heldout = self.check.play_out()

@@ -211,14 +211,16 @@ def practice_session(options: argparse.Namespace) -> int:
         frames += 1
         longest = max(longest, game.learn_frame_ms)
     learner = game.learner
+    learned = None
     if learner is not None:
         game._close_round_for_learner()
-        learner.settle()  # the end of the session keeps the best weights the check has seen
+        learned = heldout_agreement(game)  # what learning made of it, before the end keeps the best weights
+        learner.settle()
     after = heldout_agreement(game)
     result = {
         "brain": game.brain_name, "teacher": game.teacher, "cat": options.watch, "rounds": game.rounds_finished,
         "seed": options.seed, "learn": bool(options.learn), "learn_speed": game.learn_speed,
-        "heldout_before": before, "heldout_after": after, "updates": game.tuned_updates,
+        "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,
         "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
         "budget_ms": game.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,

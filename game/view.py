@@ -445,7 +445,10 @@ class View:
             score = "held-out: " + " · ".join(scores)
         else:
             score = "held-out: not measured"
-        self.text(score, 17, DIM, x, y + 44)
+        size = 17
+        while size > 13 and self.font(size).size(score)[0] > w * self.scale:  # a tuned brain's line is long
+            size -= 1
+        self.text(score, size, DIM, x, y + 44)
         return y + 62
 
     def draw_round_line(self, game: Game, x: float, y: float) -> float:

@@ -250,3 +250,15 @@ def test_updates_follow_the_rounds_played_not_the_frames():
     learner.clock = lambda: 0.0
     ran = sum(learner.work(5.0) for _ in range(200))  # 200 frames after one round: it earned 5 updates
     assert ran == 5 and learner.updates == 5
+
+
+def test_a_brain_that_came_with_nan_weights_stops_learning_with_one_line():
+    brain = LSTMBrain(8, seed=0)
+    brain.theta[0] = np.nan
+    brain.changed()
+    learner = Learner(brain, "post", 6, 6)
+    assert learner.check is None  # nothing to check or keep
+    play_round(LSTMBrain(8, seed=1), learner, np.random.default_rng(0))
+    learner.update()
+    assert learner.error == "the brain's weights are not finite and there are no earlier ones; learning stopped"
+    assert learner.work(5.0) == 0

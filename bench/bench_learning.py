@@ -7,6 +7,7 @@ against all four training cats, starts never trained on) before → after, with 
 
     python bench/bench_learning.py                      # the full table: 300 rounds, 5 seeds
     python bench/bench_learning.py --rounds 1000 --brains lstm16_post --teachers optimal --cats clumsy
+    python bench/bench_learning.py --frames lstm32_optimal    # the frame budget: one session, every frame timed
 
 Writes bench/results/learning-<rounds>.json and prints the table as Markdown.
 """
@@ -78,6 +79,45 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def frame_budget(brain: str, rounds: int, speed: int) -> str:
+    """One session in this process with every frame's learning timed, by the wall clock (what the budget is
+    measured with; on a shared machine it includes time the process was not running) and by this thread's CPU
+    time (what learning itself cost)."""
+    sys.path.insert(0, str(ROOT))
+    import time
+
+    from game.app import Game
+
+    game = Game(ROOT / "weights", None, brain_path=ROOT / "weights" / f"{brain}.npz", seed=0, watch="clumsy")
+    game.set_watch_speed(0)
+    game.set_learning(True)
+    game.set_learn_speed(speed)
+    wall, cpu = [], []
+    real = game._learn
+
+    def timed() -> None:
+        w, c = time.perf_counter(), time.thread_time()
+        real()
+        wall.append((time.perf_counter() - w) * 1e3)
+        cpu.append((time.thread_time() - c) * 1e3)
+
+    game._learn = timed
+    while game.rounds_finished < rounds:
+        game.update(1 / 60)
+    budget = game.learn_budget_ms()
+    lines = [f"{brain}, clumsy cat, {rounds} rounds, learning speed {speed} (budget {budget:.1f} ms a frame), "
+             f"{len(wall):,} frames, {game.tuned_updates:,} updates", "",
+             "| clock | median | p99 | p99.9 | max | frames over budget | over 2× budget |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, values in (("wall", np.array(wall)), ("CPU (thread)", np.array(cpu))):
+        busy = values[values > 0.01]
+        lines.append(f"| {name} | {np.median(busy):.2f} | {np.percentile(busy, 99):.2f} | "
+                     f"{np.percentile(busy, 99.9):.2f} | {values.max():.2f} | {np.mean(values > budget):.2%} | "
+                     f"{np.mean(values > 2 * budget):.2%} |")
+    lines.append("(median and percentiles over the frames in which learning did anything)")
+    return "\n".join(lines)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=300)
@@ -86,7 +126,12 @@ def main() -> None:
     p.add_argument("--teachers", default=",".join(TEACHERS))
     p.add_argument("--cats", default=",".join(CATS))
     p.add_argument("--jobs", type=int, default=2, help="sessions at once (each is its own process)")
+    p.add_argument("--frames", metavar="BRAIN", help="time every frame of one session of this brain instead")
+    p.add_argument("--speed", type=int, default=3, help="learning speed for --frames (default 3)")
     a = p.parse_args()
+    if a.frames:
+        print(frame_budget(a.frames, a.rounds, a.speed))
+        return
     keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
     jobs = [(k, s) for k in keys for s in range(a.seeds)]
     with ThreadPoolExecutor(a.jobs) as pool:

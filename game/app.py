@@ -20,7 +20,7 @@ import numpy as np
 from . import brainfile
 from .arena import CAT_MOVES, Arena, check_size
 from .brain_np import LSTMBrain, PostBrain
-from .cats import CAT_NAMES, cat_moves
+from .cats import WATCH_CAT_NAMES, cat_moves
 from .learner import Learner
 from .teachers import TEACHER_NAMES, pursuit, teacher_moves
 
@@ -39,6 +39,7 @@ WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
+LEARN_SPEED_UPDATES = 4  # learning updates each finished round earns, per step of learning speed
 MESSAGE_SECONDS = 6.0
 WATCH_CATS = ("perfect", "greedy", "random", "noisy")
 TUNED_NAME = re.compile(r"-tuned-\d{3}$")
@@ -83,8 +84,8 @@ class Game:
         self.fixed_teacher = teacher
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
-        if watch is not None and watch not in CAT_NAMES:
-            raise ValueError(f"unknown cat {watch!r}: choose one of {', '.join(CAT_NAMES)}")
+        if watch is not None and watch not in WATCH_CAT_NAMES:
+            raise ValueError(f"unknown cat {watch!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")
         self.rng = np.random.default_rng(seed)
         self.cat_rng = np.random.default_rng(None if seed is None else seed + 1)
         self.now = 0.0  # game clock, seconds; only update() advances it
@@ -106,6 +107,7 @@ class Game:
         self.step_ms = 0.0
         self.update_ms = 0.0
         self.frame_ms = 0.0
+        self.learn_frame_ms = 0.0  # what learning took in the last frame
         self.brain: Brain
         self.brain_name = ""
         self.brain_path: Path | None = None
@@ -256,13 +258,41 @@ class Game:
         self.show(f"{name}: back to its pretrained weights")
         self.new_round()
 
+    def tuned_origin(self) -> str:
+        """The brain this one was tuned from: a tuned file's own origin, else this brain's name."""
+        origin = self.brain_meta.get("fine_tuned_from")
+        return origin if isinstance(origin, str) and origin else self.brain_name
+
+    def tuned_from(self) -> str:
+        name = self.tuned_origin()
+        return name[: -len(".npz")] if name.endswith(".npz") else name
+
+    def tuned_line(self) -> str | None:
+        """What a tuned brain is, in one line ("tuned from lstm32_optimal · 1,240 updates · optimal teacher"),
+        or None for a brain that was never tuned."""
+        earlier = self.brain_meta.get("fine_tune_updates")
+        earlier = earlier if type(earlier) is int and earlier >= 0 and "fine_tuned_from" in self.brain_meta else 0
+        updates = earlier + self.tuned_updates
+        if not updates:
+            return None
+        return f"tuned from {self.tuned_from()} · {updates:,} updates · {self.teacher} teacher"
+
+    def heldout_now(self) -> float | None:
+        """The learner's held-out check of the brain as it is now (None before one has run)."""
+        return self.learner.heldout if self.learner is not None else None
+
     def tuned_meta(self) -> dict[str, Any]:
         meta = dict(self.brain_meta)
         size = list(self.size_for_brain())
+        earlier = meta.get("fine_tune_updates")
+        earlier = earlier if type(earlier) is int and earlier >= 0 and "fine_tuned_from" in meta else 0
+        heldout = self.heldout_now()
         meta.update(
             teacher=self.teacher,
-            fine_tuned_from=self.brain_name,
-            fine_tune_updates=int(self.tuned_updates),
+            fine_tuned_from=self.tuned_origin(),
+            fine_tune_updates=int(earlier + self.tuned_updates),
+            tuned=self.tuned_line(),
+            tuned_heldout_agreement=None if heldout is None else round(float(heldout), 4),
             heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
             grid_sizes=([size] + [list(s) for s in meta.get("grid_sizes", []) if list(s) != size])
             [: brainfile.MAX_GRID_SIZES],
@@ -336,7 +366,8 @@ class Game:
         """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
         on = bool(on)
         if on and self.learner is None:
-            self.learner = Learner(self.brain, self.teacher, *self.arena_size())
+            self.learner = Learner(self.brain, self.teacher, *self.arena_size(), move_limit=MOVE_LIMIT,
+                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES)
         if not on:
             self._close_round_for_learner()
         self.learning = on
@@ -362,6 +393,8 @@ class Game:
 
     def set_learn_speed(self, value: int) -> None:
         self.learn_speed = max(1, min(10, int(value)))
+        if self.learner is not None:
+            self.learner.updates_per_round = self.learn_speed * LEARN_SPEED_UPDATES
         self.show(f"learning speed {self.learn_speed} ({self.learn_speed * LEARN_SPEED_MS:.1f} ms a frame)")
 
     def _close_round_for_learner(self) -> None:
@@ -501,8 +534,8 @@ class Game:
 
     def set_watch(self, cat: str | None) -> None:
         """Let a scripted cat play (None: the player is the cat again)."""
-        if cat is not None and cat not in CAT_NAMES:
-            self.show(f"unknown cat {cat!r}: choose one of {', '.join(CAT_NAMES)}", error=True)
+        if cat is not None and cat not in WATCH_CAT_NAMES:
+            self.show(f"unknown cat {cat!r}: choose one of {', '.join(WATCH_CAT_NAMES)}", error=True)
             return
         self.watch_cat = cat
         self.turn_clock = 0.0
@@ -556,6 +589,9 @@ class Game:
             if self.learner.error:
                 self.show(self.learner.error, error=True)
                 self.learner.error = None
+            elif self.learner.notice:
+                self.show(self.learner.notice)
+                self.learner.notice = None
         since, count = self.rate_mark
         if self.now - since >= 1.0:
             self.rounds_per_second = (self.rounds_finished - count) / (self.now - since)
@@ -564,8 +600,13 @@ class Game:
     def _learn(self) -> None:
         """Spend this frame's learning budget; the learner banks what a too-dear update needs (the browser's
         numpy has no fast BLAS) and shrinks its batch until an update fits a frame."""
-        self.tuned_updates += self.learner.work(self.learn_speed * LEARN_SPEED_MS)
+        began = time.perf_counter()
+        self.tuned_updates += self.learner.work(self.learn_budget_ms())
+        self.learn_frame_ms = (time.perf_counter() - began) * 1e3
         self.update_ms = self.learner.update_ms
+
+    def learn_budget_ms(self) -> float:
+        return self.learn_speed * LEARN_SPEED_MS
 
     def _watch(self, dt: float) -> None:
         speed = self.watch_speed
@@ -607,11 +648,28 @@ class Game:
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,
             "agreement": agreement,
+            "heldout": self.heldout_now(),
+            "fallbacks": self.learner.fallbacks if self.learner is not None else 0,
+            "learning_status": self.learning_status(),
             "step_ms": round(self.step_ms, 4),
             "update_ms": round(self.update_ms, 3),
             "message": message,
             "error": error,
         }
+
+    def learning_status(self) -> str:
+        """One line for the HUD and the page: the held-out figure now, and any fallback."""
+        learner = self.learner
+        parts = []
+        line = self.tuned_line()
+        if line:
+            parts.append(line)
+        if learner is not None and learner.heldout is not None:
+            parts.append(f"held-out {learner.heldout * 100:.1f}% now")
+            if learner.fallbacks:
+                times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
+                parts.append(f"fell back to the best weights {times}")
+        return " · ".join(parts)
 
     def handle_command(self, command: dict[str, Any], page: Any = None) -> None:
         """One command from the page (already checked by game.web.parse_command)."""

@@ -585,6 +585,8 @@ OPTIONAL_META: dict[str, Any] = {
     "post_loop_counter": whole,
     "fine_tuned_from": text,
     "fine_tune_updates": whole,
+    "tuned": lambda v: None if v is None else text(v),
+    "tuned_heldout_agreement": lambda v: number(v, 0.0, 1.0),
 }
 DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
 

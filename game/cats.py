@@ -9,8 +9,11 @@ import numpy as np
 from .arena import CAT_MOVES, step_cells
 from .teachers import pursuit
 
-CAT_NAMES = ("perfect", "greedy", "noisy", "random")
+CAT_NAMES = ("perfect", "greedy", "noisy", "random")  # the cats brains train against
+PLAYER_LIKE_CAT = "clumsy"  # a greedy cat that errs now and then, as a player does; for watching and benchmarks
+WATCH_CAT_NAMES = (*CAT_NAMES, PLAYER_LIKE_CAT)
 NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
+CLUMSY_CAT_SLIP = 0.1  # chance that the clumsy cat makes a random move instead of the greedy one
 
 
 @lru_cache(maxsize=16)
@@ -52,4 +55,8 @@ def cat_moves(
         moves = pursuit(width, height).cat_moves(cat, mouse)
         slip = rng.random(n) < NOISY_CAT_SLIP
         return np.where(slip, rng.integers(0, 8, size=n), moves).astype(np.int32)
-    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(CAT_NAMES)}")
+    if name == PLAYER_LIKE_CAT:
+        moves = greedy_cat(cat, mouse, width, height)
+        slip = rng.random(n) < CLUMSY_CAT_SLIP
+        return np.where(slip, rng.integers(0, 8, size=n), moves).astype(np.int32)
+    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")

@@ -1,9 +1,18 @@
 """Live learning while you play: the mouse imitates its teacher on the states it visits itself (DAgger).
 
-Every mouse move adds (input, the teacher's move) to the current round; finished rounds go into
-a bounded buffer; `work(budget_ms)` runs learning updates on batches from that buffer until the frame's budget is
-spent, so play never stutters and the browser, which has no threads, slices the work the same way. An update that
-goes NaN or explodes is rolled back and reported. No pygame.
+Every mouse move adds (input, the teacher's move) to the current round; finished rounds go into a bounded buffer.
+Beside the player's rounds the learner plays practice rounds of its own against all four scripted cats from
+random starts, labelled by the same teacher, and every update learns from both: the player's rounds alone (one
+cat, one corner of the board) are a few dozen rounds the brain overfits while it forgets the rest.
+
+Pacing: each finished round earns `updates_per_round` updates, and `work(budget_ms)` spends them only within the
+frame's budget, so how much the brain learns follows how much it played, not how slowly the rounds went by.
+Practice rounds and the held-out check are played one batched step at a time inside the same budget.
+
+Safety net: every `CHECK_EVERY` updates a frozen copy of the weights plays fixed held-out starts (never trained
+on); the best weights are kept, and when the check falls more than `FALLBACK_MARGIN` below the best, the brain
+goes back to them. An update that goes NaN or explodes is rolled back; weights that stop being finite for any
+other reason go back to the last finite weights. No pygame.
 """
 
 from __future__ import annotations
@@ -15,45 +24,157 @@ import numpy as np
 
 from .arena import POST_DIRECTIONS
 from .brain_np import Adam, LSTMBrain, PostBrain
+from .tasks import HELDOUT_SEED, chase_task, playing
 
-MAX_UPDATES_PER_FRAME = 32  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
-MIN_ROUND_MS = 1e-3  # what a round is charged at least, for the same reason
+MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
+MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason
 EXPLODED_NORM = 1e6  # a gradient norm past this is not learning; clipping would only hide it
+PRACTICE_CATS = ("perfect", "greedy", "noisy", "random")
+PRACTICE_ROUNDS = 32  # rounds in one batched practice play (its cost is mostly per step, not per round)
+PRACTICE_EVERY = 4  # updates between practice plays
+PRACTICE_KEPT = 512  # practice rounds kept to learn from (the newest)
+CHECK_ROUNDS = 32  # held-out rounds per cat in one check
+CHECK_EVERY = 50  # updates between held-out checks
+FALLBACK_MARGIN = 0.005  # a check this far below the best sends the brain back to the best weights...
+FALLBACK_SHARE = 0.5  # ...or this share of the best's error, if more: a brain learning fast wobbles
+SETTLE_ROUNDS = 128  # held-out rounds per cat when a session ends: no frame budget then, so a finer figure
+BANKED_ROUNDS = 4  # earned updates kept for at most this many rounds' worth (max watch speed outruns learning)
+RATE_MAX = 0.03  # Adam's rate for a brain that still has everything to learn (the trainer's rate)
+RATE_MIN = 3e-4
+ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in proportion: small steps near the top
+
+Brain = LSTMBrain | PostBrain
+
+
+def weights_of(brain: Brain) -> list[np.ndarray]:
+    """A copy of the brain's weights."""
+    if isinstance(brain, LSTMBrain):
+        return [brain.theta.copy()]
+    return [p.copy() for p in brain.params.values()]
+
+
+def put_weights(brain: Brain, saved: list[np.ndarray]) -> None:
+    """Write saved weights back into the brain in place (its memory of the round in progress is kept)."""
+    if isinstance(brain, LSTMBrain):
+        brain.theta[:] = saved[0]
+        brain.changed()
+    else:
+        for p, old in zip(brain.params.values(), saved, strict=True):
+            p[...] = old
+
+
+def weights_finite(brain: Brain) -> bool:
+    if isinstance(brain, LSTMBrain):
+        return bool(np.all(np.isfinite(brain.theta)))
+    return all(np.all(np.isfinite(p)) for p in brain.params.values())
+
+
+class Rollout:
+    """Batched rounds of the chase task, played one step per `advance` by a frozen copy of the brain (the first
+    `advance` only sets up, so no piece of the work is much dearer than a step)."""
+
+    def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
+                 move_limit: int, rng: np.random.Generator) -> None:
+        self.weights = weights_of(brain)
+        self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
+        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher)
+        self.steps = None
+        self.rounds = None
+        self.moments: tuple | None = None  # the optimizer's state that goes with these weights
+
+    def advance(self) -> bool:
+        """One batched step; True when the rounds are over (then `self.rounds` holds them)."""
+        if self.steps is None:
+            shadow = self.brain.copy()
+            put_weights(shadow, self.weights)
+            self.steps = playing(self.task, self.count, self.rng, shadow)
+            return False
+        out = next(self.steps)
+        if out is not None:
+            self.rounds = out
+        return out is not None
+
+    def agreement(self) -> float:
+        return 1.0 - float(self.rounds.mistakes.sum()) / max(int(self.rounds.mask.sum()), 1)
+
+    def play_out(self) -> float:
+        """All at once (no frame budget): the agreement of these weights on these rounds."""
+        while not self.advance():
+            pass
+        return self.agreement()
 
 
 class Learner:
-    """Fine-tunes one brain, in place, from the teacher's labels of the states it visited."""
+    """Fine-tunes one brain, in place, from the teacher's labels of the states it visited and practised."""
 
     def __init__(
         self,
-        brain: LSTMBrain | PostBrain,
+        brain: Brain,
         teacher: str,
         width: int,
         height: int,
         *,
         rounds_kept: int = 64,
-        batch: int = 16,
-        lr: float = 3e-3,
+        batch: int = 32,
+        lr: float | None = None,
+        eps: float = 1e-8,
+        updates_per_round: float = 12.0,
+        practice: bool = True,
+        move_limit: int = 40,
         seed: int = 0,
     ) -> None:
-        self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
+        self.rounds_kept, self.batch, self.lr, self.eps = rounds_kept, batch, lr, eps
+        self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
         self.clock = time.perf_counter  # what budgets are measured with (tests give it a fake clock)
         self.rebind(brain, teacher, width, height)
 
-    def rebind(self, brain: LSTMBrain | PostBrain, teacher: str, width: int, height: int) -> None:
+    def rebind(self, brain: Brain, teacher: str, width: int, height: int) -> None:
         """Start afresh for this brain (after a swap or reset) or teacher: the old labels no longer apply."""
         self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
         self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
+        self.practised: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=PRACTICE_KEPT)
         self.round_x: list[np.ndarray] = []
         self.round_labels: list[int] = []
-        self.adam = Adam(brain.theta.size, lr=self.lr, clip=1.0) if isinstance(brain, LSTMBrain) else None
         self.updates = 0
         self.update_ms = 0.0
         self.round_ms = 0.0  # recent cost of one buffered round in an update
+        self.step_ms = 0.0  # recent cost of one batched step of a practice play or a check
         self.batch_now = 1
         self.credit_ms = 0.0
+        self.earned = 0.0  # updates the rounds played have earned and learning has not yet spent
         self.error: str | None = None
+        self.notice: str | None = None
+        self.good = weights_of(brain) if weights_finite(brain) else None  # last finite weights
+        self.started = self.good  # the weights as they came, for the end of a session
+        self.best: list[np.ndarray] | None = None
+        self.best_moments: tuple | None = None
+        self.best_heldout: float | None = None
+        self.start_heldout: float | None = None
+        self.heldout: float | None = None  # the latest check's figure: the brain as it is now
+        self.fallbacks = 0
+        self.new_adam()
+        self.practice_play: Rollout | None = None
+        self.check: Rollout | None = None
+        self.check_rng_seed = [HELDOUT_SEED, 8, width, height]  # fixed held-out starts, never trained on
+        self.start_check()
+
+    def new_adam(self) -> None:
+        if isinstance(self.brain, LSTMBrain):
+            self.adam: Adam | None = Adam(self.brain.theta.size, lr=self.rate(), eps=self.eps, clip=1.0)
+        else:
+            self.adam = None
+
+    def rate(self) -> float:
+        """Adam's rate: fixed when given, else in proportion to the held-out error (Adam's steps are about the rate
+        in every weight whatever the gradient's size, so a brain that is nearly right needs small ones). It follows
+        the best figure, so it only ever falls: a worse check must not make the steps bigger."""
+        if self.lr is not None:
+            return self.lr
+        error = 1.0 - (self.best_heldout if self.best_heldout is not None else 0.0)  # never up: no feedback loop
+        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE, RATE_MIN, RATE_MAX))
+
+    # -- what the game feeds in ------------------------------------------------------------------------
 
     def record(self, x: np.ndarray, label: int) -> None:
         """One mouse move: the brain's input and the move its teacher would have made there."""
@@ -61,31 +182,54 @@ class Learner:
         self.round_labels.append(int(label))
 
     def end_round(self) -> None:
-        """Close the current round into the buffer."""
+        """Close the current round into the buffer; it earns its updates."""
         if self.round_x:
             self.buffer.append((np.stack(self.round_x), np.array(self.round_labels, dtype=np.int32)))
+            self.earned = min(self.earned + self.updates_per_round, BANKED_ROUNDS * self.updates_per_round)
         self.round_x, self.round_labels = [], []
 
+    # -- the frame's share -----------------------------------------------------------------------------
+
     def work(self, budget_ms: float) -> int:
-        """Spend about `budget_ms` a frame on learning updates; returns how many ran this frame.
+        """Spend about `budget_ms` a frame on learning: the held-out check, practice play and the updates the
+        rounds earned. Returns how many updates ran this frame.
 
         Unspent budget is banked for a frame or two, so an update that costs more than one frame's budget (a
         slow browser) still runs every few frames instead of never; the batch shrinks until one update fits
         the budget, which keeps every frame's learning within about one budget.
         """
-        if not self.buffer or budget_ms <= 0:
+        if budget_ms <= 0 or not (self.buffer or self.check):
             return 0
-        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms()))
-        done = 0
-        while done < MAX_UPDATES_PER_FRAME:
-            if self.round_ms:
+        # The bank holds enough for the dearest piece of work, or a slow one would never run again.
+        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms(), self.step_ms))
+        done, spent = 0, 0.0
+        for _ in range(MAX_PASSES_PER_FRAME):
+            rollout = self.check or (self.practice_play if self.earned >= 1 else None)
+            if rollout is None and self.earned >= 1 and self.buffer and self.practice and not self.practised:
+                self.start_practice()  # the player's few rounds alone would be overfitted: practise first
+                continue
+            if rollout is None and (self.earned < 1 or not self.buffer):
+                break
+            if rollout is None and self.round_ms:
                 self.batch_now = max(1, min(self.batch, int(budget_ms / self.round_ms + 1e-6)))
-            if self.credit_ms < self.predicted_ms():
+            cost = self.step_ms if rollout is not None else self.predicted_ms()
+            # Within the frame's budget; a piece dearer than the budget runs alone, on banked credit.
+            if self.credit_ms < cost or (spent > 0 and spent + cost > budget_ms):
                 break
             began = self.clock()
-            self.update(self.batch_now)
+            if rollout is not None:
+                finished = rollout.advance()
+            else:
+                self.update(self.batch_now)
             spent_ms = (self.clock() - began) * 1e3
             self.credit_ms -= spent_ms
+            spent += spent_ms
+            if rollout is not None:
+                self.step_ms = 0.8 * self.step_ms + 0.2 * max(spent_ms, MIN_ROUND_MS)
+                if finished:
+                    self.finish(rollout)
+                continue
+            self.earned -= 1
             done += 1
             per_round = max(spent_ms / self.batch_now, MIN_ROUND_MS)
             self.round_ms = per_round if not self.round_ms else 0.8 * self.round_ms + 0.2 * per_round
@@ -96,43 +240,155 @@ class Learner:
         """What the next update should cost, from recent ones (0 before the first, so it runs and is timed)."""
         return self.round_ms * self.batch_now
 
-    def sample(self, batch: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A batch of buffered rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
-        picks = self.rng.integers(0, len(self.buffer), size=batch)
-        rounds = [self.buffer[k] for k in picks]
-        steps = max(len(labels) for _, labels in rounds)
+    # -- practice and the held-out check ---------------------------------------------------------------
+
+    def start_check(self) -> None:
+        if self.check is None and weights_finite(self.brain):
+            rng = np.random.default_rng(self.check_rng_seed)
+            self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
+                                 rng)
+            self.check.moments = self.adam.state() if self.adam is not None else None
+
+    def start_practice(self) -> None:
+        if self.practice and self.practice_play is None:
+            self.practice_play = Rollout(self.brain, self.teacher, self.width, self.height,
+                                         PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng)
+
+    def finish(self, rollout: Rollout) -> None:
+        rounds = rollout.rounds
+        if rollout is self.practice_play:
+            self.practice_play = None
+            for b in range(rounds.mask.shape[1]):
+                steps = int(rounds.mask[:, b].sum())
+                if steps:
+                    self.practised.append((rounds.x[:steps, b].copy(), rounds.teacher[:steps, b].copy()))
+            return
+        self.check = None
+        self.judge(rollout.agreement(), rollout)
+
+    def judge(self, figure: float, rollout: Rollout) -> None:
+        """A check's figure for these weights: keep them if they are the best yet; fall back if far worse."""
+        self.heldout = figure
+        if self.adam is not None:
+            self.adam.lr = self.rate()
+        if self.start_heldout is None:
+            self.start_heldout = figure
+        if self.best_heldout is None or figure >= self.best_heldout:
+            self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
+        elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
+            self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
+
+    def fall_back(self, why: str) -> None:
+        put_weights(self.brain, self.best)
+        self.good = [w.copy() for w in self.best]
+        if self.best_moments is not None:  # fresh moments would make the next steps full-size in every weight
+            self.adam.restore(self.best_moments)
+        self.fallbacks += 1
+        self.heldout = self.best_heldout
+        self.notice = f"{why}: back to the best weights ({self.best_heldout * 100:.1f}% held-out)"
+
+    def settle(self) -> float | None:
+        """The end of a session: the weights as they are now, the best the checks kept and the weights it
+        started with, each played on a larger set of held-out starts at once (no frame budget); the brain keeps
+        the best of them (the checks' best can be a lucky figure). Returns its figure on the usual check."""
+        self.check = self.practice_play = None
+        if not weights_finite(self.brain):
+            self.recover()
+        seed = [HELDOUT_SEED, 9, self.width, self.height]
+        candidates = [weights_of(self.brain)] + [w for w in (self.best, self.started) if w is not None]
+        figures = []
+        for weights in candidates:
+            put_weights(self.brain, weights)
+            figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
+                                   self.move_limit, np.random.default_rng(seed)).play_out())
+        pick = int(np.argmax(figures))  # ties keep the weights as they are now
+        put_weights(self.brain, candidates[pick])
+        if pick:
+            self.fallbacks += 1
+            self.notice = f"earlier weights did better at the end ({figures[pick] * 100:.1f}%); kept them"
+        self.good = weights_of(self.brain)
+        self.start_check()
+        self.heldout = self.check.play_out()
+        self.check = None
+        return self.heldout
+
+    # -- one update ------------------------------------------------------------------------------------
+
+    def sample(self, batch: int, rounds: deque | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A batch of kept rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
+        rounds = self.buffer if rounds is None else rounds
+        picks = self.rng.integers(0, len(rounds), size=batch)
+        chosen = [rounds[k] for k in picks]
+        steps = max(len(labels) for _, labels in chosen)
         x = np.zeros((steps, batch, 4), dtype=np.float32)
         labels = np.zeros((steps, batch), dtype=np.int32)
         mask = np.zeros((steps, batch), dtype=bool)
-        for b, (rx, rl) in enumerate(rounds):
+        for b, (rx, rl) in enumerate(chosen):
             x[: len(rl), b] = rx
             labels[: len(rl), b] = rl
             mask[: len(rl), b] = True
         return x, labels, mask
 
     def update(self, batch: int | None = None) -> None:
-        """One learning update on `batch` rounds (default: the full batch); rolled back if it produced anything
-        non-finite or exploded. The post's network learns from one round at a time, as in the post."""
+        """One learning update on `batch` rounds (default: the full batch), half the player's and half practice;
+        rolled back if it produced anything non-finite or exploded. The post's network learns from one round
+        at a time, as in the post."""
+        if not weights_finite(self.brain):
+            self.recover()
+            return
+        n = batch or self.batch
+        if self.updates % PRACTICE_EVERY == 0:
+            self.start_practice()
         brain = self.brain
         if isinstance(brain, LSTMBrain):
             saved = brain.theta.copy(), self.adam.state()
-            x, labels, mask = self.sample(batch or self.batch)
-            loss, grad = brain.loss_and_gradient(x, labels, mask)
+            practised = min(n // 2, len(self.practised)) if self.practice else 0
+            loss, grad = self.gradient(n - practised, practised)
             norm = self.adam.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
-            if not (np.isfinite(norm) and norm < EXPLODED_NORM and np.all(np.isfinite(brain.theta))):
+            if not (np.isfinite(norm) and norm < EXPLODED_NORM and weights_finite(brain)):
                 brain.theta[:] = saved[0]
                 self.adam.restore(saved[1])
                 self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
             brain.changed()
         else:
-            saved = [p.copy() for p in brain.params.values()]
-            rx, rl = self.buffer[int(self.rng.integers(0, len(self.buffer)))]
-            self.post_update(rx, rl)
-            if not all(np.all(np.isfinite(p)) for p in brain.params.values()):
-                for p, old in zip(brain.params.values(), saved, strict=True):
-                    p[...] = old
+            saved = weights_of(brain)
+            for kept in (self.buffer, self.practised):
+                if kept:
+                    rx, rl = kept[int(self.rng.integers(0, len(kept)))]
+                    self.post_update(rx, rl)
+            if not weights_finite(brain):
+                put_weights(brain, saved)
                 self.error = f"learning update {self.updates + 1} went wrong (non-finite weights); rolled back"
+        if weights_finite(brain):
+            self.good = weights_of(brain)
         self.updates += 1
+        if self.updates % CHECK_EVERY == 0:
+            self.start_check()
+
+    def gradient(self, played: int, practised: int) -> tuple[float, np.ndarray]:
+        """Mean cross-entropy over the steps of `played` player's rounds and `practised` practice rounds."""
+        parts = []
+        for count, kept in ((played, self.buffer), (practised, self.practised)):
+            if count:
+                x, labels, mask = self.sample(count, kept)
+                loss, grad = self.brain.loss_and_gradient(x, labels, mask)
+                parts.append((float(mask.sum()), loss, grad))
+        total = sum(w for w, _, _ in parts)
+        loss = sum(w * part for w, part, _ in parts) / total
+        grad = parts[0][2] * (parts[0][0] / total)
+        for w, _, g in parts[1:]:
+            grad += g * (w / total)
+        return loss, grad
+
+    def recover(self) -> None:
+        """The weights stopped being finite outside an update (a file, a bug): back to the last finite ones."""
+        if self.good is None:
+            self.error = "the brain's weights are not finite and there are no earlier ones; learning stopped"
+            self.buffer.clear()
+            return
+        put_weights(self.brain, self.good)
+        self.new_adam()
+        self.error = "the brain's weights stopped being finite; back to the last finite weights"
 
     def post_update(self, x: np.ndarray, labels: np.ndarray) -> None:
         """The post's own SGD on one round: targets are the teacher's direction scalars."""

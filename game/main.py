@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
@@ -29,10 +30,10 @@ if ROOT not in sys.path:
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from game import controls  # noqa: E402
+from game import brainfile, controls, tasks  # noqa: E402
 from game.app import Game  # noqa: E402
 from game.brainfile import BrainFileError  # noqa: E402
-from game.cats import CAT_NAMES  # noqa: E402
+from game.cats import WATCH_CAT_NAMES  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
 from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
@@ -91,11 +92,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
-    parser.add_argument("--watch", nargs="?", const="perfect", choices=CAT_NAMES, metavar="CAT",
-                        help=f"start in watch mode with a scripted cat ({', '.join(CAT_NAMES)}; default perfect)")
+    parser.add_argument("--watch", nargs="?", const="perfect", choices=WATCH_CAT_NAMES, metavar="CAT",
+                        help=f"start in watch mode with a scripted cat ({', '.join(WATCH_CAT_NAMES)}; default "
+                        "perfect; clumsy is a greedy cat that errs now and then, like a player)")
     parser.add_argument("--fps", type=bounded_int(10, 240, "fps", allow_zero=True), default=60,
                         help="frames per second, 10 to 240 (default 60; 0: uncapped)")
-    return parser.parse_args(argv)
+    practice = parser.add_argument_group(
+        "headless practice session",
+        "--headless plays rounds without a window: the --watch cat against the brain, at watch speed ×1 and "
+        "60 frames a second of game time, with the game's own learner and its frame budget. It prints the "
+        "held-out agreement with the teacher (2,000 rounds against all four training cats, starts never "
+        "trained on) before and after, and can save the brain. Example: main.py --headless --watch greedy "
+        "--learn --rounds 300 --save-brain out.npz")
+    practice.add_argument("--headless", action="store_true", help="run a practice session without a window")
+    practice.add_argument("--learn", action="store_true", help="learn from the teacher during the session")
+    practice.add_argument("--rounds", type=bounded_int(1, 1_000_000, "rounds"), default=300,
+                          help="rounds to play (default 300)")
+    practice.add_argument("--learn-speed", type=bounded_int(1, 10, "learning speed"), default=3,
+                          help="learning speed 1 to 10, as the [ ] keys set it (default 3)")
+    practice.add_argument("--save-brain", metavar="PATH",
+                          help="save the brain there at the end (a new file: never over an existing one)")
+    practice.add_argument("--json", action="store_true", help="print the results as one JSON line")
+    options = parser.parse_args(argv)
+    if options.headless and options.watch is None:
+        parser.error("--headless needs a cat to play the rounds: --watch CAT")
+    if not options.headless and (options.learn or options.save_brain or options.json):
+        parser.error("--learn, --save-brain and --json belong to a --headless session")
+    return options
 
 
 def make_game(options: argparse.Namespace, browser: bool) -> Game:
@@ -157,9 +180,87 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             break
 
 
+HEADLESS_DT = 1 / 60
+HEADLESS_WATCH_SPEED = 0  # ×1, as the game starts: a turn every 19 frames, so the budget is not what limits learning
+
+
+def heldout_agreement(game: Game) -> float:
+    """Agreement with the game's teacher on 2,000 held-out rounds of the chase task against all four cats."""
+    width, height = game.size_for_brain()
+    return tasks.agreement(game.brain, tasks.chase_task(width, height, teacher=game.teacher))
+
+
+def practice_session(options: argparse.Namespace) -> int:
+    """The headless session: rounds against the --watch cat, learning as in the game, results printed."""
+    if options.save_brain and os.path.lexists(options.save_brain):
+        print(f"main.py: error: {options.save_brain}: already exists; not overwritten", file=sys.stderr)
+        return 2
+    try:
+        game = make_game(options, browser=False)
+    except (BrainFileError, ValueError) as error:
+        print(f"main.py: error: {error}", file=sys.stderr)
+        return 2
+    game.set_watch_speed(HEADLESS_WATCH_SPEED)
+    before = heldout_agreement(game)
+    if options.learn:
+        game.set_learning(True)
+        game.set_learn_speed(options.learn_speed)
+    began, longest, frames = time.perf_counter(), 0.0, 0
+    while game.rounds_finished < options.rounds:
+        game.update(HEADLESS_DT)
+        frames += 1
+        longest = max(longest, game.learn_frame_ms)
+    learner = game.learner
+    learned = None
+    if learner is not None:
+        game._close_round_for_learner()
+        learned = heldout_agreement(game)  # what learning made of it, before the end keeps the best weights
+        learner.settle()
+    after = heldout_agreement(game)
+    result = {
+        "brain": game.brain_name, "teacher": game.teacher, "cat": options.watch, "rounds": game.rounds_finished,
+        "seed": options.seed, "learn": bool(options.learn), "learn_speed": game.learn_speed,
+        "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
+        "fallbacks": learner.fallbacks if learner else 0,
+        "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
+        "budget_ms": game.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,
+        "seconds": time.perf_counter() - began, "tuned": game.tuned_line(), "saved": None,
+    }
+    status = 0
+    if options.save_brain:
+        try:
+            result["saved"] = str(brainfile.save_brain(game.brain, options.save_brain, game.tuned_meta()))
+        except FileExistsError:
+            print(f"main.py: error: {options.save_brain}: appeared during the session; not overwritten",
+                  file=sys.stderr)
+            status = 1
+        except OSError as error:
+            print(f"main.py: error: {options.save_brain}: cannot save ({error.strerror or error})", file=sys.stderr)
+            status = 1
+    print(json.dumps(result) if options.json else session_report(result))
+    return status
+
+
+def session_report(r: dict) -> str:
+    lines = [f"{r['brain']} · {r['teacher']} teacher · {r['cat']} cat · {r['rounds']} rounds · "
+             f"{r['updates']:,} learning updates · {r['fallbacks']} fallbacks",
+             f"held-out agreement (2,000 rounds, four cats): {r['heldout_before'] * 100:.2f}% -> "
+             f"{r['heldout_after'] * 100:.2f}%"]
+    if r["tuned"]:
+        lines.append(r["tuned"])
+    if r["learn"]:
+        lines.append(f"learning took at most {r['longest_learning_frame_ms']:.2f} ms in a frame "
+                     f"(budget {r['budget_ms']:.1f} ms) over {r['frames']:,} frames; {r['seconds']:.1f} s")
+    if r["saved"]:
+        lines.append(f"saved to {r['saved']}")
+    return "\n".join(lines)
+
+
 async def main(argv: list[str] | None = None, frames: int | None = None, on_frame=None) -> int:
     browser = in_browser()
     options = parse_args([] if browser and argv is None else argv)
+    if options.headless and not browser:
+        return practice_session(options)
     try:
         game = make_game(options, browser)
     except (BrainFileError, ValueError) as error:

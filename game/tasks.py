@@ -98,6 +98,22 @@ def play(
     cat_rng: np.random.Generator | None = None,
 ) -> Rounds:
     """Play n rounds of the task at once. mouse: "brain", "teacher" or "random"."""
+    *_, rounds = playing(task, n, rng, brain, mouse, cat, mouse_start, cat_rng)
+    return rounds
+
+
+def playing(
+    task: Task,
+    n: int,
+    rng: np.random.Generator,
+    brain: LSTMBrain | PostBrain | None = None,
+    mouse: str = "brain",
+    cat: np.ndarray | None = None,
+    mouse_start: np.ndarray | None = None,
+    cat_rng: np.random.Generator | None = None,
+):
+    """`play`, one batched step at a time: yields None after each step and the Rounds last, so a caller with a
+    frame budget (the live learner's held-out check) can spread the rounds over frames."""
     arena = task.arena(n)
     arena.rng = rng
     arena.reset(cat=cat, mouse=mouse_start)
@@ -133,7 +149,8 @@ def play(
             raise ValueError(f"unknown mouse {mouse!r}: choose brain, teacher or random")
         mask[t] = active
         arena.move_mouse(moves[t])
-    return Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
+        yield None
+    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
                   stepper.trace if stepper is not None else None)
 
 

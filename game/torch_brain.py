@@ -28,7 +28,6 @@ from .brain_np import FEATURES, LSTMBrain
 from .brainfile import (
     MAX_HIDDEN,
     BrainFileError,
-    array_shapes,
     brain_bytes,
     load_brain,
     load_brain_bytes,
@@ -37,7 +36,7 @@ from .brainfile import (
 )
 from .teachers import TEACHER_NAMES
 
-TORCH_KEYS = tuple(array_shapes("lstm", 1))  # the six names, in torch's order
+TORCH_KEYS = tuple(LSTMBrain.array_shapes(1))  # the six names, in torch's order
 Grid = tuple[int, int] | Sequence[tuple[int, int]]
 
 
@@ -105,7 +104,7 @@ def state_arrays(state_dict: Mapping[str, Any], name: str) -> dict[str, np.ndarr
     if len(hh) != 2 or hh[0] != 4 * hh[1] or not 1 <= hh[1] <= MAX_HIDDEN:
         raise BrainFileError(name, f"'lstm.weight_hh_l0' has shape {hh}; an LSTM of H units (1 to {MAX_HIDDEN} "
                              "here) has (4H, H)")
-    for key, shape in array_shapes("lstm", hh[1]).items():
+    for key, shape in LSTMBrain.array_shapes(hh[1]).items():
         if arrays[key].shape != shape:
             hint = f" (the mouse sees {len(FEATURES)} inputs)" if key == "lstm.weight_ih_l0" else ""
             raise BrainFileError(name, f"{key!r} has shape {arrays[key].shape} but an LSTM of {hh[1]} units "

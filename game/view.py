@@ -447,13 +447,19 @@ class View:
             scores.append(f"{held:.2f} mistakes per game")
         if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
             scores.append(f"agreement {agreement * 100:.1f}%")
-        if "fine_tuned_from" in meta:
-            score = f"fine-tuned from {meta['fine_tuned_from']} ({meta.get('fine_tune_updates', 0)} updates)"
+        tuned = game.tuned_line()
+        if tuned:
+            heldout = game.heldout_now() if game.tuned_updates else meta.get("tuned_heldout_agreement")
+            figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
+            score = tuned + figure
         elif scores:
             score = "held-out: " + " · ".join(scores)
         else:
             score = "held-out: not measured"
-        self.text(score, 17, DIM, x, y + 44)
+        size = 17
+        while size > 13 and self.font(size).size(score)[0] > w * self.scale:  # a tuned brain's line is long
+            size -= 1
+        self.text(score, size, DIM, x, y + 44)
         return y + 62
 
     def draw_round_line(self, game: Game, x: float, y: float) -> float:
@@ -575,12 +581,24 @@ class View:
         if game.learning and game.learner is not None:
             learner = game.learner
             self.text(f"LEARNING from the {game.teacher} teacher", 19, GREEN, x, y)
-            self.text(f"speed {game.learn_speed} ({game.learn_speed * 0.5:.1f} ms a frame)  ·  "
-                      f"{learner.updates} updates  ·  {len(learner.buffer)} rounds kept", 16, DIM, x, y + 20)
+            self.text(f"speed {game.learn_speed}: {learner.updates_per_round:g} updates a round, at most "
+                      f"{game.learn_budget_ms():.1f} ms a frame  ·  {learner.updates} updates", 16, DIM, x, y + 20)
+            self.draw_heldout(learner, x, y + 38)
         else:
             self.text("Learning off", 19, DIM, x, y)
             self.text("L: learn from the teacher while you play  ·  H: help", 16, FAINT, x, y + 20)
-        return y + 38
+        return y + 56
+
+    def draw_heldout(self, learner, x: float, y: float) -> None:
+        """The learner's held-out check as it is now, against where it started, and any fallback."""
+        if learner.heldout is None:
+            self.text("held-out check: measuring...", 16, FAINT, x, y)
+            return
+        line = f"held-out {learner.heldout * 100:.1f}% now (started {learner.start_heldout * 100:.1f}%)"
+        if learner.fallbacks:
+            times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks}×"
+            line += f"  ·  fell back to the best weights {times}"
+        self.text(line, 16, ORANGE if learner.fallbacks else GREEN, x, y)
 
     def draw_timing(self, game: Game, x: float, y: float) -> None:
         if game.now - self.timing_time > 0.25 or not self.timing_text:  # steady numbers, re-rendered 4× a second

@@ -127,4 +127,11 @@ def test_unknown_cat_name_is_a_clear_error():
     cat, mouse = all_starts(4, 4)
     with pytest.raises(ValueError) as info:
         cat_moves("lazy", cat, mouse, 4, 4, np.random.default_rng(0))
-    assert str(info.value) == "unknown cat 'lazy': choose one of perfect, greedy, noisy, random"
+    assert str(info.value) == "unknown cat 'lazy': choose one of perfect, greedy, noisy, random, clumsy"
+
+
+def test_the_clumsy_cat_is_greedy_but_for_a_random_move_now_and_then():
+    cat, mouse = all_starts(6, 6)
+    moves = cat_moves("clumsy", cat, mouse, 6, 6, np.random.default_rng(3))
+    differs = float(np.mean(moves != greedy_cat(cat, mouse, 6, 6)))
+    assert 0.05 < differs < 0.1  # slips one time in ten, and a slip lands on the greedy move one time in eight

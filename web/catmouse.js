@@ -142,6 +142,22 @@
         }
     }
 
+    // The learner's line (what a tuned brain is, its held-out figure now, any fallback to the best weights),
+    // in its own row made beside the agreement row, so the page's template needs no change for it.
+    function renderLearningStatus(text) {
+        let detail = byId("cm-learning-status");
+        if (!detail) {
+            const agreement = byId("cm-agreement");
+            if (!agreement || !agreement.parentNode) return;
+            const term = document.createElement("dt");
+            term.textContent = "Held-out check";
+            detail = document.createElement("dd");
+            detail.id = "cm-learning-status";
+            agreement.after(term, detail);
+        }
+        detail.textContent = typeof text === "string" && text ? text : "\u2013";
+    }
+
     function render(update) {
         if ("brain" in update) byId("cm-brain").textContent = update.brain || "\u2014";
         if ("meta" in update) renderMeta(update.meta);
@@ -161,6 +177,7 @@
             const agreement = update.agreement;
             byId("cm-agreement").textContent = typeof agreement === "number" ? fmt(100 * agreement, 1, " %") : "\u2013";
         }
+        if ("learning_status" in update) renderLearningStatus(update.learning_status);
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
         if ("update_ms" in update) byId("cm-update-ms").textContent = fmt(update.update_ms, 2, " ms");
         if ("message" in update) byId("cm-message").textContent = update.message || "";

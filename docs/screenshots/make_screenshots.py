@@ -46,6 +46,26 @@ def warm_up(game: Game, rounds: int) -> None:
         game.next_round()
 
 
+def learning_shot(game: Game, cat: str, rounds: int) -> None:
+    """Learning on at speed 10 while the cat plays `rounds` rounds at watch speed ×4, then a round under way,
+    ideally one where brain and teacher still disagree."""
+    game.set_watch(cat)
+    game.set_watch_speed(1)
+    game.set_learning(True)
+    game.set_learn_speed(10)
+    while game.rounds_finished < rounds:
+        game.update(1 / 60)
+    for _ in range(200):
+        game.next_round()
+        for _ in range(4):
+            if not game.over:
+                game.turn(game._scripted_move())
+        if not game.over and game.teacher_move != game.brain_move:
+            break
+    settle(game, 0.07)
+    game.message_time = -1e9  # the last key's message would hide the arena's bottom row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -107,27 +127,15 @@ def main() -> None:
     settle(game, 0.3)
     save(game, "catch.png")
 
-    # 4. Live learning: a brain taught by the post's teacher learns the optimal mouse while a cat plays it.
+    # 4. Live learning: a brain taught by the post's teacher learns the optimal mouse while a cat plays it, and
+    # the default brain, which already knows it, learning against the greedy cat alone (it must not get worse).
     learn_path = args.weights / args.learn_brain
-    game = Game(weights, None, brain_path=learn_path if learn_path.exists() else None, size=(8, 8), seed=5,
-                teacher="optimal")
-    game.set_watch("greedy")
-    game.set_watch_speed(2)
-    game.set_learning(True)
-    game.set_learn_speed(10)
-    for _ in range(900):
-        game.update(1 / 60)
-    game.set_watch_speed(1)
-    for _ in range(200):  # a round under way, ideally one where brain and teacher still disagree
-        game.next_round()
-        for _ in range(4):
-            if not game.over:
-                game.turn(game._scripted_move())
-        if not game.over and game.teacher_move != game.brain_move:
-            break
-    settle(game, 0.07)
-    game.message_time = -1e9  # the last key's message would hide the arena's bottom row
+    game = Game(weights, None, brain_path=learn_path if learn_path.exists() else None, seed=5, teacher="optimal")
+    learning_shot(game, "greedy", 300)
     save(game, "learning.png")
+    game = Game(weights, None, seed=5)
+    learning_shot(game, "greedy", 100)
+    save(game, "learning-default.png")
 
     # 5. The help overlay.
     game = Game(weights, None, seed=7)

@@ -190,6 +190,8 @@ async function main() {
         assert.deepEqual(await waitForCommand(page, "learn"), { type: "learn", on: true });
         await waitFor(page, () => document.getElementById("cm-agreement").textContent === "90.0 %", null, "agreement");
         assert.equal(await page.isChecked("#cm-learn"), true);
+        assert.equal(await page.textContent("#cm-learning-status"),
+                     "held-out 99.7% now \u00b7 fell back to the best weights once", "the learner's line");
         assert.equal(await focusedId(page), "canvas", "focus should return to the canvas after a panel click");
         await page.keyboard.press("ArrowLeft");
         const lastKey = await page.evaluate(() => window.standin.keys.at(-1));

@@ -68,7 +68,8 @@
         record.received.push(command);
         switch (command.type) {
             case "learn":
-                send({ learning: command.on, agreement: command.on ? 0.9 : null });
+                send({ learning: command.on, agreement: command.on ? 0.9 : null,
+                       learning_status: command.on ? "held-out 99.7% now · fell back to the best weights once" : "" });
                 if (command.on) {
                     // the real game stores the fine-tuned brain as it learns
                     window.catmouse.store(status.brain.replace(/\.npz$/, "-tuned.npz"), b64("tuned " + status.brain));

@@ -1,0 +1,62 @@
+"""The headless practice session (`python game/main.py --headless ...`): what it prints, what it saves, and that it
+never writes over a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from game import brainfile  # noqa: E402
+from game import main as game_main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def session(argv: list[str], capsys) -> tuple[int, str, str]:
+    status = game_main.practice_session(game_main.parse_args(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_session_learns_prints_before_and_after_and_saves_a_tuned_brain(tmp_path, capsys):
+    out_path = tmp_path / "out.npz"
+    status, out, _ = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3",
+                              "--json", "--save-brain", str(out_path)], capsys)
+    assert status == 0
+    result = json.loads(out)
+    assert result["rounds"] == 6 and result["updates"] > 0 and result["saved"] == str(out_path)
+    assert result["heldout_after"] >= result["heldout_before"] - 0.002  # the default brain does not get worse
+    saved = brainfile.load_brain(out_path)
+    meta = saved.meta
+    assert meta["tuned"] == f"tuned from lstm32_optimal · {result['updates']:,} updates · optimal teacher"
+    assert meta["fine_tuned_from"] == "lstm32_optimal.npz" and meta["fine_tune_updates"] == result["updates"]
+    assert 0.9 < meta["tuned_heldout_agreement"] <= 1.0
+    assert [p.name for p in tmp_path.iterdir()] == ["out.npz"]  # no temporary file left beside it
+
+
+def test_a_session_never_writes_over_an_existing_file(tmp_path, capsys):
+    taken = tmp_path / "taken.npz"
+    taken.write_bytes(b"mine")
+    status, _, err = session(["--headless", "--watch", "greedy", "--learn", "--rounds", "2",
+                              "--save-brain", str(taken)], capsys)
+    assert status == 2 and err.strip() == f"main.py: error: {taken}: already exists; not overwritten"
+    assert taken.read_bytes() == b"mine"
+
+
+def test_the_command_line_reports_in_words_and_help_documents_the_session():
+    done = subprocess.run([sys.executable, str(ROOT / "game" / "main.py"), "--headless", "--watch", "perfect",
+                           "--rounds", "2", "--seed", "1"], capture_output=True, text=True, check=True)
+    assert "held-out agreement (2,000 rounds, four cats): 99.67% -> 99.67%" in done.stdout  # no learning: same
+    shown = subprocess.run([sys.executable, str(ROOT / "game" / "main.py"), "--help"], capture_output=True,
+                           text=True, check=True).stdout
+    for flag in ("--headless", "--learn", "--rounds", "--learn-speed", "--save-brain", "--json"):
+        assert flag in shown
+    bad = subprocess.run([sys.executable, str(ROOT / "game" / "main.py"), "--headless"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and "--watch CAT" in bad.stderr

@@ -14,8 +14,8 @@ from .cats import CAT_NAMES
 from .tasks import (
     CatTask,
     Task,
-    cat_scores,
     agreement,
+    cat_scores,
     chase_task,
     exhaustive_mistakes,
     heldout_scores,

@@ -221,9 +221,9 @@ class CatTask:
 class CatRounds:
     """What `play_cat` saw, cat move by cat move: inputs (T, N, 4) before each cat move, the perfect cat's moves
     (`teacher`) and the cat's (T, N), which steps happened (mask), and whether each cat move was value-optimal
-    (kept the perfect cat's moves-to-catch); the mouse's answers (T, N) and which happened. Per round: caught, cat moves made, the start's par (the solved
-    game's value), and the moves each side lost against that value; for a caught round
-    cat_moves = par + cat_lost - mouse_lost."""
+    (kept the perfect cat's moves-to-catch); the mouse's answers (T, N) and which happened. Per round: caught,
+    cat moves made, the start's par (the solved game's value), and the moves each side lost against that value;
+    for a caught round cat_moves = par + cat_lost - mouse_lost."""
 
     x: np.ndarray
     teacher: np.ndarray

@@ -7,11 +7,14 @@ progress bar) and differ in their update:
 
 - `train_lstm`: our LSTM, many games per update (one batched `tasks.play` whose trace feeds backward through
   time), cross-entropy on the teacher's moves, Adam.
+- `train_cat_lstm`: a cat's LSTM (eight king moves) on the same recipe, its rounds from `tasks.play_cat`: the
+  cat moves by its own choice against a mix of mice while the perfect cat labels every state; judged from every
+  start by the share of its moves that keep the perfect cat's moves-to-catch (value-optimal).
 - `train_post`: the post's own network and plain SGD, one update per game. `faithful=True` reconstructs the
   post's run exactly: legacy global NumPy RNG, weights drawn first, then four start coordinates per game, the
   post's smoothed error metric, stop below 1.2.
 
-`TRAINERS` holds each under the architecture it trains. Evaluation is on held-out games (tasks.heldout_rng)
+`TRAINERS` holds the mouse's under the architecture each trains, `CAT_TRAINERS` the cat's. Evaluation is on held-out games (tasks.heldout_rng)
 never trained on; `Progress.seconds` counts training time only, evaluation time is excluded.
 """
 
@@ -28,8 +31,19 @@ import numpy as np
 
 from .arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
 from .brain_np import POST_DIRECTIONS, Adam, Brain, LSTMBrain, PostBrain, imitation_loss, post_move
-from .tasks import (SEED_TASK, CatRounds, CatTask, Rounds, Task, all_seed_starts, cat_scores, exhaustive_mistakes,
-                    heldout_scores, play, play_cat)
+from .tasks import (
+    SEED_TASK,
+    CatRounds,
+    CatTask,
+    Rounds,
+    Task,
+    all_seed_starts,
+    cat_scores,
+    exhaustive_mistakes,
+    heldout_scores,
+    play,
+    play_cat,
+)
 from .teachers import teacher_moves
 
 POST_TARGET = 1.2  # the post's stopping point for its smoothed error metric

@@ -53,10 +53,10 @@ def replay(rounds, task: CatTask, i: int, mouse_brain: LSTMBrain | None) -> None
         landing = np.clip(arena.cat[0] + CAT_MOVES[rounds.moves[t, i]], 0, [W - 1, H - 1])
         if (landing == arena.mouse[0]).all():
             value = 1
-        else:
-            value = 1 + max(0 if (np.clip(arena.mouse[0] + d, 0, [W - 1, H - 1]) == landing).all()
-                            else solved.start_par(landing[None], np.clip(arena.mouse[0] + d, 0, [W - 1, H - 1])[None])[0]
-                            for d in np.array([(0, 1), (1, 0), (0, -1), (-1, 0)]))
+        else:  # the best the mouse can do next: its longest par, 0 for stepping onto the cat
+            fled = [np.clip(arena.mouse[0] + d, 0, [W - 1, H - 1]) for d in ((0, 1), (1, 0), (0, -1), (-1, 0))]
+            value = 1 + max(0 if (cell == landing).all() else solved.start_par(landing[None], cell[None])[0]
+                            for cell in fled)
         assert rounds.optimal[t, i] == (value == solved.start_par(arena.cat, arena.mouse)[0])
         arena.move_cat(np.array([rounds.moves[t, i]]))
         count += 1
@@ -132,3 +132,98 @@ def test_a_cats_task_refuses_what_it_cannot_play():
     with pytest.raises(ValueError, match="unknown cat 'tiger'"):
         play_cat(CatTask(), 2, np.random.default_rng(0), None, "tiger")
     assert cat_moves("perfect", np.array([[0, 0]]), np.array([[1, 1]]), 8, 8, np.random.default_rng(0))[0] == 1
+
+
+# -- the cat's trainer -------------------------------------------------------------------------------------------
+
+
+def test_a_short_cat_run_learns_value_optimal_moves():
+    """10,000 games on 6×6 take the untrained cat from about 6 % value-optimal moves (every start, against the
+    optimal and a random mouse) to at least 98 %: a gain of 0.9 or more."""
+    from game.trainers import cat_brain, train_cat_lstm
+
+    task = CatTask(6, 6, mice=("optimal", "random"))
+    curve = train_cat_lstm(cat_brain(16, seed=0), task, games=10_000, eval_every=10_000)
+    first, last = curve[0], curve[-1]
+    assert last.games == 10_000 and first.agreement < 0.2 and last.agreement >= 0.98
+    assert last.agreement - first.agreement >= 0.9
+    assert last.exhaustive_mistakes < first.exhaustive_mistakes and last.mistakes_per_game is None
+
+
+def test_a_seeded_cat_run_repeats_and_refuses_a_mouse():
+    from game.trainers import cat_brain, train_cat_lstm
+
+    task = CatTask(5, 5, mice=("optimal", "mouse6"), brains={"mouse6": small_mouse()})
+    one, two = cat_brain(8, seed=1), cat_brain(8, seed=1)
+    train_cat_lstm(one, task, games=600, seed=4)
+    train_cat_lstm(two, task, games=600, seed=4)
+    np.testing.assert_array_equal(one.theta, two.theta)
+    with pytest.raises(ValueError, match="needs a cat's brain with 8 moves, not a mouse's with 4"):
+        train_cat_lstm(LSTMBrain(8), task, games=10)
+
+
+# -- the shipped cat brain and the tournament --------------------------------------------------------------------
+
+
+def test_the_shipped_cat_brain_meets_its_targets():
+    """weights/cat_lstm32.npz, from every start of 8×8 against the optimal mouse, each shipped mouse brain and a
+    random mouse: ≥ 99.5 % value-optimal moves against the optimal mouse, every round caught within the move
+    limit, and mean moves to catch within 2 % of the perfect cat's against each mouse."""
+    from game.brainfile import load_brain
+    from game.tournament import players, targets, tournament
+
+    cat_brains, mouse_brains = players(WEIGHTS)
+    assert "cat_lstm32" in cat_brains and len(mouse_brains) >= 3
+    brain = load_brain(WEIGHTS / "cat_lstm32.npz", role="cat")
+    assert brain.meta["grid_sizes"] == [[8, 8]] and brain.meta["teacher"] == "perfect"
+    assert set(brain.meta["task"]["mice"]) >= {"optimal", "random", *mouse_brains}  # trained against them all
+    results = [m for m in tournament({"cat_lstm32": brain}, mouse_brains) if m.cat in ("perfect", "cat_lstm32")]
+    assert targets(results, "cat_lstm32") == {"value_optimal": True, "catches_all": True, "moves": True}
+    mine = {m.mouse: m for m in results if m.cat == "cat_lstm32"}
+    assert mine["optimal"].value_optimal >= 0.995 and mine["optimal"].rounds == 64 * 63
+    assert all(m.caught == 1.0 for m in mine.values())
+
+
+def test_the_tournament_scores_scripted_players_against_the_solved_game():
+    from game.tournament import tournament
+
+    results = {(m.cat, m.mouse): m for m in tournament({}, {"mouse6": small_mouse()}, 6, 6)}
+    assert {cat for cat, _ in results} == {"perfect", "greedy", "noisy", "random"}
+    assert {mouse for _, mouse in results} == {"optimal", "mouse6", "random"}
+    perfect = results["perfect", "optimal"]  # the solved game itself: nobody loses a move
+    solved = pursuit(6, 6)
+    cat, mouse = all_starts(6, 6)
+    assert perfect.rounds == 36 * 35 and perfect.caught == 1.0 and perfect.value_optimal == 1.0
+    assert perfect.cat_lost == 0 and perfect.mouse_lost == 0
+    assert perfect.moves == pytest.approx(solved.start_par(cat, mouse).mean()) == pytest.approx(perfect.par)
+    # Against the perfect cat only the mouse can lose moves, and every one it loses shortens the round.
+    for mouse in ("random", "mouse6"):
+        m = results["perfect", mouse]
+        assert m.cat_lost == 0 and m.mouse_lost > 0 and m.caught == 1.0
+        assert m.moves == pytest.approx(m.par - m.mouse_lost)
+    # The noisy cat slips a quarter of its moves: it loses moves to the optimal mouse, which loses none.
+    noisy = results["noisy", "optimal"]
+    assert noisy.cat_lost > 0 and noisy.mouse_lost == 0 and noisy.moves > perfect.moves
+    assert 0.7 < noisy.value_optimal < 0.9
+    random_cat = results["random", "optimal"]
+    assert random_cat.caught < 0.2 and random_cat.value_optimal < 0.5
+
+
+def test_the_tournament_command_prints_the_table(tmp_path, capsys):
+    from game.brainfile import save_brain
+    from game.tournament import main
+    from game.trainers import cat_brain, train_cat_lstm
+
+    brain = cat_brain(8, seed=0)
+    train_cat_lstm(brain, CatTask(4, 4, mice=("optimal",)), games=3000)
+    save_brain(brain, tmp_path / "cat8.npz", {"grid_sizes": [[4, 4]]})
+    save_brain(small_mouse(), tmp_path / "mouse6.npz", {"grid_sizes": [[4, 4]]})
+    assert main(["--weights", str(tmp_path), "--size", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "4×4, every start (240) against each mouse" in out
+    assert "| perfect | optimal | 100.00% |" in out and "| cat8 | mouse6 |" in out and "| random | random |" in out
+    assert out.count("\n| ") == 1 + 5 * 3  # a header and one row per cat and mouse (the separator starts "|-")
+    assert "cat8: value_optimal" in out
+    with pytest.raises(SystemExit):
+        main(["--size", "3"])
+    assert "arena width 3 is not a whole number from 4 to 16" in capsys.readouterr().err

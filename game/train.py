@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         "weights/lstm32_post.npz;  python -m game.train --arch post --hidden 16 --faithful --out weights/post16.npz;"
         "  python -m game.train --task chase --size 8 --cats perfect,greedy,noisy,random --seconds 120 "
         "--out weights/lstm32_optimal.npz;  python -m game.train --role cat --mice optimal,lstm32_optimal,random "
-        "--games 400000 --out weights/cat_lstm32.npz",
+        "--games 400000 --out runs/cat.npz",
     )
     p.add_argument("--role", choices=("mouse", "cat"), default="mouse",
                    help="mouse (default) or cat: a cat's LSTM imitates the perfect cat against --mice")

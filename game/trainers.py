@@ -14,8 +14,9 @@ progress bar) and differ in their update:
   post's run exactly: legacy global NumPy RNG, weights drawn first, then four start coordinates per game, the
   post's smoothed error metric, stop below 1.2.
 
-`TRAINERS` holds the mouse's under the architecture each trains, `CAT_TRAINERS` the cat's. Evaluation is on held-out games (tasks.heldout_rng)
-never trained on; `Progress.seconds` counts training time only, evaluation time is excluded.
+`TRAINERS` holds the mouse's under the architecture each trains, `CAT_TRAINERS` the cat's. Evaluation is on
+held-out games (tasks.heldout_rng; a cat: every start) never trained on; `Progress.seconds` counts training
+time only, evaluation time is excluded.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ progress bar) and differ in their update:
   post's smoothed error metric, stop below 1.2.
 
 `TRAINERS` holds the mouse's under the architecture each trains, `CAT_TRAINERS` the cat's. Evaluation is on
-held-out games (tasks.heldout_rng; a cat: every start) never trained on; `Progress.seconds` counts training
-time only, evaluation time is excluded.
+held-out games (tasks.heldout_rng) never trained on, a cat's on every start against each of its mice (random
+moves from their own stream); `Progress.seconds` counts training time only, evaluation time is excluded.
 """
 
 from __future__ import annotations

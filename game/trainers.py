@@ -39,6 +39,7 @@ from .tasks import (
     Rounds,
     Task,
     all_seed_starts,
+    all_starts,
     cat_scores,
     exhaustive_mistakes,
     heldout_scores,
@@ -238,7 +239,7 @@ class LSTMUpdate:
         self.loss = float("nan")
 
     def __call__(self, done_games: int, trained: float) -> int:
-        hp, brain, rng, starts = self.hp, self.brain, self.rng, self.cells * self.cells
+        hp, brain, rng, starts = self.hp, self.brain, self.rng, len(self.starts_cat)
         B = int(min(hp["batch"] * (1 + done_games / hp["batch_growth"]), hp["batch_max"]))
         if self.games is not None:
             B = min(B, self.games - done_games)
@@ -342,6 +343,9 @@ class CatUpdate(LSTMUpdate):
                  games: int | None, seconds: float | None) -> None:
         super().__init__(brain, task, hp, rng, games, seconds)
         self.focus = float(hp["focus"])
+        # Only starts a round can have (the cat off the mouse's cell): every drawn round has a move to learn.
+        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height)
+        self.recent = np.zeros(len(self.starts_cat))
 
     def rollout(self, B: int, cat: np.ndarray | None, mouse: np.ndarray | None) -> CatRounds:
         return play_cat(self.task, B, self.rng, self.brain, cat_start=cat, mouse_start=mouse)

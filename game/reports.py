@@ -162,9 +162,10 @@ def cat_row(path: Path) -> list[str]:
     perfect = {m.mouse: m.moves for m in results if m.cat == "perfect"}
     mine = [m for m in results if m.cat == path.stem]
     worst = max(mine, key=lambda m: abs(m.moves / perfect[m.mouse] - 1))
+    gap = worst.moves / perfect[worst.mouse] - 1
     return [path.name, brain.arch, str(brain.hidden_size), ", ".join(task.get("mice", [])) or "?",
             f"{next(m.value_optimal for m in mine if m.mouse == 'optimal'):.2%}",
-            f"{min(m.caught for m in mine):.2%}", f"{worst.moves / perfect[worst.mouse] - 1:+.2%} ({worst.mouse})",
+            f"{min(m.caught for m in mine):.2%}", f"{gap:+.2%} ({worst.mouse if gap else 'every mouse'})",
             f"{meta.get('training_games', 0):,}", f"{meta.get('training_seconds', float('nan')):.1f}",
             f"`{meta.get('command', '')}`"]
 

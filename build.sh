@@ -85,7 +85,7 @@ cp "$ROOT/game/main.py" "$STAGE/main.py"
 for module in "$ROOT"/game/*.py; do
     name="$(basename "$module")"
     case "$name" in
-        main.py|train.py|trainers.py|reports.py|torch_brain.py|*_test*|test_*|bench*) continue ;;  # main.py sits at the root; tools stay home
+        main.py|train.py|trainers.py|reports.py|tournament.py|torch_brain.py|*_test*|test_*|bench*) continue ;;  # main.py sits at the root; tools stay home
     esac
     cp "$module" "$STAGE/game/$name"
 done

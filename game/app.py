@@ -136,7 +136,7 @@ class Game:
         files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
         if self.user_dir is not None and self.user_dir.is_dir():
             files += sorted(self.user_dir.glob("*.npz"))
-        return files
+        return [f for f in files if brainfile.file_role(f) != "cat"]  # a cat's brain cannot play the mouse
 
     def _use_default_brain(self) -> None:
         files = self.brain_files()

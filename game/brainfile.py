@@ -11,6 +11,7 @@ name atomically, so it never replaces a file unless asked. This module imports n
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import json
 import math
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .arena import MAX_SIDE, MIN_SIDE
+from .arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
 from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
 from .cats import CAT_NAMES
 from .teachers import TEACHER_NAMES
@@ -50,6 +51,9 @@ MAX_RECIPE_KEYS = 32
 # One default everywhere for the two optional fields the game acts on: the post's task, where the format began.
 DEFAULT_TEACHER = "post"
 DEFAULT_GRID_SIZES = ((6, 6),)
+# Which animal a brain plays decides its moves and its teacher: a file without `role` holds a mouse.
+ROLE_ACTIONS = {"mouse": ACTIONS, "cat": CAT_MOVE_NAMES}
+CAT_TEACHERS = ("perfect",)  # the cat's teacher: the perfect cat of the solved pursuit game
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
@@ -89,6 +93,11 @@ class SaveError(OSError):
     """A save that cannot happen for a reason other than the name being taken; str() is one line."""
 
 
+def array_shapes(arch: str, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+    """The arrays a brain of this architecture and size must hold, with their shapes (the registry's)."""
+    return brain_type(arch).array_shapes(hidden, inputs, actions)
+
+
 def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     """The meta a brain file carries, with the fields every file needs filled in from the brain."""
     described = brain.describe()
@@ -98,7 +107,7 @@ def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         **described,
         "grid_sizes": [list(size) for size in DEFAULT_GRID_SIZES],
-        "teacher": DEFAULT_TEACHER,
+        "teacher": DEFAULT_TEACHER if brain.role == "mouse" else CAT_TEACHERS[0],
         "training_games": 0,
         "heldout_mistakes_per_game": None,
     }
@@ -248,10 +257,10 @@ def save_brain(
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def load_brain(path: str | os.PathLike) -> Brain:
+def load_brain(path: str | os.PathLike, role: str | None = "mouse") -> Brain:
     """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
     MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
-    much is read."""
+    much is read. A brain of another role than `role` (None: any) is refused."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     try:
         info = os.stat(path)
@@ -274,7 +283,7 @@ def load_brain(path: str | os.PathLike) -> Brain:
         raise BrainFileError(name, f"cannot be read ({reason(exc)})") from None
     except ValueError:  # e.g. a path with a NUL byte in it
         raise BrainFileError(name, "is not a usable file path") from None
-    return load_brain_bytes(b"".join(chunks), name)
+    return load_brain_bytes(b"".join(chunks), name, role)
 
 
 def check_regular(info: os.stat_result, name: str) -> None:
@@ -287,11 +296,15 @@ def check_regular(info: os.stat_result, name: str) -> None:
         raise BrainFileError(name, f"is {info.st_size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
 
 
-def load_brain_bytes(data: bytes, name: str = "brain file") -> Brain:
+def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "mouse") -> Brain:
     """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
-    meta fields are dropped; `brain.meta_notice` is then one line saying which (else None)."""
+    meta fields are dropped; `brain.meta_notice` is then one line saying which (else None). A brain of another
+    role than `role` (None: any) is refused: a cat's brain cannot play the mouse, nor the reverse."""
     arrays, meta = read_arrays(data, name)
     meta, dropped = check_meta(meta, name)
+    plays = meta.get("role", "mouse")
+    if role is not None and plays != role:
+        raise BrainFileError(name, f"is a {plays}'s brain (meta role {plays!r}); a {role}'s brain is needed here")
     arch, hidden = meta["architecture"], meta["hidden_size"]
     kind = brain_type(arch)  # check_meta let through only registered architectures
     expected = kind.array_shapes(hidden, len(meta["input_features"]), len(meta["actions"]))
@@ -301,7 +314,10 @@ def load_brain_bytes(data: bytes, name: str = "brain file") -> Brain:
     extra = sorted(set(arrays) - set(expected))
     if extra:
         raise BrainFileError(name, f"has array {printable(extra[0], 40)!r} that a {arch} brain does not have")
-    brain = kind(hidden, features=meta["input_features"], actions=meta["actions"], role=meta.get("role", "mouse"))
+    try:
+        brain = kind(hidden, features=meta["input_features"], actions=meta["actions"], role=plays)
+    except ValueError as exc:  # a brain type that cannot play this role's moves (the post's net: four only)
+        raise BrainFileError(name, f"holds a {arch} brain, which cannot play the {plays} ({exc})") from None
     for key, shape in expected.items():
         value = arrays[key]
         if value.shape != shape:
@@ -511,9 +527,9 @@ def task(value: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         raise BadField("is not an object")
-    checks = {"name": lambda v: choice(v, ("seed", "chase")), "width": lambda v: whole(v, MIN_SIDE, MAX_SIDE),
-              "height": lambda v: whole(v, MIN_SIDE, MAX_SIDE), "move_limit": lambda v: whole(v, 1, 10_000),
-              "cats": cats, "catching": flag}
+    checks = {"name": lambda v: choice(v, ("seed", "chase", "pursuit")),
+              "width": lambda v: whole(v, MIN_SIDE, MAX_SIDE), "height": lambda v: whole(v, MIN_SIDE, MAX_SIDE),
+              "move_limit": lambda v: whole(v, 1, 10_000), "cats": cats, "mice": mice, "catching": flag}
     unknown = sorted(set(value) - set(checks))
     if unknown:
         raise BadField(f"has unknown key {printable(unknown[0], 40)!r}")
@@ -536,6 +552,14 @@ def choice(value: Any, allowed: tuple[str, ...]) -> str:
 def cats(value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in CAT_NAMES for c in value):
         raise BadField(f"is not a list of cats from {', '.join(CAT_NAMES)}")
+    return list(value)
+
+
+def mice(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > 16:
+        raise BadField("is not a list of at most 16 mice")
+    for mouse in value:
+        text(mouse, 40)
     return list(value)
 
 
@@ -569,7 +593,7 @@ def exact(expected: Any) -> Any:
 
 # Every optional field the game, the page, the trainer's table or a save reads, with its check (docs/BRAINFILE.md).
 OPTIONAL_META: dict[str, Any] = {
-    "role": exact("mouse"),
+    "role": lambda v: choice(v, tuple(ROLE_ACTIONS)),
     "teacher": teacher,
     "grid_sizes": grid_sizes,
     "task": task,
@@ -616,15 +640,22 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
     if meta["input_features"] != list(FEATURES) or not all(isinstance(f, str) for f in meta["input_features"]):
         raise BrainFileError(name, f"expects inputs {printable(repr(meta['input_features']), 80)}; this game gives "
                              f"{list(FEATURES)}")
-    if meta["actions"] != list(ACTIONS) or not all(isinstance(a, str) for a in meta["actions"]):
-        raise BrainFileError(name, f"has actions {printable(repr(meta['actions']), 80)}; this game uses "
-                             f"{list(ACTIONS)}")
+    role = meta.get("role", "mouse")
+    if not isinstance(role, str) or role not in ROLE_ACTIONS:  # it decides the moves: never dropped
+        raise BrainFileError(name, f"has role {printable(repr(role), 40)}; this game's brains play "
+                             f"{' or '.join(ROLE_ACTIONS)}")
+    moves = list(ROLE_ACTIONS[role])
+    if meta["actions"] != moves or not all(isinstance(a, str) for a in meta["actions"]):
+        whose = "this game uses" if role == "mouse" else f"a {role}'s brain in this game uses"
+        raise BrainFileError(name, f"has actions {printable(repr(meta['actions']), 80)}; {whose} {moves}")
     clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
     dropped: list[str] = []
     for key, value in meta.items():
         if key in REQUIRED_META:
             continue
         check = OPTIONAL_META.get(key)
+        if key == "teacher" and role == "cat":
+            check = cat_teacher
         if check is None:
             dropped.append(f"{printable(key, 40)!r} (unknown field)")
             continue
@@ -633,5 +664,30 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
         except BadField as bad:
             dropped.append(f"{key!r} ({bad})")
     for key, value in DEFAULTS.items():
+        if key == "teacher" and role == "cat":
+            value = CAT_TEACHERS[0]
         clean.setdefault(key, [list(v) for v in value] if isinstance(value, list) else value)
     return clean, dropped
+
+
+def cat_teacher(value: Any) -> str:
+    return choice(value, CAT_TEACHERS)
+
+
+def file_role(path: str | os.PathLike) -> str | None:
+    """Which animal the brain in this file plays, from its meta alone ("mouse" when it says none), or None when
+    the file cannot be read as a brain file (loading it then says why). Remembered per file version, so a list
+    of brains can be sorted by role every time it is shown."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _file_role(os.fspath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _file_role(path: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        return load_brain(path, role=None).role
+    except BrainFileError:
+        return None

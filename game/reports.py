@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from .brain_np import Brain
-from .brainfile import load_brain
+from .brainfile import file_role, load_brain
 from .cats import CAT_NAMES
 from .tasks import (
+    CatTask,
     Task,
     agreement,
+    cat_scores,
     chase_task,
     exhaustive_mistakes,
     heldout_scores,
@@ -26,8 +28,14 @@ from .trainers import Progress
 CURVE_COLUMNS = tuple(f.name for f in fields(Progress))
 
 
-def brain_summary(brain: Brain, task: Task) -> dict[str, Any]:
-    """The held-out numbers a brain file and the weights table carry."""
+def brain_summary(brain: Brain, task: Task | CatTask) -> dict[str, Any]:
+    """The held-out numbers a brain file and the weights table carry. A cat's agreement is the share of its
+    moves that were value-optimal, from every start against each of its task's mice; its exhaustive mistakes
+    the moves that were not."""
+    if isinstance(task, CatTask):
+        rounds = cat_scores(brain, task)
+        return {"heldout_mistakes_per_game": None, "exhaustive_mistakes": int(rounds.mistakes.sum()),
+                "agreement": rounds.value_optimal}
     mistakes, agree = heldout_scores(brain, task)
     if task.cats:
         return {"heldout_mistakes_per_game": None, "agreement": agree}
@@ -136,8 +144,40 @@ def brain_row(path: Path) -> list[str]:
     return cells
 
 
+CAT_TABLE_COLUMNS = ("brain", "arch", "hidden", "trained against", "value-optimal vs optimal mouse",
+                     "caught (every mouse)", "moves to catch vs the perfect cat (worst mouse)", "training games",
+                     "training s", "command")
+
+
+def cat_row(path: Path) -> list[str]:
+    """One row of the cat brains' table, measured now from every start of its arena against the optimal mouse,
+    each mouse brain in the same folder and a random mouse (game.tournament)."""
+    from .tournament import players, tournament  # the tournament reads whole folders; only cat rows need it
+
+    brain = load_brain(path, role="cat")
+    meta = brain.meta
+    width, height = meta["grid_sizes"][0]
+    task = meta.get("task") or {}
+    results = tournament({path.stem: brain}, players(path.parent)[1], width, height, task.get("move_limit", 40))
+    perfect = {m.mouse: m.moves for m in results if m.cat == "perfect"}
+    mine = [m for m in results if m.cat == path.stem]
+    worst = max(mine, key=lambda m: abs(m.moves / perfect[m.mouse] - 1))
+    gap = worst.moves / perfect[worst.mouse] - 1
+    return [path.name, brain.arch, str(brain.hidden_size), ", ".join(task.get("mice", [])) or "?",
+            f"{next(m.value_optimal for m in mine if m.mouse == 'optimal'):.2%}",
+            f"{min(m.caught for m in mine):.2%}", f"{gap:+.2%} ({worst.mouse if gap else 'every mouse'})",
+            f"{meta.get('training_games', 0):,}", f"{meta.get('training_seconds', float('nan')):.1f}",
+            f"`{meta.get('command', '')}`"]
+
+
 def print_table(paths: list[Path]) -> None:
-    print("| " + " | ".join(TABLE_COLUMNS) + " |")
-    print("|" + "---|" * len(TABLE_COLUMNS))
-    for path in paths:
-        print("| " + " | ".join(brain_row(path)) + " |")
+    """The weights table for the mouse brains among these files, then one for the cat brains."""
+    cats = [path for path in paths if file_role(path) == "cat"]
+    for columns, row, chosen in ((TABLE_COLUMNS, brain_row, [p for p in paths if p not in cats]),
+                                 (CAT_TABLE_COLUMNS, cat_row, cats)):
+        if not chosen:
+            continue
+        print("| " + " | ".join(columns) + " |")
+        print("|" + "---|" * len(columns))
+        for path in chosen:
+            print("| " + " | ".join(row(path)) + " |")

@@ -7,14 +7,15 @@ is what imitation learning trains on (DAgger) and what the metrics count.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .arena import Arena
-from .brain_np import LSTMBrain, PostBrain, Trace, post_move
-from .cats import cat_moves
-from .teachers import teacher_moves
+from .brain_np import Brain, LSTMBrain, PostBrain, Trace, post_move
+from .cats import CAT_NAMES, cat_moves
+from .teachers import pursuit, teacher_moves
 
 HELDOUT_SEED = 20_151_001  # held-out starts come from their own stream, never the training one
 HELDOUT_GAMES = 2_000
@@ -199,3 +200,160 @@ def heldout_scores(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOU
     """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
     rounds = play(task, games, heldout_rng(task), brain)
     return float(rounds.mistakes.mean()), 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)
+
+
+# -- the cat's side: a cat (brain or scripted) against mice, labelled by the perfect cat -----------------------
+
+SCRIPTED_MICE = ("optimal", "post", "random")  # the two teachers and a random mouse; other names are brains
+CAT_HELDOUT_SEED = HELDOUT_SEED + 12  # the random mouse's and random cats' moves when judging a cat
+
+
+@dataclass(frozen=True)
+class CatTask:
+    """The cat's task: a W×H arena, 40 mouse moves a round, and the mice it meets, one kind per round in turn.
+
+    A mouse is named: "optimal" (the optimal mouse), "post" (the post's teacher), "random", or the name of a
+    mouse brain given in `brains` (a brain file's stem, like lstm32_optimal). The perfect cat is the teacher."""
+
+    width: int = 8
+    height: int = 8
+    mice: tuple[str, ...] = ("optimal", "random")
+    move_limit: int = 40
+    brains: Mapping[str, Brain] = field(default_factory=dict, compare=False, repr=False)
+    name: str = "pursuit"
+    teacher: str = "perfect"
+
+    def __post_init__(self) -> None:
+        if not self.mice:
+            raise ValueError("a cat's task needs at least one mouse")
+        for mouse in self.mice:
+            if mouse not in SCRIPTED_MICE and mouse not in self.brains:
+                raise ValueError(f"unknown mouse {mouse!r}: choose {', '.join(SCRIPTED_MICE)} or a mouse brain")
+        for mouse, brain in self.brains.items():
+            if brain.role != "mouse":
+                raise ValueError(f"mouse {mouse!r} is a brain of role {brain.role!r}, not a mouse's")
+
+
+@dataclass
+class CatRounds:
+    """What `play_cat` saw, cat move by cat move: inputs (T, N, 4) before each cat move, the perfect cat's moves
+    (`teacher`) and the cat's (T, N), which steps happened (mask), and whether each cat move was value-optimal
+    (kept the perfect cat's moves-to-catch); the mouse's answers (T, N) and which happened. Per round: caught,
+    cat moves made, the start's par (the solved game's value), and the moves each side lost against that value;
+    for a caught round cat_moves = par + cat_lost - mouse_lost."""
+
+    x: np.ndarray
+    teacher: np.ndarray
+    moves: np.ndarray
+    mask: np.ndarray
+    optimal: np.ndarray
+    answers: np.ndarray
+    answered: np.ndarray
+    caught: np.ndarray
+    cat_moves: np.ndarray
+    par: np.ndarray
+    cat_lost: np.ndarray
+    mouse_lost: np.ndarray
+    trace: Trace | None = field(default=None, repr=False)
+
+    @property
+    def mistakes(self) -> np.ndarray:
+        """Per round: cat moves that were not value-optimal."""
+        return (~self.optimal & self.mask).sum(axis=0)
+
+    @property
+    def value_optimal(self) -> float:
+        """Share of all cat moves that kept the perfect cat's moves-to-catch."""
+        return float(self.optimal[self.mask].mean()) if self.mask.any() else 1.0
+
+
+def play_cat(
+    task: CatTask,
+    n: int,
+    rng: np.random.Generator,
+    brain: Brain | None = None,
+    cat: str = "brain",
+    cat_start: np.ndarray | None = None,
+    mouse_start: np.ndarray | None = None,
+    mouse_rng: np.random.Generator | None = None,
+) -> CatRounds:
+    """Play n rounds of the cat's task at once, by the arena's rules: the cat moves by its own choice (its brain,
+    or a scripted cat of cats.CAT_NAMES) while the perfect cat labels every state it is in (DAgger); then the
+    round's mouse answers. Random cats and mice draw from `rng` (the random mouse from `mouse_rng` if given)."""
+    arena = Arena(task.width, task.height, n=n, move_limit=task.move_limit)
+    arena.rng = rng
+    arena.reset(cat=cat_start, mouse=mouse_start)
+    mouse_rng = rng if mouse_rng is None else mouse_rng
+    solved = pursuit(task.width, task.height)
+    T, every = task.move_limit, np.arange(n)
+    x = np.zeros((T, n, 4), dtype=np.float32)
+    labels, moves = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=np.int32)
+    mask, optimal = np.zeros((T, n), dtype=bool), np.zeros((T, n), dtype=bool)
+    answers, answered = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=bool)
+    par = np.where(arena.caught, 0, solved.start_par(arena.cat, arena.mouse))
+    cat_lost, mouse_lost, cat_count = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    if cat == "brain" and brain is None:
+        raise ValueError("a brain cat needs a brain")
+    if cat != "brain" and cat not in CAT_NAMES:
+        raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(CAT_NAMES)}")
+    stepper = BrainStepper(brain, n, T) if cat == "brain" else None
+    kinds = every % len(task.mice)
+    rounds_of = [kinds == k for k in range(len(task.mice))]
+    mouse_brains = {k: BrainStepper(task.brains[name], int(rounds_of[k].sum()), T)
+                    for k, name in enumerate(task.mice) if name in task.brains and rounds_of[k].any()}
+    for t in range(T):
+        active = ~arena.done
+        if not active.any():
+            break
+        x[t] = arena.observe()
+        labels[t] = solved.cat_moves(arena.cat, arena.mouse)
+        moves[t] = stepper(x[t]) if stepper is not None else cat_moves(cat, arena.cat, arena.mouse, task.width,
+                                                                       task.height, rng)
+        values = solved.cat_values(arena.cat, arena.mouse)
+        lost = values[every, moves[t]] - values.min(axis=1)
+        mask[t], optimal[t] = active, lost == 0
+        cat_lost += np.where(active, lost, 0)
+        cat_count += active
+        arena.move_cat(moves[t])
+        answers[t], answered[t] = mouse_answers(task, arena, rounds_of, mouse_brains, mouse_rng), ~arena.done
+        values = solved.mouse_values(arena.cat, arena.mouse)
+        mouse_lost += np.where(answered[t], values.max(axis=1) - values[every, answers[t]], 0)
+        arena.move_mouse(answers[t])
+    return CatRounds(x, labels, moves, mask, optimal, answers, answered, arena.caught.copy(), cat_count, par,
+                     cat_lost, mouse_lost, stepper.trace if stepper is not None else None)
+
+
+def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brains: dict[int, BrainStepper],
+                  rng: np.random.Generator) -> np.ndarray:
+    """Every round's mouse's move, after the cat's: each mouse sees the position as a mouse brain does."""
+    answer = np.zeros(arena.n, dtype=np.int32)
+    seen = arena.observe()
+    for k, name in enumerate(task.mice):
+        games = rounds_of[k]
+        if not games.any():
+            continue
+        if k in brains:
+            answer[games] = brains[k](seen[games])
+        elif name == "random":
+            answer[games] = rng.integers(0, 4, size=int(games.sum()))
+        else:
+            answer[games] = teacher_moves(name, arena.cat[games], arena.mouse[games], task.width, task.height)
+    return answer
+
+
+def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every start a round of the cat's task can have: each (cat, mouse) pair of different cells."""
+    cat, mouse = all_seed_starts(width, height)
+    apart = np.any(cat != mouse, axis=1)
+    return cat[apart], mouse[apart]
+
+
+def cat_scores(brain: Brain | None, task: CatTask, cat: str = "brain") -> CatRounds:
+    """Every start of the task against each of its mice in turn (W·H·(W·H−1) rounds per mouse), the random
+    mouse and random cats on a fixed stream: the cat's held-out figures come from these rounds."""
+    cat_cells, mouse_cells = all_starts(task.width, task.height)
+    reps = len(task.mice)
+    # Round r meets mouse r % len(mice): repeating each start len(mice) times in a row gives every pair.
+    rng = np.random.default_rng([CAT_HELDOUT_SEED, task.width, task.height])
+    return play_cat(task, len(cat_cells) * reps, rng, brain, cat, np.repeat(cat_cells, reps, axis=0),
+                    np.repeat(mouse_cells, reps, axis=0))

@@ -119,6 +119,13 @@ class Pursuit:
         landing = self.mouse_next[m]
         return np.where(landing == c[:, None], 0, self.par[c[:, None], landing])
 
+    def cat_values(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """(N, 8): cat moves a perfect cat needs, counting this one, after each cat move (1 for landing on the
+        mouse); the least of them is the start's par, so a move keeps the perfect cat's count when it is that."""
+        c, m = self.cells(cat), self.cells(mouse)
+        landing = self.cat_next[c]
+        return np.where(landing == m[:, None], 1, 1 + self.after_cat[landing, m[:, None]])
+
     def mouse_moves(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """The optimal mouse: the move that survives longest against a perfect cat, ties towards open space,
         then away from the cat, then in move order."""

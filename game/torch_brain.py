@@ -80,7 +80,7 @@ def to_state_dict(brain: LSTMBrain | str | os.PathLike) -> dict[str, np.ndarray]
     `model.load_state_dict({k: torch.from_numpy(v) for k, v in to_state_dict(path).items()})`."""
     name = "brain"
     if isinstance(brain, str | os.PathLike):
-        name, brain = os.fspath(brain), load_brain(brain)
+        name, brain = os.fspath(brain), load_brain(brain, role=None)  # a cat's brain too: Linear(H, 8)
     if brain.arch != "lstm":
         raise BrainFileError(name, f"is a {brain.arch} brain; only an LSTM brain is a torch.nn.LSTM + Linear")
     return {key: np.array(brain.params[key], dtype=np.float32) for key in TORCH_KEYS}

@@ -1,5 +1,6 @@
-"""Train a mouse's brain by imitation: `python -m game.train --help`. The command line only: the trainers are
-game/trainers.py (one per brain type, in TRAINERS), the curve, summary and weights table game/reports.py.
+"""Train a mouse's brain (or, with --role cat, a cat's) by imitation: `python -m game.train --help`. The command
+line only: the trainers are game/trainers.py (one per brain type, in TRAINERS and CAT_TRAINERS), the curve,
+summary and weights table game/reports.py.
 
 Every argument is checked before training starts, and a bad one ends in one line naming it; the brain file is
 written only if the game can load it. No pygame.
@@ -20,12 +21,14 @@ from typing import Any
 
 from .arena import parse_size
 from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, PostBrain, brain_type
-from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain_bytes, printable, write_atomic
+from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load_brain_bytes, printable, write_atomic
 from .cats import CAT_NAMES
 from .reports import brain_summary, print_table, write_curve
-from .tasks import Task, chase_task, seed_task
+from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, seed_task
 from .teachers import TEACHER_NAMES
-from .trainers import LSTM_HYPER, TRAINERS, Progress
+from .trainers import CAT_HYPER, CAT_TRAINERS, LSTM_HYPER, TRAINERS, Progress
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "weights"  # where --mice finds a mouse brain by its name
 
 # --arch: every trained architecture by its name and its older spellings (the shipped brains' commands say post)
 ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arch].aliases))
@@ -122,10 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples: python -m game.train --task seed --arch lstm --hidden 32 --games 100000 --out "
         "weights/lstm32_post.npz;  python -m game.train --arch post --hidden 16 --faithful --out weights/post16.npz;"
         "  python -m game.train --task chase --size 8 --cats perfect,greedy,noisy,random --seconds 120 "
-        "--out weights/lstm32_optimal.npz",
+        "--out weights/lstm32_optimal.npz;  python -m game.train --role cat --mice optimal,lstm32_optimal,random "
+        "--games 400000 --out runs/cat.npz",
     )
-    p.add_argument("--task", choices=("seed", "chase"), default="seed",
-                   help="seed: the post's task (6x6, cat still, 10 moves); chase: scripted cats chase the mouse")
+    p.add_argument("--role", choices=("mouse", "cat"), default="mouse",
+                   help="mouse (default) or cat: a cat's LSTM imitates the perfect cat against --mice")
+    p.add_argument("--mice", type=parse_mice, default=("optimal", "random"),
+                   help=f"cat: comma-separated mice, one per round in turn: {', '.join(SCRIPTED_MICE)}, or a mouse "
+                   "brain as NAME (weights/NAME.npz) or a path to a .npz (default optimal,random)")
+    p.add_argument("--task", choices=("seed", "chase"), default=None,
+                   help="mouse: seed (default), the post's task (6x6, cat still, 10 moves); chase: scripted cats "
+                   "chase the mouse")
     p.add_argument("--size", type=argparse_type(parse_size), default=None,
                    help="arena N, WxH or W×H (chase default 8; seed is 6x6)")
     p.add_argument("--cats", type=parse_cats, default=CAT_NAMES,
@@ -153,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stop-mistakes", type=number_in(0.0, 1000.0, low_open=False), default=None,
                    help="stop at the first evaluation with held-out mistakes per game at or below this")
     p.add_argument("--stop-exact", action="store_true",
-                   help="stop at the first evaluation with 0 mistakes from every start of a still-cat task")
+                   help="stop at the first evaluation with 0 mistakes from every start of a still-cat task "
+                   "(a cat: 0 moves that were not value-optimal, from every start against every mouse)")
     p.add_argument("--lr", type=number_in(0.0, 10.0), default=None, help=f"LSTM: Adam's rate ({LSTM_HYPER['lr']})")
     p.add_argument("--batch", type=bounded_whole(1, MAX_BATCH), default=None,
                    help=f"LSTM: first batch ({LSTM_HYPER['batch']})")
@@ -176,8 +187,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def make_task(args: argparse.Namespace) -> Task:
-    if args.task == "seed":
+def parse_mice(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one mouse")
+    return names
+
+
+def mouse_brains(names: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, Brain]]:
+    """--mice as a cat's task needs them: scripted mice by name, the rest loaded as mouse brains (a cat's brain
+    or a broken file is one line naming it), each named by its file's stem."""
+    mice, brains = [], {}
+    for name in names:
+        if name in SCRIPTED_MICE:
+            mice.append(name)
+            continue
+        path = Path(name) if name.endswith(".npz") else WEIGHTS / f"{name}.npz"
+        if not path.is_file():
+            raise ValueError(f"--mice {name!r}: no such mouse ({', '.join(SCRIPTED_MICE)} or a brain file: "
+                             f"{printable(path, 100)} is not there)")
+        brains[path.stem] = load_brain(path, role="mouse")
+        mice.append(path.stem)
+    return tuple(mice), brains
+
+
+def make_task(args: argparse.Namespace) -> Task | CatTask:
+    if args.role == "cat":
+        if args.task is not None:
+            raise ValueError("--task is the mouse's; a cat trains against --mice")
+        width, height = args.size or (8, 8)
+        mice, brains = mouse_brains(args.mice)
+        return CatTask(width, height, mice, args.move_limit, brains=brains)
+    if args.task in (None, "seed"):
         if args.size not in (None, (6, 6)):
             raise ValueError("the seed task is 6x6; --size is for --task chase")
         return seed_task(args.teacher or "post")
@@ -214,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         write_brain(parser, args.out, brain, meta, args.force)
     prefix = curve_prefix(args)
     if prefix is not None:
-        title = f"{brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
+        title = f"{brain.role}: {brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
         try:
             for path in write_curve(curve, prefix, title, plot=not args.no_plot,
                                     loss_label=TRAINERS[args.arch].loss_label):
@@ -228,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
 def check_arguments(args: argparse.Namespace) -> Task:
     """The task, once every argument is known to be usable together and every output writable."""
     task = make_task(args)
+    if args.arch == PostBrain.arch and isinstance(task, CatTask):
+        raise ValueError("--arch post plays the mouse only (its one output is read as four moves)")
     if args.arch == PostBrain.arch and task.cats:
         raise ValueError("--arch post trains on the seed task only")
     if args.faithful and args.arch != PostBrain.arch:
@@ -257,27 +300,30 @@ def train(args: argparse.Namespace, task: Task) -> tuple[Brain, list[Progress], 
                                   stop=stop if stops else None, progress=not args.quiet)
     if args.eval_every:
         common["eval_every"] = args.eval_every
-    trainer = TRAINERS[args.arch]
+    trainer = (CAT_TRAINERS if args.role == "cat" else TRAINERS)[args.arch]
     brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed)
     if args.arch == LSTMBrain.arch:
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
                   ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
         hyper = {k: v for k, v in chosen if v is not None}
-        return brain, trainer.train(brain, task, **common, **hyper), {**LSTM_HYPER, **hyper}
+        recipe = CAT_HYPER if args.role == "cat" else LSTM_HYPER
+        return brain, trainer.train(brain, task, **common, **hyper), {**recipe, **hyper}
     curve = trainer.train(brain, task, faithful=args.faithful, **common)
     return brain, curve, {"optimizer": "sgd", "lr": brain.alpha, "faithful": args.faithful}
 
 
-def training_meta(args: argparse.Namespace, task: Task, curve: list[Progress], recipe: dict[str, Any],
+def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Progress], recipe: dict[str, Any],
                   command: str) -> dict[str, Any]:
     """What the brain file says about how it was made."""
     last = curve[-1]
+    opponents = ({"mice": list(task.mice), "catching": True} if isinstance(task, CatTask)
+                 else {"cats": list(task.cats), "catching": task.catching})
     meta = {
         "grid_sizes": [[task.width, task.height]],
         "teacher": task.teacher,
-        "task": {"name": task.name, "width": task.width, "height": task.height, "cats": list(task.cats),
-                 "move_limit": task.move_limit, "catching": task.catching},
+        "task": {"name": task.name, "width": task.width, "height": task.height, "move_limit": task.move_limit,
+                 **opponents},
         "training_games": last.games,
         "training_seconds": round(last.seconds, 3),
         "training_seed": args.seed,
@@ -294,7 +340,7 @@ def training_meta(args: argparse.Namespace, task: Task, curve: list[Progress], r
 def write_brain(parser: argparse.ArgumentParser, out: Path, brain: Brain, meta: dict[str, Any], force: bool) -> None:
     try:
         data = brain_bytes(brain, meta)
-        load_brain_bytes(data, str(out))  # the game must be able to play what is written
+        load_brain_bytes(data, str(out), role=brain.role)  # the game must be able to play what is written
         write_atomic(out, data, overwrite=force)
     except BrainFileError as exc:
         parser.exit(1, f"{parser.prog}: error: {printable(out, 100)}: not written: training made a brain "

@@ -7,12 +7,16 @@ progress bar) and differ in their update:
 
 - `train_lstm`: our LSTM, many games per update (one batched `tasks.play` whose trace feeds backward through
   time), cross-entropy on the teacher's moves, Adam.
+- `train_cat_lstm`: a cat's LSTM (eight king moves) on the same recipe, its rounds from `tasks.play_cat`: the
+  cat moves by its own choice against a mix of mice while the perfect cat labels every state; judged from every
+  start by the share of its moves that keep the perfect cat's moves-to-catch (value-optimal).
 - `train_post`: the post's own network and plain SGD, one update per game. `faithful=True` reconstructs the
   post's run exactly: legacy global NumPy RNG, weights drawn first, then four start coordinates per game, the
   post's smoothed error metric, stop below 1.2.
 
-`TRAINERS` holds each under the architecture it trains. Evaluation is on held-out games (tasks.heldout_rng)
-never trained on; `Progress.seconds` counts training time only, evaluation time is excluded.
+`TRAINERS` holds the mouse's under the architecture each trains, `CAT_TRAINERS` the cat's. Evaluation is on
+held-out games (tasks.heldout_rng) never trained on, a cat's on every start against each of its mice (random
+moves from their own stream); `Progress.seconds` counts training time only, evaluation time is excluded.
 """
 
 from __future__ import annotations
@@ -26,9 +30,22 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .arena import MOUSE_MOVES, step_cells
+from .arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
 from .brain_np import POST_DIRECTIONS, Adam, Brain, LSTMBrain, PostBrain, imitation_loss, post_move
-from .tasks import SEED_TASK, Task, all_seed_starts, exhaustive_mistakes, heldout_scores, play
+from .tasks import (
+    SEED_TASK,
+    CatRounds,
+    CatTask,
+    Rounds,
+    Task,
+    all_seed_starts,
+    all_starts,
+    cat_scores,
+    exhaustive_mistakes,
+    heldout_scores,
+    play,
+    play_cat,
+)
 from .teachers import teacher_moves
 
 POST_TARGET = 1.2  # the post's stopping point for its smoothed error metric
@@ -71,8 +88,8 @@ LSTM_HYPER: dict[str, Any] = {
 }
 
 
-def is_still_cat(task: Task) -> bool:
-    return not task.cats
+def is_still_cat(task: Task | CatTask) -> bool:
+    return isinstance(task, Task) and not task.cats
 
 
 def evaluate(brain: Brain, task: Task) -> tuple[float | None, float | None, int | None]:
@@ -146,18 +163,20 @@ class Update(Protocol):
         """The progress bar's text between evaluations."""
 
 
-def run(brain: Brain, task: Task, update: Update, *, games: int | None, seconds: float | None, eval_every: int,
-        stop: Callable[[Progress], bool] | None, progress: bool) -> list[Progress]:
+def run(brain: Brain, task: Task | CatTask, update: Update, *, games: int | None, seconds: float | None,
+        eval_every: int, stop: Callable[[Progress], bool] | None, progress: bool,
+        judge: Callable[[Brain, Any], tuple[float | None, float | None, int | None]] = evaluate) -> list[Progress]:
     """Update until `games` games or `seconds` of training time (whichever comes first), or until the update
     has reached its own goal or `stop(progress)` is true at an evaluation; returns the curve, one Progress per
     held-out evaluation: at the start, at the first update past every `eval_every` games, and at the end.
-    Evaluation never changes the updates (it has its own random stream), and its time is not counted."""
+    Evaluation (`judge`: mistakes per game, agreement, exhaustive mistakes) never changes the updates (it has
+    its own random stream), and its time is not counted."""
     bar = Bar(games, seconds, progress)
     curve: list[Progress] = []
     done_games, trained, next_eval = 0, 0.0, 0
 
     def check() -> bool:
-        mistakes, agree, exhaustive = evaluate(brain, task)
+        mistakes, agree, exhaustive = judge(brain, task)
         curve.append(Progress(done_games, trained, update.loss, mistakes, agree, exhaustive))
         scores = (f"mistakes/game {mistakes:.3f} exhaustive {exhaustive}" if mistakes is not None
                   else f"agreement {agree:.4f}")
@@ -220,7 +239,7 @@ class LSTMUpdate:
         self.loss = float("nan")
 
     def __call__(self, done_games: int, trained: float) -> int:
-        hp, brain, rng, starts = self.hp, self.brain, self.rng, self.cells * self.cells
+        hp, brain, rng, starts = self.hp, self.brain, self.rng, len(self.starts_cat)
         B = int(min(hp["batch"] * (1 + done_games / hp["batch_growth"]), hp["batch_max"]))
         if self.games is not None:
             B = min(B, self.games - done_games)
@@ -236,7 +255,7 @@ class LSTMUpdate:
             if k and self.recent.sum() > 0:
                 picked[:k] = rng.choice(starts, size=k, p=self.recent / self.recent.sum())
             cat, mouse = self.starts_cat[picked], self.starts_mouse[picked]
-        rounds = play(self.task, B, rng, brain, cat=cat, mouse_start=mouse)
+        rounds = self.rollout(B, cat, mouse)
         trace = rounds.trace
         T = trace.t
         weight = rounds.mask[:T].astype(brain.dtype)
@@ -249,6 +268,10 @@ class LSTMUpdate:
             self.recent *= hp["focus_memory"]
             np.add.at(self.recent, picked, rounds.mistakes)
         return B
+
+    def rollout(self, B: int, cat: np.ndarray | None, mouse: np.ndarray | None) -> Rounds | CatRounds:
+        """B on-policy rounds from these starts (None: drawn), with the brain's trace and the teacher's labels."""
+        return play(self.task, B, self.rng, self.brain, cat=cat, mouse_start=mouse)
 
     def reached(self) -> bool:
         return False
@@ -294,6 +317,76 @@ def train_lstm(
     update = LSTMUpdate(brain, task, hp, rng, games, seconds)
     return run(brain, task, update, games=games, seconds=seconds, eval_every=eval_every, stop=stop,
                progress=progress)
+
+
+# -- the cat's LSTM ---------------------------------------------------------------------------------------------
+
+
+def cat_brain(hidden: int, seed: int | None = None) -> LSTMBrain:
+    """A new cat's LSTM: the mouse's inputs, the eight king moves in the arena's order."""
+    return LSTMBrain(hidden, seed=seed, actions=CAT_MOVE_NAMES, role="cat")
+
+
+def judge_cat(brain: Brain, task: CatTask) -> tuple[None, float, int]:
+    """A cat's held-out figures: from every start against each of the task's mice, the share of its moves that
+    were value-optimal (as agreement) and how many were not (as exhaustive mistakes)."""
+    rounds = cat_scores(brain, task)
+    return None, rounds.value_optimal, int(rounds.mistakes.sum())
+
+
+class CatUpdate(LSTMUpdate):
+    """The LSTM recipe's step for a cat: on-policy rounds of the cat's task against its mice, the perfect cat's
+    moves as labels; `focus` draws that share of the starts where the cat recently made moves that were not
+    value-optimal."""
+
+    def __init__(self, brain: LSTMBrain, task: CatTask, hp: dict[str, Any], rng: np.random.Generator,
+                 games: int | None, seconds: float | None) -> None:
+        super().__init__(brain, task, hp, rng, games, seconds)
+        self.focus = float(hp["focus"])
+        # Only starts a round can have (the cat off the mouse's cell): every drawn round has a move to learn.
+        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height)
+        self.recent = np.zeros(len(self.starts_cat))
+
+    def rollout(self, B: int, cat: np.ndarray | None, mouse: np.ndarray | None) -> CatRounds:
+        return play_cat(self.task, B, self.rng, self.brain, cat_start=cat, mouse_start=mouse)
+
+
+def train_cat_lstm(
+    brain: LSTMBrain,
+    task: CatTask,
+    *,
+    games: int | None = None,
+    seconds: float | None = None,
+    seed: int = 0,
+    eval_every: int = 50_000,
+    stop: Callable[[Progress], bool] | None = None,
+    progress: bool = False,
+    **hyper: Any,
+) -> list[Progress]:
+    """Train a cat's LSTM by on-policy imitation of the perfect cat against the task's mice (DAgger: the cat
+    moves by its own choice, the perfect cat labels every state it visits); the LSTM recipe and loop of
+    `train_lstm`, with evaluation by `judge_cat` (agreement is the value-optimal share from every start,
+    exhaustive mistakes the moves that were not). Hyperparameters default to CAT_HYPER."""
+    if brain.role != "cat" or brain.n_actions != len(CAT_MOVE_NAMES):
+        raise ValueError(f"a cat's trainer needs a cat's brain with {len(CAT_MOVE_NAMES)} moves, not a "
+                         f"{brain.role}'s with {brain.n_actions}")
+    _check_budget(games, seconds)
+    unknown = set(hyper) - set(CAT_HYPER)
+    if unknown:
+        raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(CAT_HYPER)}")
+    hp = {**CAT_HYPER, **hyper}
+    rng = np.random.default_rng(seed)
+    if hp["init"] == "wide":
+        wide_init(brain, hp["init_scale"], rng)
+    elif hp["init"] is not None:
+        raise ValueError(f"unknown init {hp['init']!r}: choose wide or None")
+    update = CatUpdate(brain, task, hp, rng, games, seconds)
+    return run(brain, task, update, games=games, seconds=seconds, eval_every=eval_every, stop=stop,
+               progress=progress, judge=judge_cat)
+
+
+# The cat's recipe: the LSTM's (first_weight does not apply: the cat's task is not a still-cat one).
+CAT_HYPER: dict[str, Any] = {**LSTM_HYPER, "focus": 0.5}
 
 
 # -- the post's network ------------------------------------------------------------------------------------
@@ -420,6 +513,11 @@ class Trainer:
     default_hidden: int
     loss_label: str
 
+
+# The cat's trainers, by the architecture they train (an LSTM only: the post's net reads four moves by quarters).
+CAT_TRAINERS: dict[str, Trainer] = {
+    LSTMBrain.arch: Trainer(train_cat_lstm, cat_brain, 32, "cross-entropy"),
+}
 
 TRAINERS: dict[str, Trainer] = {
     LSTMBrain.arch: Trainer(train_lstm, lambda hidden, seed: LSTMBrain(hidden, seed=seed), 32, "cross-entropy"),

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game import brainfile
+from game.arena import CAT_MOVE_NAMES
 from game.brain_np import LSTMBrain, PostBrain
 from game.brainfile import (
     MAX_FILE_BYTES,
@@ -141,21 +142,25 @@ SHIPPED = sorted((Path(__file__).parent.parent / "weights").glob("*.npz"))
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_a_shipped_brain_saved_again_holds_the_same_meta_and_arrays(path):
-    """Saving writes `role` only for a brain that is not a mouse, so a mouse's file is what it was."""
-    loaded = load_brain(path)
+    """Saving writes `role` only for a brain that is not a mouse, so a mouse's file is what it was (and a cat's
+    keeps its role)."""
+    loaded = load_brain(path, role=None)
     with np.load(path) as before, np.load(io.BytesIO(brain_bytes(loaded))) as after:
         assert sorted(before.files) == sorted(after.files)
-        assert str(after["meta"]) == str(before["meta"]) and "role" not in json.loads(str(after["meta"]))
+        assert str(after["meta"]) == str(before["meta"])
+        assert json.loads(str(after["meta"])).get("role") == ("cat" if loaded.role == "cat" else None)
         for name in before.files:
             assert before[name].dtype == after[name].dtype
             np.testing.assert_array_equal(after[name], before[name])
 
 
 def test_saving_a_brain_of_another_role_writes_its_role():
-    cat = LSTMBrain(4, seed=0, role="cat")
+    cat = LSTMBrain(4, seed=0, actions=CAT_MOVE_NAMES, role="cat")
     assert brain_meta(cat)["role"] == "cat" and "role" not in brain_meta(lstm())
-    with pytest.raises(BrainFileError, match="'role' \\(is not 'mouse'\\)"):  # this game's files hold mice only
-        brain_bytes(cat)
+    assert brain_meta(cat)["teacher"] == "perfect"  # a cat's teacher is the perfect cat, not a mouse's
+    # A cat must play the cat's eight moves: one with the mouse's four is refused before anything is written.
+    with pytest.raises(BrainFileError, match="a cat's brain in this game uses \\['Up', 'Up-Right'"):
+        brain_bytes(LSTMBrain(4, seed=0, role="cat"))
 
 
 def test_saving_refuses_a_meta_the_loader_would_strip():
@@ -743,3 +748,77 @@ def test_a_save_into_a_folder_that_is_a_file_is_one_save_error(tmp_path):
         save_brain(lstm(), tmp_path / "user_brains" / "a.npz")
     assert "user_brains" in str(info.value) and "\n" not in str(info.value)
     assert not isinstance(info.value, FileExistsError)  # not "name taken": the game must not try 999 names
+
+
+# -- a cat's brain ----------------------------------------------------------------------------------------------
+
+
+def cat(hidden: int = 4, seed: int = 0) -> LSTMBrain:
+    return LSTMBrain(hidden, seed=seed, actions=CAT_MOVE_NAMES, role="cat")
+
+
+def test_cat_round_trip_is_exact_and_keeps_pytorchs_layout(tmp_path):
+    brain = cat(hidden=6, seed=2)
+    path = save_brain(brain, tmp_path / "cat6.npz", meta={"grid_sizes": [[8, 8]], "training_games": 10,
+                                                          "task": {"name": "pursuit", "width": 8, "height": 8,
+                                                                   "mice": ["optimal", "lstm32_optimal", "random"],
+                                                                   "move_limit": 40, "catching": True}})
+    with np.load(path) as stored:
+        meta = json.loads(str(stored["meta"]))
+        assert stored["head.weight"].shape == (8, 6) and stored["head.bias"].shape == (8,)
+        assert stored["lstm.weight_ih_l0"].shape == (24, 4)  # the mouse's inputs, PyTorch's (4H, I)
+    assert meta["role"] == "cat" and meta["actions"] == list(CAT_MOVE_NAMES) and meta["teacher"] == "perfect"
+    loaded = load_brain(path, role="cat")
+    assert (loaded.role, loaded.actions, loaded.n_actions) == ("cat", CAT_MOVE_NAMES, 8)
+    assert loaded.meta_notice is None and loaded.meta["task"]["mice"] == ["optimal", "lstm32_optimal", "random"]
+    np.testing.assert_array_equal(loaded.theta, brain.theta)
+    x = np.array([0.1, 0.9, 0.5, 0.3], dtype=np.float32)
+    assert loaded.step(x) == brain.step(x) and np.allclose(loaded.logits, brain.logits)
+    assert load_brain(path, role=None).role == "cat"
+    again = load_brain_bytes(brain_bytes(loaded), "again.npz", role="cat")
+    np.testing.assert_array_equal(again.theta, brain.theta)
+
+
+def test_a_cat_is_refused_as_a_mouse_and_the_reverse(tmp_path):
+    path = save_brain(cat(), tmp_path / "cat.npz")
+    for name, load in ((str(path), lambda: load_brain(path)),
+                       ("cat.npz", lambda: load_brain_bytes(path.read_bytes(), "cat.npz"))):
+        with pytest.raises(BrainFileError) as info:  # the game's loader asks for a mouse by default
+            load()
+        assert str(info.value) == f"{name}: is a cat's brain (meta role 'cat'); a mouse's brain is needed here"
+    mouse = save_brain(lstm(), tmp_path / "mouse.npz")
+    with pytest.raises(BrainFileError, match="^.*mouse.npz: is a mouse's brain \\(meta role 'mouse'\\); a cat's"):
+        load_brain(mouse, role="cat")
+
+
+def test_a_cats_file_is_checked_like_a_mouses():
+    arrays, meta = parts(cat())
+    assert load_brain_bytes(pack(arrays, meta), NAME, role="cat").role == "cat"
+    refused(pack(arrays, {**meta, "role": "dog"}), "has role 'dog'; this game's brains play mouse or cat")
+    refused(pack(arrays, {**meta, "actions": list(CAT_MOVE_NAMES[::-1])}), "a cat's brain in this game uses")
+    mouse_arrays, mouse_meta = parts(lstm())
+    refused(pack(mouse_arrays, {**mouse_meta, "actions": list(CAT_MOVE_NAMES)}), "this game uses ['Up', 'Right'")
+    wrong = dict(arrays, **{"head.bias": np.zeros(4, np.float32)})
+    with pytest.raises(BrainFileError, match="array 'head.bias' has shape \\(4,\\) but"):
+        load_brain_bytes(pack(wrong, meta), NAME, role="cat")
+    bad = dict(arrays, **{"head.weight": np.full((8, 4), np.nan, np.float32)})
+    with pytest.raises(BrainFileError, match="holds NaN"):
+        load_brain_bytes(pack(bad, meta), NAME, role="cat")
+    # A mouse's teacher means nothing to a cat: dropped with the usual notice, and the perfect cat filled in.
+    loaded = load_brain_bytes(pack(arrays, {**meta, "teacher": "optimal"}), NAME, role="cat")
+    assert loaded.meta["teacher"] == "perfect" and "ignored meta 'teacher'" in loaded.meta_notice
+
+
+def test_the_posts_network_cannot_be_a_cat():
+    arrays, meta = parts(post())
+    meta = {**meta, "role": "cat", "actions": list(CAT_MOVE_NAMES), "teacher": "perfect"}
+    with pytest.raises(BrainFileError, match="holds a post_rnn brain, which cannot play the cat"):
+        load_brain_bytes(pack(arrays, meta), NAME, role=None)
+
+
+def test_file_role_reads_who_a_file_plays(tmp_path):
+    assert brainfile.file_role(save_brain(cat(), tmp_path / "c.npz")) == "cat"
+    assert brainfile.file_role(save_brain(lstm(), tmp_path / "m.npz")) == "mouse"
+    (tmp_path / "broken.npz").write_bytes(b"PK not a zip")
+    assert brainfile.file_role(tmp_path / "broken.npz") is None
+    assert brainfile.file_role(tmp_path / "missing.npz") is None

@@ -21,7 +21,7 @@ CDN = "https://pygame-web.github.io/cdn/0.9.3/"
 # is ~100 kB and a brain tens of kB; 1 MiB leaves room for a dozen brains while keeping our share of the
 # first load small. A brain that needs more than that is too big for a phone, not a reason to raise it.
 APK_BUDGET_BYTES = 1024 * 1024
-NOT_SHIPPED = re.compile(r"^(train|trainers|reports|main|torch_brain)\.py$|_test|^test_|^bench")
+NOT_SHIPPED = re.compile(r"^(train|trainers|reports|tournament|main|torch_brain)\.py$|_test|^test_|^bench")
 
 
 def pygbag_version() -> str | None:

@@ -642,3 +642,29 @@ def test_every_frame_yields_and_learning_stays_within_its_budget(dirs, monkeypat
     assert per_frame_ms.sum() > 100  # it did learn
     assert per_frame_ms.max() <= 2.0 + 1e-6
     assert game.learner.updates > 50
+
+
+def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
+    weights, _ = dirs
+    from game.arena import CAT_MOVE_NAMES
+
+    brainfile.save_brain(LSTMBrain(8, seed=0, actions=CAT_MOVE_NAMES, role="cat"), weights / "cat_lstm8.npz",
+                         {"grid_sizes": [[8, 8]]})
+    names, checked = [], []
+
+    def script(frame, game, view):
+        if frame == 0:
+            assert "cat_lstm8.npz" not in game.status()["brains"] and len(game.status()["brains"]) == 3
+            assert not game.load_brain_file(weights / "cat_lstm8.npz")  # asked for by name, as the page can
+            assert game.message == (f"{weights / 'cat_lstm8.npz'}: is a cat's brain (meta role 'cat'); a mouse's "
+                                    "brain is needed here") and game.message_is_error
+            assert game.brain_name == "lstm32_optimal.npz"
+            checked.append(True)
+        if frame >= 1:
+            names.append(game.brain_name)
+        if frame < 4:
+            pygame.event.post(key(pygame.K_b))
+
+    run_game([], frames=6, script=script)
+    assert checked and "cat_lstm8.npz" not in names
+    assert names[0] == "post16.npz" and names[2] == "lstm32_optimal.npz"  # B cycles the mice only, as before

@@ -261,3 +261,22 @@ def test_loader_names_a_torch_zip_layout_with_many_tensors_without_torch():
     with pytest.raises(BrainFileError, match="^big.pt: is a PyTorch torch.save file, not a brain file; convert it "
                        "with python -m game.torch_brain --from-torch "):
         load_brain_bytes(buffer.getvalue(), "big.pt")
+
+
+def test_the_shipped_cat_brain_is_a_torch_lstm_with_eight_moves():
+    """weights/cat_lstm32.npz in PyTorch's layout: LSTM(4, 32) + Linear(32, 8) load its state dict and give the
+    moves' probabilities the game's brain gives, step by step over a round."""
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
+    path = Path(__file__).resolve().parent.parent / "weights" / "cat_lstm32.npz"
+    cat = load_brain(path, role="cat")
+    state = to_state_dict(path)
+    assert state["head.weight"].shape == (8, 32) and state["lstm.weight_ih_l0"].shape == (128, 4)
+    lstm, head = torch.nn.LSTM(4, 32), torch.nn.Linear(32, 8)
+    lstm.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in state.items() if k.startswith("lstm.")})
+    head.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in state.items() if k.startswith("head.")})
+    xs = rounds(30, 5)
+    with torch.no_grad():
+        out, _ = lstm(torch.from_numpy(xs)[:, None, :])
+        expected = torch.softmax(head(out), dim=-1)[:, 0, :].double().numpy()
+    got = brain_probabilities(cat, xs)
+    assert np.abs(got - expected).max() < PROB_TOL and np.ptp(expected, axis=0).max() > 0.05

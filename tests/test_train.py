@@ -11,8 +11,9 @@ import sys
 import numpy as np
 import pytest
 
+from game.arena import CAT_MOVE_NAMES
 from game.brain_np import LSTMBrain, PostBrain
-from game.brainfile import load_brain
+from game.brainfile import load_brain, save_brain
 from game.reports import CURVE_COLUMNS, read_curve
 from game.tasks import SEED_TASK, chase_task, mistakes_per_game
 from game.train import main
@@ -338,3 +339,46 @@ def test_an_unwritable_curve_after_training_is_one_line(tmp_path, capsys: pytest
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write the curve" in err and "No space left" in err
     assert load_brain(out).hidden_size == 4  # the brain was saved first and is whole
+
+
+def test_cli_trains_a_cat_against_named_mice(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--role cat: a cat's brain file (role, the eight moves, the perfect cat as teacher, the mice it met)."""
+    mouse = tmp_path / "mouse4.npz"
+    save_brain(LSTMBrain(4, seed=0), mouse, {"grid_sizes": [[5, 5]]})
+    out = tmp_path / "cat.npz"
+    assert main(["--role", "cat", "--size", "5", "--mice", f"optimal,{mouse},random", "--hidden", "8",
+                 "--games", "2000", "--quiet", "--no-plot", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "agreement:" in printed and "exhaustive_mistakes:" in printed
+    brain = load_brain(out, role="cat")
+    assert brain.role == "cat" and brain.actions == CAT_MOVE_NAMES and brain.hidden_size == 8
+    meta = brain.meta
+    assert meta["teacher"] == "perfect" and meta["grid_sizes"] == [[5, 5]] and meta["training_games"] == 2000
+    assert meta["task"] == {"name": "pursuit", "width": 5, "height": 5, "move_limit": 40,
+                            "mice": ["optimal", "mouse4", "random"], "catching": True}
+    assert 0 <= meta["agreement"] <= 1 and meta["command"].startswith("python -m game.train --role cat")
+    assert (tmp_path / "cat.csv").is_file()
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--role", "cat", "--mice", "nosuch", "--games", "10"], "--mice 'nosuch': no such mouse"),
+    (["--role", "cat", "--arch", "post", "--games", "10"], "--arch post plays the mouse only"),
+    (["--role", "cat", "--task", "chase", "--games", "10"], "--task is the mouse's"),
+    (["--role", "dog", "--games", "10"], "--role: invalid choice: 'dog'"),
+])
+def test_cat_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and named in err and err.count("\n") == 1
+
+
+def test_cli_refuses_a_cat_as_a_mouse_to_chase(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    cat = tmp_path / "cat.npz"
+    save_brain(LSTMBrain(4, seed=0, actions=CAT_MOVE_NAMES, role="cat"), cat)
+    with pytest.raises(SystemExit):
+        main(["--role", "cat", "--mice", str(cat), "--games", "10"])
+    err = capsys.readouterr().err
+    assert f"{cat}: is a cat's brain (meta role 'cat'); a mouse's brain is needed here" in err
+    assert err.count("\n") == 1

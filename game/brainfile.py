@@ -93,11 +93,6 @@ class SaveError(OSError):
     """A save that cannot happen for a reason other than the name being taken; str() is one line."""
 
 
-def array_shapes(arch: str, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
-    """The arrays a brain of this architecture and size must hold, with their shapes (the registry's)."""
-    return brain_type(arch).array_shapes(hidden, inputs, actions)
-
-
 def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     """The meta a brain file carries, with the fields every file needs filled in from the brain."""
     described = brain.describe()

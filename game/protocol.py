@@ -247,7 +247,7 @@ META_LABELS: tuple[dict[str, Any], ...] = (
     {"key": "architecture", "label": "Architecture", "format": "text",
      "values": {arch: cls.label for arch, cls in BRAIN_TYPES.items()}},
     {"key": "hidden_size", "label": "Hidden units", "format": "count"},
-    {"key": "teacher", "label": "Trained on teacher", "format": "text", "values": TEACHER_LABELS},
+    {"key": "teacher", "label": "Trained by", "format": "text", "values": TEACHER_LABELS},
     {"key": "task", "label": "Task", "format": "task"},
     {"key": "training_games", "label": "Training games", "format": "count"},
     {"key": "heldout_mistakes_per_game", "label": "Held-out mistakes per game", "format": "decimal"},

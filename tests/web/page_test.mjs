@@ -4,7 +4,7 @@
 //
 //   node page_test.mjs SITE_DIR --loader-calls START.json --failed-loader-calls FAILED.json
 //       [--weights DIR] [--screenshot FILE.png] [--mobile-screenshot FILE.png] [--loading-screenshot FILE.png]
-//       [--tuned-status STATUS.json] [--sent SENT.json]
+//       [--tuned-status STATUS.json] [--tuned-screenshot FILE.png] [--sent SENT.json]
 //
 // START.json and FAILED.json are [method, stage, detail] lists: what the loader in index.html called on
 // window.catmouse when run against tests/fake_pygbag.py (tests/web/test_page.py records them).
@@ -26,13 +26,14 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-firs
 
 function options(argv) {
     const result = { site: null, weights: resolve(HERE, "../../weights"), screenshot: null, mobileScreenshot: null,
-        loadingScreenshot: null, calls: null, failedCalls: null, tunedStatus: null, sent: null };
+        loadingScreenshot: null, calls: null, failedCalls: null, tunedStatus: null, tunedScreenshot: null, sent: null };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--weights") result.weights = resolve(argv[++i]);
         else if (arg === "--loader-calls") result.calls = JSON.parse(readFileSync(argv[++i], "utf8"));
         else if (arg === "--failed-loader-calls") result.failedCalls = JSON.parse(readFileSync(argv[++i], "utf8"));
         else if (arg === "--tuned-status") result.tunedStatus = JSON.parse(readFileSync(argv[++i], "utf8"));
+        else if (arg === "--tuned-screenshot") result.tunedScreenshot = resolve(argv[++i]);
         else if (arg === "--sent") result.sent = resolve(argv[++i]);
         else if (arg === "--loading-screenshot") result.loadingScreenshot = resolve(argv[++i]);
         else if (arg === "--screenshot") result.screenshot = resolve(argv[++i]);
@@ -290,9 +291,19 @@ async function main() {
         assert.equal((await received(page)).some((c) => c.type === "restore"), false, "reset brain came back");
         check("reset clears the stored brain: nothing is restored after the next reload");
 
+        if (opts.screenshot) {
+            await page.evaluate(() => window.catmouse.show(JSON.stringify({
+                learning: true, teacher: "optimal", agreement: 0.934, update_ms: 0.61,
+                message: "Learning from the optimal teacher" })));
+            await page.screenshot({ path: opts.screenshot });
+            check(`screenshot ${opts.screenshot}`);
+        }
         // --- a tuned brain's card, from the status the real game sends with a tuned file loaded ---
         if (opts.tunedStatus) {
-            await page.evaluate((s) => window.catmouse.show(JSON.stringify(s)), opts.tunedStatus);
+            await page.evaluate((s) => { // as if the game had loaded the tuned file: it sends this from now on
+                Object.assign(window.standin.status, s);
+                window.catmouse.show(JSON.stringify(s));
+            }, opts.tunedStatus);
             const rows = await page.$$eval("#cm-meta dd", (dds) => Object.fromEntries(dds.map((d) => [d.dataset.meta,
                 [d.previousElementSibling.textContent, d.textContent]])));
             const meta = opts.tunedStatus.meta;
@@ -303,14 +314,11 @@ async function main() {
                 ["Held-out agreement when saved", (100 * meta.tuned_heldout_agreement).toFixed(1) + " %"]);
             assert.deepEqual(rows.architecture, ["Architecture", "LSTM"]);
             assert.equal("agreement" in rows, false, "a figure the tuned file sets to null gets no row");
+            if (opts.tunedScreenshot) {
+                await page.locator("#cm-panel").screenshot({ path: opts.tunedScreenshot });
+                await page.evaluate(() => window.scrollTo(0, 0)); // the reload below must start at the top
+            }
             check("a tuned brain's card shows where it came from: tuned line, origin, updates, held-out when saved");
-        }
-        if (opts.screenshot) {
-            await page.evaluate(() => window.catmouse.show(JSON.stringify({
-                learning: true, teacher: "optimal", agreement: 0.934, update_ms: 0.61,
-                message: "Learning from the optimal teacher" })));
-            await page.screenshot({ path: opts.screenshot });
-            check(`screenshot ${opts.screenshot}`);
         }
         // --- 1366x768: no jump either ---
         await page.setViewportSize({ width: 1366, height: 768 });

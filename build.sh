@@ -22,7 +22,7 @@ Packages the game for the browser with pygbag ${PYGBAG_VERSION} (CPython ${PYBUI
 It copies what the browser needs (main.py, game/*.py without the training, torch and test tools, weights/*.npz)
 into a temporary folder, builds that copy with our page template web/index.tmpl and icon
 web/favicon.png, and writes the site to build/web/ (index.html, the game archive as ${APP}.tar.gz and
-${APP}.apk, page script, style, icon).
+${APP}.apk, page script, its protocol table, style, icon).
 The build itself needs no network; players' browsers load the runtime from ${CDN}.
 
 Options:
@@ -92,6 +92,9 @@ done
 cp "$ROOT"/weights/*.npz "$STAGE/weights/"
 # pygbag copies static/ next to index.html and leaves it out of the archive
 cp "$ROOT/web/catmouse.js" "$ROOT/web/catmouse.css" "$STAGE/static/"
+# the page protocol, from the one table in game/protocol.py (web/catmouse.js builds the controls from it)
+(cd "$ROOT" && "$PYTHON" -m game.protocol >"$STAGE/static/protocol.js" 2>"$WORK/protocol.log") \
+    || die "could not write the page protocol: $(tail -n 1 "$WORK/protocol.log")"
 
 # ---- build (pygbag works in the stage; its log is shown only on failure) ----
 LOG="$WORK/pygbag.log"
@@ -107,7 +110,7 @@ if ! (cd "$WORK" && "$PYTHON" -m pygbag --build \
 fi
 BUILT="$STAGE/build/web"
 # The page's loader reads the tarball, or the zip (.apk) on itch.io, as pygbag 0.9.3's own template does.
-SITE_FILES=(index.html favicon.png "$APP.tar.gz" "$APP.apk" catmouse.js catmouse.css)
+SITE_FILES=(index.html favicon.png "$APP.tar.gz" "$APP.apk" catmouse.js catmouse.css protocol.js)
 for file in "${SITE_FILES[@]}"; do
     [[ -f "$BUILT/$file" ]] || { tail -n 30 "$LOG" >&2; die "pygbag did not produce $file (log above)"; }
 done

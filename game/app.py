@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import brainfile
+from . import brainfile, protocol
 from .arena import CAT_MOVES, Arena, check_size
 from .brain_np import LSTMBrain, PostBrain
 from .cats import WATCH_CAT_NAMES, cat_moves
@@ -636,18 +636,17 @@ class Game:
     # -- the web page ------------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        """What the page shows beside the canvas (game.web.Page.show)."""
-        agreement = self.agreement()
+        """What the page shows beside the canvas (game.web.Page.show): exactly protocol.STATUS_FIELDS."""
         error = self.message if self.message_is_error and self.message_visible() else ""
         message = self.message if not self.message_is_error and self.message_visible() else ""
-        return {
+        values = {
             "brain": self.brain_name,
             "meta": self.brain_meta,
             "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
             "learning": self.learning,
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,
-            "agreement": agreement,
+            "agreement": self.agreement(),
             "heldout": self.heldout_now(),
             "fallbacks": self.learner.fallbacks if self.learner is not None else 0,
             "learning_status": self.learning_status(),
@@ -656,6 +655,7 @@ class Game:
             "message": message,
             "error": error,
         }
+        return {name: values[name] for name in protocol.STATUS_FIELDS}
 
     def learning_status(self) -> str:
         """One line for the HUD and the page: the held-out figure now, and any fallback."""
@@ -672,31 +672,10 @@ class Game:
         return " · ".join(parts)
 
     def handle_command(self, command: dict[str, Any], page: Any = None) -> None:
-        """One command from the page (already checked by game.web.parse_command)."""
+        """One command from the page (already checked by game.web.parse_command), run as protocol.COMMANDS says."""
         kind = command.get("type")
-        if kind == "learn":
-            self.set_learning(command["on"])
-        elif kind == "teacher":
-            self.set_teacher(command["name"])
-        elif kind == "learn_speed":
-            self.set_learn_speed(command["value"])
-        elif kind == "brain":
-            self.load_brain_file(self.weights_dir / command["name"])
-        elif kind in ("upload", "restore"):
-            self.load_brain_bytes(command["name"], command["data"])
-        elif kind == "download":
-            try:
-                filename, data = self.export_brain()
-            except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
-                self.show(str(error), error=True)
-                return
-            if page is not None:
-                page.offer_download(filename, data)
-                page.store_brain(filename, data)
-            self.show(f"downloading {filename} (also kept in this browser)")
-        elif kind == "reset":
-            self.reset_brain()
-            if page is not None:
-                page.store_brain(None, None)
-        else:
+        spec = protocol.COMMANDS.get(kind) if isinstance(kind, str) else None
+        if spec is None:
             self.show(f"unknown page command {kind!r}", error=True)
+            return
+        spec.run(self, page, **{field.name: command[field.name] for field in spec.fields})

@@ -14,33 +14,21 @@ On desktop there is no page: ``in_browser()`` is False and the game uses its key
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import math
 import sys
 from typing import Any
 
-from .brainfile import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, printable
-from .teachers import TEACHER_NAMES
+from .brainfile import MAX_MESSAGE_CHARS, printable
+from .protocol import COMMANDS, MAX_UPLOAD_BYTES, CommandError, shown
 
-LEARN_SPEED_MIN = 1
-LEARN_SPEED_MAX = 10
-MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
-MAX_NAME_CHARS = 200
 MAX_ENTRIES = 32  # commands in one mailbox read (the page sends a few a second at most)
 MAX_MAILBOX_CHARS = 2 * (MAX_UPLOAD_BYTES * 4 // 3 + 4) + 64 * 1024  # two uploads' base64 and small commands
 MAX_STATUS_DEPTH = 6  # the status is an object of values and a meta of at most three levels
 
-# command type -> the fields it must carry (besides "type"); no others are allowed
+# command type -> the fields it must carry (besides "type"); no others are allowed (from game/protocol.py)
 COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
-    "learn": ("on",),
-    "teacher": ("name",),
-    "learn_speed": ("value",),
-    "brain": ("name",),
-    "upload": ("name", "data"),
-    "download": (),
-    "reset": (),
-    "restore": ("name", "data"),
+    kind: tuple(field.name for field in command.fields) for kind, command in COMMANDS.items()
 }
 
 
@@ -49,84 +37,23 @@ def in_browser() -> bool:
     return sys.platform == "emscripten"
 
 
-class CommandError(ValueError):
-    """A mailbox entry that is not a well-formed command."""
-
-
-def shown(value: Any) -> str:
-    """A value quoted in an error: its repr, printable and short (a page message may hold anything)."""
-    return printable(repr(value) if not isinstance(value, dict | list) else type(value).__name__, 40)
-
-
-def _text(entry: dict[str, Any], key: str) -> str:
-    value = entry.get(key)
-    kind = entry["type"]
-    if not isinstance(value, str) or not value.strip():
-        raise CommandError(f"{kind!r} needs a non-empty text {key!r}")
-    if len(value) > MAX_NAME_CHARS:
-        raise CommandError(f"{kind!r}: {key!r} is longer than {MAX_NAME_CHARS} characters")
-    if not value.isprintable() or "/" in value or "\\" in value:
-        raise CommandError(f"{kind!r}: {key!r} {shown(value)} is not a plain file name")
-    return value
-
-
-def _bundled_name(entry: dict[str, Any]) -> str:
-    name = _text(entry, "name")
-    if name.startswith(".") or not name.endswith(".npz"):
-        raise CommandError(f"'brain': {shown(name)} is not a brain file name from weights/")
-    return name
-
-
-def _payload(entry: dict[str, Any]) -> bytes:
-    encoded = entry.get("data")
-    kind = entry["type"]
-    if not isinstance(encoded, str):
-        raise CommandError(f"{kind!r} needs base64 text 'data'")
-    if len(encoded) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
-        raise CommandError(f"{kind!r}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
-    try:
-        return base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        raise CommandError(f"{kind!r}: 'data' is not valid base64") from None
-
-
 def parse_command(entry: object) -> dict[str, Any]:
-    """Check one mailbox entry and return it as a clean command dict; raise CommandError if malformed."""
+    """Check one mailbox entry against protocol.COMMANDS and return it as a clean command dict; raise
+    CommandError (one line) if it is not an object, not a known type, lacks a field, has another, or a field's
+    value is not what its type allows."""
     if not isinstance(entry, dict):
         raise CommandError(f"a page message must be an object, got {type(entry).__name__}")
     kind = entry.get("type")
-    if not isinstance(kind, str) or kind not in COMMAND_FIELDS:
+    if not isinstance(kind, str) or kind not in COMMANDS:
         raise CommandError(f"unknown page message type {shown(kind)}")
-    missing = [key for key in COMMAND_FIELDS[kind] if key not in entry]
+    fields = COMMANDS[kind].fields
+    missing = [field.name for field in fields if field.name not in entry]
     if missing:
         raise CommandError(f"{kind!r} is missing {', '.join(repr(key) for key in missing)}")
     extra = sorted(set(entry) - {"type", *COMMAND_FIELDS[kind]})
     if extra:
         raise CommandError(f"{kind!r} has an unexpected field {shown(extra[0])}")
-
-    if kind == "learn":
-        if not isinstance(entry["on"], bool):
-            raise CommandError("'learn' needs 'on' to be true or false")
-        return {"type": kind, "on": entry["on"]}
-    if kind == "teacher":
-        name = entry["name"]
-        if not isinstance(name, str) or name not in TEACHER_NAMES:
-            raise CommandError(f"'teacher': {shown(name)} is not one of {', '.join(TEACHER_NAMES)}")
-        return {"type": kind, "name": name}
-    if kind == "learn_speed":
-        value = entry["value"]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise CommandError("'learn_speed' needs a whole number 'value'")
-        if not LEARN_SPEED_MIN <= value <= LEARN_SPEED_MAX:
-            raise CommandError(f"'learn_speed': {shown(value)} is outside {LEARN_SPEED_MIN}..{LEARN_SPEED_MAX}")
-        return {"type": kind, "value": value}
-    if kind == "brain":
-        return {"type": kind, "name": _bundled_name(entry)}
-    if kind in ("upload", "restore"):
-        return {"type": kind, "name": _text(entry, "name"), "data": _payload(entry)}
-    return {"type": kind}
+    return {"type": kind, **{field.name: field.check(kind, entry[field.name]) for field in fields}}
 
 
 def _no_constant(text: str) -> Any:

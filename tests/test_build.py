@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from game.protocol import page_script
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_SH = ROOT / "build.sh"
 CDN = "https://pygame-web.github.io/cdn/0.9.3/"
@@ -83,9 +85,10 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_output_files(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     out, result = build
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["index.html", "favicon.png", "catmouse.tar.gz", "catmouse.apk", "catmouse.js", "catmouse.css"]
+        ["index.html", "favicon.png", "catmouse.tar.gz", "catmouse.apk", "catmouse.js", "catmouse.css", "protocol.js"]
     )
     assert (out / "favicon.png").read_bytes() == (ROOT / "web" / "favicon.png").read_bytes()
+    assert (out / "protocol.js").read_text(encoding="utf-8") == page_script()  # the one table, as the game has it
     assert f"built {out}" in result.stdout
 
 
@@ -111,6 +114,7 @@ def test_index_is_our_template_with_the_runtime_loader(build: tuple[Path, subpro
         'id="cm-reset"',
         'id="cm-brains"',
         'id="cm-error"',
+        'src="protocol.js"',
         'src="catmouse.js"',
     ):
         assert element in html, element

@@ -21,7 +21,11 @@
     }
 
     const STORAGE_KEY = "catmouse.brain";
-    const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+    // The page protocol (game/protocol.py), which build.sh writes into the site as protocol.js: the commands
+    // and their fields, the teachers, the brain card's labels. The controls below are built from it.
+    const PROTOCOL = window.catmouse_protocol ||
+        { commands: {}, status: {}, teachers: [], cats: [], meta_labels: [] };
+    if (!window.catmouse_protocol) console.error("catmouse: protocol.js is missing; the panel has no controls");
     const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // every .npz is a zip archive
     const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Spacebar",
         "PageUp", "PageDown", "Home", "End"]);
@@ -87,13 +91,23 @@
         return value.toFixed(digits) + (unit || "");
     }
 
-    const META_LABELS = [
-        ["arch", "Architecture"], ["architecture", "Architecture"], ["hidden", "Hidden units"],
-        ["hidden_size", "Hidden units"], ["teacher", "Trained on teacher"], ["training_games", "Training games"],
-        ["games", "Training games"], ["mistakes_per_game", "Held-out mistakes per game"],
-        ["heldout_mistakes_per_game", "Held-out mistakes per game"], ["grids", "Grids"], ["grid_sizes", "Grids"],
-        ["fine_tuned_games", "Fine-tuned games"],
-    ];
+    function percent(value) {
+        return typeof value === "number" ? fmt(100 * value, 1, " %") : "\u2013";
+    }
+
+    // How the brain card shows a meta value, by the format protocol.META_LABELS gives it.
+    const FORMATS = {
+        text: (value) => describe(value),
+        count: (value) => describe(value),
+        decimal: (value) => (typeof value === "number" ? value.toFixed(3) : describe(value)),
+        percent: percent,
+        sizes: (value) => describe(value),
+        task: (value) => {
+            if (!value || typeof value !== "object") return describe(value);
+            const cats = Array.isArray(value.cats) && value.cats.length ? " against " + value.cats.join(", ") : "";
+            return `${value.name} ${value.width}\u00d7${value.height}${cats}`;
+        },
+    };
 
     function describe(value) {
         if (value === null || value === undefined) return "\u2013";
@@ -105,40 +119,64 @@
         return String(value);
     }
 
+    // The brain card: the meta keys protocol.META_LABELS names, in its order; a key the file leaves out or
+    // sets to null (a figure that no longer applies to a tuned brain) gets no row.
     function renderMeta(meta) {
         const list = byId("cm-meta");
         list.replaceChildren();
         if (!meta || typeof meta !== "object") return;
-        const seen = new Set();
-        for (const [key, label] of META_LABELS) {
-            if (!(key in meta) || seen.has(label)) continue;
-            seen.add(label);
+        for (const row of PROTOCOL.meta_labels) {
+            const value = meta[row.key];
+            if (value === null || value === undefined) continue;
             const term = document.createElement("dt");
-            term.textContent = label;
+            term.textContent = row.label;
             const detail = document.createElement("dd");
-            detail.textContent = describe(meta[key]);
+            const named = row.values && typeof value === "string" ? row.values[value] : undefined;
+            detail.textContent = named || (FORMATS[row.format] || describe)(value);
+            detail.dataset.meta = row.key;
             list.append(term, detail);
         }
     }
 
-    function renderBrains(names, current) {
-        const group = byId("cm-brains");
-        const wanted = Array.isArray(names) ? names.map(String) : [];
-        const have = Array.from(group.children).map((button) => button.dataset.brain);
-        if (wanted.join("\n") !== have.join("\n")) {
+    // A group of choice buttons (teachers, bundled brains), each sending its command with its own value.
+    function renderChoices(group, items) {
+        const command = group.dataset.command;
+        const have = Array.from(group.children).map((button) => button.getAttribute("data-" + command));
+        if (items.map((item) => item.name).join("\n") !== have.join("\n")) {
             group.replaceChildren();
-            for (const name of wanted) {
+            for (const item of items) {
                 const button = document.createElement("button");
                 button.type = "button";
-                button.dataset.brain = name;
-                button.textContent = name.replace(/\.npz$/, "");
-                button.title = name;
-                button.addEventListener("click", () => send({ type: "brain", name: name }));
+                button.setAttribute("data-" + command, item.name);
+                button.setAttribute("aria-pressed", "false");
+                button.textContent = item.label;
+                if (item.title) button.title = item.title;
+                button.addEventListener("click", () => send(message(command, () => item.name)));
                 group.append(button);
             }
         }
+        const current = status[(PROTOCOL.commands[command] || {}).shows];
         for (const button of group.children) {
-            button.setAttribute("aria-pressed", String(button.dataset.brain === current));
+            button.setAttribute("aria-pressed", String(button.getAttribute("data-" + command) === current));
+        }
+    }
+
+    // A choice group's items: the protocol's list of that name (teachers), else the status field (brains).
+    function choicesOf(group) {
+        const source = group.dataset.choices;
+        if (Array.isArray(PROTOCOL[source])) return PROTOCOL[source];
+        const names = Array.isArray(status[source]) ? status[source].map(String) : [];
+        return names.map((name) => ({ name: name, label: name.replace(/\.npz$/, ""), title: name }));
+    }
+
+    // Every control the template marks with data-command shows the status field its command declares.
+    function renderControl(control, value) {
+        if (control.dataset.choices !== undefined) return renderChoices(control, choicesOf(control));
+        if (control.type === "checkbox") control.checked = Boolean(value);
+        if (control.type === "range" && typeof value === "number") {
+            if (document.activeElement !== control) control.value = String(value);
+            const shown = document.querySelector(`output[for="${control.id}"]`);
+            if (shown) shown.textContent = String(value);
         }
     }
 
@@ -161,21 +199,13 @@
     function render(update) {
         if ("brain" in update) byId("cm-brain").textContent = update.brain || "\u2014";
         if ("meta" in update) renderMeta(update.meta);
-        if ("brains" in update || "brain" in update) renderBrains(status.brains, status.brain);
-        if ("learning" in update) byId("cm-learn").checked = Boolean(update.learning);
-        if ("teacher" in update) {
-            for (const button of document.querySelectorAll("[data-teacher]")) {
-                button.setAttribute("aria-pressed", String(button.dataset.teacher === update.teacher));
-            }
-        }
-        if ("learn_speed" in update && typeof update.learn_speed === "number") {
-            const slider = byId("cm-speed");
-            if (document.activeElement !== slider) slider.value = String(update.learn_speed);
-            byId("cm-speed-value").textContent = String(update.learn_speed);
+        for (const control of document.querySelectorAll("[data-command]")) {
+            const shows = (PROTOCOL.commands[control.dataset.command] || {}).shows;
+            if ((shows && shows in update) || control.dataset.choices in update) renderControl(control, status[shows]);
         }
         if ("agreement" in update) {
             const agreement = update.agreement;
-            byId("cm-agreement").textContent = typeof agreement === "number" ? fmt(100 * agreement, 1, " %") : "\u2013";
+            byId("cm-agreement").textContent = percent(agreement);
         }
         if ("learning_status" in update) renderLearningStatus(update.learning_status);
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
@@ -415,16 +445,30 @@
         return scrollToFirst.apply(window, arguments);
     };
 
-    // ---- the panel ----
-    function loadOwnBrain(file) {
+    // ---- the panel: each element the template marks data-command="name" sends that command ----
+    // The message a control sends: the command and, for each field protocol.COMMANDS gives it, the value the
+    // control supplies for that field (valueOf(fieldName, field)).
+    function message(command, valueOf) {
+        const spec = PROTOCOL.commands[command];
+        if (!spec) throw new Error(`catmouse: the page has a control for "${command}", which the game has no command for`);
+        const result = { type: command };
+        for (const [name, field] of Object.entries(spec.fields)) result[name] = valueOf(name, field);
+        return result;
+    }
+
+    const fieldOf = (command, type) => Object.values((PROTOCOL.commands[command] || {}).fields || {})
+        .find((field) => field.type === type) || {};
+
+    function loadOwnBrain(file, command) {
         if (!file) return;
         if (!/\.npz$/i.test(file.name)) {
             setError(file.name + ": not a brain file (expected a .npz file); the mouse keeps its brain.");
             return;
         }
-        if (file.size > MAX_UPLOAD_BYTES) {
-            setError(file.name + ": " + (file.size / 1048576).toFixed(1) + " MB is too big for a brain file; " +
-                "the mouse keeps its brain.");
+        const limit = fieldOf(command, "base64").max_bytes;
+        if (file.size > limit) {
+            setError(file.name + ": " + (file.size / 1048576).toFixed(1) + " MB is too big for a brain file (at most " +
+                (limit / 1048576).toFixed(0) + " MB); the mouse keeps its brain.");
             return;
         }
         file.arrayBuffer().then((buffer) => {
@@ -436,29 +480,43 @@
             }
             setError("");
             byId("cm-message").textContent = "Loading " + file.name + "\u2026";
-            send({ type: "upload", name: file.name, data: bytesToBase64(bytes) });
+            send(message(command, (name, field) => (field.type === "base64" ? bytesToBase64(bytes) : file.name)));
         }, (error) => setError(file.name + ": could not be read (" + error.message + ")"));
     }
 
-    function wirePanel() {
-        byId("cm-learn").addEventListener("change", (event) => send({ type: "learn", on: event.target.checked }));
-        for (const button of document.querySelectorAll("[data-teacher]")) {
-            button.addEventListener("click", () => send({ type: "teacher", name: button.dataset.teacher }));
+    // What the page itself does before sending a command (reset: forget the brain kept in this browser).
+    const BEFORE_SENDING = { reset: () => store(null, null) };
+
+    function wireControl(control) {
+        const command = control.dataset.command;
+        const before = BEFORE_SENDING[command] || (() => undefined);
+        if (control.dataset.choices !== undefined) return renderChoices(control, choicesOf(control));
+        if (control.type === "file") {
+            control.addEventListener("change", () => {
+                loadOwnBrain(control.files[0], command);
+                control.value = ""; // picking the same file again still fires
+                focusGame();
+            });
+        } else if (control.type === "checkbox") {
+            control.addEventListener("change", () => send(message(command, () => control.checked)));
+        } else if (control.type === "range") {
+            const bounds = fieldOf(command, "whole");
+            control.min = String(bounds.min);
+            control.max = String(bounds.max);
+            const shown = document.querySelector(`output[for="${control.id}"]`);
+            control.addEventListener("input", () => { if (shown) shown.textContent = control.value; });
+            control.addEventListener("change", () => send(message(command, () => Number(control.value))));
+        } else {
+            control.addEventListener("click", () => {
+                before();
+                send(message(command, () => undefined));
+            });
         }
-        const slider = byId("cm-speed");
-        slider.addEventListener("input", () => { byId("cm-speed-value").textContent = slider.value; });
-        slider.addEventListener("change", () => send({ type: "learn_speed", value: Number(slider.value) }));
-        const upload = byId("cm-upload");
-        upload.addEventListener("change", () => {
-            loadOwnBrain(upload.files[0]);
-            upload.value = ""; // picking the same file again still fires
-            focusGame();
-        });
-        byId("cm-download").addEventListener("click", () => send({ type: "download" }));
-        byId("cm-reset").addEventListener("click", () => {
-            store(null, null);
-            send({ type: "reset" });
-        });
+        return undefined;
+    }
+
+    function wirePanel() {
+        for (const control of document.querySelectorAll("[data-command]")) wireControl(control);
 
         // After any click in the panel the keyboard belongs to the game again. Pointer clicks only:
         // a file dialog must not lose its opener before it opens.

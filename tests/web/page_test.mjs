@@ -4,12 +4,15 @@
 //
 //   node page_test.mjs SITE_DIR --loader-calls START.json --failed-loader-calls FAILED.json
 //       [--weights DIR] [--screenshot FILE.png] [--mobile-screenshot FILE.png] [--loading-screenshot FILE.png]
+//       [--tuned-status STATUS.json] [--tuned-screenshot FILE.png] [--sent SENT.json]
 //
 // START.json and FAILED.json are [method, stage, detail] lists: what the loader in index.html called on
 // window.catmouse when run against tests/fake_pygbag.py (tests/web/test_page.py records them).
+// STATUS.json is what the real game (Game.status) sends with a tuned brain file loaded; SENT.json gets every
+// command the page sent, for test_page.py to check against the game's own parser.
 // Uses the system Chromium (/usr/bin/chromium or $CHROMIUM), never a downloaded browser.
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve, sep } from "node:path";
@@ -23,12 +26,15 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-firs
 
 function options(argv) {
     const result = { site: null, weights: resolve(HERE, "../../weights"), screenshot: null, mobileScreenshot: null,
-        loadingScreenshot: null, calls: null, failedCalls: null };
+        loadingScreenshot: null, calls: null, failedCalls: null, tunedStatus: null, tunedScreenshot: null, sent: null };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--weights") result.weights = resolve(argv[++i]);
         else if (arg === "--loader-calls") result.calls = JSON.parse(readFileSync(argv[++i], "utf8"));
         else if (arg === "--failed-loader-calls") result.failedCalls = JSON.parse(readFileSync(argv[++i], "utf8"));
+        else if (arg === "--tuned-status") result.tunedStatus = JSON.parse(readFileSync(argv[++i], "utf8"));
+        else if (arg === "--tuned-screenshot") result.tunedScreenshot = resolve(argv[++i]);
+        else if (arg === "--sent") result.sent = resolve(argv[++i]);
         else if (arg === "--loading-screenshot") result.loadingScreenshot = resolve(argv[++i]);
         else if (arg === "--screenshot") result.screenshot = resolve(argv[++i]);
         else if (arg === "--mobile-screenshot") result.mobileScreenshot = resolve(argv[++i]);
@@ -74,6 +80,10 @@ async function waitFor(page, predicate, arg, what) {
 }
 
 const received = (page) => page.evaluate(() => window.standin.received);
+const sent = []; // every command the page sent, over every load of it
+async function keepSent(page) {
+    sent.push(...(await received(page)));
+}
 const lastOfType = async (page, type) => (await received(page)).filter((c) => c.type === type).pop();
 async function waitForCommand(page, type) {
     await waitFor(page, (t) => window.standin.received.some((c) => c.type === t), type, `a "${type}" command`);
@@ -263,6 +273,7 @@ async function main() {
         // --- storage: the fine-tuned brain survives a reload until reset ---
         const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("catmouse.brain")));
         assert.equal(stored.name, `${brains[0].replace(/\.npz$/, "")}-tuned.npz`);
+        await keepSent(page);
         await page.reload();
         await waitFor(page, () => window.standin && window.standin.started, null, "restart after reload");
         const restore = await waitForCommand(page, "restore");
@@ -273,6 +284,7 @@ async function main() {
         await page.click("#cm-reset");
         await waitForCommand(page, "reset");
         assert.equal(await page.evaluate(() => localStorage.getItem("catmouse.brain")), null);
+        await keepSent(page);
         await page.reload();
         await waitFor(page, () => window.standin && window.standin.started, null, "restart after reset");
         await page.waitForTimeout(400);
@@ -286,8 +298,31 @@ async function main() {
             await page.screenshot({ path: opts.screenshot });
             check(`screenshot ${opts.screenshot}`);
         }
+        // --- a tuned brain's card, from the status the real game sends with a tuned file loaded ---
+        if (opts.tunedStatus) {
+            await page.evaluate((s) => { // as if the game had loaded the tuned file: it sends this from now on
+                Object.assign(window.standin.status, s);
+                window.catmouse.show(JSON.stringify(s));
+            }, opts.tunedStatus);
+            const rows = await page.$$eval("#cm-meta dd", (dds) => Object.fromEntries(dds.map((d) => [d.dataset.meta,
+                [d.previousElementSibling.textContent, d.textContent]])));
+            const meta = opts.tunedStatus.meta;
+            assert.deepEqual(rows.tuned, ["Tuned", meta.tuned]);
+            assert.deepEqual(rows.fine_tuned_from, ["Fine-tuned from", meta.fine_tuned_from]);
+            assert.deepEqual(rows.fine_tune_updates, ["Fine-tuning updates", meta.fine_tune_updates.toLocaleString("en")]);
+            assert.deepEqual(rows.tuned_heldout_agreement,
+                ["Held-out agreement when saved", (100 * meta.tuned_heldout_agreement).toFixed(1) + " %"]);
+            assert.deepEqual(rows.architecture, ["Architecture", "LSTM"]);
+            assert.equal("agreement" in rows, false, "a figure the tuned file sets to null gets no row");
+            if (opts.tunedScreenshot) {
+                await page.locator("#cm-panel").screenshot({ path: opts.tunedScreenshot });
+                await page.evaluate(() => window.scrollTo(0, 0)); // the reload below must start at the top
+            }
+            check("a tuned brain's card shows where it came from: tuned line, origin, updates, held-out when saved");
+        }
         // --- 1366x768: no jump either ---
         await page.setViewportSize({ width: 1366, height: 768 });
+        await keepSent(page);
         await page.reload();
         await waitFor(page, () => window.standin && window.standin.started, null, "restart at 1366x768");
         await assertNoJump(page, "1366x768");
@@ -296,6 +331,7 @@ async function main() {
 
         // --- a stage that fails: the page says which and what to try, and no game starts ---
         serving = { calls: opts.failedCalls, stopAt: null };
+        await keepSent(page);
         await page.reload();
         await waitFor(page, () => !document.getElementById("cm-load-problem").hidden, null, "the failure message");
         const failure = await page.textContent("#cm-load-problem");
@@ -312,6 +348,7 @@ async function main() {
         // --- the runtime's own files missing: one message in the page, no alert() from the runtime ---
         serving = { calls: opts.calls, stopAt: null, noWasm: true };
         const errorsBefore = pageErrors.length;
+        await keepSent(page);
         await page.reload();
         await waitFor(page, () => !document.getElementById("cm-load-problem").hidden, null, "the runtime failure");
         const noWasm = await page.textContent("#cm-load-problem");
@@ -347,6 +384,7 @@ async function main() {
         check("a stage with no progress for 60 s gets a message naming it and what to try");
 
         // --- opened as localhost, the page moves to 127.0.0.1 (where the runtime finds numpy) ---
+        await keepSent(page);
         await page.goto(localhost + "/");
         await waitFor(page, () => window.standin && window.standin.started, null, "a start via localhost");
         assert.equal(new URL(page.url()).hostname, "127.0.0.1");
@@ -393,6 +431,7 @@ async function main() {
         if (opts.mobileScreenshot) await page.screenshot({ path: opts.mobileScreenshot, fullPage: true });
         check("phone: the pad sends arrow keys to the game, panel taps send commands, canvas scales to fit");
         await page.setViewportSize({ width: 844, height: 390 });
+        await keepSent(page);
         await page.goto(origin + "/"); // a new visit: a reload would put back the scroll the taps made
         await waitFor(page, () => window.standin && window.standin.started, null, "the stand-in on a phone, landscape");
         await assertNoJump(page, "phone, landscape");
@@ -402,6 +441,7 @@ async function main() {
         rmSync(phoneProfile, { recursive: true, force: true });
         server.close();
     }
+    if (opts.sent) writeFileSync(opts.sent, JSON.stringify(sent));
     console.log(`all ${step} page checks passed`);
 }
 

@@ -50,6 +50,8 @@
         error: null,
     };
 
+    record.status = status; // the game's state: the test may put another brain in it, as a load would
+
     const send = (update) => {
         Object.assign(status, update);
         window.catmouse.show(JSON.stringify(update));

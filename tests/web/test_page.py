@@ -61,6 +61,27 @@ def loader_calls(site: Path, work: Path) -> Path:
     return work / "calls.json"
 
 
+def tuned_status(work: Path) -> Path:
+    """What the real game sends the page once a brain it tuned is loaded again: a few live learning updates
+    of lstm32_optimal against the greedy cat, saved as a file (as the page's download does), uploaded."""
+    from game import web
+    from game.app import Game
+
+    game = Game(ROOT / "weights", seed=1, watch="greedy")
+    game.set_watch_speed(2)
+    game.set_learning(True)
+    for _ in range(3000):
+        if game.tuned_updates >= 8:
+            break
+        game.update(1 / 60)
+    assert game.tuned_updates >= 8, "the game made no learning updates to tune the brain"
+    name, data = game.export_brain()
+    assert game.load_brain_bytes(name, data), game.message
+    path = work / "tuned-status.json"
+    path.write_text(json.dumps(web.jsonable(game.status())))
+    return path
+
+
 @pytest.mark.skipif(missing_prerequisite() is not None, reason=str(missing_prerequisite()))
 def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     site = tmp_path / "web"
@@ -76,7 +97,8 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     shot = tmp_path / "page.png"
     run = subprocess.run(
         ["node", str(HERE / "page_test.mjs"), str(site), "--weights", str(ROOT / "weights"), "--screenshot", str(shot),
-         "--loader-calls", str(calls), "--failed-loader-calls", str(failed)],
+         "--loader-calls", str(calls), "--failed-loader-calls", str(failed),
+         "--tuned-status", str(tuned_status(tmp_path)), "--sent", str(tmp_path / "sent.json")],
         cwd=HERE,
         capture_output=True,
         text=True,
@@ -85,3 +107,10 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert "page checks passed" in run.stdout
     assert shot.stat().st_size > 10_000
+    # every message the page sent, from every control it has, is one the game's own parser accepts
+    from game import web
+
+    commands = json.loads((tmp_path / "sent.json").read_text())
+    for command in commands:
+        web.parse_command(command)
+    assert {c["type"] for c in commands} == set(web.COMMAND_FIELDS), "a command the page test never sent"

@@ -1,0 +1,282 @@
+"""The page protocol, declared once: every command the web page may send (its fields, their types and bounds,
+and what the game does with it), every field of the status the game sends back, and what the page needs to
+draw its controls (the teachers and their labels, the learning-speed bounds, the upload limit, the labels of
+the brain card).
+
+game/web.py checks each page message against COMMANDS, Game.handle_command runs it through COMMANDS,
+Game.status sends exactly STATUS_FIELDS, and build.sh writes `page_table()` into the site as protocol.js,
+which web/catmouse.js reads to build and wire the controls that web/index.tmpl marks with data-command.
+So a new page button is one entry here and one line in the template. No pygame, no browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import brainfile
+from .brain_np import BRAIN_TYPES
+from .cats import WATCH_CAT_NAMES
+from .teachers import TEACHER_NAMES
+
+LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its messages and the game accept
+MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
+MAX_NAME_CHARS = 200
+TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
+CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch (keyboard and --watch; no page control yet)
+
+
+class CommandError(ValueError):
+    """A page message that is not a well-formed command."""
+
+
+def shown(value: Any) -> str:
+    """A value quoted in an error: its repr, printable and short (a page message may hold anything)."""
+    return brainfile.printable(repr(value) if not isinstance(value, dict | list) else type(value).__name__, 40)
+
+
+# -- the fields' types: each checks one value and returns it clean, or raises CommandError in one line --------
+
+
+@dataclass(frozen=True)
+class Switch:
+    """true or false."""
+
+    name: str
+    kind = "switch"
+
+    def check(self, command: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise CommandError(f"{command!r} needs {self.name!r} to be true or false")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a fixed list of names."""
+
+    name: str
+    choices: tuple[str, ...]
+    kind = "choice"
+
+    def check(self, command: str, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            raise CommandError(f"{command!r}: {shown(value)} is not one of {', '.join(self.choices)}")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "choices": list(self.choices)}
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """An integer in low..high (JSON's 3.0 counts as 3, true does not count as 1)."""
+
+    name: str
+    low: int
+    high: int
+    kind = "whole"
+
+    def check(self, command: str, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CommandError(f"{command!r} needs a whole number {self.name!r}")
+        if not self.low <= value <= self.high:
+            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low}..{self.high}")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "min": self.low, "max": self.high}
+
+
+@dataclass(frozen=True)
+class FileName:
+    """A plain file name (printable, no folder); `bundled`: one of the .npz names in weights/."""
+
+    name: str
+    bundled: bool = False
+    kind = "file_name"
+
+    def check(self, command: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise CommandError(f"{command!r} needs a non-empty text {self.name!r}")
+        if len(value) > MAX_NAME_CHARS:
+            raise CommandError(f"{command!r}: {self.name!r} is longer than {MAX_NAME_CHARS} characters")
+        if not value.isprintable() or "/" in value or "\\" in value:
+            raise CommandError(f"{command!r}: {self.name!r} {shown(value)} is not a plain file name")
+        if self.bundled and (value.startswith(".") or not value.endswith(".npz")):
+            raise CommandError(f"{command!r}: {shown(value)} is not a brain file name from weights/")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "max_chars": MAX_NAME_CHARS}
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """A file's bytes as base64 text, at most max_bytes once decoded."""
+
+    name: str
+    max_bytes: int
+    kind = "base64"
+
+    def check(self, command: str, value: Any) -> bytes:
+        if not isinstance(value, str):
+            raise CommandError(f"{command!r} needs base64 text {self.name!r}")
+        if len(value) > self.max_bytes * 4 // 3 + 4:
+            raise CommandError(f"{command!r}: the file is larger than {self.max_bytes // 2**20} MiB")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise CommandError(f"{command!r}: {self.name!r} is not valid base64") from None
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "max_bytes": self.max_bytes}
+
+
+Field = Switch | Choice | WholeNumber | FileName | FileBytes
+
+
+# -- what the game does with each command (game is the Game, page the web.Page or None) ------------------------
+
+
+def learn(game: Any, page: Any, on: bool) -> None:
+    game.set_learning(on)
+
+
+def teacher(game: Any, page: Any, name: str) -> None:
+    game.set_teacher(name)
+
+
+def learn_speed(game: Any, page: Any, value: int) -> None:
+    game.set_learn_speed(value)
+
+
+def bundled_brain(game: Any, page: Any, name: str) -> None:
+    game.load_brain_file(game.weights_dir / name)
+
+
+def brain_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.load_brain_bytes(name, data)
+
+
+def download(game: Any, page: Any) -> None:
+    """The brain as a new file: the page saves it to the player's disk and keeps it in browser storage."""
+    try:
+        filename, data = game.export_brain()
+    except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+        game.show(str(error), error=True)
+        return
+    if page is not None:
+        page.offer_download(filename, data)
+        page.store_brain(filename, data)
+    game.show(f"downloading {filename} (also kept in this browser)")
+
+
+def reset(game: Any, page: Any) -> None:
+    game.reset_brain()
+    if page is not None:
+        page.store_brain(None, None)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One message the page may send: {"type": name, <each field>: value}, no other keys."""
+
+    fields: tuple[Field, ...]
+    run: Callable[..., None]  # run(game, page, **clean fields)
+    doc: str
+    shows: str | None = None  # the status field that holds this command's current value, for its control
+    without_control: str = ""  # how the page sends it when no control in the template does
+
+    def describe(self) -> dict[str, Any]:
+        return {"fields": {f.name: f.describe() for f in self.fields}, "shows": self.shows, "doc": self.doc}
+
+
+COMMANDS: dict[str, Command] = {
+    "learn": Command((Switch("on"),), learn, "learn from the teacher while playing, or stop", shows="learning"),
+    "teacher": Command((Choice("name", TEACHER_NAMES),), teacher, "the teacher to learn from", shows="teacher"),
+    "learn_speed": Command((WholeNumber("value", *LEARN_SPEED),), learn_speed,
+                           "learning updates a round and milliseconds a frame, in steps", shows="learn_speed"),
+    "brain": Command((FileName("name", bundled=True),), bundled_brain, "play against a brain from weights/",
+                     shows="brain"),
+    "upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
+                      "play against a brain file of the player's"),
+    "download": Command((), download, "save the brain as it is now as a new file"),
+    "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
+    "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
+                       "the brain the page kept in this browser",
+                       without_control="the page sends it by itself when it starts, from browser storage"),
+}
+
+
+@dataclass(frozen=True)
+class StatusField:
+    kind: str  # JSON type the page gets: text, number, count, bool, list, object (null where the doc says)
+    doc: str
+
+
+STATUS_FIELDS: dict[str, StatusField] = {
+    "brain": StatusField("text", "the brain's name"),
+    "meta": StatusField("object", "the brain file's meta (the brain card shows META_LABELS of it)"),
+    "brains": StatusField("list", "the bundled brains' file names, for the brain picker"),
+    "learning": StatusField("bool", "learning from the teacher"),
+    "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
+    "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),
+    "agreement": StatusField("number", "share of recent mouse moves the teacher would make, 0..1 or null"),
+    "heldout": StatusField("number", "the learner's held-out agreement now, 0..1 or null"),
+    "fallbacks": StatusField("count", "times the learner fell back to its best weights"),
+    "learning_status": StatusField("text", "the learner's line: tuned from, held-out now, fallbacks"),
+    "step_ms": StatusField("number", "milliseconds a brain step takes"),
+    "update_ms": StatusField("number", "milliseconds a learning update takes"),
+    "message": StatusField("text", "the game's last message while it is shown, else empty"),
+    "error": StatusField("text", "the game's last error while it is shown, else empty"),
+}
+
+# The brain card: (meta key, label, how to show the value), in the order shown. The keys are those brain files
+# have (docs/BRAINFILE.md); "values" maps a value to its label.
+META_LABELS: tuple[dict[str, Any], ...] = (
+    {"key": "architecture", "label": "Architecture", "format": "text",
+     "values": {arch: cls.label for arch, cls in BRAIN_TYPES.items()}},
+    {"key": "hidden_size", "label": "Hidden units", "format": "count"},
+    {"key": "teacher", "label": "Trained by", "format": "text", "values": TEACHER_LABELS},
+    {"key": "task", "label": "Task", "format": "task"},
+    {"key": "training_games", "label": "Training games", "format": "count"},
+    {"key": "heldout_mistakes_per_game", "label": "Held-out mistakes per game", "format": "decimal"},
+    {"key": "agreement", "label": "Agreement when trained", "format": "percent"},
+    {"key": "grid_sizes", "label": "Grids", "format": "sizes"},
+    {"key": "tuned", "label": "Tuned", "format": "text"},
+    {"key": "fine_tuned_from", "label": "Fine-tuned from", "format": "text"},
+    {"key": "fine_tune_updates", "label": "Fine-tuning updates", "format": "count"},
+    {"key": "tuned_heldout_agreement", "label": "Held-out agreement when saved", "format": "percent"},
+)
+
+
+def page_table() -> dict[str, Any]:
+    """Everything the page needs to know of the protocol, as plain JSON values."""
+    return {
+        "commands": {name: command.describe() for name, command in COMMANDS.items()},
+        "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
+        "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
+        "cats": list(CATS),
+        "meta_labels": list(META_LABELS),
+    }
+
+
+def page_script() -> str:
+    """protocol.js for the site: the table as window.catmouse_protocol, read by catmouse.js."""
+    table = json.dumps(page_table(), indent=1, ensure_ascii=True, sort_keys=False)
+    return ("// Written by build.sh from game/protocol.py: the page protocol (do not edit; edit protocol.py).\n"
+            f"window.catmouse_protocol = {table};\n")
+
+
+if __name__ == "__main__":
+    print(page_script(), end="")

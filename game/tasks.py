@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arena import Arena
-from .brain_np import LSTMBrain, PostBrain, Trace, post_move
+from .brain_np import Brain, BrainTrace
 from .cats import cat_moves
 from .teachers import teacher_moves
 
@@ -53,21 +53,6 @@ def seed_task(teacher: str = "post") -> Task:
     return Task(teacher=teacher)
 
 
-class BrainStepper:
-    """Batched, stateful inference for either brain type; for an LSTM it keeps the trace for backward."""
-
-    def __init__(self, brain: LSTMBrain | PostBrain, batch: int, steps: int) -> None:
-        self.brain = brain
-        self.trace: Trace | None = brain.start(batch, steps) if isinstance(brain, LSTMBrain) else None
-        self.h = np.zeros((batch, brain.hidden_size))
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        if self.trace is not None:
-            return np.argmax(self.trace.step(x), axis=1).astype(np.int32)
-        self.h, y = self.brain.forward_step(x.astype(np.float64), self.h)
-        return post_move(y[:, 0])
-
-
 @dataclass
 class Rounds:
     """What `play` saw, step by step: inputs (T, N, 4), teacher's moves and mouse's moves (T, N), and which
@@ -79,7 +64,7 @@ class Rounds:
     mask: np.ndarray
     caught: np.ndarray
     survived: np.ndarray
-    trace: Trace | None = field(default=None, repr=False)
+    trace: BrainTrace | None = field(default=None, repr=False)  # the brain's run, when a brain played
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -91,7 +76,7 @@ def play(
     task: Task,
     n: int,
     rng: np.random.Generator,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
@@ -106,7 +91,7 @@ def playing(
     task: Task,
     n: int,
     rng: np.random.Generator,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
@@ -123,7 +108,7 @@ def playing(
     labels = np.zeros((T, n), dtype=np.int32)
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
-    stepper = BrainStepper(brain, n, T) if mouse == "brain" else None
+    trace = brain.start(n, T) if mouse == "brain" else None
     kinds = np.arange(n) % max(len(task.cats), 1)
     for t in range(T):
         if task.cats:
@@ -139,8 +124,8 @@ def playing(
             break
         x[t] = arena.observe()
         labels[t] = teacher_moves(task.teacher, arena.cat, arena.mouse, task.width, task.height)
-        if stepper is not None:
-            moves[t] = stepper(x[t])
+        if trace is not None:
+            moves[t] = trace.moves(x[t])
         elif mouse == "teacher":
             moves[t] = labels[t]
         elif mouse == "random":
@@ -151,19 +136,19 @@ def playing(
         arena.move_mouse(moves[t])
         yield None
     yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
-                  stepper.trace if stepper is not None else None)
+                 trace)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
     return np.random.default_rng([HELDOUT_SEED, task.width, task.height, len(task.cats)])
 
 
-def mistakes_per_game(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
+def mistakes_per_game(brain: Brain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
     """Held-out mistakes per game: steps where the brain's move differs from its teacher's, per round."""
     return heldout_scores(brain, task, games)[0]
 
 
-def agreement(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> float:
+def agreement(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> float:
     """1 - mistakes / steps over held-out rounds of any task."""
     return heldout_scores(brain, task, games)[1]
 
@@ -176,7 +161,7 @@ def all_seed_starts(width: int = 6, height: int = 6) -> tuple[np.ndarray, np.nda
     return cat, mouse
 
 
-def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) -> int:
+def exhaustive_mistakes(brain: Brain, task: Task = SEED_TASK) -> int:
     """Total mistakes over every start of the seed task, each played on-policy to its end."""
     cat, mouse = all_seed_starts(task.width, task.height)
     rounds = play(task, len(cat), np.random.default_rng(0), brain, cat=cat, mouse_start=mouse)
@@ -185,7 +170,7 @@ def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) ->
 
 def survival(
     task: Task,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     games: int = HELDOUT_GAMES,
 ) -> float:
@@ -195,7 +180,7 @@ def survival(
     return float(rounds.survived.mean())
 
 
-def heldout_scores(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
+def heldout_scores(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
     """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
     rounds = play(task, games, heldout_rng(task), brain)
     return float(rounds.mistakes.mean()), 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)

@@ -19,12 +19,10 @@ import numpy as np
 
 from . import brainfile
 from .arena import CAT_MOVES, Arena, check_size
-from .brain_np import LSTMBrain, PostBrain
+from .brain_np import Brain, LSTMBrain
 from .cats import WATCH_CAT_NAMES, cat_moves
 from .learner import Learner
 from .teachers import TEACHER_NAMES, pursuit, teacher_moves
-
-Brain = LSTMBrain | PostBrain
 
 MOVE_LIMIT = 40
 DEFAULT_SIZE = (8, 8)
@@ -159,7 +157,7 @@ class Game:
         self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
         self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
         self.saved_at_update = 0
-        self.brain_meta: dict[str, Any] = dict(getattr(brain, "meta", None) or {})
+        self.brain_meta: dict[str, Any] = dict(brain.meta)
         self.pristine = brain.copy()  # the weights as loaded, for reset
         self.teacher = self.fixed_teacher or self._meta_teacher()
         if self.learner is not None:
@@ -209,7 +207,7 @@ class Game:
         return True
 
     def _announce(self, brain: Brain, text: str) -> None:
-        notice = getattr(brain, "meta_notice", None)  # optional meta fields the loader dropped, in one line
+        notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
         self.show(notice if notice else text, error=bool(notice))
 
     def load_brain_bytes(self, name: str, data: bytes) -> bool:
@@ -414,7 +412,7 @@ class Game:
                 self.learner.rebind(self.brain, self.teacher, width, height)
         self.arena.rng = self.rng
         self.arena.reset()
-        self.brain.reset_state()
+        self.brain.reset()
         self.round_number += 1
         self.par = int(pursuit(width, height).start_par(self.arena.cat, self.arena.mouse)[0])
         self.cat_moves_made = 0
@@ -431,7 +429,7 @@ class Game:
         self.brain_move: int | None = None
         self.teacher_move: int | None = None
         self.decision_cell: tuple[int, int] | None = None
-        self.post_output: float | None = None
+        self.readout: str | None = None  # how the brain's last output became its move, if it says
 
     def restart_round(self) -> None:
         self._close_round_for_learner()
@@ -490,7 +488,7 @@ class Game:
         spent = (time.perf_counter() - began) * 1e3
         self.step_ms = spent if self.step_ms == 0.0 else 0.95 * self.step_ms + 0.05 * spent
         self.probabilities = self.brain.probabilities()
-        self.post_output = getattr(self.brain, "output", None)
+        self.readout = self.brain.readout()
         self.brain_move, self.teacher_move = move, label
         self.decision_cell = self.mouse_cell()
         self.recent.append(move == label)

@@ -436,10 +436,9 @@ class View:
     def draw_brain_card(self, game: Game, x: float, y: float, w: float) -> float:
         self.text(game.brain_name, 26, TEXT, x, y)
         meta = game.brain_meta
-        arch = {"lstm": "LSTM", "post_rnn": "post's RNN"}.get(meta.get("architecture"), "brain")
         sizes = meta.get("grid_sizes") or []
         grid = ", ".join(f"{s[0]}×{s[1]}" for s in sizes[:2]) if sizes else "?"
-        self.text(f"{arch} · {game.brain.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
+        self.text(f"{game.brain.label} · {game.brain.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
                   17, DIM, x, y + 26)
         held, agreement = meta.get("heldout_mistakes_per_game"), meta.get("agreement")
         scores = []
@@ -505,8 +504,8 @@ class View:
                                  border_radius=self.px(4))
             self.text(f"{p * 100:5.1f}%", 17, TEXT if chosen else DIM, x + w, top + 3, "topright")
         y += 4 + 4 * row
-        if game.post_output is not None:
-            self.text(f"output {game.post_output:.3f}, read by quarters", 15, DIM, x, y)
+        if game.readout is not None:
+            self.text(game.readout, 15, DIM, x, y)
             y += 14
         return y
 
@@ -520,19 +519,11 @@ class View:
         pygame.draw.polygon(self.screen, colour, [self.pt(*p) for p in pts])
 
     def draw_memory(self, game: Game, x: float, y: float, w: float) -> float:
-        brain = game.brain
-        h = np.asarray(brain.h, dtype=np.float64).reshape(-1)
-        c = getattr(brain, "c", None)
-        if c is None:  # the post's RNN: h is a sigmoid in (0, 1); centre it so 0.5 reads as "nothing"
-            rows = [("h", 2.0 * h - 1.0, "hidden σ, 0..1")]
-            title = "The network's memory (hidden layer)"
-        else:
-            rows = [("h", h, "what it says"), ("c", np.tanh(np.asarray(c, dtype=np.float64).reshape(-1)),
-                                                "what it keeps (tanh c)")]
-            title = "The LSTM's memory"
+        rows = game.brain.memory()
+        title = game.brain.memory_title
         y = self.section(title, x, y, "blue −  ·  orange +", DIM)
         label_w = 22
-        units = len(h)
+        units = len(rows[0][1])
         per_row = min(units, 32)
         lines = math.ceil(units / per_row)
         cell_w = (w - label_w) / per_row

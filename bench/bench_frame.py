@@ -44,7 +44,7 @@ def make_game(brain: Path | None, weights: Path) -> Game:
     for _ in range(300):  # fill the agreement curve and the trails as a long session would
         game.turn(game._scripted_move())
         if game.over:
-            game.next_round()
+            game.new_round()
     return game
 
 

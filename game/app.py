@@ -20,7 +20,7 @@ import numpy as np
 from . import brainfile
 from .arena import CAT_MOVES, Arena, check_size
 from .brain_np import Brain, LSTMBrain
-from .cats import WATCH_CAT_NAMES, cat_moves
+from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 from .learner import Learner
 from .teachers import TEACHER_NAMES, pursuit, teacher_moves
 
@@ -39,7 +39,6 @@ MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after 
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
 LEARN_SPEED_UPDATES = 4  # learning updates each finished round earns, per step of learning speed
 MESSAGE_SECONDS = 6.0
-WATCH_CATS = ("perfect", "greedy", "random", "noisy")
 TUNED_NAME = re.compile(r"-tuned-\d{3}$")
 MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name can be anything)
 MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
@@ -123,7 +122,6 @@ class Game:
         self.rounds_finished = 0
         self.rate_mark = (0.0, 0)  # (game clock, rounds finished) when rounds/s was last measured
         self.rounds_per_second = 0.0
-        self.turns_this_frame = 0
         self.round_number = 0
         self.new_round()
 
@@ -451,7 +449,7 @@ class Game:
     def player_move(self, move: int) -> bool:
         """The player's cat takes CAT_MOVES[move]; during a round's result it starts the next round instead."""
         if self.over and not self.watching and not self.paused and not self.help:
-            self.next_round()
+            self.new_round()
             return False
         if not self.can_move():
             return False
@@ -461,7 +459,7 @@ class Game:
     def move_toward(self, cell: tuple[int, int]) -> bool:
         """A click or tap: one king step from the cat towards that cell (a neighbour is reached at once)."""
         if self.over and not self.watching and not self.paused and not self.help:
-            self.next_round()
+            self.new_round()
             return False
         cx, cy = self.cat_cell()
         step = (int(np.sign(cell[0] - cx)), int(np.sign(cell[1] - cy)))
@@ -521,9 +519,6 @@ class Game:
             self.result = f"The mouse escaped! {self.arena.moves[0]} moves survived · par {self.par}"
         self.rounds_finished += 1
 
-    def next_round(self) -> None:
-        self.new_round()
-
     def agreement(self) -> float | None:
         """Share of recent mouse moves that matched the teacher's (brain's own moves, the teacher's labels)."""
         return sum(self.recent) / len(self.recent) if self.recent else None
@@ -539,14 +534,14 @@ class Game:
         self.turn_clock = 0.0
         self.show(f"watching the {cat} cat" if cat else "you are the cat")
         if self.over:
-            self.next_round()
+            self.new_round()
 
     def toggle_watch(self) -> None:
-        self.set_watch(None if self.watching else WATCH_CATS[0])
+        self.set_watch(None if self.watching else CAT_NAMES[0])
 
     def cycle_watch_cat(self) -> None:
-        current = self.watch_cat if self.watch_cat in WATCH_CATS else WATCH_CATS[-1]
-        self.set_watch(WATCH_CATS[(WATCH_CATS.index(current) + 1) % len(WATCH_CATS)])
+        current = self.watch_cat if self.watch_cat in CAT_NAMES else CAT_NAMES[-1]
+        self.set_watch(CAT_NAMES[(CAT_NAMES.index(current) + 1) % len(CAT_NAMES)])
 
     def set_watch_speed(self, index: int) -> None:
         self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
@@ -574,14 +569,13 @@ class Game:
     def update(self, dt: float) -> None:
         """Advance the game clock: scripted cat turns, the next round after a result, a slice of learning."""
         dt = max(0.0, min(float(dt), 0.25))  # a stall (window drag, breakpoint) must not replay seconds of play
-        self.turns_this_frame = 0
         if self.paused or self.help:
             return
         self.now += dt
         if self.watching:
             self._watch(dt)
         elif self.over and self.now - self.over_time >= RESULT_SECONDS:
-            self.next_round()
+            self.new_round()
         if self.learning and self.learner is not None:
             self._learn()
             if self.learner.error:
@@ -612,20 +606,18 @@ class Game:
             start = time.perf_counter()
             while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 if self.over:
-                    self.next_round()
+                    self.new_round()
                 self.turn(self._scripted_move())
-                self.turns_this_frame += 1
             return
         if self.over:
             if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
-                self.next_round()
+                self.new_round()
                 self.turn_clock = 0.0
             return
         self.turn_clock += dt
         if self.turn_clock >= WATCH_TURN_SECONDS[speed]:
             self.turn_clock = 0.0
             self.turn(self._scripted_move())
-            self.turns_this_frame += 1
 
     def _scripted_move(self) -> int:
         a = self.arena

@@ -13,7 +13,7 @@ import numpy as np
 
 from .arena import Arena
 from .brain_np import Brain, BrainTrace
-from .cats import cat_moves
+from .cats import CAT_NAMES, cat_moves
 from .teachers import teacher_moves
 
 HELDOUT_SEED = 20_151_001  # held-out starts come from their own stream, never the training one
@@ -42,7 +42,7 @@ class Task:
 SEED_TASK = Task()
 
 
-def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = ("perfect", "greedy", "noisy", "random"),
+def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = CAT_NAMES,
                move_limit: int = 40, teacher: str = "optimal") -> Task:
     """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn."""
     return Task("chase", width, height, tuple(cats), move_limit, teacher)

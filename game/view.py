@@ -16,6 +16,7 @@ import pygame
 from .app import TURN_SECONDS, WATCH_SPEEDS, Game, versus_par
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 from .brainfile import printable
+from .cats import CAT_NAMES
 
 DESIGN_W, DESIGN_H = 1040, 640
 TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
@@ -49,7 +50,7 @@ HELP_LINES = (
     ("P / Space", "pause"),
     ("Watch", ""),
     ("V", "watch mode on/off: a scripted cat plays"),
-    ("X", "next scripted cat: perfect, greedy, random, noisy"),
+    ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
     ("B / Shift+B", "next / previous brain file"),

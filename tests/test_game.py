@@ -435,8 +435,9 @@ def test_the_view_reads_clicks_back_at_any_window_size(dirs):
 @pytest.mark.parametrize(
     "argv, problem",
     [
-        (["--size", "3x3"], "width and height must each be 4 to 16"),
-        (["--size", "big"], "is not a size like 8x8"),
+        (["--size", "3x3"], "arena width 3 is not a whole number from 4 to 16"),
+        (["--size", "big"], "size 'big' is not N, WxH or W×H"),
+        (["--size", "17×8"], "arena width 17 is not a whole number from 4 to 16"),
         (["--fps", "5"], "fps 5 is outside 10..240"),
         (["--teacher", "cat"], "invalid choice: 'cat'"),
         (["--watch", "tiger"], "invalid choice: 'tiger'"),
@@ -642,3 +643,18 @@ def test_every_frame_yields_and_learning_stays_within_its_budget(dirs, monkeypat
     assert per_frame_ms.sum() > 100  # it did learn
     assert per_frame_ms.max() <= 2.0 + 1e-6
     assert game.learner.updates > 50
+
+
+def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
+    """X steps through cats.CAT_NAMES as training and the help line list them; --watch clumsy steps on to the
+    first of them."""
+    from game.cats import CAT_NAMES
+    from game.view import HELP_LINES
+
+    game = game_main.make_game(game_main.parse_args(["--watch", "clumsy", "--seed", "2"]), browser=False)
+    seen = []
+    for _ in range(len(CAT_NAMES) + 1):
+        game.cycle_watch_cat()
+        seen.append(game.watch_cat)
+    assert seen == [*CAT_NAMES, CAT_NAMES[0]]
+    assert ("X", "next scripted cat: " + ", ".join(CAT_NAMES)) in HELP_LINES

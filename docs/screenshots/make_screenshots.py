@@ -43,7 +43,7 @@ def warm_up(game: Game, rounds: int) -> None:
     for _ in range(rounds):
         while not game.over:
             game.player_move(cat_move(game, "greedy"))
-        game.next_round()
+        game.new_round()
 
 
 def learning_shot(game: Game, cat: str, rounds: int) -> None:
@@ -56,7 +56,7 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
     while game.rounds_finished < rounds:
         game.update(1 / 60)
     for _ in range(200):
-        game.next_round()
+        game.new_round()
         for _ in range(4):
             if not game.over:
                 game.turn(game._scripted_move())
@@ -108,7 +108,7 @@ def main() -> None:
     for _ in range(400):
         game.player_move(cat_move(game, "noisy"))
         if game.over:
-            game.next_round()
+            game.new_round()
             continue
         if game.arena.moves[0] >= 4 and game.teacher_move != game.brain_move:
             found = True

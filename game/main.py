@@ -142,7 +142,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         game.update(dt)
         view.draw(game)
         spent = (time.perf_counter() - began) * 1e3
-        game.frame_ms = spent if game.frame_ms == 0.0 else 0.95 * game.frame_ms + 0.05 * spent
+        game.stats.frame(spent)
         if page is not None and wall - last_status >= PAGE_STATUS_SECONDS:
             last_status = wall
             status = game.status()

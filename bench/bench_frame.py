@@ -55,7 +55,7 @@ def measure(game: Game, view: View, frames: int) -> dict[str, np.ndarray]:
         t0 = time.perf_counter()
         game.update(1 / 60)
         t1 = time.perf_counter()
-        view.draw(game)
+        view.draw(game.picture())
         t2 = time.perf_counter()
         cpu[k] = (time.thread_time() - c0) * 1e3
         pygame.display.flip()

@@ -22,11 +22,11 @@ from .brain_np import Brain
 from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
-from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (view and tests read versus_par here)
+from .picture import Picture
+from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
 from .teachers import TEACHER_NAMES
 
-TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
 WATCH_SPEEDS = ("×1", "×4", "max")
 WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
@@ -376,6 +376,37 @@ class Game:
     def _scripted_move(self) -> int:
         a = self.arena
         return int(cat_moves(self.watch_cat or "perfect", a.cat, a.mouse, a.width, a.height, self.cat_rng)[0])
+
+    # -- what the view draws ---------------------------------------------------------------------------
+
+    def picture(self) -> Picture:
+        """Everything the view shows, once a frame."""
+        r, stats, learner, brain = self.round, self.stats, self.learner, self.brain
+        learning = self.learning and learner is not None
+        return Picture(
+            size=self.arena_size(), cat_cell=r.cat_cell(), mouse_cell=r.mouse_cell(), cat_from=r.cat_from,
+            mouse_from=r.mouse_from, cat_trail=tuple(r.cat_trail), mouse_trail=tuple(r.mouse_trail),
+            caught=bool(r.arena.caught[0]), now=self.now, turn_time=r.turn_time,
+            round_number=r.number, moves_made=int(r.arena.moves[0]), move_limit=r.arena.move_limit, par=r.par,
+            best=r.best.get(self.brain_name), over=r.over, over_time=r.over_time, result=r.result,
+            result_score=r.result_score,
+            decision_cell=r.decision_cell, brain_move=r.brain_move, teacher_move=r.teacher_move,
+            probabilities=r.probabilities, readout=r.readout, memory=brain.memory(), memory_title=brain.memory_title,
+            brain_name=self.brain_name, brain_meta=self.brain_meta, brain_label=brain.label,
+            hidden_size=brain.hidden_size, tuned_line=self.tuned_line(), tuned_updates=self.tuned_updates,
+            heldout_now=self.heldout_now(),
+            teacher=self.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
+            curve=tuple(stats.curve), curve_stride=stats.curve_stride,
+            learning=learning, learn_speed=self.learn_speed, learn_budget_ms=self.learn_budget_ms(),
+            updates_per_round=learner.updates_per_round if learning else 0,
+            updates=learner.updates if learning else 0,
+            start_heldout=learner.start_heldout if learning else None,
+            fallbacks=learner.fallbacks if learning else 0,
+            watching=self.watching, watch_cat=self.watch_cat, watch_speed=WATCH_SPEEDS[self.watch_speed],
+            rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
+            message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
+            step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
+        )
 
     # -- the web page ------------------------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
                 game.handle_command(command, page)
         began = time.perf_counter()
         game.update(dt)
-        view.draw(game)
+        view.draw(game.picture())
         spent = (time.perf_counter() - began) * 1e3
         game.stats.frame(spent)
         if page is not None and wall - last_status >= PAGE_STATUS_SECONDS:

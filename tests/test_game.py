@@ -107,7 +107,7 @@ def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
             if target == game.mouse_cell():
                 target = (target[0], cy)
             targets.append(target)
-            pos = view.pt(*view.cell_centre(game, *target))
+            pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=False))
         if frame in (2, 4):
             assert game.cat_cell() == targets[-1]
@@ -129,7 +129,7 @@ def test_a_resized_window_is_laid_out_again_and_still_takes_clicks(dirs):
             cx, cy = game.cat_cell()
             target = (cx - 1 if cx > 0 else cx + 1, cy)
             moved.append(target)
-            pos = view.pt(*view.cell_centre(game, *target))
+            pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             assert pos[0] < 1500 and pos[1] < 700
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
         if frame == 3:
@@ -424,10 +424,10 @@ def test_the_view_reads_clicks_back_at_any_window_size(dirs):
         game = game_main.make_game(game_main.parse_args(["--size", "10x6", "--seed", "1"]), browser=False)
         for size in ((1040, 640), (2080, 1280), (700, 900), (1900, 500)):
             view = game_main.View(pygame.display.set_mode(size))
-            view.draw(game)
+            view.draw(game.picture())
             for cell in ((0, 0), (9, 5), (3, 2)):
-                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
-            assert view.cell_at(game, (1, 1)) is None
+                assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
+            assert view.cell_at(game.arena_size(), (1, 1)) is None
     finally:
         pygame.quit()
 
@@ -488,14 +488,14 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
             pygame.event.post(key(pygame.K_o))  # overlays off: nothing drawn over the animals' centres
         if frame == 3:
             game.now += 1.0  # let the glide finish
-            view.draw(game)
+            view.draw(game.picture())
             screen = view.screen
-            cat = view.pt(*view.cell_centre(game, *game.cat_cell()))
-            mouse = view.pt(*view.cell_centre(game, *game.mouse_cell()))
+            cat = view.pt(*view.cell_centre(game.arena_size(), *game.cat_cell()))
+            mouse = view.pt(*view.cell_centre(game.arena_size(), *game.mouse_cell()))
             colours["cat"] = tuple(screen.get_at(cat))[:3]  # the middle of the face, between eyes and nose
             colours["mouse"] = tuple(screen.get_at(mouse))[:3]
             for cell in ((0, 0), (game.arena.width - 1, game.arena.height - 1)):
-                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
+                assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
 
     run_game(argv, frames=4, script=script)
     from game.view import ORANGE, SKY

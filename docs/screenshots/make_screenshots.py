@@ -87,12 +87,12 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     def save(game: Game, name: str) -> None:
-        view.draw(game)  # once to warm the label cache, then timed as the loop would time it
+        view.draw(game.picture())  # once to warm the label cache, then timed as the loop would time it
         began = time.perf_counter()
-        view.draw(game)
+        view.draw(game.picture())
         game.stats.frame_ms = (time.perf_counter() - began) * 1e3
         view.timing_text = ""
-        view.draw(game)
+        view.draw(game.picture())
         pygame.image.save(screen, str(args.out / name))
         print("wrote", args.out / name)
 

@@ -658,3 +658,23 @@ def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
         seen.append(game.watch_cat)
     assert seen == [*CAT_NAMES, CAT_NAMES[0]]
     assert ("X", "next scripted cat: " + ", ".join(CAT_NAMES)) in HELP_LINES
+
+
+def test_the_view_draws_from_the_picture_alone(dirs):
+    """Game.picture() is what the view reads: a frozen copy that the next turn leaves as it was, and view.py
+    does not import the game at all."""
+    import ast
+    import dataclasses
+
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    for _ in range(3):
+        game.player_move(3)
+    before = game.picture()
+    trail, number = before.cat_trail, before.round_number
+    game.player_move(3)
+    assert before.cat_trail == trail and game.picture().cat_trail != trail and before.round_number == number
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        before.over = True  # type: ignore[misc]
+    tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "app" not in imported and "picture" in imported

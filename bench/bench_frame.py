@@ -44,7 +44,7 @@ def make_game(brain: Path | None, weights: Path) -> Game:
     for _ in range(300):  # fill the agreement curve and the trails as a long session would
         game.turn(game._scripted_move())
         if game.over:
-            game.next_round()
+            game.new_round()
     return game
 
 
@@ -55,7 +55,7 @@ def measure(game: Game, view: View, frames: int) -> dict[str, np.ndarray]:
         t0 = time.perf_counter()
         game.update(1 / 60)
         t1 = time.perf_counter()
-        view.draw(game)
+        view.draw(game.picture())
         t2 = time.perf_counter()
         cpu[k] = (time.thread_time() - c0) * 1e3
         pygame.display.flip()

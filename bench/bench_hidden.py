@@ -49,7 +49,7 @@ def frame_ms(path: Path, folder: Path, frames: int) -> float:
     for _ in range(frames):
         start = time.perf_counter()
         game.update(1 / 60)
-        view.draw(game)
+        view.draw(game.picture())
         spent.append((time.perf_counter() - start) * 1e3)
     return float(np.median(spent))
 

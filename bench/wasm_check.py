@@ -345,7 +345,7 @@ async def time_frames(times: dict, frame: dict, frames: int) -> None:
         t0 = time.perf_counter()
         game.update(1 / 60)
         t1 = time.perf_counter()
-        view.draw(game)
+        view.draw(game.picture())
         t2 = time.perf_counter()
         pygame.display.flip()
         await asyncio.sleep(0)

@@ -1,67 +1,62 @@
-"""The game's state and rules of play: one round at a time, the player's (or a scripted) cat against the brain.
+"""The game: the rooms of a session put together, and the modes and messages around them.
 
 Everything the player or the web page can ask for is one method here (`player_move`, `set_learning`,
-`load_brain_file`, ...), so the desktop keys and the page's commands drive the same code. Time only moves in
-`update(dt)`, so a test or a benchmark can drive a game frame by frame. No pygame and no drawing here.
+`load_brain_file`, ...), so the desktop keys and the page's commands drive the same code. The work is done by
+the rooms: the brain library (game/library.py), the round (game/round.py), live learning (game/coach.py) and
+the session's statistics (game/session.py); Game keeps watch mode, pause, help and the message line, and
+passes each room what it needs. Time only moves in `update(dt)`, so a test or a benchmark can drive a game
+frame by frame. No pygame and no drawing here.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import re
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import brainfile, protocol
-from .arena import CAT_MOVES, Arena, check_size
-from .brain_np import LSTMBrain, PostBrain
-from .cats import WATCH_CAT_NAMES, cat_moves
-from .learner import Learner
-from .teachers import TEACHER_NAMES, pursuit, teacher_moves
+from .brain_np import Brain
+from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
+from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
+from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
+from .picture import Picture
+from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
+from .session import SessionStats
+from .teachers import TEACHER_NAMES
 
-Brain = LSTMBrain | PostBrain
-
-MOVE_LIMIT = 40
-DEFAULT_SIZE = (8, 8)
-DEFAULT_BRAIN = "lstm32_optimal.npz"
-TRAIL_LENGTH = 12  # cells each animal's fading trail remembers
-AGREEMENT_WINDOW = 200  # recent mouse moves the running agreement is taken over
-CURVE_POINTS = 240  # agreement samples the plot keeps (one per round, thinned as the session grows)
-TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
 WATCH_SPEEDS = ("×1", "×4", "max")
 WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
-LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
-LEARN_SPEED_UPDATES = 4  # learning updates each finished round earns, per step of learning speed
 MESSAGE_SECONDS = 6.0
-WATCH_CATS = ("perfect", "greedy", "random", "noisy")
-TUNED_NAME = re.compile(r"-tuned-\d{3}$")
-MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name can be anything)
-MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
 
 
-def where(path: Path) -> Path:
-    """The file a path names, for comparing paths; a symlink loop or a vanished folder is compared as written."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symlink loop
-        return path.absolute()
+def _reads(room: str, *names: str) -> None:
+    """Read-only Game properties for the rooms' state that tests, controls and benches read by its old name."""
+
+    def install(cls: type) -> type:
+        for name in names:
+            attr = name.split(":")
+            setattr(cls, attr[0], property(lambda self, r=room, a=attr[-1]: getattr(getattr(self, r), a)))
+        return cls
+
+    return install
 
 
-def versus_par(score: int) -> str:
-    """Cat moves used minus par, in words."""
-    return "on par" if score == 0 else f"{abs(score)} {'over' if score > 0 else 'under'} par"
-
-
+@_reads("library", "brain", "brain_name", "brain_path", "brain_meta", "weights_dir", "user_dir", "fixed_size",
+        "saved_count", "tuned_updates", "pristine", "cycle_from")
+@_reads("round", "arena", "par", "cat_moves_made", "over", "over_time", "result", "result_score", "cat_trail",
+        "mouse_trail", "cat_from", "mouse_from", "turn_time", "probabilities", "brain_move", "teacher_move",
+        "decision_cell", "readout", "best", "round_number:number")
+@_reads("coach", "learner", "learning", "learn_speed", "teacher", "fixed_teacher")
+@_reads("stats", "recent", "curve", "curve_stride", "rounds_finished", "rounds_per_second", "step_ms", "update_ms",
+        "frame_ms", "learn_frame_ms")
 class Game:
-    """A session: the arena, the brain playing the mouse, the round in progress and everything shown about it."""
+    """A session: the brain in play and its library, the round, live learning and the statistics shown."""
 
     def __init__(
         self,
@@ -74,14 +69,9 @@ class Game:
         watch: str | None = None,
         browser: bool = False,
     ) -> None:
-        self.weights_dir = Path(weights_dir)
-        self.user_dir = Path(user_dir) if user_dir is not None else None
         self.browser = browser
         self.page: Any = None  # the web page (game.web.Page) when in the browser
-        self.fixed_size = size
-        if size is not None:
-            check_size(*size)
-        self.fixed_teacher = teacher
+        self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
         if watch is not None and watch not in WATCH_CAT_NAMES:
@@ -98,234 +88,96 @@ class Game:
         self.message_is_error = False
         self.message_time = -math.inf
 
-        # Brains
-        self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
-        self.learner: Learner | None = None
-        self.learning = False
-        self.learn_speed = 3
-        self.saved_count = 0
-        self.step_ms = 0.0
-        self.update_ms = 0.0
-        self.frame_ms = 0.0
-        self.learn_frame_ms = 0.0  # what learning took in the last frame
-        self.brain: Brain
-        self.brain_name = ""
-        self.brain_path: Path | None = None
-        self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
+        self.round = Round()
+        self.coach = Coach(teacher, MOVE_LIMIT)
+        self.stats = SessionStats()
         if brain_path is not None:
             brain = brainfile.load_brain(brain_path)  # a bad file on the command line is the caller's error
             self._use_brain(brain, Path(brain_path).name, Path(brain_path))
         else:
-            self._use_default_brain()
+            self._use_brain(*self.library.default_brain())
 
         # Watch mode
         self.watch_cat = watch
         self.watch_speed = 0
         self.turn_clock = 0.0
-        self.rounds_finished = 0
-        self.rate_mark = (0.0, 0)  # (game clock, rounds finished) when rounds/s was last measured
-        self.rounds_per_second = 0.0
-        self.turns_this_frame = 0
-        self.round_number = 0
         self.new_round()
 
     # -- brains ----------------------------------------------------------------------------------------
 
     def brain_files(self) -> list[Path]:
-        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
-        files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
-        if self.user_dir is not None and self.user_dir.is_dir():
-            files += sorted(self.user_dir.glob("*.npz"))
-        return [f for f in files if brainfile.file_role(f) != "cat"]  # a cat's brain cannot play the mouse
-
-    def _use_default_brain(self) -> None:
-        files = self.brain_files()
-        preferred = [f for f in files if f.name == DEFAULT_BRAIN] + files
-        for path in preferred:
-            try:
-                self._use_brain(brainfile.load_brain(path), path.name, path)
-                return
-            except brainfile.BrainFileError as error:
-                self.show(str(error), error=True)
-        # No usable brain shipped (a fresh checkout before training): an untrained mouse still plays.
-        brain = LSTMBrain(32, seed=0)
-        brain.meta = brainfile.brain_meta(brain, grid_sizes=[list(DEFAULT_SIZE)], teacher="optimal")
-        self._use_brain(brain, "untrained", None)
-        if not files:
-            self.show(f"no brain files in {self.weights_dir}; the mouse is untrained", error=True)
+        return self.library.brain_files()
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
-        self.brain, self.brain_name, self.brain_path = brain, brainfile.printable(name, MAX_BRAIN_NAME), path
-        self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
-        self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
-        self.saved_at_update = 0
-        self.brain_meta: dict[str, Any] = dict(getattr(brain, "meta", None) or {})
-        self.pristine = brain.copy()  # the weights as loaded, for reset
-        self.teacher = self.fixed_teacher or self._meta_teacher()
-        if self.learner is not None:
-            self.learner.rebind(brain, self.teacher, *self.size_for_brain())
-        self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
-        self.clear_curve()
-
-    def clear_curve(self) -> None:
-        self.curve: list[float] = []
-        self.curve_stride, self.curve_rounds = 1, 0
-
-    def sample_curve(self, value: float) -> None:
-        """One point per round; when full, every other point goes and the rounds per point double, so the plot
-        always spans the whole session in bounded memory."""
-        if self.curve_rounds % self.curve_stride == 0:
-            self.curve.append(value)
-            if len(self.curve) > CURVE_POINTS:
-                self.curve = self.curve[::2]
-                self.curve_stride *= 2
-        self.curve_rounds += 1
-
-    def _meta_teacher(self) -> str:
-        teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
-        return teacher if teacher in TEACHER_NAMES else brainfile.DEFAULT_TEACHER
+        self.library.use(brain, name, path)
+        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain())
+        self.stats.restart_agreement()
 
     def size_for_brain(self) -> tuple[int, int]:
-        """The arena size: the command line's, else the first grid size the brain was trained on."""
-        if self.fixed_size is not None:
-            return self.fixed_size
-        sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
-        try:
-            width, height = sizes[0]
-            check_size(width, height)
-        except (TypeError, ValueError, IndexError):  # a meta made in code, not loaded
-            return brainfile.DEFAULT_GRID_SIZES[0]
-        return width, height
+        return self.library.size_for_brain()
 
     def load_brain_file(self, path: str | Path) -> bool:
         """Swap to the brain in this file; on any problem show its one-line error and keep the current brain."""
         path = Path(path)
-        try:
-            brain = brainfile.load_brain(path)
-        except brainfile.BrainFileError as error:
-            self.show(str(error), error=True)
+        brain = self.library.read_file(path)
+        if brain is None:
             return False
         self._swap(brain, path.name, path)
         return True
 
-    def _announce(self, brain: Brain, text: str) -> None:
-        notice = getattr(brain, "meta_notice", None)  # optional meta fields the loader dropped, in one line
-        self.show(notice if notice else text, error=bool(notice))
-
     def load_brain_bytes(self, name: str, data: bytes) -> bool:
         """Swap to a brain given as a file's bytes (an upload); on a problem show it and keep the current one."""
-        try:
-            brain = brainfile.load_brain_bytes(data, name)
-        except brainfile.BrainFileError as error:
-            self.show(str(error), error=True)
+        brain = self.library.read_bytes(name, data)
+        if brain is None:
             return False
         self._swap(brain, name, None)
         return True
 
     def unsaved_updates(self) -> int:
-        """Learning updates made to the current brain since it was loaded or last saved."""
-        return self.tuned_updates - self.saved_at_update
+        return self.library.unsaved_updates()
 
     def _swap(self, brain: Brain, name: str, path: Path | None) -> None:
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
         self._use_brain(brain, name, path)
         note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
-        self._announce(brain, f"brain: {self.brain_name}{note}")
+        notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
+        self.show(notice if notice else f"brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
 
     def cycle_brain(self, step: int = 1) -> bool:
         """Load the next (or previous) brain file; a broken one is reported, and the next press moves past it."""
-        files = [where(f) for f in self.brain_files()]
-        if not files:
-            self.show(f"no brain files in {brainfile.printable(self.weights_dir, 100)}", error=True)
+        target = self.library.next_file(step)
+        if target is None:
             return False
-        here = self.cycle_from or (where(self.brain_path) if self.brain_path is not None else None)
-        index = files.index(here) if here in files else (-1 if step > 0 else 0)
-        target = files[(index + step) % len(files)]
         loaded = self.load_brain_file(target)
-        self.cycle_from = None if loaded else target  # after a broken file, the next press starts past it
+        self.library.cycle_from = None if loaded else target  # after a broken file, the next press starts past it
         return loaded
 
     def reset_brain(self) -> None:
         """Back to the weights as loaded (undo live learning)."""
         self._close_round_for_learner()
-        brain = self.pristine.copy()
-        brain.meta = dict(self.brain_meta)
-        meta, name, path = self.brain_meta, self.brain_name, self.brain_path
-        self._use_brain(brain, name, path)
-        self.brain_meta = meta
+        library = self.library
+        meta, name, path = library.brain_meta, library.brain_name, library.brain_path
+        self._use_brain(library.pristine_copy(), name, path)
+        library.brain_meta = meta
         self.show(f"{name}: back to its pretrained weights")
         self.new_round()
 
-    def tuned_origin(self) -> str:
-        """The brain this one was tuned from: a tuned file's own origin, else this brain's name."""
-        origin = self.brain_meta.get("fine_tuned_from")
-        return origin if isinstance(origin, str) and origin else self.brain_name
-
-    def tuned_from(self) -> str:
-        name = self.tuned_origin()
-        return name[: -len(".npz")] if name.endswith(".npz") else name
-
     def tuned_line(self) -> str | None:
-        """What a tuned brain is, in one line ("tuned from lstm32_optimal · 1,240 updates · optimal teacher"),
-        or None for a brain that was never tuned."""
-        earlier = self.brain_meta.get("fine_tune_updates")
-        earlier = earlier if type(earlier) is int and earlier >= 0 and "fine_tuned_from" in self.brain_meta else 0
-        updates = earlier + self.tuned_updates
-        if not updates:
-            return None
-        return f"tuned from {self.tuned_from()} · {updates:,} updates · {self.teacher} teacher"
+        return self.library.tuned_line(self.teacher)
 
     def heldout_now(self) -> float | None:
-        """The learner's held-out check of the brain as it is now (None before one has run)."""
-        return self.learner.heldout if self.learner is not None else None
+        return self.coach.heldout_now()
 
     def tuned_meta(self) -> dict[str, Any]:
-        meta = dict(self.brain_meta)
-        size = list(self.size_for_brain())
-        earlier = meta.get("fine_tune_updates")
-        earlier = earlier if type(earlier) is int and earlier >= 0 and "fine_tuned_from" in meta else 0
-        heldout = self.heldout_now()
-        meta.update(
-            teacher=self.teacher,
-            fine_tuned_from=self.tuned_origin(),
-            fine_tune_updates=int(earlier + self.tuned_updates),
-            tuned=self.tuned_line(),
-            tuned_heldout_agreement=None if heldout is None else round(float(heldout), 4),
-            heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
-            grid_sizes=([size] + [list(s) for s in meta.get("grid_sizes", []) if list(s) != size])
-            [: brainfile.MAX_GRID_SIZES],
-        )
-        for stale in ("agreement", "exhaustive_mistakes", "post_metric"):
-            if stale in meta:
-                meta[stale] = None
-        return meta
-
-    def tuned_stem(self) -> str:
-        """The brain's name as a safe file stem: letters, digits, '.', '_', '-' (anything else becomes '_')."""
-        stem = self.brain_name.removesuffix(".npz")
-        stem = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in TUNED_NAME.sub("", stem))
-        return stem.strip("._")[:MAX_STEM] or "brain"
+        return self.library.tuned_meta(self.teacher, self.heldout_now())
 
     def brain_to_keep(self) -> tuple[str, bytes] | None:
-        """The fine-tuned brain for the browser's storage, when it has learned since it was last kept, so a
-        reload brings it back even if the player never downloaded it."""
-        if self.tuned_updates == self.kept_at_update:
-            return None
-        self.kept_at_update = self.tuned_updates
-        try:
-            return f"{self.tuned_stem()}-tuned.npz", brainfile.brain_bytes(self.brain, self.tuned_meta())
-        except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
-            self.show(str(error), error=True)
-            return None
+        return self.library.brain_to_keep(self.teacher, self.heldout_now())
 
     def export_brain(self) -> tuple[str, bytes]:
-        """The current brain as a new file's name and bytes (the browser offers them as a download)."""
-        self.saved_count += 1
-        self.saved_at_update = self.tuned_updates
-        filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
-        return filename, brainfile.brain_bytes(self.brain, self.tuned_meta())
+        return self.library.export_brain(self.teacher, self.heldout_now())
 
     def save_brain(self) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file).
@@ -333,44 +185,14 @@ class Game:
         if self.page is not None:
             self.handle_command({"type": "download"}, self.page)
             return None
-        if self.user_dir is None:
-            self.show("this game has no folder to save brains in", error=True)
-            return None
-        stem = self.tuned_stem()
-        try:
-            data = brainfile.brain_bytes(self.brain, self.tuned_meta())
-        except brainfile.BrainFileError as error:
-            self.show(str(error), error=True)
-            return None
-        for number in range(1, 1000):
-            path = self.user_dir / f"{stem}-tuned-{number:03d}.npz"
-            if os.path.lexists(path):
-                continue
-            try:
-                brainfile.write_atomic(path, data)
-            except FileExistsError:
-                continue  # another game took this name between the check and the write
-            except OSError as error:  # SaveError: one line naming the folder or file and the problem
-                self.show(str(error) if isinstance(error, brainfile.SaveError) else
-                          f"{brainfile.printable(path, 100)}: cannot save ({brainfile.reason(error)})", error=True)
-                return None
-            self.saved_at_update = self.tuned_updates
-            self.show(f"saved to {brainfile.printable(path, 200)}")
-            return path
-        self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)
-        return None
+        return self.library.save_brain(self.teacher, self.heldout_now())
 
     # -- learning --------------------------------------------------------------------------------------
 
     def set_learning(self, on: bool) -> None:
         """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
         on = bool(on)
-        if on and self.learner is None:
-            self.learner = Learner(self.brain, self.teacher, *self.arena_size(), move_limit=MOVE_LIMIT,
-                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES)
-        if not on:
-            self._close_round_for_learner()
-        self.learning = on
+        self.coach.set_learning(on, self.brain, self.arena_size())
         self.show("learning from the teacher: " + ("on" if on else "off"))
 
     def set_teacher(self, name: str) -> None:
@@ -379,27 +201,28 @@ class Game:
             return
         if name == self.teacher:
             return
-        self._close_round_for_learner()
-        self.teacher = name
-        self.fixed_teacher = name
-        if self.learner is not None:
-            self.learner.rebind(self.brain, name, *self.arena_size())
-        self.recent.clear()
-        self.clear_curve()
+        self.coach.choose_teacher(name, self.brain, self.arena_size())
+        self.stats.restart_agreement()
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
         self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
 
     def set_learn_speed(self, value: int) -> None:
-        self.learn_speed = max(1, min(10, int(value)))
-        if self.learner is not None:
-            self.learner.updates_per_round = self.learn_speed * LEARN_SPEED_UPDATES
-        self.show(f"learning speed {self.learn_speed} ({self.learn_speed * LEARN_SPEED_MS:.1f} ms a frame)")
+        self.coach.set_learn_speed(value)
+        self.show(f"learning speed {self.learn_speed} ({self.learn_budget_ms():.1f} ms a frame)")
+
+    def learn_budget_ms(self) -> float:
+        return self.coach.learn_budget_ms()
 
     def _close_round_for_learner(self) -> None:
-        if self.learner is not None and self.learner.round_x:
-            self.learner.end_round()
+        self.coach.close_round()
+
+    def _learn(self) -> None:
+        """Spend this frame's learning budget (the coach says how)."""
+        updates, self.stats.learn_frame_ms = self.coach.learn()
+        self.library.tuned_updates += updates
+        self.stats.update_ms = self.learner.update_ms
 
     # -- rounds ----------------------------------------------------------------------------------------
 
@@ -408,40 +231,19 @@ class Game:
 
     def new_round(self) -> None:
         width, height = self.size_for_brain()
-        if not hasattr(self, "arena") or (self.arena.width, self.arena.height) != (width, height):
-            self.arena = Arena(width, height, n=1, move_limit=MOVE_LIMIT)
-            if self.learner is not None:
-                self.learner.rebind(self.brain, self.teacher, width, height)
-        self.arena.rng = self.rng
-        self.arena.reset()
-        self.brain.reset_state()
-        self.round_number += 1
-        self.par = int(pursuit(width, height).start_par(self.arena.cat, self.arena.mouse)[0])
-        self.cat_moves_made = 0
-        self.over = False
-        self.over_time = 0.0
-        self.result = ""
-        self.result_score: int | None = None
-        self.cat_trail: deque[tuple[int, int]] = deque(maxlen=TRAIL_LENGTH)
-        self.mouse_trail: deque[tuple[int, int]] = deque(maxlen=TRAIL_LENGTH)
-        self.cat_from = self.cat_cell()
-        self.mouse_from = self.mouse_cell()
-        self.turn_time = -math.inf
-        self.probabilities = np.full(4, 0.25)
-        self.brain_move: int | None = None
-        self.teacher_move: int | None = None
-        self.decision_cell: tuple[int, int] | None = None
-        self.post_output: float | None = None
+        if self.round.resize(width, height):
+            self.coach.rebind(self.brain, (width, height))
+        self.round.start(self.rng, self.brain)
 
     def restart_round(self) -> None:
         self._close_round_for_learner()
         self.new_round()
 
     def cat_cell(self) -> tuple[int, int]:
-        return int(self.arena.cat[0, 0]), int(self.arena.cat[0, 1])
+        return self.round.cat_cell()
 
     def mouse_cell(self) -> tuple[int, int]:
-        return int(self.arena.mouse[0, 0]), int(self.arena.mouse[0, 1])
+        return self.round.mouse_cell()
 
     @property
     def watching(self) -> bool:
@@ -453,7 +255,7 @@ class Game:
     def player_move(self, move: int) -> bool:
         """The player's cat takes CAT_MOVES[move]; during a round's result it starts the next round instead."""
         if self.over and not self.watching and not self.paused and not self.help:
-            self.next_round()
+            self.new_round()
             return False
         if not self.can_move():
             return False
@@ -463,72 +265,31 @@ class Game:
     def move_toward(self, cell: tuple[int, int]) -> bool:
         """A click or tap: one king step from the cat towards that cell (a neighbour is reached at once)."""
         if self.over and not self.watching and not self.paused and not self.help:
-            self.next_round()
+            self.new_round()
             return False
-        cx, cy = self.cat_cell()
-        step = (int(np.sign(cell[0] - cx)), int(np.sign(cell[1] - cy)))
-        if step == (0, 0):
-            return False
-        move = next(k for k, d in enumerate(CAT_MOVES.tolist()) if tuple(d) == step)
-        return self.player_move(move)
+        move = self.round.step_toward(cell)
+        return False if move is None else self.player_move(move)
 
     def turn(self, cat_move: int) -> None:
         """One turn: the cat's move, then (unless caught) the brain's mouse replies at once."""
-        arena = self.arena
-        self.cat_from, self.mouse_from = self.cat_cell(), self.mouse_cell()
-        self.cat_trail.append(self.cat_from)
-        self.mouse_trail.append(self.mouse_from)
-        self.turn_time = self.now
-        self.cat_moves_made += 1
-        if arena.move_cat(np.array([cat_move], dtype=np.int32))[0]:
+        if self.round.cat_turn(cat_move, self.now):
             self.end_round()
             return
-        x = arena.observe()[0]
-        label = int(teacher_moves(self.teacher, arena.cat, arena.mouse, arena.width, arena.height)[0])
+        x, label = self.round.mouse_sees(self.teacher)
         began = time.perf_counter()
         move = self.brain.step(x)
-        spent = (time.perf_counter() - began) * 1e3
-        self.step_ms = spent if self.step_ms == 0.0 else 0.95 * self.step_ms + 0.05 * spent
-        self.probabilities = self.brain.probabilities()
-        self.post_output = getattr(self.brain, "output", None)
-        self.brain_move, self.teacher_move = move, label
-        self.decision_cell = self.mouse_cell()
-        self.recent.append(move == label)
-        if self.learning and self.learner is not None:
-            self.learner.record(x, label)
-        arena.move_mouse(np.array([move], dtype=np.int32))
-        if arena.done[0]:
+        self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3)
+        self.coach.record(x, label)
+        if self.round.mouse_turn(self.brain, move, label):
             self.end_round()
 
     def end_round(self) -> None:
-        self.over = True
-        self.over_time = self.now
         self._close_round_for_learner()
-        if self.recent:
-            self.sample_curve(self.agreement())
-        caught = bool(self.arena.caught[0])
-        if caught:
-            score = self.cat_moves_made - self.par
-            self.result_score = score
-            moves = "1 move" if self.cat_moves_made == 1 else f"{self.cat_moves_made} moves"
-            self.result = f"Caught in {moves} · par {self.par} · {versus_par(score)}"
-            if not self.watching:
-                best = self.best.get(self.brain_name)
-                if best is None or score < best:
-                    self.best[self.brain_name] = score
-                    if best is not None:
-                        self.result += " · new best!"
-        else:
-            self.result_score = None
-            self.result = f"The mouse escaped! {self.arena.moves[0]} moves survived · par {self.par}"
-        self.rounds_finished += 1
-
-    def next_round(self) -> None:
-        self.new_round()
+        self.stats.round_finished()
+        self.round.finish(self.now, self.brain_name, keep_best=not self.watching)
 
     def agreement(self) -> float | None:
-        """Share of recent mouse moves that matched the teacher's (brain's own moves, the teacher's labels)."""
-        return sum(self.recent) / len(self.recent) if self.recent else None
+        return self.stats.agreement()
 
     # -- modes -----------------------------------------------------------------------------------------
 
@@ -541,14 +302,14 @@ class Game:
         self.turn_clock = 0.0
         self.show(f"watching the {cat} cat" if cat else "you are the cat")
         if self.over:
-            self.next_round()
+            self.new_round()
 
     def toggle_watch(self) -> None:
-        self.set_watch(None if self.watching else WATCH_CATS[0])
+        self.set_watch(None if self.watching else CAT_NAMES[0])
 
     def cycle_watch_cat(self) -> None:
-        current = self.watch_cat if self.watch_cat in WATCH_CATS else WATCH_CATS[-1]
-        self.set_watch(WATCH_CATS[(WATCH_CATS.index(current) + 1) % len(WATCH_CATS)])
+        current = self.watch_cat if self.watch_cat in CAT_NAMES else CAT_NAMES[-1]
+        self.set_watch(CAT_NAMES[(CAT_NAMES.index(current) + 1) % len(CAT_NAMES)])
 
     def set_watch_speed(self, index: int) -> None:
         self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
@@ -576,14 +337,13 @@ class Game:
     def update(self, dt: float) -> None:
         """Advance the game clock: scripted cat turns, the next round after a result, a slice of learning."""
         dt = max(0.0, min(float(dt), 0.25))  # a stall (window drag, breakpoint) must not replay seconds of play
-        self.turns_this_frame = 0
         if self.paused or self.help:
             return
         self.now += dt
         if self.watching:
             self._watch(dt)
         elif self.over and self.now - self.over_time >= RESULT_SECONDS:
-            self.next_round()
+            self.new_round()
         if self.learning and self.learner is not None:
             self._learn()
             if self.learner.error:
@@ -592,21 +352,7 @@ class Game:
             elif self.learner.notice:
                 self.show(self.learner.notice)
                 self.learner.notice = None
-        since, count = self.rate_mark
-        if self.now - since >= 1.0:
-            self.rounds_per_second = (self.rounds_finished - count) / (self.now - since)
-            self.rate_mark = (self.now, self.rounds_finished)
-
-    def _learn(self) -> None:
-        """Spend this frame's learning budget; the learner banks what a too-dear update needs (the browser's
-        numpy has no fast BLAS) and shrinks its batch until an update fits a frame."""
-        began = time.perf_counter()
-        self.tuned_updates += self.learner.work(self.learn_budget_ms())
-        self.learn_frame_ms = (time.perf_counter() - began) * 1e3
-        self.update_ms = self.learner.update_ms
-
-    def learn_budget_ms(self) -> float:
-        return self.learn_speed * LEARN_SPEED_MS
+        self.stats.tick(self.now)
 
     def _watch(self, dt: float) -> None:
         speed = self.watch_speed
@@ -614,24 +360,53 @@ class Game:
             start = time.perf_counter()
             while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 if self.over:
-                    self.next_round()
+                    self.new_round()
                 self.turn(self._scripted_move())
-                self.turns_this_frame += 1
             return
         if self.over:
             if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
-                self.next_round()
+                self.new_round()
                 self.turn_clock = 0.0
             return
         self.turn_clock += dt
         if self.turn_clock >= WATCH_TURN_SECONDS[speed]:
             self.turn_clock = 0.0
             self.turn(self._scripted_move())
-            self.turns_this_frame += 1
 
     def _scripted_move(self) -> int:
         a = self.arena
         return int(cat_moves(self.watch_cat or "perfect", a.cat, a.mouse, a.width, a.height, self.cat_rng)[0])
+
+    # -- what the view draws ---------------------------------------------------------------------------
+
+    def picture(self) -> Picture:
+        """Everything the view shows, once a frame."""
+        r, stats, learner, brain = self.round, self.stats, self.learner, self.brain
+        learning = self.learning and learner is not None
+        return Picture(
+            size=self.arena_size(), cat_cell=r.cat_cell(), mouse_cell=r.mouse_cell(), cat_from=r.cat_from,
+            mouse_from=r.mouse_from, cat_trail=tuple(r.cat_trail), mouse_trail=tuple(r.mouse_trail),
+            caught=bool(r.arena.caught[0]), now=self.now, turn_time=r.turn_time,
+            round_number=r.number, moves_made=int(r.arena.moves[0]), move_limit=r.arena.move_limit, par=r.par,
+            best=r.best.get(self.brain_name), over=r.over, over_time=r.over_time, result=r.result,
+            result_score=r.result_score,
+            decision_cell=r.decision_cell, brain_move=r.brain_move, teacher_move=r.teacher_move,
+            probabilities=r.probabilities, readout=r.readout, memory=brain.memory(), memory_title=brain.memory_title,
+            brain_name=self.brain_name, brain_meta=self.brain_meta, brain_label=brain.label,
+            hidden_size=brain.hidden_size, tuned_line=self.tuned_line(), tuned_updates=self.tuned_updates,
+            heldout_now=self.heldout_now(),
+            teacher=self.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
+            curve=tuple(stats.curve), curve_stride=stats.curve_stride,
+            learning=learning, learn_speed=self.learn_speed, learn_budget_ms=self.learn_budget_ms(),
+            updates_per_round=learner.updates_per_round if learning else 0,
+            updates=learner.updates if learning else 0,
+            start_heldout=learner.start_heldout if learning else None,
+            fallbacks=learner.fallbacks if learning else 0,
+            watching=self.watching, watch_cat=self.watch_cat, watch_speed=WATCH_SPEEDS[self.watch_speed],
+            rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
+            message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
+            step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
+        )
 
     # -- the web page ------------------------------------------------------------------------------------
 

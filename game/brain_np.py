@@ -96,6 +96,7 @@ class Brain(ABC):
     theta: np.ndarray
     params: dict[str, np.ndarray]
     meta: dict[str, Any]
+    meta_notice: str | None = None  # the loader's one line on meta fields it dropped
     logits: np.ndarray
 
     def _set_io(self, features: Sequence[str] | None, actions: Sequence[str] | None, role: str,
@@ -156,6 +157,19 @@ class Brain(ABC):
     def readout(self) -> str | None:
         """A line on how the last step's output became a move, when that is not simply the likeliest."""
         return None
+
+    @abstractmethod
+    def step_values(self) -> tuple[np.ndarray, ...]:
+        """Every value the last step left behind (state, output, probabilities): the loader's probe wants all
+        of them finite."""
+
+    @abstractmethod
+    def pre_activation_bounds(self) -> dict[str, float]:
+        """Per layer, the largest |pre-activation| any step can reach: inputs lie in [0, 1] and every hidden
+        value in [-1, 1], so a row's absolute sum bounds it."""
+
+    def _absolute(self) -> dict[str, np.ndarray]:
+        return {key: np.abs(value.astype(np.float64)) for key, value in self.params.items()}
 
     @abstractmethod
     def start(self, batch: int, steps: int) -> BrainTrace: ...
@@ -375,6 +389,15 @@ class LSTMBrain(Brain):
         h = np.asarray(self.h, dtype=np.float64).reshape(-1)
         c = np.asarray(self.c, dtype=np.float64).reshape(-1)
         return ("h", h, "what it says"), ("c", np.tanh(c), "what it keeps (tanh c)")
+
+    def step_values(self) -> tuple[np.ndarray, ...]:
+        return np.asarray(self.h), self.probabilities(), np.asarray(self.c)
+
+    def pre_activation_bounds(self) -> dict[str, float]:
+        p = self._absolute()
+        return {"gates": (p["lstm.weight_ih_l0"].sum(1) + p["lstm.weight_hh_l0"].sum(1) + p["lstm.bias_ih_l0"]
+                          + p["lstm.bias_hh_l0"]).max(),
+                "head": (p["head.weight"].sum(1) + p["head.bias"]).max()}
 
     # -- training: batched sequences, backward through time ---------------------------------------------
 
@@ -872,6 +895,14 @@ class PostBrain(Brain):
 
     def readout(self) -> str:
         return f"output {self.output:.3f}, read by quarters"
+
+    def step_values(self) -> tuple[np.ndarray, ...]:
+        return np.asarray(self.h), self.probabilities(), np.asarray(self.output, dtype=np.float64)
+
+    def pre_activation_bounds(self) -> dict[str, float]:
+        p = self._absolute()
+        return {"hidden layer": (p["synapse_0"].sum(0) + p["synapse_h"].sum(0)).max(),
+                "output": p["synapse_1"].sum(0).max()}
 
     # -- learning ------------------------------------------------------------------------------------------
 

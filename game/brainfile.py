@@ -339,15 +339,7 @@ def check_steps(brain: Brain, name: str) -> None:
     """Refuse weights so large that a step could overflow the brain's dtype, and any brain whose probe round
     (every corner of the input square, a few steps each) gives a non-finite state or output."""
     big = np.finfo(brain.params[next(iter(brain.params))].dtype).max
-    p = {key: np.abs(value.astype(np.float64)) for key, value in brain.params.items()}
-    # Inputs lie in [0, 1] and every hidden value in [-1, 1], so a row's absolute sum bounds its pre-activation.
-    if brain.arch == "lstm":
-        bounds = {"gates": (p["lstm.weight_ih_l0"].sum(1) + p["lstm.weight_hh_l0"].sum(1) + p["lstm.bias_ih_l0"]
-                            + p["lstm.bias_hh_l0"]).max(),
-                  "head": (p["head.weight"].sum(1) + p["head.bias"]).max()}
-    else:
-        bounds = {"hidden layer": (p["synapse_0"].sum(0) + p["synapse_h"].sum(0)).max(),
-                  "output": p["synapse_1"].sum(0).max()}
+    bounds = brain.pre_activation_bounds()
     for part, bound in bounds.items():
         if not bound < big / 4:
             raise BrainFileError(name, f"has weights so large that its {part} overflow {brain_dtype(brain)}")
@@ -357,9 +349,7 @@ def check_steps(brain: Brain, name: str) -> None:
             brain.reset_state()
             for _ in range(3):
                 brain.step(x.astype(brain_dtype(brain)))
-                outputs = [np.asarray(brain.h), brain.probabilities(), np.asarray(getattr(brain, "c", 0.0)),
-                           np.asarray(getattr(brain, "output", 0.0), dtype=np.float64)]
-                if not all(np.all(np.isfinite(v)) for v in outputs):
+                if not all(np.all(np.isfinite(v)) for v in brain.step_values()):
                     raise BrainFileError(name, "gives NaN or infinite values on a probe step")
     brain.reset_state()
 

@@ -34,7 +34,7 @@ def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | Non
         if game.help:
             game.toggle_help()
             return None
-        cell = view.cell_at(game, event.pos)
+        cell = view.cell_at(game.arena_size(), event.pos)
         if cell is not None:
             game.move_toward(cell)
         return None

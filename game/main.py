@@ -32,38 +32,19 @@ import pygame  # noqa: E402
 
 from game import brainfile, controls, tasks  # noqa: E402
 from game.app import Game  # noqa: E402
+from game.arena import parse_size  # noqa: E402
 from game.brainfile import BrainFileError  # noqa: E402
 from game.cats import WATCH_CAT_NAMES  # noqa: E402
+from game.cli import Parser, argparse_type  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
 from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
 
 WEIGHTS_DIR = os.path.join(ROOT, "weights")
 USER_DIR = os.path.join(ROOT, "user_brains")  # the player's fine-tuned brains; never weights/
 PAGE_POLL_SECONDS = 0.25
 PAGE_STATUS_SECONDS = 0.5
 PAGE_KEEP_SECONDS = 10.0  # how often a brain that learned is put in the browser's storage
-
-
-def in_browser() -> bool:
-    return sys.platform == "emscripten"
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, not a usage dump
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def arena_size(text: str) -> tuple[int, int]:
-    parts = text.lower().replace("×", "x").split("x")
-    try:
-        sides = [int(p) for p in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 8x8 or 8") from None
-    if len(sides) == 1:
-        sides *= 2
-    if len(sides) != 2 or not all(4 <= s <= 16 for s in sides):
-        raise argparse.ArgumentTypeError(f"{text!r}: width and height must each be 4 to 16, like 8x8")
-    return sides[0], sides[1]
 
 
 def bounded_int(low: int, high: int, what: str, allow_zero: bool = False):
@@ -87,7 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--brain", metavar="PATH", help="brain file to play against (default: "
                         "weights/lstm32_optimal.npz, or the first brain file in weights/)")
-    parser.add_argument("--size", type=arena_size, metavar="WxH",
+    parser.add_argument("--size", type=argparse_type(parse_size), metavar="WxH",
                         help="arena size, 4 to 16 a side, like 8x8 (default: the size the brain was trained on)")
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
@@ -159,9 +140,9 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
                 game.handle_command(command, page)
         began = time.perf_counter()
         game.update(dt)
-        view.draw(game)
+        view.draw(game.picture())
         spent = (time.perf_counter() - began) * 1e3
-        game.frame_ms = spent if game.frame_ms == 0.0 else 0.95 * game.frame_ms + 0.05 * spent
+        game.stats.frame(spent)
         if page is not None and wall - last_status >= PAGE_STATUS_SECONDS:
             last_status = wall
             status = game.status()

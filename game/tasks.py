@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arena import Arena
-from .brain_np import Brain, LSTMBrain, PostBrain, Trace, post_move
+from .brain_np import Brain, BrainTrace
 from .cats import CAT_NAMES, cat_moves
 from .teachers import pursuit, teacher_moves
 
@@ -43,7 +43,7 @@ class Task:
 SEED_TASK = Task()
 
 
-def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = ("perfect", "greedy", "noisy", "random"),
+def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = CAT_NAMES,
                move_limit: int = 40, teacher: str = "optimal") -> Task:
     """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn."""
     return Task("chase", width, height, tuple(cats), move_limit, teacher)
@@ -52,21 +52,6 @@ def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = ("perfec
 def seed_task(teacher: str = "post") -> Task:
     """The post's seed task (Task's defaults: 6×6, cat still, 10 moves) with the given teacher."""
     return Task(teacher=teacher)
-
-
-class BrainStepper:
-    """Batched, stateful inference for either brain type; for an LSTM it keeps the trace for backward."""
-
-    def __init__(self, brain: LSTMBrain | PostBrain, batch: int, steps: int) -> None:
-        self.brain = brain
-        self.trace: Trace | None = brain.start(batch, steps) if isinstance(brain, LSTMBrain) else None
-        self.h = np.zeros((batch, brain.hidden_size))
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        if self.trace is not None:
-            return np.argmax(self.trace.step(x), axis=1).astype(np.int32)
-        self.h, y = self.brain.forward_step(x.astype(np.float64), self.h)
-        return post_move(y[:, 0])
 
 
 @dataclass
@@ -80,7 +65,7 @@ class Rounds:
     mask: np.ndarray
     caught: np.ndarray
     survived: np.ndarray
-    trace: Trace | None = field(default=None, repr=False)
+    trace: BrainTrace | None = field(default=None, repr=False)  # the brain's run, when a brain played
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -92,7 +77,7 @@ def play(
     task: Task,
     n: int,
     rng: np.random.Generator,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
@@ -107,7 +92,7 @@ def playing(
     task: Task,
     n: int,
     rng: np.random.Generator,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
@@ -124,7 +109,7 @@ def playing(
     labels = np.zeros((T, n), dtype=np.int32)
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
-    stepper = BrainStepper(brain, n, T) if mouse == "brain" else None
+    trace = brain.start(n, T) if mouse == "brain" else None
     kinds = np.arange(n) % max(len(task.cats), 1)
     for t in range(T):
         if task.cats:
@@ -140,8 +125,8 @@ def playing(
             break
         x[t] = arena.observe()
         labels[t] = teacher_moves(task.teacher, arena.cat, arena.mouse, task.width, task.height)
-        if stepper is not None:
-            moves[t] = stepper(x[t])
+        if trace is not None:
+            moves[t] = trace.moves(x[t])
         elif mouse == "teacher":
             moves[t] = labels[t]
         elif mouse == "random":
@@ -152,19 +137,19 @@ def playing(
         arena.move_mouse(moves[t])
         yield None
     yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
-                  stepper.trace if stepper is not None else None)
+                 trace)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
     return np.random.default_rng([HELDOUT_SEED, task.width, task.height, len(task.cats)])
 
 
-def mistakes_per_game(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
+def mistakes_per_game(brain: Brain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
     """Held-out mistakes per game: steps where the brain's move differs from its teacher's, per round."""
     return heldout_scores(brain, task, games)[0]
 
 
-def agreement(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> float:
+def agreement(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> float:
     """1 - mistakes / steps over held-out rounds of any task."""
     return heldout_scores(brain, task, games)[1]
 
@@ -177,7 +162,7 @@ def all_seed_starts(width: int = 6, height: int = 6) -> tuple[np.ndarray, np.nda
     return cat, mouse
 
 
-def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) -> int:
+def exhaustive_mistakes(brain: Brain, task: Task = SEED_TASK) -> int:
     """Total mistakes over every start of the seed task, each played on-policy to its end."""
     cat, mouse = all_seed_starts(task.width, task.height)
     rounds = play(task, len(cat), np.random.default_rng(0), brain, cat=cat, mouse_start=mouse)
@@ -186,7 +171,7 @@ def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) ->
 
 def survival(
     task: Task,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     games: int = HELDOUT_GAMES,
 ) -> float:
@@ -196,7 +181,7 @@ def survival(
     return float(rounds.survived.mean())
 
 
-def heldout_scores(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
+def heldout_scores(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
     """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
     rounds = play(task, games, heldout_rng(task), brain)
     return float(rounds.mistakes.mean()), 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)
@@ -254,7 +239,7 @@ class CatRounds:
     par: np.ndarray
     cat_lost: np.ndarray
     mouse_lost: np.ndarray
-    trace: Trace | None = field(default=None, repr=False)
+    trace: BrainTrace | None = field(default=None, repr=False)
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -296,10 +281,10 @@ def play_cat(
         raise ValueError("a brain cat needs a brain")
     if cat != "brain" and cat not in CAT_NAMES:
         raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(CAT_NAMES)}")
-    stepper = BrainStepper(brain, n, T) if cat == "brain" else None
+    trace = brain.start(n, T) if cat == "brain" else None
     kinds = every % len(task.mice)
     rounds_of = [kinds == k for k in range(len(task.mice))]
-    mouse_brains = {k: BrainStepper(task.brains[name], int(rounds_of[k].sum()), T)
+    mouse_brains = {k: task.brains[name].start(int(rounds_of[k].sum()), T)
                     for k, name in enumerate(task.mice) if name in task.brains and rounds_of[k].any()}
     for t in range(T):
         active = ~arena.done
@@ -307,7 +292,7 @@ def play_cat(
             break
         x[t] = arena.observe()
         labels[t] = solved.cat_moves(arena.cat, arena.mouse)
-        moves[t] = stepper(x[t]) if stepper is not None else cat_moves(cat, arena.cat, arena.mouse, task.width,
+        moves[t] = trace.moves(x[t]) if trace is not None else cat_moves(cat, arena.cat, arena.mouse, task.width,
                                                                        task.height, rng)
         values = solved.cat_values(arena.cat, arena.mouse)
         lost = values[every, moves[t]] - values.min(axis=1)
@@ -320,10 +305,10 @@ def play_cat(
         mouse_lost += np.where(answered[t], values.max(axis=1) - values[every, answers[t]], 0)
         arena.move_mouse(answers[t])
     return CatRounds(x, labels, moves, mask, optimal, answers, answered, arena.caught.copy(), cat_count, par,
-                     cat_lost, mouse_lost, stepper.trace if stepper is not None else None)
+                     cat_lost, mouse_lost, trace)
 
 
-def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brains: dict[int, BrainStepper],
+def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brains: dict[int, BrainTrace],
                   rng: np.random.Generator) -> np.ndarray:
     """Every round's mouse's move, after the cat's: each mouse sees the position as a mouse brain does."""
     answer = np.zeros(arena.n, dtype=np.int32)
@@ -333,7 +318,7 @@ def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brai
         if not games.any():
             continue
         if k in brains:
-            answer[games] = brains[k](seen[games])
+            answer[games] = brains[k].moves(seen[games])
         elif name == "random":
             answer[games] = rng.integers(0, 4, size=int(games.sum()))
         else:

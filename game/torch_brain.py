@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .arena import parse_size
 from .brain_np import FEATURES, LSTMBrain
 from .brainfile import (
     MAX_HIDDEN,
@@ -34,6 +35,7 @@ from .brainfile import (
     printable,
     write_atomic,
 )
+from .cli import Parser, argparse_type
 from .teachers import TEACHER_NAMES
 
 TORCH_KEYS = tuple(LSTMBrain.array_shapes(1))  # the six names, in torch's order
@@ -193,14 +195,7 @@ def teacher_name(text: str) -> str:
     return text
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]  # one clear line, not a usage dump
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from .train import parse_size
-
     p = Parser(
         prog="python -m game.torch_brain",
         description="Turn a PyTorch state dict (torch.nn.LSTM(4, H) as `lstm`, torch.nn.Linear(H, 4) as `head`, "
@@ -211,8 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     way.add_argument("--to-torch", nargs=2, metavar=("BRAIN.npz", "OUT.pt"), help="brain file -> state dict")
     p.add_argument("--teacher", type=teacher_name, help="with --from-torch, required: the teacher it imitated "
                    "(post: the post's still-cat teacher; optimal: the optimal mouse)")
-    p.add_argument("--grid", type=parse_size, metavar="WxH", help="with --from-torch, required: the arena it "
-                   "was trained on, 4 to 16 a side (the post's task is 6x6)")
+    p.add_argument("--grid", type=argparse_type(parse_size), metavar="WxH",
+                   help="with --from-torch, required: the arena it was trained on, 4 to 16 a side (the post's task "
+                   "is 6x6)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (default: refuse)")
     return p
 

@@ -23,6 +23,7 @@ from .arena import parse_size
 from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, PostBrain, brain_type
 from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load_brain_bytes, printable, write_atomic
 from .cats import CAT_NAMES
+from .cli import Parser, argparse_type
 from .reports import brain_summary, print_table, write_curve
 from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, seed_task
 from .teachers import TEACHER_NAMES
@@ -32,25 +33,6 @@ WEIGHTS = Path(__file__).resolve().parent.parent / "weights"  # where --mice fin
 
 # --arch: every trained architecture by its name and its older spellings (the shipped brains' commands say post)
 ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arch].aliases))
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad argument ends with one line naming it (and exit status 2)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def argparse_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """A parser that raises ValueError, as an argparse type that shows its one-line message as it is."""
-
-    def parse_argument(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse_argument
 
 
 def parse_cats(text: str) -> tuple[str, ...]:
@@ -119,7 +101,7 @@ def positive_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(
+    p = Parser(
         prog="python -m game.train",
         description="Train a mouse's brain by on-policy imitation of its teacher and save it as a brain file.",
         epilog="Examples: python -m game.train --task seed --arch lstm --hidden 32 --games 100000 --out "

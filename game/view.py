@@ -13,11 +13,14 @@ from collections import OrderedDict
 import numpy as np
 import pygame
 
-from .app import TURN_SECONDS, WATCH_SPEEDS, Game, versus_par
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 from .brainfile import printable
+from .cats import CAT_NAMES
+from .picture import Cell, Picture
+from .round import versus_par
 
 DESIGN_W, DESIGN_H = 1040, 640
+TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
 
 # Okabe–Ito
@@ -49,7 +52,7 @@ HELP_LINES = (
     ("P / Space", "pause"),
     ("Watch", ""),
     ("V", "watch mode on/off: a scripted cat plays"),
-    ("X", "next scripted cat: perfect, greedy, random, noisy"),
+    ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
     ("B / Shift+B", "next / previous brain file"),
@@ -127,24 +130,24 @@ class View:
 
     ARENA_BOX = (24, 60, 560, 560)
 
-    def grid(self, game: Game) -> tuple[float, float, float]:
-        """Design-space left, top and cell size of the arena's grid."""
+    def grid(self, size: Cell) -> tuple[float, float, float]:
+        """Design-space left, top and cell size of the grid of an arena of this size (width, height)."""
         x, y, w, h = self.ARENA_BOX
-        W, H = game.arena_size()
+        W, H = size
         cell = min(w / W, h / H)
         return x + (w - cell * W) / 2, y + (h - cell * H) / 2, cell
 
-    def cell_centre(self, game: Game, cx: float, cy: float) -> tuple[float, float]:
-        left, top, cell = self.grid(game)
-        H = game.arena.height
+    def cell_centre(self, size: Cell, cx: float, cy: float) -> tuple[float, float]:
+        left, top, cell = self.grid(size)
+        H = size[1]
         return left + (cx + 0.5) * cell, top + (H - 1 - cy + 0.5) * cell
 
-    def cell_at(self, game: Game, pos: tuple[int, int]) -> tuple[int, int] | None:
-        """The arena cell under a screen position, or None outside the grid."""
-        left, top, cell = self.grid(game)
+    def cell_at(self, size: Cell, pos: tuple[int, int]) -> Cell | None:
+        """The cell of an arena of this size under a screen position, or None outside the grid."""
+        left, top, cell = self.grid(size)
         dx = (pos[0] - self.origin[0]) / self.scale - left
         dy = (pos[1] - self.origin[1]) / self.scale - top
-        W, H = game.arena_size()
+        W, H = size
         cx, row = math.floor(dx / cell), math.floor(dy / cell)
         if 0 <= cx < W and 0 <= row < H:
             return cx, H - 1 - row
@@ -185,51 +188,51 @@ class View:
 
     # -- the frame ---------------------------------------------------------------------------------------
 
-    def draw(self, game: Game) -> None:
+    def draw(self, pic: Picture) -> None:
         if self.screen.get_size() != self.size:
             self.layout(self.screen.get_size())
-        self.draw_board(game)
-        self.draw_title(game)
-        self.draw_arena(game)
-        self.draw_panel(game)
-        if game.message_visible():
-            self.draw_message(game)
-        if game.paused and not game.help:
+        self.draw_board(pic)
+        self.draw_title(pic)
+        self.draw_arena(pic)
+        self.draw_panel(pic)
+        if pic.message_visible:
+            self.draw_message(pic)
+        if pic.paused and not pic.help:
             self.draw_banner("Paused", "P or Space to play on", DIM)
-        if game.help:
+        if pic.help:
             self.draw_help()
 
-    def draw_title(self, game: Game) -> None:
+    def draw_title(self, pic: Picture) -> None:
         self.text("Cat & Mouse", 34, TEXT, 24, 18)
-        if game.watching:
-            speed = WATCH_SPEEDS[game.watch_speed]
-            mode = f"Watching the {game.watch_cat} cat  {speed}"
+        if pic.watching:
+            speed = pic.watch_speed
+            mode = f"Watching the {pic.watch_cat} cat  {speed}"
             if speed == "max":
-                mode += f"  ·  {game.rounds_per_second:.0f} rounds/s"
+                mode += f"  ·  {pic.rounds_per_second:.0f} rounds/s"
             colour = PURPLE
         else:
             mode, colour = "You are the cat: catch the mouse", ORANGE
         self.text(mode, 20, colour, 584, 26, "topright")
 
-    def draw_board(self, game: Game) -> None:
+    def draw_board(self, pic: Picture) -> None:
         """What does not move (background, the grid, the panel's card) is drawn once per size and blitted."""
-        key = (self.screen.get_size(), game.arena_size())
+        key = (self.screen.get_size(), pic.size)
         if self._board is None or self._board_key != key:
             self._board_key = key
             self._board = pygame.Surface(self.screen.get_size()).convert(self.screen)
             screen, self.screen = self.screen, self._board
             try:
                 self.screen.fill(BACKGROUND)
-                self.draw_grid(game)
+                self.draw_grid(pic)
                 pygame.draw.rect(self.screen, PANEL, self.rect(self.PANEL_X - 12, 14, self.PANEL_W + 24, 612),
                                  border_radius=self.px(12))
             finally:
                 self.screen = screen
         self.screen.blit(self._board, (0, 0))
 
-    def draw_grid(self, game: Game) -> None:
-        left, top, cell = self.grid(game)
-        W, H = game.arena_size()
+    def draw_grid(self, pic: Picture) -> None:
+        left, top, cell = self.grid(pic.size)
+        W, H = pic.size
         pygame.draw.rect(self.screen, GRID_EDGE, self.rect(left - 6, top - 6, cell * W + 12, cell * H + 12),
                          border_radius=self.px(10))
         pygame.draw.rect(self.screen, PANEL, self.rect(left - 4, top - 4, cell * W + 8, cell * H + 8),
@@ -243,46 +246,46 @@ class View:
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
 
-    def draw_arena(self, game: Game) -> None:
-        left, top, cell = self.grid(game)
-        fast = game.watching and WATCH_SPEEDS[game.watch_speed] == "max"
-        if game.overlays:
-            self.draw_trail(game, game.cat_trail, ORANGE, cell)
-            self.draw_trail(game, game.mouse_trail, SKY, cell)
-        since = game.now - game.turn_time
+    def draw_arena(self, pic: Picture) -> None:
+        left, top, cell = self.grid(pic.size)
+        fast = pic.watching and pic.watch_speed == "max"
+        if pic.overlays:
+            self.draw_trail(pic, pic.cat_trail, ORANGE, cell)
+            self.draw_trail(pic, pic.mouse_trail, SKY, cell)
+        since = pic.now - pic.turn_time
         p_cat = 1.0 if fast else ease(since / TURN_SECONDS)
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
-        cat_xy = self.glide(game, game.cat_from, game.cat_cell(), p_cat)
-        mouse_xy = self.glide(game, game.mouse_from, game.mouse_cell(), p_mouse)
-        if game.overlays and game.decision_cell is not None:
-            self.draw_decision(game, cell)
-        caught = bool(game.arena.caught[0])
+        cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
+        mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        if pic.overlays and pic.decision_cell is not None:
+            self.draw_decision(pic, cell)
+        caught = pic.caught
         if caught:  # the mouse in the cat's paws: small, grey, in front
             self.draw_cat(cat_xy, cell)
             self.draw_mouse((cat_xy[0] + cell * 0.2, cat_xy[1] + cell * 0.22), cell * 0.7, True)
         else:
             self.draw_mouse(mouse_xy, cell, False)
             self.draw_cat(cat_xy, cell)
-        if caught and game.over:
-            pulse = 0.5 + 0.5 * math.sin((game.now - game.over_time) * 12)
+        if caught and pic.over:
+            pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.5), max(2, self.px(3)))
-        if game.over:
-            good = game.result_score is not None
+        if pic.over:
+            good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
-            upper = game.cat_cell()[1] >= game.arena.height / 2
-            self.draw_banner("Caught!" if good else "Escaped!", game.result, ORANGE if good else SKY,
+            upper = pic.cat_cell[1] >= pic.size[1] / 2
+            self.draw_banner("Caught!" if good else "Escaped!", pic.result, ORANGE if good else SKY,
                              0.72 if upper else 0.28)
 
-    def glide(self, game: Game, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
-        a, b = self.cell_centre(game, *start), self.cell_centre(game, *end)
+    def glide(self, pic: Picture, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
+        a, b = self.cell_centre(pic.size, *start), self.cell_centre(pic.size, *end)
         return a[0] + (b[0] - a[0]) * p, a[1] + (b[1] - a[1]) * p
 
-    def draw_trail(self, game: Game, trail, colour: tuple[int, int, int], cell: float) -> None:
+    def draw_trail(self, pic: Picture, trail, colour: tuple[int, int, int], cell: float) -> None:
         n = len(trail)
         if n == 0:
             return
-        points = [self.pt(*self.cell_centre(game, *c)) for c in trail]
+        points = [self.pt(*self.cell_centre(pic.size, *c)) for c in trail]
         for k in range(n - 1):
             fade = (k + 1) / n
             pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), points[k], points[k + 1],
@@ -291,19 +294,19 @@ class View:
             fade = (k + 1) / n
             pygame.draw.circle(self.screen, mix(CELL, colour, 0.7 * fade), point, max(2, self.px(cell * 0.09)))
 
-    def draw_decision(self, game: Game, cell: float) -> None:
+    def draw_decision(self, pic: Picture, cell: float) -> None:
         """The brain's move as a solid arrow from the cell it chose in; the teacher's as a ghost when they differ."""
-        cx, cy = self.cell_centre(game, *game.decision_cell)
-        W, H = game.arena_size()
+        cx, cy = self.cell_centre(pic.size, *pic.decision_cell)
+        W, H = pic.size
 
         def into_wall(move: int) -> bool:
-            x, y = game.decision_cell[0] + MOUSE_MOVES[move][0], game.decision_cell[1] + MOUSE_MOVES[move][1]
+            x, y = pic.decision_cell[0] + MOUSE_MOVES[move][0], pic.decision_cell[1] + MOUSE_MOVES[move][1]
             return not (0 <= x < W and 0 <= y < H)
 
-        if game.teacher_move is not None and game.teacher_move != game.brain_move:
-            self.draw_arrow((cx, cy), game.teacher_move, cell, YELLOW, True, into_wall(game.teacher_move))
-        if game.brain_move is not None:
-            self.draw_arrow((cx, cy), game.brain_move, cell, SKY, False, into_wall(game.brain_move))
+        if pic.teacher_move is not None and pic.teacher_move != pic.brain_move:
+            self.draw_arrow((cx, cy), pic.teacher_move, cell, YELLOW, True, into_wall(pic.teacher_move))
+        if pic.brain_move is not None:
+            self.draw_arrow((cx, cy), pic.brain_move, cell, SKY, False, into_wall(pic.brain_move))
 
     def draw_arrow(self, centre: tuple[float, float], move: int, cell: float, colour, ghost: bool,
                    wall: bool = False) -> None:
@@ -389,12 +392,12 @@ class View:
         self.text(title, 44, colour, x + w / 2, mid - 38, "midtop")
         self.text(detail, 21, TEXT, x + w / 2, mid + 12, "midtop")
 
-    def draw_message(self, game: Game) -> None:
-        colour = VERMILLION if game.message_is_error else TEXT
-        text = printable(game.message, 110)
+    def draw_message(self, pic: Picture) -> None:
+        colour = VERMILLION if pic.message_is_error else TEXT
+        text = printable(pic.message, 110)
         x, y, w, h = self.ARENA_BOX
-        _, top, cell = self.grid(game)
-        bottom = top + cell * game.arena.height  # just above the grid's bottom edge, whatever its shape
+        _, top, cell = self.grid(pic.size)
+        bottom = top + cell * pic.size[1]  # just above the grid's bottom edge, whatever its shape
         font = self.font(17)
         width = font.size(text)[0] / self.scale + 24
         box = self.rect(max(8, x + w / 2 - width / 2), bottom - 34, min(width, DESIGN_W - 16), 28)
@@ -409,17 +412,17 @@ class View:
 
     PANEL_X, PANEL_W = 612, 404
 
-    def draw_panel(self, game: Game) -> None:
+    def draw_panel(self, pic: Picture) -> None:
         X, Wp = self.PANEL_X, self.PANEL_W
         y = 24
-        y = self.draw_brain_card(game, X, y, Wp)
-        y = self.draw_round_line(game, X, y + 10)
-        y = self.draw_choice(game, X, y + 14, Wp)
-        y = self.draw_memory(game, X, y + 14, Wp)
-        y = self.draw_agreement(game, X, y + 14, Wp)
-        y = self.draw_learning(game, X, y + 12)
-        self.draw_legend(X, 566, "cat" if game.watching else "you")
-        self.draw_timing(game, X, 598)
+        y = self.draw_brain_card(pic, X, y, Wp)
+        y = self.draw_round_line(pic, X, y + 10)
+        y = self.draw_choice(pic, X, y + 14, Wp)
+        y = self.draw_memory(pic, X, y + 14, Wp)
+        y = self.draw_agreement(pic, X, y + 14, Wp)
+        y = self.draw_learning(pic, X, y + 12)
+        self.draw_legend(X, 566, "cat" if pic.watching else "you")
+        self.draw_timing(pic, X, 598)
 
     def draw_legend(self, x: float, y: float, cat: str) -> None:
         """What the arena's marks mean, for a first look."""
@@ -433,13 +436,12 @@ class View:
         self.draw_arrow((x + 268, y + 10), 1, cell, YELLOW, True)
         self.text("teacher's move", 17, DIM, x + 296, y + 4)
 
-    def draw_brain_card(self, game: Game, x: float, y: float, w: float) -> float:
-        self.text(game.brain_name, 26, TEXT, x, y)
-        meta = game.brain_meta
-        arch = {"lstm": "LSTM", "post_rnn": "post's RNN"}.get(meta.get("architecture"), "brain")
+    def draw_brain_card(self, pic: Picture, x: float, y: float, w: float) -> float:
+        self.text(pic.brain_name, 26, TEXT, x, y)
+        meta = pic.brain_meta
         sizes = meta.get("grid_sizes") or []
         grid = ", ".join(f"{s[0]}×{s[1]}" for s in sizes[:2]) if sizes else "?"
-        self.text(f"{arch} · {game.brain.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
+        self.text(f"{pic.brain_label} · {pic.hidden_size} units · teacher {meta.get('teacher', '?')} · {grid}",
                   17, DIM, x, y + 26)
         held, agreement = meta.get("heldout_mistakes_per_game"), meta.get("agreement")
         scores = []
@@ -447,9 +449,9 @@ class View:
             scores.append(f"{held:.2f} mistakes per game")
         if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
             scores.append(f"agreement {agreement * 100:.1f}%")
-        tuned = game.tuned_line()
+        tuned = pic.tuned_line
         if tuned:
-            heldout = game.heldout_now() if game.tuned_updates else meta.get("tuned_heldout_agreement")
+            heldout = pic.heldout_now if pic.tuned_updates else meta.get("tuned_heldout_agreement")
             figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
             score = tuned + figure
         elif scores:
@@ -462,11 +464,10 @@ class View:
         self.text(score, size, DIM, x, y + 44)
         return y + 62
 
-    def draw_round_line(self, game: Game, x: float, y: float) -> float:
-        a = game.arena
-        best = game.best.get(game.brain_name)
+    def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
+        best = pic.best
         best_text = "—" if best is None else versus_par(best)
-        line = f"Round {game.round_number}  ·  move {int(a.moves[0])}/{a.move_limit}  ·  par {game.par}"
+        line = f"Round {pic.round_number}  ·  move {pic.moves_made}/{pic.move_limit}  ·  par {pic.par}"
         self.text(line, 20, TEXT, x, y)
         self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
         return y + 20
@@ -477,11 +478,11 @@ class View:
             self.text(right, 15, colour, x + self.PANEL_W, y, "topright")
         return y + 16
 
-    def draw_choice(self, game: Game, x: float, y: float, w: float) -> float:
+    def draw_choice(self, pic: Picture, x: float, y: float, w: float) -> float:
         y = self.section("The mouse's choice", x, y, "yellow outline: teacher", YELLOW)
-        probs = game.probabilities
+        probs = pic.probabilities
         row, label_w, bar_w = 21, 62, w - 62 - 52
-        if game.brain_move is None:  # a new round: the brain has not seen a state yet
+        if pic.brain_move is None:  # a new round: the brain has not seen a state yet
             for k, name in enumerate(MOUSE_MOVE_NAMES):
                 top = y + 4 + k * row
                 self.draw_mini_arrow(x + 8, top + row / 2 - 1, k, FAINT)
@@ -491,7 +492,7 @@ class View:
             return y + 4 + 4 * row
         for k, name in enumerate(MOUSE_MOVE_NAMES):
             top = y + 4 + k * row
-            chosen = game.brain_move == k
+            chosen = pic.brain_move == k
             self.draw_mini_arrow(x + 8, top + row / 2 - 1, k, SKY if chosen else DIM)
             self.text(name, 18, TEXT if chosen else DIM, x + 20, top + 3)
             track = self.rect(x + label_w, top + 3, bar_w, row - 7)
@@ -500,13 +501,13 @@ class View:
             if p > 0.002:
                 pygame.draw.rect(self.screen, SKY if chosen else mix(SKY, PANEL, 0.55),
                                  self.rect(x + label_w, top + 3, bar_w * p, row - 7), border_radius=self.px(3))
-            if game.teacher_move == k:
+            if pic.teacher_move == k:
                 pygame.draw.rect(self.screen, YELLOW, track.inflate(self.px(4), self.px(4)), max(1, self.px(2)),
                                  border_radius=self.px(4))
             self.text(f"{p * 100:5.1f}%", 17, TEXT if chosen else DIM, x + w, top + 3, "topright")
         y += 4 + 4 * row
-        if game.post_output is not None:
-            self.text(f"output {game.post_output:.3f}, read by quarters", 15, DIM, x, y)
+        if pic.readout is not None:
+            self.text(pic.readout, 15, DIM, x, y)
             y += 14
         return y
 
@@ -519,20 +520,12 @@ class View:
         pts = [tip, (back[0] + nx * 5, back[1] + ny * 5), (back[0] - nx * 5, back[1] - ny * 5)]
         pygame.draw.polygon(self.screen, colour, [self.pt(*p) for p in pts])
 
-    def draw_memory(self, game: Game, x: float, y: float, w: float) -> float:
-        brain = game.brain
-        h = np.asarray(brain.h, dtype=np.float64).reshape(-1)
-        c = getattr(brain, "c", None)
-        if c is None:  # the post's RNN: h is a sigmoid in (0, 1); centre it so 0.5 reads as "nothing"
-            rows = [("h", 2.0 * h - 1.0, "hidden σ, 0..1")]
-            title = "The network's memory (hidden layer)"
-        else:
-            rows = [("h", h, "what it says"), ("c", np.tanh(np.asarray(c, dtype=np.float64).reshape(-1)),
-                                                "what it keeps (tanh c)")]
-            title = "The LSTM's memory"
+    def draw_memory(self, pic: Picture, x: float, y: float, w: float) -> float:
+        rows = pic.memory
+        title = pic.memory_title
         y = self.section(title, x, y, "blue −  ·  orange +", DIM)
         label_w = 22
-        units = len(h)
+        units = len(rows[0][1])
         per_row = min(units, 32)
         lines = math.ceil(units / per_row)
         cell_w = (w - label_w) / per_row
@@ -551,10 +544,10 @@ class View:
             y += 12
         return y
 
-    def draw_agreement(self, game: Game, x: float, y: float, w: float) -> float:
-        agreement = game.agreement()
+    def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:
+        agreement = pic.agreement
         value = "—" if agreement is None else f"{agreement * 100:.1f}%"
-        y = self.section(f"Agreement with the {game.teacher} teacher", x, y, value, GREEN)
+        y = self.section(f"Agreement with the {pic.teacher} teacher", x, y, value, GREEN)
         height, pad, plot_w = 92, 7, w - 36  # labels sit to the right of the plot, clear of the curve
         box = self.rect(x, y + 4, plot_w, height)
         pygame.draw.rect(self.screen, CELL, box, border_radius=self.px(4))
@@ -566,45 +559,44 @@ class View:
             yy = level_y(level)
             pygame.draw.line(self.screen, GRID_EDGE, self.pt(x, yy), self.pt(x + plot_w, yy))
             self.text(f"{level * 100:.0f}%", 13, FAINT, x + w, yy, "midright")
-        curve = list(game.curve)
+        curve = list(pic.curve)
         if len(curve) >= 2:
             step = plot_w / (len(curve) - 1)
             points = [self.pt(x + k * step, level_y(v)) for k, v in enumerate(curve)]
             pygame.draw.lines(self.screen, GREEN, False, points, max(1, self.px(2)))
         elif not curve:
             self.text("plays a round to start the curve", 15, FAINT, x + plot_w / 2, y + 4 + height / 2, "center")
-        per = "one point per round" if game.curve_stride == 1 else f"one point per {game.curve_stride} rounds"
-        self.text(f"running, over the last {game.recent.maxlen} mouse moves; {per}", 14, FAINT, x, y + 8 + height)
+        per = "one point per round" if pic.curve_stride == 1 else f"one point per {pic.curve_stride} rounds"
+        self.text(f"running, over the last {pic.agreement_window} mouse moves; {per}", 14, FAINT, x, y + 8 + height)
         return y + 8 + height + 14
 
-    def draw_learning(self, game: Game, x: float, y: float) -> float:
-        if game.learning and game.learner is not None:
-            learner = game.learner
-            self.text(f"LEARNING from the {game.teacher} teacher", 19, GREEN, x, y)
-            self.text(f"speed {game.learn_speed}: {learner.updates_per_round:g} updates a round, at most "
-                      f"{game.learn_budget_ms():.1f} ms a frame  ·  {learner.updates} updates", 16, DIM, x, y + 20)
-            self.draw_heldout(learner, x, y + 38)
+    def draw_learning(self, pic: Picture, x: float, y: float) -> float:
+        if pic.learning:
+            self.text(f"LEARNING from the {pic.teacher} teacher", 19, GREEN, x, y)
+            self.text(f"speed {pic.learn_speed}: {pic.updates_per_round:g} updates a round, at most "
+                      f"{pic.learn_budget_ms:.1f} ms a frame  ·  {pic.updates} updates", 16, DIM, x, y + 20)
+            self.draw_heldout(pic, x, y + 38)
         else:
             self.text("Learning off", 19, DIM, x, y)
             self.text("L: learn from the teacher while you play  ·  H: help", 16, FAINT, x, y + 20)
         return y + 56
 
-    def draw_heldout(self, learner, x: float, y: float) -> None:
+    def draw_heldout(self, pic: Picture, x: float, y: float) -> None:
         """The learner's held-out check as it is now, against where it started, and any fallback."""
-        if learner.heldout is None:
+        if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        line = f"held-out {learner.heldout * 100:.1f}% now (started {learner.start_heldout * 100:.1f}%)"
-        if learner.fallbacks:
-            times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks}×"
+        line = f"held-out {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
+        if pic.fallbacks:
+            times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
             line += f"  ·  fell back to the best weights {times}"
-        self.text(line, 16, ORANGE if learner.fallbacks else GREEN, x, y)
+        self.text(line, 16, ORANGE if pic.fallbacks else GREEN, x, y)
 
-    def draw_timing(self, game: Game, x: float, y: float) -> None:
-        if game.now - self.timing_time > 0.25 or not self.timing_text:  # steady numbers, re-rendered 4× a second
-            self.timing_text = (f"brain step {game.step_ms:.3f} ms  ·  learning update {game.update_ms:.2f} ms  ·  "
-                                f"frame {game.frame_ms:.1f} ms")
-            self.timing_time = game.now
+    def draw_timing(self, pic: Picture, x: float, y: float) -> None:
+        if pic.now - self.timing_time > 0.25 or not self.timing_text:  # steady numbers, re-rendered 4× a second
+            self.timing_text = (f"brain step {pic.step_ms:.3f} ms  ·  learning update {pic.update_ms:.2f} ms  ·  "
+                                f"frame {pic.frame_ms:.1f} ms")
+            self.timing_time = pic.now
         self.text(self.timing_text, 15, FAINT, x, y)
 
     # -- help --------------------------------------------------------------------------------------------

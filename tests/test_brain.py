@@ -25,7 +25,7 @@ from game.brain_np import (
     register,
     softmax,
 )
-from game.tasks import BrainStepper
+from game.tasks import SEED_TASK, play
 
 TORCH_REASON = "torch is not installed (pip install torch==2.13.0)"
 
@@ -495,13 +495,16 @@ def test_a_cats_brain_with_eight_king_moves_and_a_cat_seen_input():
 
 
 @pytest.mark.parametrize("kind", [LSTMBrain, PostBrain])
-def test_a_trace_plays_the_moves_the_old_stepper_played(kind):
+def test_batched_play_makes_the_moves_one_round_at_a_time_makes(kind):
+    """tasks.play steps every round at once through brain.start(...).moves; the game steps one round with
+    brain.step. Both must choose the same move at every step."""
     brain = kind(8)
-    xs = np.random.default_rng(4).random((7, 50, 4)).astype(np.float32)
-    trace, stepper = brain.start(50, 7), BrainStepper(brain, 50, 7)
-    for x in xs:
-        np.testing.assert_array_equal(trace.moves(x), stepper(x))
-    assert trace.t == 7
+    rounds = play(SEED_TASK, 40, np.random.default_rng(4), brain)
+    assert rounds.trace is not None and rounds.trace.t == int(rounds.mask.any(axis=1).sum())
+    for i in range(40):
+        brain.reset()
+        for t in np.flatnonzero(rounds.mask[:, i]):
+            assert brain.step(rounds.x[t, i]) == rounds.moves[t, i]
 
 
 @pytest.mark.parametrize("kind", [LSTMBrain, PostBrain])

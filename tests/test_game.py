@@ -107,7 +107,7 @@ def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
             if target == game.mouse_cell():
                 target = (target[0], cy)
             targets.append(target)
-            pos = view.pt(*view.cell_centre(game, *target))
+            pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=False))
         if frame in (2, 4):
             assert game.cat_cell() == targets[-1]
@@ -129,7 +129,7 @@ def test_a_resized_window_is_laid_out_again_and_still_takes_clicks(dirs):
             cx, cy = game.cat_cell()
             target = (cx - 1 if cx > 0 else cx + 1, cy)
             moved.append(target)
-            pos = view.pt(*view.cell_centre(game, *target))
+            pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             assert pos[0] < 1500 and pos[1] < 700
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
         if frame == 3:
@@ -424,10 +424,10 @@ def test_the_view_reads_clicks_back_at_any_window_size(dirs):
         game = game_main.make_game(game_main.parse_args(["--size", "10x6", "--seed", "1"]), browser=False)
         for size in ((1040, 640), (2080, 1280), (700, 900), (1900, 500)):
             view = game_main.View(pygame.display.set_mode(size))
-            view.draw(game)
+            view.draw(game.picture())
             for cell in ((0, 0), (9, 5), (3, 2)):
-                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
-            assert view.cell_at(game, (1, 1)) is None
+                assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
+            assert view.cell_at(game.arena_size(), (1, 1)) is None
     finally:
         pygame.quit()
 
@@ -435,8 +435,9 @@ def test_the_view_reads_clicks_back_at_any_window_size(dirs):
 @pytest.mark.parametrize(
     "argv, problem",
     [
-        (["--size", "3x3"], "width and height must each be 4 to 16"),
-        (["--size", "big"], "is not a size like 8x8"),
+        (["--size", "3x3"], "arena width 3 is not a whole number from 4 to 16"),
+        (["--size", "big"], "size 'big' is not N, WxH or W×H"),
+        (["--size", "17×8"], "arena width 17 is not a whole number from 4 to 16"),
         (["--fps", "5"], "fps 5 is outside 10..240"),
         (["--teacher", "cat"], "invalid choice: 'cat'"),
         (["--watch", "tiger"], "invalid choice: 'tiger'"),
@@ -487,14 +488,14 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
             pygame.event.post(key(pygame.K_o))  # overlays off: nothing drawn over the animals' centres
         if frame == 3:
             game.now += 1.0  # let the glide finish
-            view.draw(game)
+            view.draw(game.picture())
             screen = view.screen
-            cat = view.pt(*view.cell_centre(game, *game.cat_cell()))
-            mouse = view.pt(*view.cell_centre(game, *game.mouse_cell()))
+            cat = view.pt(*view.cell_centre(game.arena_size(), *game.cat_cell()))
+            mouse = view.pt(*view.cell_centre(game.arena_size(), *game.mouse_cell()))
             colours["cat"] = tuple(screen.get_at(cat))[:3]  # the middle of the face, between eyes and nose
             colours["mouse"] = tuple(screen.get_at(mouse))[:3]
             for cell in ((0, 0), (game.arena.width - 1, game.arena.height - 1)):
-                assert view.cell_at(game, view.pt(*view.cell_centre(game, *cell))) == cell
+                assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
 
     run_game(argv, frames=4, script=script)
     from game.view import ORANGE, SKY
@@ -668,3 +669,38 @@ def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
     run_game([], frames=6, script=script)
     assert checked and "cat_lstm8.npz" not in names
     assert names[0] == "post16.npz" and names[2] == "lstm32_optimal.npz"  # B cycles the mice only, as before
+
+
+def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
+    """X steps through cats.CAT_NAMES as training and the help line list them; --watch clumsy steps on to the
+    first of them."""
+    from game.cats import CAT_NAMES
+    from game.view import HELP_LINES
+
+    game = game_main.make_game(game_main.parse_args(["--watch", "clumsy", "--seed", "2"]), browser=False)
+    seen = []
+    for _ in range(len(CAT_NAMES) + 1):
+        game.cycle_watch_cat()
+        seen.append(game.watch_cat)
+    assert seen == [*CAT_NAMES, CAT_NAMES[0]]
+    assert ("X", "next scripted cat: " + ", ".join(CAT_NAMES)) in HELP_LINES
+
+
+def test_the_view_draws_from_the_picture_alone(dirs):
+    """Game.picture() is what the view reads: a frozen copy that the next turn leaves as it was, and view.py
+    does not import the game at all."""
+    import ast
+    import dataclasses
+
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    for _ in range(3):
+        game.player_move(3)
+    before = game.picture()
+    trail, number = before.cat_trail, before.round_number
+    game.player_move(3)
+    assert before.cat_trail == trail and game.picture().cat_trail != trail and before.round_number == number
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        before.over = True  # type: ignore[misc]
+    tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "app" not in imported and "picture" in imported

@@ -95,13 +95,13 @@ def play_through(game: Game, view: View, page: web.Page) -> None:
     for move in range(3):
         game.player_move(move)
         game.update(1 / 60)
-        view.draw(game)
+        view.draw(game.picture())
     page.show(game.status())
     filename, data = game.export_brain()
     assert isinstance(brainfile.load_brain_bytes(data, filename), LSTMBrain | PostBrain)
     game.save_brain()
     game.brain_to_keep()
-    view.draw(game)
+    view.draw(game.picture())
     one_line(game.message)
 
 
@@ -210,7 +210,7 @@ def test_file_system_oddities_are_refused_one_line_each_and_b_cycles_past_them(w
     outcomes = {}
     for _ in range(len(os.listdir(odd)) + 1):
         loaded = cycling.cycle_brain(1)
-        view.draw(cycling)
+        view.draw(cycling.picture())
         page.show(cycling.status())
         one_line(cycling.message)
         outcomes[cycling.message.split(":")[0]] = loaded
@@ -334,7 +334,7 @@ def test_any_page_message_is_checked_before_the_game_sees_it(world, entries, raw
     for command in page.poll():
         game.handle_command(command, page)
     game.update(1 / 60)
-    view.draw(game)
+    view.draw(game.picture())
     page.show(game.status())
     for status in js.shown[shown_before:]:
         if status.get("error"):

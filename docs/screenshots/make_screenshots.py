@@ -43,7 +43,7 @@ def warm_up(game: Game, rounds: int) -> None:
     for _ in range(rounds):
         while not game.over:
             game.player_move(cat_move(game, "greedy"))
-        game.next_round()
+        game.new_round()
 
 
 def learning_shot(game: Game, cat: str, rounds: int) -> None:
@@ -56,7 +56,7 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
     while game.rounds_finished < rounds:
         game.update(1 / 60)
     for _ in range(200):
-        game.next_round()
+        game.new_round()
         for _ in range(4):
             if not game.over:
                 game.turn(game._scripted_move())
@@ -87,12 +87,12 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     def save(game: Game, name: str) -> None:
-        view.draw(game)  # once to warm the label cache, then timed as the loop would time it
+        view.draw(game.picture())  # once to warm the label cache, then timed as the loop would time it
         began = time.perf_counter()
-        view.draw(game)
-        game.frame_ms = (time.perf_counter() - began) * 1e3
+        view.draw(game.picture())
+        game.stats.frame_ms = (time.perf_counter() - began) * 1e3
         view.timing_text = ""
-        view.draw(game)
+        view.draw(game.picture())
         pygame.image.save(screen, str(args.out / name))
         print("wrote", args.out / name)
 
@@ -108,7 +108,7 @@ def main() -> None:
     for _ in range(400):
         game.player_move(cat_move(game, "noisy"))
         if game.over:
-            game.next_round()
+            game.new_round()
             continue
         if game.arena.moves[0] >= 4 and game.teacher_move != game.brain_move:
             found = True

@@ -1,0 +1,76 @@
+"""Live learning: the teacher the brain imitates and the learner that tunes it while rounds are played, within
+a frame budget set by the learning speed. The caller says which brain and arena; no pygame."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .brain_np import Brain
+from .learner import Learner
+
+LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
+LEARN_SPEED_UPDATES = 4  # learning updates each finished round earns, per step of learning speed
+
+
+class Coach:
+    def __init__(self, teacher: str | None, move_limit: int) -> None:
+        self.fixed_teacher = teacher  # the command line's or the player's choice; else each brain's own
+        self.teacher = teacher or ""
+        self.move_limit = move_limit
+        self.learner: Learner | None = None
+        self.learning = False
+        self.learn_speed = 3
+
+    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int]) -> None:
+        """A brain comes into play: its teacher unless one was chosen, and the learner follows it."""
+        self.teacher = self.fixed_teacher or brain_teacher
+        self.rebind(brain, size)
+
+    def rebind(self, brain: Brain, size: tuple[int, int]) -> None:
+        if self.learner is not None:
+            self.learner.rebind(brain, self.teacher, *size)
+
+    def set_learning(self, on: bool, brain: Brain, size: tuple[int, int]) -> None:
+        if on and self.learner is None:
+            self.learner = Learner(brain, self.teacher, *size, move_limit=self.move_limit,
+                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES)
+        if not on:
+            self.close_round()
+        self.learning = on
+
+    def choose_teacher(self, name: str, brain: Brain, size: tuple[int, int]) -> None:
+        self.close_round()
+        self.teacher = name
+        self.fixed_teacher = name
+        self.rebind(brain, size)
+
+    def set_learn_speed(self, value: int) -> None:
+        self.learn_speed = max(1, min(10, int(value)))
+        if self.learner is not None:
+            self.learner.updates_per_round = self.learn_speed * LEARN_SPEED_UPDATES
+
+    def learn_budget_ms(self) -> float:
+        return self.learn_speed * LEARN_SPEED_MS
+
+    def record(self, x: np.ndarray, label: int) -> None:
+        """One mouse move, with the move its teacher would have made, while learning."""
+        if self.learning and self.learner is not None:
+            self.learner.record(x, label)
+
+    def close_round(self) -> None:
+        if self.learner is not None and self.learner.round_x:
+            self.learner.end_round()
+
+    def learn(self) -> tuple[int, float]:
+        """Spend this frame's learning budget; the learner banks what a too-dear update needs (the browser's
+        numpy has no fast BLAS) and shrinks its batch until an update fits a frame. Returns the updates made
+        and the milliseconds they took."""
+        began = time.perf_counter()
+        updates = self.learner.work(self.learn_budget_ms())
+        return updates, (time.perf_counter() - began) * 1e3
+
+    def heldout_now(self) -> float | None:
+        """The learner's held-out check of the brain as it is now (None before one has run)."""
+        return self.learner.heldout if self.learner is not None else None

@@ -1,0 +1,232 @@
+"""The brain library: the brain in play, the files it can be swapped for, and saving what it learned.
+
+It knows which file the brain came from, the weights as loaded (for reset), how many learning updates it has
+had since, and how to write it out as a new file (the desktop's user folder, or bytes for the browser). What
+the brain's tuned file says about its teacher and held-out figure is given by the caller. No pygame.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import brainfile
+from .arena import check_size
+from .brain_np import Brain, LSTMBrain
+from .teachers import TEACHER_NAMES
+
+DEFAULT_SIZE = (8, 8)
+DEFAULT_BRAIN = "lstm32_optimal.npz"
+TUNED_NAME = re.compile(r"-tuned-\d{3}$")
+MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name can be anything)
+MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
+
+Show = Callable[..., None]  # show(text, error=False): one line for the player
+
+
+def where(path: Path) -> Path:
+    """The file a path names, for comparing paths; a symlink loop or a vanished folder is compared as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symlink loop
+        return path.absolute()
+
+
+class BrainLibrary:
+    """The brain in play and where it came from; `show` reports every problem in one line."""
+
+    def __init__(self, weights_dir: str | Path, user_dir: str | Path | None, fixed_size: tuple[int, int] | None,
+                 show: Show) -> None:
+        self.weights_dir = Path(weights_dir)
+        self.user_dir = Path(user_dir) if user_dir is not None else None
+        self.fixed_size = fixed_size
+        if fixed_size is not None:
+            check_size(*fixed_size)
+        self.show = show
+        self.saved_count = 0
+        self.brain: Brain
+        self.brain_name = ""
+        self.brain_path: Path | None = None
+        self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
+
+    def brain_files(self) -> list[Path]:
+        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
+        files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
+        if self.user_dir is not None and self.user_dir.is_dir():
+            files += sorted(self.user_dir.glob("*.npz"))
+        return [f for f in files if brainfile.file_role(f) != "cat"]  # a cat's brain cannot play the mouse
+
+    def default_brain(self) -> tuple[Brain, str, Path | None]:
+        """The shipped default, else the first file that loads, else an untrained LSTM (a fresh checkout)."""
+        files = self.brain_files()
+        preferred = [f for f in files if f.name == DEFAULT_BRAIN] + files
+        for path in preferred:
+            try:
+                return brainfile.load_brain(path), path.name, path
+            except brainfile.BrainFileError as error:
+                self.show(str(error), error=True)
+        brain = LSTMBrain(32, seed=0)
+        brain.meta = brainfile.brain_meta(brain, grid_sizes=[list(DEFAULT_SIZE)], teacher="optimal")
+        if not files:
+            self.show(f"no brain files in {self.weights_dir}; the mouse is untrained", error=True)
+        return brain, "untrained", None
+
+    def use(self, brain: Brain, name: str, path: Path | None) -> None:
+        self.brain, self.brain_name, self.brain_path = brain, brainfile.printable(name, MAX_BRAIN_NAME), path
+        self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
+        self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
+        self.saved_at_update = 0
+        self.brain_meta: dict[str, Any] = dict(brain.meta)
+        self.pristine = brain.copy()  # the weights as loaded, for reset
+
+    def meta_teacher(self) -> str:
+        teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
+        return teacher if teacher in TEACHER_NAMES else brainfile.DEFAULT_TEACHER
+
+    def size_for_brain(self) -> tuple[int, int]:
+        """The arena size: the command line's, else the first grid size the brain was trained on."""
+        if self.fixed_size is not None:
+            return self.fixed_size
+        sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
+        try:
+            width, height = sizes[0]
+            check_size(width, height)
+        except (TypeError, ValueError, IndexError):  # a meta made in code, not loaded
+            return brainfile.DEFAULT_GRID_SIZES[0]
+        return width, height
+
+    def read_file(self, path: Path) -> Brain | None:
+        """The brain in this file, or None after showing its one-line error."""
+        try:
+            return brainfile.load_brain(path)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return None
+
+    def read_bytes(self, name: str, data: bytes) -> Brain | None:
+        """The brain in a file's bytes (an upload), or None after showing its one-line error."""
+        try:
+            return brainfile.load_brain_bytes(data, name)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return None
+
+    def unsaved_updates(self) -> int:
+        """Learning updates made to the current brain since it was loaded or last saved."""
+        return self.tuned_updates - self.saved_at_update
+
+    def next_file(self, step: int) -> Path | None:
+        """The file the brain key goes to next (or back to), past a broken one it just reported."""
+        files = [where(f) for f in self.brain_files()]
+        if not files:
+            self.show(f"no brain files in {brainfile.printable(self.weights_dir, 100)}", error=True)
+            return None
+        here = self.cycle_from or (where(self.brain_path) if self.brain_path is not None else None)
+        index = files.index(here) if here in files else (-1 if step > 0 else 0)
+        return files[(index + step) % len(files)]
+
+    def pristine_copy(self) -> Brain:
+        """The brain as it was loaded (undo live learning), with its file's meta."""
+        brain = self.pristine.copy()
+        brain.meta = dict(self.brain_meta)
+        return brain
+
+    # -- a tuned brain's file -------------------------------------------------------------------------------
+
+    def tuned_origin(self) -> str:
+        """The brain this one was tuned from: a tuned file's own origin, else this brain's name."""
+        origin = self.brain_meta.get("fine_tuned_from")
+        return origin if isinstance(origin, str) and origin else self.brain_name
+
+    def tuned_from(self) -> str:
+        name = self.tuned_origin()
+        return name[: -len(".npz")] if name.endswith(".npz") else name
+
+    def earlier_updates(self) -> int:
+        """Updates a tuned file says it already had."""
+        earlier = self.brain_meta.get("fine_tune_updates")
+        return earlier if type(earlier) is int and earlier >= 0 and "fine_tuned_from" in self.brain_meta else 0
+
+    def tuned_line(self, teacher: str) -> str | None:
+        """What a tuned brain is, in one line ("tuned from lstm32_optimal · 1,240 updates · optimal teacher"),
+        or None for a brain that was never tuned."""
+        updates = self.earlier_updates() + self.tuned_updates
+        if not updates:
+            return None
+        return f"tuned from {self.tuned_from()} · {updates:,} updates · {teacher} teacher"
+
+    def tuned_meta(self, teacher: str, heldout: float | None) -> dict[str, Any]:
+        meta = dict(self.brain_meta)
+        size = list(self.size_for_brain())
+        meta.update(
+            teacher=teacher,
+            fine_tuned_from=self.tuned_origin(),
+            fine_tune_updates=int(self.earlier_updates() + self.tuned_updates),
+            tuned=self.tuned_line(teacher),
+            tuned_heldout_agreement=None if heldout is None else round(float(heldout), 4),
+            heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
+            grid_sizes=([size] + [list(s) for s in meta.get("grid_sizes", []) if list(s) != size])
+            [: brainfile.MAX_GRID_SIZES],
+        )
+        for stale in ("agreement", "exhaustive_mistakes", "post_metric"):
+            if stale in meta:
+                meta[stale] = None
+        return meta
+
+    def tuned_stem(self) -> str:
+        """The brain's name as a safe file stem: letters, digits, '.', '_', '-' (anything else becomes '_')."""
+        stem = self.brain_name.removesuffix(".npz")
+        stem = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in TUNED_NAME.sub("", stem))
+        return stem.strip("._")[:MAX_STEM] or "brain"
+
+    def brain_to_keep(self, teacher: str, heldout: float | None) -> tuple[str, bytes] | None:
+        """The fine-tuned brain for the browser's storage, when it has learned since it was last kept, so a
+        reload brings it back even if the player never downloaded it."""
+        if self.tuned_updates == self.kept_at_update:
+            return None
+        self.kept_at_update = self.tuned_updates
+        try:
+            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+        except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+            self.show(str(error), error=True)
+            return None
+        return f"{self.tuned_stem()}-tuned.npz", data
+
+    def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
+        """The current brain as a new file's name and bytes (the browser offers them as a download)."""
+        self.saved_count += 1
+        self.saved_at_update = self.tuned_updates
+        filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
+        return filename, brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+
+    def save_brain(self, teacher: str, heldout: float | None) -> Path | None:
+        """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
+        if self.user_dir is None:
+            self.show("this game has no folder to save brains in", error=True)
+            return None
+        stem = self.tuned_stem()
+        try:
+            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return None
+        for number in range(1, 1000):
+            path = self.user_dir / f"{stem}-tuned-{number:03d}.npz"
+            if os.path.lexists(path):
+                continue
+            try:
+                brainfile.write_atomic(path, data)
+            except FileExistsError:
+                continue  # another game took this name between the check and the write
+            except OSError as error:  # SaveError: one line naming the folder or file and the problem
+                self.show(str(error) if isinstance(error, brainfile.SaveError) else
+                          f"{brainfile.printable(path, 100)}: cannot save ({brainfile.reason(error)})", error=True)
+                return None
+            self.saved_at_update = self.tuned_updates
+            self.show(f"saved to {brainfile.printable(path, 200)}")
+            return path
+        self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)
+        return None

@@ -1,0 +1,79 @@
+"""What the view draws, as one frozen picture of the game: built once a frame by Game.picture() and drawn at
+once, so the view reads these fields and nothing else of the game. Plain data; no pygame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+Cell = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Picture:
+    # the arena and the animals
+    size: Cell  # arena width, height
+    cat_cell: Cell
+    mouse_cell: Cell
+    cat_from: Cell  # where each started its glide
+    mouse_from: Cell
+    cat_trail: tuple[Cell, ...]
+    mouse_trail: tuple[Cell, ...]
+    caught: bool
+    now: float  # game clock, seconds
+    turn_time: float  # when the last turn began
+    # the round
+    round_number: int
+    moves_made: int  # mouse moves so far
+    move_limit: int
+    par: int
+    best: int | None  # this brain's best score over par this session
+    over: bool
+    over_time: float
+    result: str
+    result_score: int | None
+    # the brain's last decision
+    decision_cell: Cell | None
+    brain_move: int | None
+    teacher_move: int | None
+    probabilities: np.ndarray
+    readout: str | None
+    memory: tuple[tuple[str, np.ndarray, str], ...]
+    memory_title: str
+    # the brain card
+    brain_name: str
+    brain_meta: dict[str, Any]
+    brain_label: str
+    hidden_size: int
+    tuned_line: str | None
+    tuned_updates: int
+    heldout_now: float | None
+    # agreement and learning
+    teacher: str
+    agreement: float | None
+    agreement_window: int
+    curve: tuple[float, ...]
+    curve_stride: int
+    learning: bool  # on, with a learner
+    learn_speed: int
+    learn_budget_ms: float
+    updates_per_round: float
+    updates: int
+    start_heldout: float | None
+    fallbacks: int
+    # modes, messages and timings
+    watching: bool
+    watch_cat: str | None
+    watch_speed: str  # its name: ×1, ×4 or max
+    rounds_per_second: float
+    overlays: bool
+    paused: bool
+    help: bool
+    message: str
+    message_is_error: bool
+    message_visible: bool
+    step_ms: float
+    update_ms: float
+    frame_ms: float

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arena import Arena
-from .brain_np import LSTMBrain, PostBrain, Trace, post_move
+from .arena import Arena, features
+from .brain_np import FEATURES, Brain, PostBrain, Trace, post_move
 from .cats import cat_moves
+from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_moves, sight_features, sight_named
 from .teachers import teacher_moves
+
+CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 
 HELDOUT_SEED = 20_151_001  # held-out starts come from their own stream, never the training one
 HELDOUT_GAMES = 2_000
@@ -22,7 +25,11 @@ HELDOUT_GAMES = 2_000
 
 @dataclass(frozen=True)
 class Task:
-    """The seed task is the post's: 6×6, cat still, no catch, 10 moves, the post's teacher."""
+    """The seed task is the post's: 6×6, cat still, no catch, 10 moves, the post's teacher.
+
+    `sight` names what the mouse sees of the cat (sight.SIGHTS): under classic it sees it always and its brain
+    gets the four coordinates; under fog or flicker its brain gets sight.FEATURE_NAMES and the cautious teacher
+    (teacher "cautious") labels each state from the belief B."""
 
     name: str = "seed"
     width: int = 6
@@ -30,10 +37,16 @@ class Task:
     cats: tuple[str, ...] = ()  # scripted cats, one per round in turn; () keeps the cat still
     move_limit: int = 10
     teacher: str = "post"
+    sight: str = "classic"
 
     @property
     def catching(self) -> bool:
         return bool(self.cats)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The names of the brain's inputs on this task."""
+        return FEATURES if self.sight == CLASSIC.name else FEATURE_NAMES
 
     def arena(self, n: int) -> Arena:
         return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching)
@@ -43,9 +56,12 @@ SEED_TASK = Task()
 
 
 def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = ("perfect", "greedy", "noisy", "random"),
-               move_limit: int = 40, teacher: str = "optimal") -> Task:
-    """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn."""
-    return Task("chase", width, height, tuple(cats), move_limit, teacher)
+               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic") -> Task:
+    """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn. Under fog or
+    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B)."""
+    sight_named(sight)  # a bad name fails here, with the choices
+    return Task("chase", width, height, tuple(cats), move_limit, teacher if sight == CLASSIC.name else CAUTIOUS,
+                sight)
 
 
 def seed_task(teacher: str = "post") -> Task:
@@ -54,24 +70,28 @@ def seed_task(teacher: str = "post") -> Task:
 
 
 class BrainStepper:
-    """Batched, stateful inference for either brain type; for an LSTM it keeps the trace for backward."""
+    """Batched, stateful inference for any brain; for a brain that keeps a trace (the LSTM, the memoryless
+    net) it keeps it for backward. Only the live rounds step (their indices, sorted, shrinking)."""
 
-    def __init__(self, brain: LSTMBrain | PostBrain, batch: int, steps: int) -> None:
+    def __init__(self, brain: Brain, batch: int, steps: int) -> None:
         self.brain = brain
-        self.trace: Trace | None = brain.start(batch, steps) if isinstance(brain, LSTMBrain) else None
+        self.trace: Trace | None = None if isinstance(brain, PostBrain) else brain.start(batch, steps)
         self.h = np.zeros((batch, brain.hidden_size))
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        """The moves of the live rounds (all, if None) from their inputs x."""
         if self.trace is not None:
-            return np.argmax(self.trace.step(x), axis=1).astype(np.int32)
-        self.h, y = self.brain.forward_step(x.astype(np.float64), self.h)
+            return self.trace.moves(x, live)
+        rows = slice(None) if live is None else live
+        self.h[rows], y = self.brain.forward_step(x.astype(np.float64), self.h[rows])
         return post_move(y[:, 0])
 
 
 @dataclass
 class Rounds:
-    """What `play` saw, step by step: inputs (T, N, 4), teacher's moves and mouse's moves (T, N), and which
-    steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit)."""
+    """What `play` saw, step by step: inputs (T, N, I), teacher's moves and mouse's moves (T, N), and which
+    steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit). Under fog
+    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief)."""
 
     x: np.ndarray
     teacher: np.ndarray
@@ -80,6 +100,7 @@ class Rounds:
     caught: np.ndarray
     survived: np.ndarray
     trace: Trace | None = field(default=None, repr=False)
+    belief: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -91,22 +112,30 @@ def play(
     task: Task,
     n: int,
     rng: np.random.Generator,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
     cat_rng: np.random.Generator | None = None,
+    keep_belief: bool = False,
 ) -> Rounds:
-    """Play n rounds of the task at once. mouse: "brain", "teacher" or "random"."""
+    """Play n rounds of the task at once. mouse: "brain", "teacher" or "random". Rounds that have ended are
+    not stepped again (the scripted cats still draw their random moves for every round, so a round's stream
+    does not depend on when the others end)."""
+    if mouse not in ("brain", "teacher", "random"):
+        raise ValueError(f"unknown mouse {mouse!r}: choose brain, teacher or random")
     arena = task.arena(n)
     arena.rng = rng
     arena.reset(cat=cat, mouse=mouse_start)
     cat_rng = rng if cat_rng is None else cat_rng
-    T = task.move_limit
-    x = np.zeros((T, n, 4), dtype=np.float32)
+    T, W, H = task.move_limit, task.width, task.height
+    sight = sight_named(task.sight)
+    belief = None if sight is CLASSIC else Belief(sight, W, H, arena.mouse)
+    x = np.zeros((T, n, len(task.features)), dtype=np.float32)
     labels = np.zeros((T, n), dtype=np.int32)
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
+    kept = np.zeros((T, n, W * H), dtype=bool) if keep_belief and belief is not None else None
     stepper = BrainStepper(brain, n, T) if mouse == "brain" else None
     kinds = np.arange(n) % max(len(task.cats), 1)
     for t in range(T):
@@ -115,38 +144,44 @@ def play(
             for k, name in enumerate(task.cats):
                 games = kinds == k
                 if games.any():
-                    chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], task.width,
-                                              task.height, cat_rng)
+                    chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], W, H, cat_rng)
             arena.move_cat(chosen)
         active = ~arena.done
         if not active.any():
             break
-        x[t] = arena.observe()
-        labels[t] = teacher_moves(task.teacher, arena.cat, arena.mouse, task.width, task.height)
+        live = np.flatnonzero(active)
+        cat_now, mouse_now = arena.cat[live], arena.mouse[live]
+        if belief is None:
+            x[t, live] = features(cat_now, mouse_now, W, H)
+            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
+        else:
+            seen = belief.update(t, arena.cat, arena.mouse, active)
+            x[t, live] = sight_features(seen[live], cat_now, mouse_now, W, H)
+            labels[t, live] = cautious_moves(belief.cells[live], mouse_now, W, H)
+            if kept is not None:
+                kept[t] = belief.cells
         if stepper is not None:
-            moves[t] = stepper(x[t])
+            moves[t, live] = stepper(x[t, live], live)
         elif mouse == "teacher":
             moves[t] = labels[t]
-        elif mouse == "random":
-            moves[t] = rng.integers(0, 4, size=n)
         else:
-            raise ValueError(f"unknown mouse {mouse!r}: choose brain, teacher or random")
+            moves[t] = rng.integers(0, 4, size=n)
         mask[t] = active
         arena.move_mouse(moves[t])
     return Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
-                  stepper.trace if stepper is not None else None)
+                  stepper.trace if stepper is not None else None, kept)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
     return np.random.default_rng([HELDOUT_SEED, task.width, task.height, len(task.cats)])
 
 
-def mistakes_per_game(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
+def mistakes_per_game(brain: Brain, task: Task = SEED_TASK, games: int = HELDOUT_GAMES) -> float:
     """Held-out mistakes per game: steps where the brain's move differs from its teacher's, per round."""
     return heldout_scores(brain, task, games)[0]
 
 
-def agreement(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> float:
+def agreement(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> float:
     """1 - mistakes / steps over held-out rounds of any task."""
     return heldout_scores(brain, task, games)[1]
 
@@ -159,7 +194,7 @@ def all_seed_starts(width: int = 6, height: int = 6) -> tuple[np.ndarray, np.nda
     return cat, mouse
 
 
-def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) -> int:
+def exhaustive_mistakes(brain: Brain, task: Task = SEED_TASK) -> int:
     """Total mistakes over every start of the seed task, each played on-policy to its end."""
     cat, mouse = all_seed_starts(task.width, task.height)
     rounds = play(task, len(cat), np.random.default_rng(0), brain, cat=cat, mouse_start=mouse)
@@ -168,7 +203,7 @@ def exhaustive_mistakes(brain: LSTMBrain | PostBrain, task: Task = SEED_TASK) ->
 
 def survival(
     task: Task,
-    brain: LSTMBrain | PostBrain | None = None,
+    brain: Brain | None = None,
     mouse: str = "brain",
     games: int = HELDOUT_GAMES,
 ) -> float:
@@ -178,7 +213,7 @@ def survival(
     return float(rounds.survived.mean())
 
 
-def heldout_scores(brain: LSTMBrain | PostBrain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
+def heldout_scores(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
     """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
     rounds = play(task, games, heldout_rng(task), brain)
     return float(rounds.mistakes.mean()), 1.0 - float(rounds.mistakes.sum()) / max(int(rounds.mask.sum()), 1)

@@ -585,7 +585,7 @@ def test_optional_fields_are_checked_and_bad_or_unknown_ones_dropped_with_one_li
     assert brain.meta["agreement"] == 0.5 and brain.meta["fine_tune_updates"] == 3 and "note" not in brain.meta
     notice = brain.meta_notice
     assert notice.startswith(f"{NAME}: loaded; ignored meta 'grid_sizes' (is not a list of [width, height] pairs")
-    assert "'teacher' (is not one of post, optimal)" in notice
+    assert "'teacher' (is not one of post, optimal, cautious)" in notice
     assert "(and 1 more)" in notice and "\n" not in notice and len(notice) <= brainfile.MAX_MESSAGE_CHARS
 
 

@@ -57,6 +57,8 @@ CAUTIOUS = "cautious"  # the teacher of fog and flicker brains (tasks.CAUTIOUS)
 # What a brain sees, by sight preset: classic brains get the four coordinates, fog and flicker brains five.
 SIGHT_INPUTS = {name: list(FEATURES) if name == DEFAULT_SIGHT else list(SIGHT_FEATURES) for name in SIGHTS}
 PROBE_ARRAYS = ("probe.weight", "probe.bias")  # the belief read-out, optional: (W·H, H) and (W·H,)
+# The shipped brain (in weights/) a game under each sight plays by default.
+SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flicker": "lstm32_flicker.npz"}
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)

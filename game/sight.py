@@ -231,15 +231,30 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
     guaranteed, total = cautious_values(belief, mouse, width, height)
     p = pursuit(width, height)
     landing = p.mouse_next[mouse[:, 1] * width + mouse[:, 0]]  # (N, 4) cells
-    # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from three sums over B.
-    xy = p.xy.astype(np.int64)
-    count = belief.sum(axis=1, dtype=np.int64)[:, None]
-    sum_xy = belief.astype(np.int64) @ xy  # (N, 2)
-    sum_sq = belief.astype(np.int64) @ (xy * xy).sum(axis=1)
-    land = xy[landing]  # (N, 4, 2)
-    distance = count * (land * land).sum(axis=2) - 2 * (land * sum_xy[:, None, :]).sum(axis=2) + sum_sq[:, None]
-    best = np.ones(guaranteed.shape, dtype=bool)
-    for key in (guaranteed, total, p.openness[landing], distance):
-        masked = np.where(best, key, np.iinfo(np.int64).min)
-        best &= masked == masked.max(axis=1, keepdims=True)
-    return np.argmax(best, axis=1).astype(np.int32)
+    # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from four sums over B in one product (exact in float32:
+    # every sum is a whole number below 2^24).
+    sums = belief.astype(np.float32) @ _belief_sums(width, height)  # (N, 4): |B|, Σx, Σy, Σ|c|²
+    sums = sums.astype(np.int64)
+    land = p.xy[landing].astype(np.int64)  # (N, 4, 2)
+    dot = land[..., 0] * sums[:, 1:2] + land[..., 1] * sums[:, 2:3]
+    distance = sums[:, :1] * (land * land).sum(axis=2) - 2 * dot + sums[:, 3:]
+    # One sortable key per move, each field's range below the next one's weight; argmax takes the first best.
+    open_bits, distance_bits, total_bits = _key_bits(width, height)
+    key = (((guaranteed << total_bits) | total) << open_bits | p.openness[landing]) << distance_bits | distance
+    return np.argmax(key, axis=1).astype(np.int32)
+
+
+@lru_cache(maxsize=16)
+def _belief_sums(width: int, height: int) -> np.ndarray:
+    """(W·H, 4) float32: per cell 1, x, y, x² + y², so that B @ it sums them over B."""
+    xy = pursuit(width, height).xy.astype(np.float32)
+    return np.stack([np.ones(len(xy), np.float32), xy[:, 0], xy[:, 1], (xy * xy).sum(axis=1)], axis=1)
+
+
+@lru_cache(maxsize=16)
+def _key_bits(width: int, height: int) -> tuple[int, int, int]:
+    """Bits that hold the largest openness, summed squared distance and total over B."""
+    cells = width * height
+    largest_outcome = (1 << outcome_planes(width, height).shape[2]) - 1
+    return (int(pursuit(width, height).openness.max()).bit_length(),
+            (cells * ((width - 1) ** 2 + (height - 1) ** 2)).bit_length(), (cells * largest_outcome).bit_length())

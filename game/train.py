@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         write_brain(parser, args.out, brain, meta, args.force)
     prefix = curve_prefix(args)
     if prefix is not None:
-        title = f"{brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
+        sight = "" if task.sight == CLASSIC.name else f" under {task.sight} sight"
+        title = f"{brain.arch} {brain.hidden_size} hidden, {task.name} task{sight}, {task.teacher} teacher"
         try:
             for path in write_curve(curve, prefix, title, plot=not args.no_plot,
                                     loss_label=TRAINERS[args.arch].loss_label):

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from game.arena import Arena
 from game.brain_np import FEATURES, LSTMBrain, MLPBrain, imitation_loss
-from game.brainfile import BrainFileError, brain_bytes, load_brain_bytes
+from game.brainfile import SIGHT_BRAINS, SIGHT_INPUTS, BrainFileError, brain_bytes, load_brain, load_brain_bytes
 from game.cats import cat_moves
 from game.probe import fit_probe, probe_scores, read_belief
 from game.sight import FEATURE_NAMES, SIGHTS, Belief, cautious_moves, sight_features
@@ -191,7 +192,7 @@ def test_the_probe_reads_the_belief_better_than_a_map_that_ignores_memory():
     assert scores.cell_accuracy > scores.constant_accuracy + 0.05
     assert 0 < scores.overlap <= 1
     h = np.zeros((1, 16), dtype=np.float32)
-    np.testing.assert_allclose(read_belief(probe, h)[0], probe["probe.bias"])
+    np.testing.assert_allclose(read_belief(probe, h)[0], 1 / (1 + np.exp(-probe["probe.bias"])), rtol=1e-6)
 
 
 def test_trainer_command_line_makes_a_fog_brain_with_its_probe(tmp_path, capsys):
@@ -221,3 +222,18 @@ def test_sight_arguments_it_cannot_honour_are_one_line(argv, named, capsys):
         train_main(argv)
     err = capsys.readouterr().err
     assert named in err and err.count("\n") == 1
+
+
+WEIGHTS = Path(__file__).parent.parent / "weights"
+
+
+@pytest.mark.parametrize("sight", list(SIGHT_BRAINS))
+def test_each_sight_has_its_shipped_brain_and_refuses_the_others(sight):
+    path = WEIGHTS / SIGHT_BRAINS[sight]
+    brain = load_brain(path, sight=sight)
+    assert list(brain.features) == SIGHT_INPUTS[sight] and brain.meta.get("sight", "classic") == sight
+    assert brain.meta["agreement"] >= 0.99
+    assert (brain.probe is None) == (sight == "classic")
+    for other in set(SIGHT_BRAINS) - {sight}:  # fog and flicker share inputs, but not what they mean
+        with pytest.raises(BrainFileError, match=f"was trained for {sight} sight"):
+            load_brain(path, sight=other)

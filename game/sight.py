@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .arena import check_size, features
+from .brain_np import product
 from .teachers import pursuit
 
 FEATURE_NAMES = ("cat_seen", "cat_x", "cat_y", "mouse_x", "mouse_y")
@@ -233,8 +234,9 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
     landing = p.mouse_next[mouse[:, 1] * width + mouse[:, 0]]  # (N, 4) cells
     # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from four sums over B in one product (exact in float32:
     # every sum is a whole number below 2^24).
-    sums = belief.astype(np.float32) @ _belief_sums(width, height)  # (N, 4): |B|, Σx, Σy, Σ|c|²
-    sums = sums.astype(np.int64)
+    sums = np.empty((4, len(belief)), dtype=np.float32)  # |B|, Σx, Σy, Σ|c|² per round
+    product(_belief_sums(width, height), belief.T.astype(np.float32), out=sums)  # one BLAS thread: see brain_np
+    sums = sums.T.astype(np.int64)
     land = p.xy[landing].astype(np.int64)  # (N, 4, 2)
     dot = land[..., 0] * sums[:, 1:2] + land[..., 1] * sums[:, 2:3]
     distance = sums[:, :1] * (land * land).sum(axis=2) - 2 * dot + sums[:, 3:]
@@ -246,9 +248,9 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
 
 @lru_cache(maxsize=16)
 def _belief_sums(width: int, height: int) -> np.ndarray:
-    """(W·H, 4) float32: per cell 1, x, y, x² + y², so that B @ it sums them over B."""
+    """(4, W·H) float32: per cell 1, x, y, x² + y², so that it @ Bᵀ sums them over B."""
     xy = pursuit(width, height).xy.astype(np.float32)
-    return np.stack([np.ones(len(xy), np.float32), xy[:, 0], xy[:, 1], (xy * xy).sum(axis=1)], axis=1)
+    return np.stack([np.ones(len(xy), np.float32), xy[:, 0], xy[:, 1], (xy * xy).sum(axis=1)])
 
 
 @lru_cache(maxsize=16)

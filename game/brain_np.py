@@ -60,7 +60,7 @@ class BrainTrace(Protocol):
     t: int  # steps taken
 
     def step(self, x: np.ndarray) -> np.ndarray: ...
-    def moves(self, x: np.ndarray) -> np.ndarray: ...
+    def moves(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray: ...
     def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]: ...
 
 
@@ -98,6 +98,7 @@ class Brain(ABC):
     meta: dict[str, Any]
     meta_notice: str | None = None  # the loader's one line on meta fields it dropped
     logits: np.ndarray
+    probe: dict[str, np.ndarray] | None = None  # the belief read-out from h, if its file has one (brainfile.py)
 
     def _set_io(self, features: Sequence[str] | None, actions: Sequence[str] | None, role: str,
                 input_size: int | None, n_actions: int | None) -> None:
@@ -469,16 +470,47 @@ class Trace:
     def __init__(self, brain: LSTMBrain, batch: int, steps: int) -> None:
         H, I, dt = brain.hidden_size, brain.input_size, brain.dtype
         self.brain, self.batch, self.steps, self.t = brain, batch, steps, 0
-        self.z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
-        self.z[:, I + H :] = 1.0
-        self.row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
+        self._z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
+        self._z[:, I + H :] = 1.0
+        self._row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
         ig_fc = np.zeros((2 * H, batch), dtype=dt)
         c_prev = row_blocks(H)["c_prev"]
         # Each step's views are made once, so a step (and a reused trace) is only arithmetic.
-        self._cells = [cell_views(self.z[t], self.row[t], self.row[t + 1, c_prev], self.z[t + 1, I : I + H],
+        self._cells = [cell_views(self._z[t], self._row[t], self._row[t + 1, c_prev], self._z[t + 1, I : I + H],
                                   ig_fc, H) for t in range(steps)]
+        # Steps of the live rounds only (see step): (t, live, z, row, c_t, h_t), written into z and row when
+        # they are read; `_last` is the last one's (live, h_t, c_t), from which the next step starts.
+        self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._last: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._dot_z = np.dot if fits_one_thread(brain.W_z, batch) else product
         self._dot_head = np.dot if fits_one_thread(brain.W_head, batch) else product
+
+    @property
+    def z(self) -> np.ndarray:
+        """(steps + 1, I+H+2, B): every step's input [x_t, h_{t-1}, 1, 1]; a round's rows after it stopped are
+        zero but for the 1s."""
+        self._write_pending()
+        return self._z
+
+    @property
+    def row(self) -> np.ndarray:
+        """(steps + 1, 6H, B): every step's [o, i, f, g, c_{t-1}, tanh c_t]; zero after a round stopped."""
+        self._write_pending()
+        return self._row
+
+    def _write_pending(self) -> None:
+        """Scatter the live-only steps into the full arrays (deferred: a rollout that is never differentiated
+        never pays for it)."""
+        if not self._pending:
+            return
+        I, H = self.brain.input_size, self.brain.hidden_size
+        c_prev = row_blocks(H)["c_prev"]
+        for t, live, z, row, c, h in self._pending:
+            self._z[t][:, live] = z
+            self._row[t][:, live] = row
+            self._row[t + 1, c_prev][:, live] = c
+            self._z[t + 1, I : I + H][:, live] = h
+        self._pending.clear()
 
     @property
     def h(self) -> np.ndarray:
@@ -506,24 +538,62 @@ class Trace:
     def run(self, xs: np.ndarray) -> np.ndarray:
         """Whole sequences xs (T, B, I) from the zero state; returns logits (T, B, A)."""
         T = xs.shape[0]
-        self.z[:T, : self.brain.input_size] = xs.transpose(0, 2, 1)
+        self._z[:T, : self.brain.input_size] = xs.transpose(0, 2, 1)
         for _ in range(T):
             self.cell()
         return self.logits()
 
-    def step(self, x: np.ndarray) -> np.ndarray:
-        """One batched step from inputs x (B, I); returns logits (B, A)."""
+    def step(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        """One batched step from inputs x (B, I); returns logits (B, A). With `live` (sorted column indices, a
+        subset of the previous step's), only those rounds step: x is (len(live), I) and so are the logits.
+        The others keep zero rows from then on, which backward through time reads as "no step": their
+        gradients are zero, as their loss weights must be. Once some rounds have stopped, every step is
+        live-only."""
         b, t = self.brain, self.t
         I, H = b.input_size, b.hidden_size
-        self.z[t, :I] = x.T
+        if self._last is not None or (live is not None and len(live) < self.batch):
+            return self._step_live(x, np.arange(self.batch) if live is None else live)
+        self._z[t, :I] = x.T
         self.cell()
         logits = np.empty((b.n_actions, self.batch), dtype=b.dtype)
-        self._dot_head(b.W_head, self.z[t + 1, I : I + H + 1], out=logits)
+        self._dot_head(b.W_head, self._z[t + 1, I : I + H + 1], out=logits)
         return logits.T
 
-    def moves(self, x: np.ndarray) -> np.ndarray:
-        """One batched step; the chosen moves (B,), the likeliest of each round."""
-        return np.argmax(self.step(x), axis=1).astype(np.int32)
+    def _step_live(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
+        """The cell for the live columns only, as a small batch of their own; kept aside until read."""
+        b, t, k = self.brain, self.t, len(live)
+        I, H, dt = b.input_size, b.hidden_size, b.dtype
+        c_prev = row_blocks(H)["c_prev"]
+        z = np.empty((I + H + 2, k), dtype=dt)
+        z[:I] = x.T
+        z[I + H :] = 1.0
+        row = np.empty((6 * H, k), dtype=dt)
+        if self._last is None:  # the first live-only step starts from the full arrays
+            np.take(self._z[t, I : I + H], live, axis=1, out=z[I : I + H])
+            np.take(self._row[t, c_prev], live, axis=1, out=row[c_prev])
+        else:
+            before, h_prev, c_before = self._last
+            if len(before) == k:
+                z[I : I + H], row[c_prev] = h_prev, c_before
+            else:
+                kept = np.searchsorted(before, live)
+                np.take(h_prev, kept, axis=1, out=z[I : I + H])
+                np.take(c_before, kept, axis=1, out=row[c_prev])
+        h1 = np.empty((H + 1, k), dtype=dt)
+        h1[H] = 1.0
+        c = np.empty((H, k), dtype=dt)
+        views = cell_views(z, row, c, h1[:H], np.empty((2 * H, k), dtype=dt), H)
+        fused_cell(b.W_z, views, np.dot if fits_one_thread(b.W_z, k) else product)
+        self._pending.append((t, live, z, row, c, h1[:H]))
+        self._last = (live, h1[:H], c)
+        self.t += 1
+        logits = np.empty((b.n_actions, k), dtype=dt)
+        (np.dot if fits_one_thread(b.W_head, k) else product)(b.W_head, h1, out=logits)
+        return logits.T
+
+    def moves(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        """One batched step (of the `live` rounds only, if given); the chosen moves, the likeliest of each."""
+        return np.argmax(self.step(x, live), axis=1).astype(np.int32)
 
     def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """Mean cross-entropy of the teacher's labels (T, B) over the steps taken, in `mask`, and its gradient."""
@@ -729,6 +799,135 @@ def reference_loss_and_gradient(
         db_hh += da.sum(axis=0)
         dh_next, dc_next = da @ W_hh, dc * f
     return loss, grad, run
+
+
+# -- a memoryless network: the baseline that shows what memory is worth ----------------------------------------
+
+
+@register
+class MLPBrain(Brain):
+    """A feed-forward net on the current input only, for comparison with the LSTM: h_t = tanh(W x_t + b),
+    y_t = W_y h_t + b_y (logits of the moves). It remembers nothing from one move to the next."""
+
+    arch = "mlp"
+    label = "memoryless net"
+    memory_title = "The net's hidden layer (it has no memory)"
+
+    def __init__(self, hidden_size: int = 32, input_size: int | None = None, n_actions: int | None = None,
+                 seed: int | None = None, dtype: type = np.float32, *, features: Sequence[str] | None = None,
+                 actions: Sequence[str] | None = None, role: str = "mouse") -> None:
+        self.hidden_size = int(hidden_size)
+        self._set_io(features, actions, role, input_size, n_actions)
+        self._allocate(dtype)
+        self.W, self.b = self.params["mlp.weight"], self.params["mlp.bias"]
+        self.W_y, self.b_y = self.params["head.weight"], self.params["head.bias"]
+        rng = np.random.default_rng(seed)
+        for key, value in self.params.items():  # PyTorch's Linear default, U(±1/√fan_in)
+            value[...] = rng.uniform(-1, 1, size=value.shape) / np.sqrt(self.input_size if key.startswith("mlp")
+                                                                        else self.hidden_size)
+        self.reset_state()
+
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
+        return {"mlp.weight": (hidden, inputs), "mlp.bias": (hidden,), "head.weight": (actions, hidden),
+                "head.bias": (actions,)}
+
+    def changed(self) -> None:
+        pass  # play reads the parameter views directly
+
+    def copy(self) -> MLPBrain:
+        other = MLPBrain(self.hidden_size, dtype=self.dtype, features=self.features, actions=self.actions,
+                         role=self.role)
+        other.theta[:] = self.theta
+        other.meta = dict(self.meta)
+        return other
+
+    def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
+        return Adam(self.theta.size, lr=lr, clip=clip, dtype=self.dtype)
+
+    def forward_step(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x (B, I) -> h (B, H), logits (B, A)."""
+        h = np.tanh(x @ self.W.T + self.b)
+        return h, h @ self.W_y.T + self.b_y
+
+    def reset_state(self) -> None:
+        self.h = np.zeros(self.hidden_size, dtype=self.dtype)
+        self.logits = np.zeros(self.n_actions, dtype=self.dtype)
+
+    def step(self, x: np.ndarray) -> int:
+        h, y = self.forward_step(np.asarray(x, dtype=self.dtype).reshape(1, -1))
+        self.h, self.logits = h[0], y[0]
+        return int(self.logits.argmax())
+
+    def probabilities(self) -> np.ndarray:
+        return softmax(self.logits.astype(np.float64))
+
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        return (("h", np.asarray(self.h, dtype=np.float64), "this move's hidden layer (nothing kept)"),)
+
+    def step_values(self) -> tuple[np.ndarray, ...]:
+        return np.asarray(self.h), self.probabilities()
+
+    def pre_activation_bounds(self) -> dict[str, float]:
+        p = self._absolute()
+        return {"hidden layer": (p["mlp.weight"].sum(1) + p["mlp.bias"]).max(),
+                "head": (p["head.weight"].sum(1) + p["head.bias"]).max()}
+
+    def start(self, batch: int, steps: int) -> MLPTrace:
+        return MLPTrace(self, batch, steps)
+
+    def forward(self, xs: np.ndarray) -> tuple[np.ndarray, MLPTrace]:
+        trace = MLPTrace(self, xs.shape[1], xs.shape[0])
+        for x in xs:
+            trace.step(x)
+        return trace.logits(), trace
+
+    def backward(self, trace: MLPTrace, dlogits: np.ndarray) -> np.ndarray:
+        """dL/dθ from dL/dlogits (T, B, A): no time in it, every step is its own example."""
+        T = trace.t
+        x = trace.x[:T].reshape(-1, self.input_size).astype(self.dtype)
+        h = trace.hs[:T].reshape(-1, self.hidden_size)
+        dy = dlogits.reshape(-1, self.n_actions)
+        grad = np.empty_like(self.theta)
+        g = self._views(grad)
+        g["head.weight"][...] = dy.T @ h
+        g["head.bias"][...] = dy.sum(axis=0)
+        da = (dy @ self.W_y) * (1.0 - h * h)
+        g["mlp.weight"][...] = da.T @ x
+        g["mlp.bias"][...] = da.sum(axis=0)
+        return grad
+
+    def loss_and_gradient(self, xs: np.ndarray, labels: np.ndarray,
+                          mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        logits, trace = self.forward(xs)
+        return imitation_loss(self, logits, trace, labels, mask)
+
+
+class MLPTrace:
+    """A batched run of the memoryless net: inputs and hidden layers (steps, B, ·), rows of rounds that stopped
+    left at zero (so their gradient is zero)."""
+
+    def __init__(self, brain: MLPBrain, batch: int, steps: int) -> None:
+        self.brain, self.batch, self.steps, self.t = brain, batch, steps, 0
+        self.x = np.zeros((steps, batch, brain.input_size), dtype=brain.dtype)
+        self.hs = np.zeros((steps, batch, brain.hidden_size), dtype=brain.dtype)
+        self.ys = np.zeros((steps, batch, brain.n_actions), dtype=brain.dtype)
+
+    def step(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        rows = slice(None) if live is None else live
+        h, y = self.brain.forward_step(np.asarray(x, dtype=self.brain.dtype))
+        self.x[self.t, rows], self.hs[self.t, rows], self.ys[self.t, rows] = x, h, y
+        self.t += 1
+        return y
+
+    def moves(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        return np.argmax(self.step(x, live), axis=1).astype(np.int32)
+
+    def logits(self) -> np.ndarray:
+        return self.ys[: self.t]
+
+    def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        return imitation_loss(self.brain, self.logits(), self, labels, mask)
 
 
 # -- learning rules ------------------------------------------------------------------------------------------
@@ -972,8 +1171,14 @@ class PostTrace:
         self.ys.append(y)
         return y
 
-    def moves(self, x: np.ndarray) -> np.ndarray:
-        return post_move(self.step(x)[:, 0])
+    def moves(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        """One batched step; with `live`, x holds those rounds' inputs only and the others step on zeros (their
+        steps are masked out of learning), so the arrays keep the whole batch."""
+        if live is None:
+            return post_move(self.step(x)[:, 0])
+        full = np.zeros((self.batch, x.shape[1]), dtype=np.float64)
+        full[live] = x
+        return post_move(self.step(full)[live, 0])
 
     def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """½ Σ w (target − y)² over the steps taken (w = mask, or 1), and its gradient over theta."""

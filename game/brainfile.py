@@ -29,6 +29,8 @@ import numpy as np
 from .arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
 from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
 from .cats import CAT_NAMES
+from .sight import FEATURE_NAMES as SIGHT_FEATURES
+from .sight import SIGHTS
 from .teachers import TEACHER_NAMES
 
 FORMAT_VERSION = 1
@@ -40,7 +42,7 @@ MAX_META_CHARS = 16 * 1024  # the shipped brains' meta is about 1,500 characters
 # The largest legal brain (an LSTM of MAX_HIDDEN units stored as uncompressed float64, 553 kB) and its meta
 # (stored as UCS-4, 64 kB) fit with room to spare; anything bigger is not a brain and is not read at all.
 MAX_FILE_BYTES = 1024 * 1024
-MAX_MEMBERS = 16  # six arrays and the meta, with room for an exporter's oddities (which are then refused)
+MAX_MEMBERS = 16  # six arrays, the probe's two and the meta, with room for an exporter's oddities (then refused)
 MAX_MESSAGE_CHARS = 300
 MAX_NAME_SHOWN = 100  # characters of a file name quoted in a message
 MAX_LABEL_CHARS = 200  # a short text field (fine_tuned_from, ...)
@@ -54,6 +56,13 @@ DEFAULT_GRID_SIZES = ((6, 6),)
 # Which animal a brain plays decides its moves and its teacher: a file without `role` holds a mouse.
 ROLE_ACTIONS = {"mouse": ACTIONS, "cat": CAT_MOVE_NAMES}
 CAT_TEACHERS = ("perfect",)  # the cat's teacher: the perfect cat of the solved pursuit game
+DEFAULT_SIGHT = "classic"
+CAUTIOUS = "cautious"  # the teacher of fog and flicker brains (tasks.CAUTIOUS)
+# What a brain sees, by sight preset: classic brains get the four coordinates, fog and flicker brains five.
+SIGHT_INPUTS = {name: list(FEATURES) if name == DEFAULT_SIGHT else list(SIGHT_FEATURES) for name in SIGHTS}
+PROBE_ARRAYS = ("probe.weight", "probe.bias")  # the belief read-out, optional: (W·H, H) and (W·H,)
+# The shipped brain (in weights/) a game under each sight plays by default.
+SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flicker": "lstm32_flicker.npz"}
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
@@ -109,6 +118,8 @@ def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     meta.update(brain.meta or {})
     meta.update(fields)
     meta["format_version"], meta["architecture"], meta["hidden_size"] = FORMAT_VERSION, brain.arch, brain.hidden_size
+    if meta.get("sight") == DEFAULT_SIGHT:
+        del meta["sight"]  # classic is the default: files of classic brains stay as they were, byte for byte
     return meta
 
 
@@ -123,6 +134,7 @@ def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
     if len(text) > MAX_META_CHARS:
         raise BrainFileError("brain to save", f"meta is {len(text):,} characters, more than {MAX_META_CHARS:,}")
     arrays = {name: np.asarray(value) for name, value in brain.params.items()}
+    arrays.update({name: np.asarray(value) for name, value in (brain.probe or {}).items()})
     buffer = io.BytesIO()
     np.savez_compressed(buffer, meta=np.array(text), **arrays)
     return buffer.getvalue()
@@ -252,10 +264,12 @@ def save_brain(
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def load_brain(path: str | os.PathLike, role: str | None = "mouse") -> Brain:
+def load_brain(path: str | os.PathLike, role: str | None = "mouse",
+               sight: str | None = DEFAULT_SIGHT) -> Brain:
     """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
     MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
-    much is read. A brain of another role than `role` (None: any) is refused."""
+    much is read. A brain of another role than `role`, or trained for another sight preset than `sight`, is
+    refused (None: any)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     try:
         info = os.stat(path)
@@ -278,7 +292,7 @@ def load_brain(path: str | os.PathLike, role: str | None = "mouse") -> Brain:
         raise BrainFileError(name, f"cannot be read ({reason(exc)})") from None
     except ValueError:  # e.g. a path with a NUL byte in it
         raise BrainFileError(name, "is not a usable file path") from None
-    return load_brain_bytes(b"".join(chunks), name, role)
+    return load_brain_bytes(b"".join(chunks), name, role, sight)
 
 
 def check_regular(info: os.stat_result, name: str) -> None:
@@ -291,15 +305,19 @@ def check_regular(info: os.stat_result, name: str) -> None:
         raise BrainFileError(name, f"is {info.st_size:,} bytes, more than any brain needs ({MAX_FILE_BYTES:,})")
 
 
-def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "mouse") -> Brain:
+def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "mouse",
+                     sight: str | None = DEFAULT_SIGHT) -> Brain:
     """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
     meta fields are dropped; `brain.meta_notice` is then one line saying which (else None). A brain of another
-    role than `role` (None: any) is refused: a cat's brain cannot play the mouse, nor the reverse."""
+    role than `role` is refused (a cat's brain cannot play the mouse, nor the reverse), and so is one trained
+    for another sight preset than `sight` (other inputs); None takes any."""
     arrays, meta = read_arrays(data, name)
     meta, dropped = check_meta(meta, name)
     plays = meta.get("role", "mouse")
     if role is not None and plays != role:
         raise BrainFileError(name, f"is a {plays}'s brain (meta role {plays!r}); a {role}'s brain is needed here")
+    check_sight(meta, sight, name)
+    probe = {key: arrays.pop(key) for key in PROBE_ARRAYS if key in arrays}
     arch, hidden = meta["architecture"], meta["hidden_size"]
     kind = brain_type(arch)  # check_meta let through only registered architectures
     expected = kind.array_shapes(hidden, len(meta["input_features"]), len(meta["actions"]))
@@ -330,9 +348,49 @@ def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "
         target[...] = converted
     brain.changed()
     check_steps(brain, name)
+    brain.probe = check_probe(probe, meta, hidden, name)
     brain.meta = meta
     brain.meta_notice = meta_notice(name, dropped)
     return brain
+
+
+def meta_sight(meta: dict[str, Any]) -> str:
+    """The sight preset a (checked) meta names: classic when it names none."""
+    return meta.get("sight", DEFAULT_SIGHT)
+
+
+def check_sight(meta: dict[str, Any], sight: str | None, name: str) -> None:
+    """Refuse, in one line, a brain trained for another sight preset than the one it is to play under."""
+    trained = meta_sight(meta)
+    if sight is None or trained == sight:
+        return
+    if sight not in SIGHTS:
+        raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
+    raise BrainFileError(name, f"was trained for {trained} sight (inputs {', '.join(SIGHT_INPUTS[trained])}); "
+                         f"under {sight} sight the mouse needs a brain trained for {sight}")
+
+
+def check_probe(probe: dict[str, np.ndarray], meta: dict[str, Any], hidden: int,
+                name: str) -> dict[str, np.ndarray] | None:
+    """The belief read-out, if the file has one: both arrays, one output per cell of the brain's arena."""
+    if not probe:
+        return None
+    missing = [key for key in PROBE_ARRAYS if key not in probe]
+    if missing:
+        raise BrainFileError(name, f"has a belief probe without {missing[0]!r}")
+    width, height = meta["grid_sizes"][0]
+    shapes = {"probe.weight": (width * height, hidden), "probe.bias": (width * height,)}
+    clean = {}
+    for key, shape in shapes.items():
+        value = probe[key]
+        if value.shape != shape:
+            raise BrainFileError(name, f"array {key!r} has shape {value.shape} but a {width}x{height} arena and "
+                                 f"{hidden} hidden units need {shape}")
+        with np.errstate(over="ignore"):
+            clean[key] = value.astype(np.float32)
+        if not np.all(np.isfinite(clean[key])):
+            raise BrainFileError(name, f"array {key!r} holds NaN or values beyond the range of float32")
+    return clean
 
 
 def check_steps(brain: Brain, name: str) -> None:
@@ -343,7 +401,8 @@ def check_steps(brain: Brain, name: str) -> None:
     for part, bound in bounds.items():
         if not bound < big / 4:
             raise BrainFileError(name, f"has weights so large that its {part} overflow {brain_dtype(brain)}")
-    corners = np.array([[a, b, c, d] for a in (0, 1) for b in (0, 1) for c in (0, 1) for d in (0, 1)], np.float64)
+    size = brain.input_size  # every corner of the input cube: 16 for four inputs, 32 for five
+    corners = ((np.arange(2**size)[:, None] >> np.arange(size)[None, :]) & 1).astype(np.float64)
     with np.errstate(all="ignore"):
         for x in corners:
             brain.reset_state()
@@ -381,7 +440,7 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
             if any(m.filename.rsplit("/", 1)[-1] == "data.pkl" for m in members):  # torch.save's zip layout
                 raise BrainFileError(name, TORCH_FILE)
             if len(members) > MAX_MEMBERS:
-                raise BrainFileError(name, f"has {len(members)} entries; a brain has at most 7")
+                raise BrainFileError(name, f"has {len(members)} entries; a brain has at most 9")
             if sum(m.file_size for m in members) > MAX_FILE_BYTES:
                 raise BrainFileError(name, "unpacks to more data than any brain needs")
             for member in members:
@@ -502,8 +561,8 @@ def grid_sizes(value: Any) -> list[list[int]]:
 
 
 def teacher(value: Any) -> str:
-    if not isinstance(value, str) or value not in TEACHER_NAMES:
-        raise BadField(f"is not one of {', '.join(TEACHER_NAMES)}")
+    if not isinstance(value, str) or value not in (*TEACHER_NAMES, CAUTIOUS):
+        raise BadField(f"is not one of {', '.join((*TEACHER_NAMES, CAUTIOUS))}")
     return value
 
 
@@ -514,7 +573,8 @@ def task(value: Any) -> dict[str, Any] | None:
         raise BadField("is not an object")
     checks = {"name": lambda v: choice(v, ("seed", "chase", "pursuit")),
               "width": lambda v: whole(v, MIN_SIDE, MAX_SIDE), "height": lambda v: whole(v, MIN_SIDE, MAX_SIDE),
-              "move_limit": lambda v: whole(v, 1, 10_000), "cats": cats, "mice": mice, "catching": flag}
+              "move_limit": lambda v: whole(v, 1, 10_000), "cats": cats, "mice": mice, "catching": flag,
+              "sight": lambda v: choice(v, tuple(SIGHTS))}
     unknown = sorted(set(value) - set(checks))
     if unknown:
         raise BadField(f"has unknown key {printable(unknown[0], 40)!r}")
@@ -596,6 +656,8 @@ OPTIONAL_META: dict[str, Any] = {
     "fine_tune_updates": whole,
     "tuned": lambda v: None if v is None else text(v),
     "tuned_heldout_agreement": lambda v: number(v, 0.0, 1.0),
+    "probe_cell_accuracy": lambda v: number(v, 0.0, 1.0),
+    "probe_overlap": lambda v: number(v, 0.0, 1.0),
 }
 DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
 
@@ -622,9 +684,15 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
     hidden = meta["hidden_size"]
     if type(hidden) is not int or not 1 <= hidden <= MAX_HIDDEN:
         raise BrainFileError(name, f"has hidden size {printable(repr(hidden), 40)}; this game plays 1 to {MAX_HIDDEN}")
-    if meta["input_features"] != list(FEATURES) or not all(isinstance(f, str) for f in meta["input_features"]):
+    sight = meta.get("sight", DEFAULT_SIGHT)
+    if not isinstance(sight, str) or sight not in SIGHTS:
+        raise BrainFileError(name, f"has sight {printable(repr(sight), 40)}; this game has {', '.join(SIGHTS)}")
+    if meta["input_features"] not in SIGHT_INPUTS.values():
         raise BrainFileError(name, f"expects inputs {printable(repr(meta['input_features']), 80)}; this game gives "
-                             f"{list(FEATURES)}")
+                             f"{list(FEATURES)} (or {list(SIGHT_FEATURES)} under fog and flicker)")
+    if meta["input_features"] != SIGHT_INPUTS[sight]:
+        raise BrainFileError(name, f"expects inputs {meta['input_features']} but names {sight} sight, whose "
+                             f"inputs are {SIGHT_INPUTS[sight]}")
     role = meta.get("role", "mouse")
     if not isinstance(role, str) or role not in ROLE_ACTIONS:  # it decides the moves: never dropped
         raise BrainFileError(name, f"has role {printable(repr(role), 40)}; this game's brains play "
@@ -634,9 +702,11 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
         whose = "this game uses" if role == "mouse" else f"a {role}'s brain in this game uses"
         raise BrainFileError(name, f"has actions {printable(repr(meta['actions']), 80)}; {whose} {moves}")
     clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
+    if "sight" in meta:
+        clean["sight"] = sight  # absent means classic (meta_sight), as in every file before sight presets
     dropped: list[str] = []
     for key, value in meta.items():
-        if key in REQUIRED_META:
+        if key in REQUIRED_META or key == "sight":
             continue
         check = OPTIONAL_META.get(key)
         if key == "teacher" and role == "cat":
@@ -648,6 +718,9 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
             clean[key] = check(value)
         except BadField as bad:
             dropped.append(f"{key!r} ({bad})")
+    if clean.get("teacher") == CAUTIOUS and sight == DEFAULT_SIGHT:
+        del clean["teacher"]  # the cautious teacher decides from B, which classic sight does not keep
+        dropped.append("'teacher' (cautious is for fog and flicker sight)")
     for key, value in DEFAULTS.items():
         if key == "teacher" and role == "cat":
             value = CAT_TEACHERS[0]
@@ -660,19 +733,27 @@ def cat_teacher(value: Any) -> str:
 
 
 def file_role(path: str | os.PathLike) -> str | None:
-    """Which animal the brain in this file plays, from its meta alone ("mouse" when it says none), or None when
-    the file cannot be read as a brain file (loading it then says why). Remembered per file version, so a list
-    of brains can be sorted by role every time it is shown."""
+    """Which animal the brain in this file plays ("mouse" when its meta says none), or None when the file cannot
+    be read as a brain file (loading it then says why)."""
+    kind = file_kind(path)
+    return None if kind is None else kind[0]
+
+
+def file_kind(path: str | os.PathLike) -> tuple[str, str] | None:
+    """The animal the brain in this file plays and the sight preset it was trained for, or None when the file
+    cannot be read as a brain file. Remembered per file version, so a list of brains can be sorted every time it
+    is shown."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
         return None
-    return _file_role(os.fspath(path), info.st_mtime_ns, info.st_size)
+    return _file_kind(os.fspath(path), info.st_mtime_ns, info.st_size)
 
 
 @functools.lru_cache(maxsize=256)
-def _file_role(path: str, mtime_ns: int, size: int) -> str | None:
+def _file_kind(path: str, mtime_ns: int, size: int) -> tuple[str, str] | None:
     try:
-        return load_brain(path, role=None).role
+        brain = load_brain(path, role=None, sight=None)
     except BrainFileError:
         return None
+    return brain.role, meta_sight(brain.meta)

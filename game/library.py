@@ -57,7 +57,8 @@ class BrainLibrary:
         files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
         if self.user_dir is not None and self.user_dir.is_dir():
             files += sorted(self.user_dir.glob("*.npz"))
-        return [f for f in files if brainfile.file_role(f) != "cat"]  # a cat's brain cannot play the mouse
+        # Only a mouse's brain for classic sight plays here; a file that cannot be read stays, so B says why.
+        return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", brainfile.DEFAULT_SIGHT))]
 
     def default_brain(self) -> tuple[Brain, str, Path | None]:
         """The shipped default, else the first file that loads, else an untrained LSTM (a fresh checkout)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .brain_np import Brain
-from .brainfile import file_role, load_brain
+from .brainfile import file_role, load_brain, meta_sight
 from .cats import CAT_NAMES
 from .tasks import (
     CatTask,
@@ -125,17 +125,24 @@ def brain_row(path: Path) -> list[str]:
     Mistakes per game and exhaustive mistakes are on the 6×6 still-cat seed task with the brain's own teacher;
     agreement is with the brain's own teacher on the 8×8 chase task (perfect, greedy, noisy, random cats, 40
     moves); survival is mean moves survived (of 40) on 8×8 against one cat, beside the teacher and a random
-    mouse on the same held-out starts."""
-    brain = load_brain(path)
+    mouse on the same held-out starts. A fog or flicker brain plays all of them under its own sight, against
+    the cautious teacher, and has no seed-task figures (the seed task is full sight)."""
+    brain = load_brain(path, sight=None)
     meta = brain.meta
     teacher = meta["teacher"]  # the loader fills in its default when a file has none
-    seed = seed_task(teacher)
-    cells = [path.name, brain.arch, str(brain.hidden_size), teacher, (meta.get("task") or {}).get("name", "?")]
-    cells.append(f"{mistakes_per_game(brain, seed):.4f}")
-    cells.append(str(exhaustive_mistakes(brain, seed)))
-    cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher)):.4f}")
+    sight = meta_sight(meta)
+    task_name = (meta.get("task") or {}).get("name", "?")
+    cells = [path.name, brain.arch, str(brain.hidden_size), teacher,
+             task_name if sight == "classic" else f"{task_name} ({sight})"]
+    if sight == "classic":
+        seed = seed_task(teacher)
+        cells.append(f"{mistakes_per_game(brain, seed):.4f}")
+        cells.append(str(exhaustive_mistakes(brain, seed)))
+    else:  # the seed task's cat is always in sight: its four inputs are not this brain's
+        cells += ["—", "—"]
+    cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher, sight)):.4f}")
     for cat in ("perfect", "greedy", "noisy"):
-        task = chase_task(8, 8, (cat,), 40, teacher)
+        task = chase_task(8, 8, (cat,), 40, teacher, sight)
         cells.append(" / ".join(f"{survival(task, brain if m == 'brain' else None, m):.1f}"
                                 for m in ("brain", "teacher", "random")))
     cells.append(f"{meta.get('training_games', 0):,}")

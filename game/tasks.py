@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arena import Arena
-from .brain_np import Brain, BrainTrace
+from .arena import Arena, features
+from .brain_np import FEATURES, Brain, BrainTrace
 from .cats import CAT_NAMES, cat_moves
+from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_moves, sight_features, sight_named
 from .teachers import pursuit, teacher_moves
+
+CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 
 HELDOUT_SEED = 20_151_001  # held-out starts come from their own stream, never the training one
 HELDOUT_GAMES = 2_000
@@ -23,7 +26,11 @@ HELDOUT_GAMES = 2_000
 
 @dataclass(frozen=True)
 class Task:
-    """The seed task is the post's: 6×6, cat still, no catch, 10 moves, the post's teacher."""
+    """The seed task is the post's: 6×6, cat still, no catch, 10 moves, the post's teacher.
+
+    `sight` names what the mouse sees of the cat (sight.SIGHTS): under classic it sees it always and its brain
+    gets the four coordinates; under fog or flicker its brain gets sight.FEATURE_NAMES and the cautious teacher
+    (teacher "cautious") labels each state from the belief B."""
 
     name: str = "seed"
     width: int = 6
@@ -31,10 +38,16 @@ class Task:
     cats: tuple[str, ...] = ()  # scripted cats, one per round in turn; () keeps the cat still
     move_limit: int = 10
     teacher: str = "post"
+    sight: str = "classic"
 
     @property
     def catching(self) -> bool:
         return bool(self.cats)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The names of the brain's inputs on this task."""
+        return FEATURES if self.sight == CLASSIC.name else FEATURE_NAMES
 
     def arena(self, n: int) -> Arena:
         return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching)
@@ -44,9 +57,12 @@ SEED_TASK = Task()
 
 
 def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = CAT_NAMES,
-               move_limit: int = 40, teacher: str = "optimal") -> Task:
-    """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn."""
-    return Task("chase", width, height, tuple(cats), move_limit, teacher)
+               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic") -> Task:
+    """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn. Under fog or
+    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B)."""
+    sight_named(sight)  # a bad name fails here, with the choices
+    return Task("chase", width, height, tuple(cats), move_limit, teacher if sight == CLASSIC.name else CAUTIOUS,
+                sight)
 
 
 def seed_task(teacher: str = "post") -> Task:
@@ -56,8 +72,9 @@ def seed_task(teacher: str = "post") -> Task:
 
 @dataclass
 class Rounds:
-    """What `play` saw, step by step: inputs (T, N, 4), teacher's moves and mouse's moves (T, N), and which
-    steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit)."""
+    """What `play` saw, step by step: inputs (T, N, I), teacher's moves and mouse's moves (T, N), and which
+    steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit). Under fog
+    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief)."""
 
     x: np.ndarray
     teacher: np.ndarray
@@ -66,6 +83,7 @@ class Rounds:
     caught: np.ndarray
     survived: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)  # the brain's run, when a brain played
+    belief: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -82,9 +100,12 @@ def play(
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
     cat_rng: np.random.Generator | None = None,
+    keep_belief: bool = False,
 ) -> Rounds:
-    """Play n rounds of the task at once. mouse: "brain", "teacher" or "random"."""
-    *_, rounds = playing(task, n, rng, brain, mouse, cat, mouse_start, cat_rng)
+    """Play n rounds of the task at once. mouse: "brain", "teacher" or "random". Rounds that have ended are
+    not stepped again (the scripted cats still draw their random moves for every round, so a round's stream
+    does not depend on when the others end)."""
+    *_, rounds = playing(task, n, rng, brain, mouse, cat, mouse_start, cat_rng, keep_belief)
     return rounds
 
 
@@ -97,18 +118,24 @@ def playing(
     cat: np.ndarray | None = None,
     mouse_start: np.ndarray | None = None,
     cat_rng: np.random.Generator | None = None,
+    keep_belief: bool = False,
 ):
     """`play`, one batched step at a time: yields None after each step and the Rounds last, so a caller with a
     frame budget (the live learner's held-out check) can spread the rounds over frames."""
+    if mouse not in ("brain", "teacher", "random"):
+        raise ValueError(f"unknown mouse {mouse!r}: choose brain, teacher or random")
     arena = task.arena(n)
     arena.rng = rng
     arena.reset(cat=cat, mouse=mouse_start)
     cat_rng = rng if cat_rng is None else cat_rng
-    T = task.move_limit
-    x = np.zeros((T, n, 4), dtype=np.float32)
+    T, W, H = task.move_limit, task.width, task.height
+    sight = sight_named(task.sight)
+    belief = None if sight is CLASSIC else Belief(sight, W, H, arena.mouse)
+    x = np.zeros((T, n, len(task.features)), dtype=np.float32)
     labels = np.zeros((T, n), dtype=np.int32)
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
+    kept = np.zeros((T, n, W * H), dtype=bool) if keep_belief and belief is not None else None
     trace = brain.start(n, T) if mouse == "brain" else None
     kinds = np.arange(n) % max(len(task.cats), 1)
     for t in range(T):
@@ -117,27 +144,32 @@ def playing(
             for k, name in enumerate(task.cats):
                 games = kinds == k
                 if games.any():
-                    chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], task.width,
-                                              task.height, cat_rng)
+                    chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], W, H, cat_rng)
             arena.move_cat(chosen)
         active = ~arena.done
         if not active.any():
             break
-        x[t] = arena.observe()
-        labels[t] = teacher_moves(task.teacher, arena.cat, arena.mouse, task.width, task.height)
+        live = np.flatnonzero(active)
+        cat_now, mouse_now = arena.cat[live], arena.mouse[live]
+        if belief is None:
+            x[t, live] = features(cat_now, mouse_now, W, H)
+            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
+        else:
+            seen = belief.update(t, arena.cat, arena.mouse, active)
+            x[t, live] = sight_features(seen[live], cat_now, mouse_now, W, H)
+            labels[t, live] = cautious_moves(belief.cells[live], mouse_now, W, H)
+            if kept is not None:
+                kept[t] = belief.cells
         if trace is not None:
-            moves[t] = trace.moves(x[t])
+            moves[t, live] = trace.moves(x[t, live], live)
         elif mouse == "teacher":
             moves[t] = labels[t]
-        elif mouse == "random":
-            moves[t] = rng.integers(0, 4, size=n)
         else:
-            raise ValueError(f"unknown mouse {mouse!r}: choose brain, teacher or random")
+            moves[t] = rng.integers(0, 4, size=n)
         mask[t] = active
         arena.move_mouse(moves[t])
         yield None
-    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(),
-                 trace)
+    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
@@ -207,6 +239,12 @@ class CatTask:
     brains: Mapping[str, Brain] = field(default_factory=dict, compare=False, repr=False)
     name: str = "pursuit"
     teacher: str = "perfect"
+    sight: str = "classic"  # the cat sees everything (and so, for now, do the mice it meets)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The names of the cat brain's inputs: the mouse's, as the cat sees the whole board."""
+        return FEATURES
 
     def __post_init__(self) -> None:
         if not self.mice:

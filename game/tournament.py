@@ -24,7 +24,7 @@ import numpy as np
 
 from .arena import parse_size
 from .brain_np import Brain
-from .brainfile import BrainFileError, file_role, load_brain
+from .brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain
 from .cats import CAT_NAMES
 from .tasks import CatRounds, CatTask, cat_scores
 
@@ -50,12 +50,14 @@ class Match:
 
 
 def players(folder: Path) -> tuple[dict[str, Brain], dict[str, Brain]]:
-    """The cat brains and the mouse brains in a folder, by file stem; files that do not load are left out."""
+    """The cat brains and the mouse brains of classic sight in a folder, by file stem (every player sees the whole
+    board here); files that do not load are left out."""
     cats, mice = {}, {}
     for path in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
-        role = file_role(path)
-        if role is None:
+        kind = file_kind(path)
+        if kind is None or kind[1] != DEFAULT_SIGHT:
             continue
+        role = kind[0]
         (cats if role == "cat" else mice)[path.stem] = load_brain(path, role=role)
     return cats, mice
 

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from .arena import parse_size
-from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, PostBrain, brain_type
+from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, MLPBrain, PostBrain, brain_type
 from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load_brain_bytes, printable, write_atomic
 from .cats import CAT_NAMES
 from .cli import Parser, argparse_type
+from .probe import fit_probe, probe_scores
 from .reports import brain_summary, print_table, write_curve
+from .sight import CLASSIC, SIGHTS
 from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, seed_task
 from .teachers import TEACHER_NAMES
 from .trainers import CAT_HYPER, CAT_TRAINERS, LSTM_HYPER, TRAINERS, Progress
@@ -126,8 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"chase task: mouse moves a round, up to {MAX_MOVE_LIMIT} (40)")
     p.add_argument("--teacher", choices=TEACHER_NAMES, default=None,
                    help="post: the post's teacher; optimal: the optimal mouse (default post on seed, optimal on chase)")
+    p.add_argument("--sight", choices=tuple(SIGHTS), default=CLASSIC.name,
+                   help="chase task: what the mouse sees of the cat. classic: always; fog: within 2 cells; flicker: "
+                   "only every third move. Under fog and flicker the brain gets 5 inputs and the cautious teacher")
     p.add_argument("--arch", choices=ARCH_NAMES, default="lstm",
-                   help="lstm (ours) or post (the post's net; post_rnn is its name in brain files)")
+                   help="lstm (ours), post (the post's net; post_rnn is its name in brain files) or mlp (a memoryless "
+                   "net on the current input, trained as the LSTM is: the baseline of docs/BENCHMARKS.md)")
     p.add_argument("--hidden", type=bounded_whole(1, MAX_HIDDEN), default=None,
                    help=f"hidden units, up to {MAX_HIDDEN}, the most the game plays (lstm 32, post 16)")
     p.add_argument("--games", type=positive_int, default=None, help="training games")
@@ -203,9 +209,13 @@ def make_task(args: argparse.Namespace) -> Task | CatTask:
     if args.task in (None, "seed"):
         if args.size not in (None, (6, 6)):
             raise ValueError("the seed task is 6x6; --size is for --task chase")
+        if args.sight != CLASSIC.name:
+            raise ValueError(f"--sight {args.sight} is for --task chase (the seed task's cat stands still)")
         return seed_task(args.teacher or "post")
+    if args.sight != CLASSIC.name and args.teacher is not None:
+        raise ValueError(f"under --sight {args.sight} the teacher is the cautious one; leave out --teacher")
     width, height = args.size or (8, 8)
-    return chase_task(width, height, args.cats, args.move_limit, args.teacher or "optimal")
+    return chase_task(width, height, args.cats, args.move_limit, args.teacher or "optimal", args.sight)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     brain, curve, recipe = train(args, task)
     last = curve[-1]
     summary = brain_summary(brain, task)
+    if task.sight != CLASSIC.name and isinstance(brain, LSTMBrain):
+        brain.probe = fit_probe(brain, task)
+        scores = probe_scores(brain, task, brain.probe)
+        summary |= {"probe_cell_accuracy": scores.cell_accuracy, "probe_overlap": scores.overlap}
+        print(f"belief probe, held-out: per-cell accuracy {scores.cell_accuracy:.4f} (a map ignoring h: "
+              f"{scores.constant_accuracy:.4f}), overlap with B {scores.overlap:.4f}")
     print(f"trained {last.games:,} games in {last.seconds:.2f} s of training (evaluation excluded)")
     if args.faithful:
         print(f"Game: {last.games - 1}  (the post's loop counter; its metric {last.loss:.4f})")
@@ -237,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         write_brain(parser, args.out, brain, meta, args.force)
     prefix = curve_prefix(args)
     if prefix is not None:
-        title = f"{brain.role}: {brain.arch} {brain.hidden_size} hidden, {task.name} task, {task.teacher} teacher"
+        sight = "" if task.sight == CLASSIC.name else f" under {task.sight} sight"
+        title = (f"{brain.role}: {brain.arch} {brain.hidden_size} hidden, {task.name} task{sight}, "
+                 f"{task.teacher} teacher")
         try:
             for path in write_curve(curve, prefix, title, plot=not args.no_plot,
                                     loss_label=TRAINERS[args.arch].loss_label):
@@ -283,8 +301,8 @@ def train(args: argparse.Namespace, task: Task) -> tuple[Brain, list[Progress], 
     if args.eval_every:
         common["eval_every"] = args.eval_every
     trainer = (CAT_TRAINERS if args.role == "cat" else TRAINERS)[args.arch]
-    brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed)
-    if args.arch == LSTMBrain.arch:
+    brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed, features=task.features)
+    if args.arch in (LSTMBrain.arch, MLPBrain.arch):
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
                   ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
@@ -306,12 +324,15 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
         "teacher": task.teacher,
         "task": {"name": task.name, "width": task.width, "height": task.height, "move_limit": task.move_limit,
                  **opponents},
+        **({"sight": task.sight} if task.sight != CLASSIC.name else {}),
         "training_games": last.games,
         "training_seconds": round(last.seconds, 3),
         "training_seed": args.seed,
         "training_recipe": recipe,
         "command": command,
     }
+    if task.sight != CLASSIC.name:
+        meta["task"]["sight"] = task.sight
     if args.arch == PostBrain.arch:
         meta["post_metric"] = last.loss
         if args.faithful:
@@ -322,7 +343,7 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
 def write_brain(parser: argparse.ArgumentParser, out: Path, brain: Brain, meta: dict[str, Any], force: bool) -> None:
     try:
         data = brain_bytes(brain, meta)
-        load_brain_bytes(data, str(out), role=brain.role)  # the game must be able to play what is written
+        load_brain_bytes(data, str(out), role=brain.role, sight=None)  # the game must be able to play what is written
         write_atomic(out, data, overwrite=force)
     except BrainFileError as exc:
         parser.exit(1, f"{parser.prog}: error: {printable(out, 100)}: not written: training made a brain "

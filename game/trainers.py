@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
-from .brain_np import POST_DIRECTIONS, Adam, Brain, LSTMBrain, PostBrain, imitation_loss, post_move
+from .brain_np import FEATURES, POST_DIRECTIONS, Adam, Brain, LSTMBrain, MLPBrain, PostBrain, imitation_loss, post_move
 from .tasks import (
     SEED_TASK,
     CatRounds,
@@ -208,10 +208,15 @@ def run(brain: Brain, task: Task | CatTask, update: Update, *, games: int | None
 # -- the LSTM ---------------------------------------------------------------------------------------------------
 
 
-def wide_init(brain: LSTMBrain, scale: float, rng: np.random.Generator) -> None:
+def wide_init(brain: LSTMBrain | MLPBrain, scale: float, rng: np.random.Generator) -> None:
     """Sharp input weights whose hyperplanes pass through the centre of the unit square: W_ih ~ N(0, scale²),
     b_ih = -W_ih · ½. The inputs are coordinates in [0, 1] and the teacher's boundaries lie 0.2 apart, so units
-    need steep weights to tell neighbouring cells apart; PyTorch's default (±1/√H) starts far too flat."""
+    need steep weights to tell neighbouring cells apart; PyTorch's default (±1/√H) starts far too flat.
+    The memoryless net's one layer gets the same."""
+    if isinstance(brain, MLPBrain):
+        brain.W[:] = rng.normal(0.0, scale, size=brain.W.shape)
+        brain.b[:] = -brain.W @ np.full(brain.input_size, 0.5, dtype=brain.dtype)
+        return
     brain.initialize(int(rng.integers(0, 2**31)))
     brain.W_ih[:] = rng.normal(0.0, scale, size=brain.W_ih.shape)
     H = brain.hidden_size
@@ -281,7 +286,7 @@ class LSTMUpdate:
 
 
 def train_lstm(
-    brain: LSTMBrain,
+    brain: LSTMBrain | MLPBrain,
     task: Task,
     *,
     games: int | None = None,
@@ -322,9 +327,9 @@ def train_lstm(
 # -- the cat's LSTM ---------------------------------------------------------------------------------------------
 
 
-def cat_brain(hidden: int, seed: int | None = None) -> LSTMBrain:
+def cat_brain(hidden: int, seed: int | None = None, features: tuple[str, ...] = FEATURES) -> LSTMBrain:
     """A new cat's LSTM: the mouse's inputs, the eight king moves in the arena's order."""
-    return LSTMBrain(hidden, seed=seed, actions=CAT_MOVE_NAMES, role="cat")
+    return LSTMBrain(hidden, seed=seed, features=features, actions=CAT_MOVE_NAMES, role="cat")
 
 
 def judge_cat(brain: Brain, task: CatTask) -> tuple[None, float, int]:
@@ -509,7 +514,7 @@ class Trainer:
     size when none is given, and what its curve's loss column measures."""
 
     train: Callable[..., list[Progress]]
-    new_brain: Callable[[int, int], Brain]
+    new_brain: Callable[..., Brain]  # (hidden units, seed, features=...)
     default_hidden: int
     loss_label: str
 
@@ -520,7 +525,13 @@ CAT_TRAINERS: dict[str, Trainer] = {
 }
 
 TRAINERS: dict[str, Trainer] = {
-    LSTMBrain.arch: Trainer(train_lstm, lambda hidden, seed: LSTMBrain(hidden, seed=seed), 32, "cross-entropy"),
-    PostBrain.arch: Trainer(train_post, lambda hidden, seed: PostBrain(hidden, rng=np.random.default_rng(seed)), 16,
-                            "the post's metric (smoothed Σ|error|×4)"),
+    LSTMBrain.arch: Trainer(train_lstm, lambda hidden, seed, features=FEATURES: LSTMBrain(hidden, seed=seed,
+                                                                                       features=features),
+                            32, "cross-entropy"),
+    PostBrain.arch: Trainer(train_post, lambda hidden, seed, features=FEATURES: PostBrain(
+        hidden, rng=np.random.default_rng(seed), features=features), 16, "the post's metric (smoothed Σ|error|×4)"),
+    # The memoryless baseline trains exactly as the LSTM does (same loop, update and recipe).
+    MLPBrain.arch: Trainer(train_lstm, lambda hidden, seed, features=FEATURES: MLPBrain(hidden, seed=seed,
+                                                                                     features=features),
+                           32, "cross-entropy"),
 }

@@ -18,6 +18,7 @@ from game.brain_np import (
     Adam,
     Brain,
     LSTMBrain,
+    MLPBrain,
     PostBrain,
     brain_type,
     imitation_loss,
@@ -427,11 +428,11 @@ def test_lstm_equals_torch_forward_and_gradients():
 
 
 def test_every_brain_type_is_registered_once_by_its_architecture_name():
-    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain}
-    assert brain_type("lstm") is LSTMBrain and brain_type("post_rnn") is PostBrain
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain}
+    assert brain_type("lstm") is LSTMBrain and brain_type("post_rnn") is PostBrain and brain_type("mlp") is MLPBrain
     assert brain_type("post") is PostBrain  # the trainer's --arch spelling
     assert brainfile.ARCHITECTURES == tuple(BRAIN_TYPES)
-    with pytest.raises(ValueError, match=r"unknown brain architecture 'gru' \(known: lstm, post_rnn\)"):
+    with pytest.raises(ValueError, match=r"unknown brain architecture 'gru' \(known: lstm, mlp, post_rnn\)"):
         brain_type("gru")
 
     class Twin(LSTMBrain):
@@ -439,7 +440,7 @@ def test_every_brain_type_is_registered_once_by_its_architecture_name():
 
     with pytest.raises(ValueError, match="registered twice"):
         register(Twin)
-    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain}
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain}
 
 
 def test_a_brain_type_missing_a_method_cannot_be_made():

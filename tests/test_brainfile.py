@@ -144,7 +144,7 @@ SHIPPED = sorted((Path(__file__).parent.parent / "weights").glob("*.npz"))
 def test_a_shipped_brain_saved_again_holds_the_same_meta_and_arrays(path):
     """Saving writes `role` only for a brain that is not a mouse, so a mouse's file is what it was (and a cat's
     keeps its role)."""
-    loaded = load_brain(path, role=None)
+    loaded = load_brain(path, role=None, sight=None)
     with np.load(path) as before, np.load(io.BytesIO(brain_bytes(loaded))) as after:
         assert sorted(before.files) == sorted(after.files)
         assert str(after["meta"]) == str(before["meta"])
@@ -590,7 +590,7 @@ def test_optional_fields_are_checked_and_bad_or_unknown_ones_dropped_with_one_li
     assert brain.meta["agreement"] == 0.5 and brain.meta["fine_tune_updates"] == 3 and "note" not in brain.meta
     notice = brain.meta_notice
     assert notice.startswith(f"{NAME}: loaded; ignored meta 'grid_sizes' (is not a list of [width, height] pairs")
-    assert "'teacher' (is not one of post, optimal)" in notice
+    assert "'teacher' (is not one of post, optimal, cautious)" in notice
     assert "(and 1 more)" in notice and "\n" not in notice and len(notice) <= brainfile.MAX_MESSAGE_CHARS
 
 

@@ -201,7 +201,7 @@ def wrong(change) -> dict:
     (wrong(lambda s: s.update({"head.bias": np.arange(4)})), {}, "'head.bias' has dtype int64"),
     (wrong(lambda s: s["head.bias"].__setitem__(0, np.nan)), {}, "NaN or infinite"),
     (wrong(lambda s: s.update({"head.bias": np.full(4, 1e39)})), {}, "beyond the range of float32"),
-    (numpy_state(), {"teacher": "nobody"}, "'teacher' (is not one of post, optimal)"),
+    (numpy_state(), {"teacher": "nobody"}, "'teacher' (is not one of post, optimal, cautious)"),
     (numpy_state(), {"grid": (3, 8)}, "'grid_sizes'"),
     (numpy_state(), {"grid": "8x8"}, "grid '8x8' is not (width, height)"),
     (numpy_state(), {"meta": {"note": "hi"}}, "'note' (unknown field)"),

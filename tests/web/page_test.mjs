@@ -35,6 +35,7 @@ function options(argv) {
         else if (arg === "--tuned-status") result.tunedStatus = JSON.parse(readFileSync(argv[++i], "utf8"));
         else if (arg === "--tuned-screenshot") result.tunedScreenshot = resolve(argv[++i]);
         else if (arg === "--sent") result.sent = resolve(argv[++i]);
+        else if (arg === "--brains") result.brains = argv[++i].split(",");
         else if (arg === "--loading-screenshot") result.loadingScreenshot = resolve(argv[++i]);
         else if (arg === "--screenshot") result.screenshot = resolve(argv[++i]);
         else if (arg === "--mobile-screenshot") result.mobileScreenshot = resolve(argv[++i]);
@@ -102,7 +103,8 @@ const focusedId = (page) => page.evaluate(() => document.activeElement && docume
 
 async function main() {
     const opts = options(process.argv.slice(2));
-    const brains = readdirSync(opts.weights).filter((n) => n.endsWith(".npz")).sort();
+    // the brains the game offers (test_page.py asks the real game), else every file in the folder
+    const brains = opts.brains || readdirSync(opts.weights).filter((n) => n.endsWith(".npz")).sort();
     assert.ok(brains.length > 0, `no brains in ${opts.weights}`);
     const goodBrain = readFileSync(join(opts.weights, brains[0]));
     const standinText = readFileSync(join(HERE, "standin.js"), "utf8");

@@ -61,6 +61,13 @@ def loader_calls(site: Path, work: Path) -> Path:
     return work / "calls.json"
 
 
+def bundled_brains() -> list[str]:
+    """The brains the real game offers the page (its own list: cat, fog and flicker brains are not mice here)."""
+    from game.app import Game
+
+    return [path.name for path in Game(ROOT / "weights", seed=1).brain_files()]
+
+
 def tuned_status(work: Path) -> Path:
     """What the real game sends the page once a brain it tuned is loaded again: a few live learning updates
     of lstm32_optimal against the greedy cat, saved as a file (as the page's download does), uploaded."""
@@ -98,7 +105,8 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     run = subprocess.run(
         ["node", str(HERE / "page_test.mjs"), str(site), "--weights", str(ROOT / "weights"), "--screenshot", str(shot),
          "--loader-calls", str(calls), "--failed-loader-calls", str(failed),
-         "--tuned-status", str(tuned_status(tmp_path)), "--sent", str(tmp_path / "sent.json")],
+         "--tuned-status", str(tuned_status(tmp_path)), "--sent", str(tmp_path / "sent.json"),
+         "--brains", ",".join(bundled_brains())],
         cwd=HERE,
         capture_output=True,
         text=True,

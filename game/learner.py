@@ -7,11 +7,14 @@ cat, one corner of the board) are a few dozen rounds the brain overfits while it
 
 Pacing: each finished round earns `updates_per_round` updates, and `work(budget_ms)` spends them only within the
 frame's budget, so how much the brain learns follows how much it played, not how slowly the rounds went by.
-Practice rounds and the held-out check are played one batched step at a time inside the same budget.
+Practice rounds and the held-out check are played one batched step at a time inside the same budget; each kind
+of piece (an update's round, a check's step, a practice step) is priced at a high quantile of its recent costs,
+so a piece starts only where it fits the budget left.
 
 Safety net: every `CHECK_EVERY` updates a frozen copy of the weights plays fixed held-out starts (never trained
 on); the best weights are kept, and when the check falls more than `FALLBACK_MARGIN` below the best, the brain
-goes back to them. An update that goes NaN or explodes is rolled back; weights that stop being finite for any
+goes back to them and its rate is halved (the steps that lost the ground were too big; each new best gives
+back a quarter). An update that goes NaN or explodes is rolled back; weights that stop being finite for any
 other reason go back to the last finite weights. No pygame.
 """
 
@@ -38,10 +41,14 @@ CHECK_EVERY = 50  # updates between held-out checks
 FALLBACK_MARGIN = 0.005  # a check this far below the best sends the brain back to the best weights...
 FALLBACK_SHARE = 0.5  # ...or this share of the best's error, if more: a brain learning fast wobbles
 SETTLE_ROUNDS = 128  # held-out rounds per cat when a session ends: no frame budget then, so a finer figure
+COST_QUANTILE = 0.95  # a piece is priced at this quantile of its recent costs, so it starts only where it fits
+COST_SAMPLES = 32  # recent costs kept per kind of piece
 BANKED_ROUNDS = 4  # earned updates kept for at most this many rounds' worth (max watch speed outruns learning)
 RATE_MAX = 0.03  # Adam's rate for a brain that still has everything to learn (the trainer's rate)
 RATE_MIN = 3e-4
 ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in proportion: small steps near the top
+BACKOFF = 0.5  # a fallback multiplies the rate by this: the steps that lost the ground were too big
+RECOVER = 1.25  # a new best multiplies it back by this, up to the rate the error asks for
 
 Brain = LSTMBrain | PostBrain
 
@@ -67,6 +74,13 @@ def weights_finite(brain: Brain) -> bool:
     if isinstance(brain, LSTMBrain):
         return bool(np.all(np.isfinite(brain.theta)))
     return all(np.all(np.isfinite(p)) for p in brain.params.values())
+
+
+def priced(recent: deque[float], spent_ms: float) -> float:
+    """Add a piece's cost to its recent ones; what the next such piece is priced at: a high quantile, not the
+    mean, so a piece that usually fits but sometimes does not is not started where only its mean fits."""
+    recent.append(max(spent_ms, MIN_ROUND_MS))
+    return float(np.quantile(np.fromiter(recent, float, len(recent)), COST_QUANTILE))
 
 
 class Rollout:
@@ -138,8 +152,11 @@ class Learner:
         self.round_labels: list[int] = []
         self.updates = 0
         self.update_ms = 0.0
-        self.round_ms = 0.0  # recent cost of one buffered round in an update
-        self.step_ms = 0.0  # recent cost of one batched step of a practice play or a check
+        self.round_ms = 0.0  # what one buffered round in an update costs (a high quantile of recent ones)
+        # a step of the check (128 rounds) and of a practice play (32) cost differently: priced apart
+        self.recent_ms: dict[str, deque[float]] = {k: deque(maxlen=COST_SAMPLES) for k in ("check", "practice")}
+        self.piece_ms = {"check": 0.0, "practice": 0.0}
+        self.recent_round_ms: deque[float] = deque(maxlen=COST_SAMPLES)
         self.batch_now = 1
         self.credit_ms = 0.0
         self.earned = 0.0  # updates the rounds played have earned and learning has not yet spent
@@ -153,6 +170,7 @@ class Learner:
         self.start_heldout: float | None = None
         self.heldout: float | None = None  # the latest check's figure: the brain as it is now
         self.fallbacks = 0
+        self.rate_scale = 1.0
         self.new_adam()
         self.practice_play: Rollout | None = None
         self.check: Rollout | None = None
@@ -172,7 +190,7 @@ class Learner:
         if self.lr is not None:
             return self.lr
         error = 1.0 - (self.best_heldout if self.best_heldout is not None else 0.0)  # never up: no feedback loop
-        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE, RATE_MIN, RATE_MAX))
+        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE * self.rate_scale, RATE_MIN, RATE_MAX))
 
     # -- what the game feeds in ------------------------------------------------------------------------
 
@@ -201,7 +219,8 @@ class Learner:
         if budget_ms <= 0 or not (self.buffer or self.check):
             return 0
         # The bank holds enough for the dearest piece of work, or a slow one would never run again.
-        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms(), self.step_ms))
+        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms(),
+                                                                   *self.piece_ms.values()))
         done, spent = 0, 0.0
         for _ in range(MAX_PASSES_PER_FRAME):
             rollout = self.check or (self.practice_play if self.earned >= 1 else None)
@@ -212,7 +231,8 @@ class Learner:
                 break
             if rollout is None and self.round_ms:
                 self.batch_now = max(1, min(self.batch, int(budget_ms / self.round_ms + 1e-6)))
-            cost = self.step_ms if rollout is not None else self.predicted_ms()
+            kind = None if rollout is None else "check" if rollout is self.check else "practice"
+            cost = self.piece_ms[kind] if kind else self.predicted_ms()
             # Within the frame's budget; a piece dearer than the budget runs alone, on banked credit.
             if self.credit_ms < cost or (spent > 0 and spent + cost > budget_ms):
                 break
@@ -224,15 +244,14 @@ class Learner:
             spent_ms = (self.clock() - began) * 1e3
             self.credit_ms -= spent_ms
             spent += spent_ms
-            if rollout is not None:
-                self.step_ms = 0.8 * self.step_ms + 0.2 * max(spent_ms, MIN_ROUND_MS)
+            if kind:
+                self.piece_ms[kind] = priced(self.recent_ms[kind], spent_ms)
                 if finished:
                     self.finish(rollout)
                 continue
             self.earned -= 1
             done += 1
-            per_round = max(spent_ms / self.batch_now, MIN_ROUND_MS)
-            self.round_ms = per_round if not self.round_ms else 0.8 * self.round_ms + 0.2 * per_round
+            self.round_ms = priced(self.recent_round_ms, spent_ms / self.batch_now)
             self.update_ms = spent_ms if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * spent_ms
         return done
 
@@ -269,14 +288,16 @@ class Learner:
     def judge(self, figure: float, rollout: Rollout) -> None:
         """A check's figure for these weights: keep them if they are the best yet; fall back if far worse."""
         self.heldout = figure
-        if self.adam is not None:
-            self.adam.lr = self.rate()
         if self.start_heldout is None:
             self.start_heldout = figure
         if self.best_heldout is None or figure >= self.best_heldout:
             self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
+            self.rate_scale = min(1.0, self.rate_scale * RECOVER)
         elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
+            self.rate_scale *= BACKOFF
             self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
+        if self.adam is not None:
+            self.adam.lr = self.rate()
 
     def fall_back(self, why: str) -> None:
         put_weights(self.brain, self.best)

@@ -36,7 +36,9 @@ def session(brain: str, teacher: str, cat: str, seed: int, rounds: int) -> dict:
                "--rounds", str(rounds), "--seed", str(seed), "--brain", str(ROOT / "weights" / f"{brain}.npz"),
                "--teacher", teacher]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(json.dumps(result), file=sys.stderr, flush=True)  # each session as it ends: a long run shows progress
+    return result
 
 
 def row(results: list[dict]) -> dict:
@@ -128,6 +130,7 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=2, help="sessions at once (each is its own process)")
     p.add_argument("--frames", metavar="BRAIN", help="time every frame of one session of this brain instead")
     p.add_argument("--speed", type=int, default=3, help="learning speed for --frames (default 3)")
+    p.add_argument("--out", type=Path, help="results file (default bench/results/learning-<rounds>.json)")
     a = p.parse_args()
     if a.frames:
         print(frame_budget(a.frames, a.rounds, a.speed))
@@ -141,7 +144,7 @@ def main() -> None:
         r = row([d for (key, _), d in zip(jobs, done, strict=True) if key == k])
         r["rounds"] = a.rounds
         rows.append(r)
-    out = ROOT / "bench" / "results" / f"learning-{a.rounds}.json"
+    out = a.out or ROOT / "bench" / "results" / f"learning-{a.rounds}.json"
     out.write_text(json.dumps({"rows": rows, "sessions": done}, indent=1))
     print(table(rows))
 

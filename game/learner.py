@@ -25,8 +25,7 @@ from collections import deque
 
 import numpy as np
 
-from .arena import POST_DIRECTIONS
-from .brain_np import Adam, LSTMBrain, PostBrain
+from .brain_np import Brain
 from .tasks import HELDOUT_SEED, chase_task, playing
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
@@ -50,30 +49,14 @@ ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in prop
 BACKOFF = 0.5  # a fallback multiplies the rate by this: the steps that lost the ground were too big
 RECOVER = 1.25  # a new best multiplies it back by this, up to the rate the error asks for
 
-Brain = LSTMBrain | PostBrain
-
-
-def weights_of(brain: Brain) -> list[np.ndarray]:
-    """A copy of the brain's weights."""
-    if isinstance(brain, LSTMBrain):
-        return [brain.theta.copy()]
-    return [p.copy() for p in brain.params.values()]
-
-
-def put_weights(brain: Brain, saved: list[np.ndarray]) -> None:
+def put_weights(brain: Brain, saved: np.ndarray) -> None:
     """Write saved weights back into the brain in place (its memory of the round in progress is kept)."""
-    if isinstance(brain, LSTMBrain):
-        brain.theta[:] = saved[0]
-        brain.changed()
-    else:
-        for p, old in zip(brain.params.values(), saved, strict=True):
-            p[...] = old
+    brain.theta[:] = saved
+    brain.changed()
 
 
 def weights_finite(brain: Brain) -> bool:
-    if isinstance(brain, LSTMBrain):
-        return bool(np.all(np.isfinite(brain.theta)))
-    return all(np.all(np.isfinite(p)) for p in brain.params.values())
+    return bool(np.all(np.isfinite(brain.theta)))
 
 
 def priced(recent: deque[float], spent_ms: float) -> float:
@@ -89,7 +72,7 @@ class Rollout:
 
     def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
                  move_limit: int, rng: np.random.Generator) -> None:
-        self.weights = weights_of(brain)
+        self.weights = brain.theta.copy()
         self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
         self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher)
         self.steps = None
@@ -131,13 +114,12 @@ class Learner:
         rounds_kept: int = 64,
         batch: int = 32,
         lr: float | None = None,
-        eps: float = 1e-8,
         updates_per_round: float = 12.0,
         practice: bool = True,
         move_limit: int = 40,
         seed: int = 0,
     ) -> None:
-        self.rounds_kept, self.batch, self.lr, self.eps = rounds_kept, batch, lr, eps
+        self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
         self.clock = time.perf_counter  # what budgets are measured with (tests give it a fake clock)
@@ -162,7 +144,7 @@ class Learner:
         self.earned = 0.0  # updates the rounds played have earned and learning has not yet spent
         self.error: str | None = None
         self.notice: str | None = None
-        self.good = weights_of(brain) if weights_finite(brain) else None  # last finite weights
+        self.good = brain.theta.copy() if weights_finite(brain) else None  # last finite weights
         self.started = self.good  # the weights as they came, for the end of a session
         self.best: list[np.ndarray] | None = None
         self.best_moments: tuple | None = None
@@ -171,17 +153,14 @@ class Learner:
         self.heldout: float | None = None  # the latest check's figure: the brain as it is now
         self.fallbacks = 0
         self.rate_scale = 1.0
-        self.new_adam()
+        self.new_optimizer()
         self.practice_play: Rollout | None = None
         self.check: Rollout | None = None
         self.check_rng_seed = [HELDOUT_SEED, 8, width, height]  # fixed held-out starts, never trained on
         self.start_check()
 
-    def new_adam(self) -> None:
-        if isinstance(self.brain, LSTMBrain):
-            self.adam: Adam | None = Adam(self.brain.theta.size, lr=self.rate(), eps=self.eps, clip=1.0)
-        else:
-            self.adam = None
+    def new_optimizer(self) -> None:
+        self.optimizer = self.brain.optimizer(lr=self.rate(), clip=1.0)
 
     def rate(self) -> float:
         """Adam's rate: fixed when given, else in proportion to the held-out error (Adam's steps are about the rate
@@ -266,7 +245,7 @@ class Learner:
             rng = np.random.default_rng(self.check_rng_seed)
             self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
                                  rng)
-            self.check.moments = self.adam.state() if self.adam is not None else None
+            self.check.moments = self.optimizer.state()
 
     def start_practice(self) -> None:
         if self.practice and self.practice_play is None:
@@ -296,14 +275,12 @@ class Learner:
         elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
             self.rate_scale *= BACKOFF
             self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
-        if self.adam is not None:
-            self.adam.lr = self.rate()
+        self.optimizer.lr = self.rate()  # the post's SGD keeps its own rate (PostBrain.optimizer: lr does not apply)
 
     def fall_back(self, why: str) -> None:
         put_weights(self.brain, self.best)
-        self.good = [w.copy() for w in self.best]
-        if self.best_moments is not None:  # fresh moments would make the next steps full-size in every weight
-            self.adam.restore(self.best_moments)
+        self.good = self.best.copy()
+        self.optimizer.restore(self.best_moments)  # fresh moments would make the next steps full-size everywhere
         self.fallbacks += 1
         self.heldout = self.best_heldout
         self.notice = f"{why}: back to the best weights ({self.best_heldout * 100:.1f}% held-out)"
@@ -316,7 +293,7 @@ class Learner:
         if not weights_finite(self.brain):
             self.recover()
         seed = [HELDOUT_SEED, 9, self.width, self.height]
-        candidates = [weights_of(self.brain)] + [w for w in (self.best, self.started) if w is not None]
+        candidates = [self.brain.theta.copy()] + [w for w in (self.best, self.started) if w is not None]
         figures = []
         for weights in candidates:
             put_weights(self.brain, weights)
@@ -327,7 +304,7 @@ class Learner:
         if pick:
             self.fallbacks += 1
             self.notice = f"earlier weights did better at the end ({figures[pick] * 100:.1f}%); kept them"
-        self.good = weights_of(self.brain)
+        self.good = self.brain.theta.copy()
         self.start_check()
         self.heldout = self.check.play_out()
         self.check = None
@@ -352,52 +329,51 @@ class Learner:
 
     def update(self, batch: int | None = None) -> None:
         """One learning update on `batch` rounds (default: the full batch), half the player's and half practice;
-        rolled back if it produced anything non-finite or exploded. The post's network learns from one round
-        at a time, as in the post."""
+        rolled back if it produced anything non-finite or exploded. A brain that fixes its rounds per update
+        (the post's network: one game at a time, as in the post) takes one step per kind of round."""
         if not weights_finite(self.brain):
             self.recover()
             return
-        n = batch or self.batch
         if self.updates % PRACTICE_EVERY == 0:
             self.start_practice()
         brain = self.brain
-        if isinstance(brain, LSTMBrain):
-            saved = brain.theta.copy(), self.adam.state()
-            practised = min(n // 2, len(self.practised)) if self.practice else 0
-            loss, grad = self.gradient(n - practised, practised)
-            norm = self.adam.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
+        saved = brain.theta.copy(), self.optimizer.state()
+        for parts in self.steps(batch or self.batch):
+            loss, grad = self.gradient(parts)
+            norm = self.optimizer.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
             if not (np.isfinite(norm) and norm < EXPLODED_NORM and weights_finite(brain)):
                 brain.theta[:] = saved[0]
-                self.adam.restore(saved[1])
+                self.optimizer.restore(saved[1])
                 self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
-            brain.changed()
-        else:
-            saved = weights_of(brain)
-            for kept in (self.buffer, self.practised):
-                if kept:
-                    rx, rl = kept[int(self.rng.integers(0, len(kept)))]
-                    self.post_update(rx, rl)
-            if not weights_finite(brain):
-                put_weights(brain, saved)
-                self.error = f"learning update {self.updates + 1} went wrong (non-finite weights); rolled back"
+                break
+        brain.changed()
         if weights_finite(brain):
-            self.good = weights_of(brain)
+            self.good = brain.theta.copy()
         self.updates += 1
         if self.updates % CHECK_EVERY == 0:
             self.start_check()
 
-    def gradient(self, played: int, practised: int) -> tuple[float, np.ndarray]:
-        """Mean cross-entropy over the steps of `played` player's rounds and `practised` practice rounds."""
-        parts = []
-        for count, kept in ((played, self.buffer), (practised, self.practised)):
+    def steps(self, n: int) -> list[list[tuple[int, deque]]]:
+        """The update's steps, each a list of (rounds, drawn from): the player's and practice rounds in one step,
+        or, for a brain with its own `update_rounds`, that many of each in a step of their own."""
+        fixed = self.brain.update_rounds
+        if fixed:
+            return [[(fixed, kept)] for kept in (self.buffer, self.practised) if kept]
+        practised = min(n // 2, len(self.practised)) if self.practice else 0
+        return [[(n - practised, self.buffer), (practised, self.practised)]]
+
+    def gradient(self, parts: list[tuple[int, deque]]) -> tuple[float, np.ndarray]:
+        """Mean of the brain's loss over the steps of each part's rounds, weighted by their steps."""
+        found = []
+        for count, kept in parts:
             if count:
                 x, labels, mask = self.sample(count, kept)
                 loss, grad = self.brain.loss_and_gradient(x, labels, mask)
-                parts.append((float(mask.sum()), loss, grad))
-        total = sum(w for w, _, _ in parts)
-        loss = sum(w * part for w, part, _ in parts) / total
-        grad = parts[0][2] * (parts[0][0] / total)
-        for w, _, g in parts[1:]:
+                found.append((float(mask.sum()), loss, grad))
+        total = sum(w for w, _, _ in found)
+        loss = sum(w * part for w, part, _ in found) / total
+        grad = found[0][2] * (found[0][0] / total)
+        for w, _, g in found[1:]:
             grad += g * (w / total)
         return loss, grad
 
@@ -408,17 +384,5 @@ class Learner:
             self.buffer.clear()
             return
         put_weights(self.brain, self.good)
-        self.new_adam()
+        self.new_optimizer()
         self.error = "the brain's weights stopped being finite; back to the last finite weights"
-
-    def post_update(self, x: np.ndarray, labels: np.ndarray) -> None:
-        """The post's own SGD on one round: targets are the teacher's direction scalars."""
-        brain = self.brain
-        xs, hs, ys = [], [np.zeros((1, brain.hidden_size))], []
-        for t in range(len(labels)):
-            xs.append(x[t : t + 1].astype(np.float64))
-            h, y = brain.forward_step(xs[-1], hs[-1])
-            hs.append(h)
-            ys.append(y)
-        targets = [np.array([[POST_DIRECTIONS[label]]]) for label in labels]
-        brain.learn_from_game(xs, hs, ys, targets)

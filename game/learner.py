@@ -140,6 +140,8 @@ class Learner:
         self.piece_ms = {"check": 0.0, "practice": 0.0}
         self.recent_round_ms: deque[float] = deque(maxlen=COST_SAMPLES)
         self.batch_now = 1
+        self.pending: list | None = None  # the update being gathered: [rounds, practice rounds, steps, loss, grad]
+        self.gathered_ms = 0.0
         self.credit_ms = 0.0
         self.earned = 0.0  # updates the rounds played have earned and learning has not yet spent
         self.error: str | None = None
@@ -191,9 +193,10 @@ class Learner:
         """Spend about `budget_ms` a frame on learning: the held-out check, practice play and the updates the
         rounds earned. Returns how many updates ran this frame.
 
-        Unspent budget is banked for a frame or two, so an update that costs more than one frame's budget (a
-        slow browser) still runs every few frames instead of never; the batch shrinks until one update fits
-        the budget, which keeps every frame's learning within about one budget.
+        An update's batch is gathered a slice at a time (as many rounds' gradients as fit the frame's budget, on
+        the same weights) and the step is taken when the batch is complete, so a slow machine (the browser) takes
+        fewer steps, not noisier ones. Unspent budget is banked for a frame or two, so a piece that costs more
+        than one frame's budget still runs every few frames instead of never.
         """
         if budget_ms <= 0 or not (self.buffer or self.check):
             return 0
@@ -208,8 +211,10 @@ class Learner:
                 continue
             if rollout is None and (self.earned < 1 or not self.buffer):
                 break
-            if rollout is None and self.round_ms:
-                self.batch_now = max(1, min(self.batch, int(budget_ms / self.round_ms + 1e-6)))
+            if rollout is None:
+                left = self.batch - (self.pending[0] if self.pending else 0)
+                fits = int(budget_ms / self.round_ms + 1e-6) if self.round_ms else left
+                self.batch_now = max(1, min(left, fits))
             kind = None if rollout is None else "check" if rollout is self.check else "practice"
             cost = self.piece_ms[kind] if kind else self.predicted_ms()
             # Within the frame's budget; a piece dearer than the budget runs alone, on banked credit.
@@ -219,7 +224,7 @@ class Learner:
             if rollout is not None:
                 finished = rollout.advance()
             else:
-                self.update(self.batch_now)
+                finished = self.gather(self.batch_now)
             spent_ms = (self.clock() - began) * 1e3
             self.credit_ms -= spent_ms
             spent += spent_ms
@@ -228,10 +233,13 @@ class Learner:
                 if finished:
                     self.finish(rollout)
                 continue
-            self.earned -= 1
-            done += 1
             self.round_ms = priced(self.recent_round_ms, spent_ms / self.batch_now)
-            self.update_ms = spent_ms if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * spent_ms
+            self.gathered_ms += spent_ms
+            if finished:
+                self.earned -= 1
+                done += 1
+                whole, self.gathered_ms = self.gathered_ms, 0.0
+                self.update_ms = whole if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * whole
         return done
 
     def predicted_ms(self) -> float:
@@ -278,6 +286,7 @@ class Learner:
         self.optimizer.lr = self.rate()  # the post's SGD keeps its own rate (PostBrain.optimizer: lr does not apply)
 
     def fall_back(self, why: str) -> None:
+        self.pending = None  # gathered on the weights being left
         put_weights(self.brain, self.best)
         self.good = self.best.copy()
         self.optimizer.restore(self.best_moments)  # fresh moments would make the next steps full-size everywhere
@@ -289,7 +298,7 @@ class Learner:
         """The end of a session: the weights as they are now, the best the checks kept and the weights it
         started with, each played on a larger set of held-out starts at once (no frame budget); the brain keeps
         the best of them (the checks' best can be a lucky figure). Returns its figure on the usual check."""
-        self.check = self.practice_play = None
+        self.check = self.practice_play = self.pending = None
         if not weights_finite(self.brain):
             self.recover()
         seed = [HELDOUT_SEED, 9, self.width, self.height]
@@ -336,22 +345,69 @@ class Learner:
             return
         if self.updates % PRACTICE_EVERY == 0:
             self.start_practice()
-        brain = self.brain
-        saved = brain.theta.copy(), self.optimizer.state()
+        saved = self.brain.theta.copy(), self.optimizer.state()
         for parts in self.steps(batch or self.batch):
-            loss, grad = self.gradient(parts)
-            norm = self.optimizer.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
-            if not (np.isfinite(norm) and norm < EXPLODED_NORM and weights_finite(brain)):
-                brain.theta[:] = saved[0]
-                self.optimizer.restore(saved[1])
-                self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
+            if not self.take_step(*self.gradient(parts), saved):
                 break
-        brain.changed()
-        if weights_finite(brain):
-            self.good = brain.theta.copy()
+        self.updated()
+
+    def gather(self, rounds: int) -> bool:
+        """A slice of the next update: the gradient of `rounds` more rounds of its batch (practice rounds first,
+        up to half the batch), added to the slices before it on the same weights; the step is taken when the
+        batch is complete. True when it was (a brain with its own `update_rounds` takes its update whole)."""
+        if self.brain.update_rounds or not weights_finite(self.brain):
+            self.update()
+            return True
+        if self.pending is None:
+            if self.updates % PRACTICE_EVERY == 0:
+                self.start_practice()
+            share = min(self.batch // 2, len(self.practised)) if self.practice else 0
+            self.pending = [0, share, 0.0, 0.0, None]
+        done, share, steps, loss, grad = self.pending
+        practised = max(0, min(rounds, share - done))
+        weight, part_loss, part_grad = self.gradient_sum([(rounds - practised, self.buffer),
+                                                          (practised, self.practised)])
+        grad = part_grad if grad is None else grad + part_grad
+        self.pending = [done + rounds, share, steps + weight, loss + part_loss, grad]
+        if done + rounds < self.batch:
+            return False
+        self.pending = None
+        saved = self.brain.theta.copy(), self.optimizer.state()
+        total = steps + weight
+        self.take_step((loss + part_loss) / total, grad / total, saved)
+        self.updated()
+        return True
+
+    def take_step(self, loss: float, grad: np.ndarray, saved: tuple) -> bool:
+        """One optimizer step; rolled back (and False) if it produced anything non-finite or exploded."""
+        brain = self.brain
+        norm = self.optimizer.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
+        if np.isfinite(norm) and norm < EXPLODED_NORM and weights_finite(brain):
+            return True
+        brain.theta[:] = saved[0]
+        self.optimizer.restore(saved[1])
+        self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
+        return False
+
+    def updated(self) -> None:
+        self.brain.changed()
+        if weights_finite(self.brain):
+            self.good = self.brain.theta.copy()
         self.updates += 1
         if self.updates % CHECK_EVERY == 0:
             self.start_check()
+
+    def gradient_sum(self, parts: list[tuple[int, deque]]) -> tuple[float, float, np.ndarray]:
+        """The steps of these rounds, and the brain's loss and gradient summed over them (mean × steps)."""
+        weight, loss, grad = 0.0, 0.0, None
+        for count, kept in parts:
+            if count:
+                x, labels, mask = self.sample(count, kept)
+                part_loss, part_grad = self.brain.loss_and_gradient(x, labels, mask)
+                w = float(mask.sum())
+                weight, loss = weight + w, loss + w * part_loss
+                grad = part_grad * w if grad is None else grad + part_grad * w
+        return weight, loss, grad
 
     def steps(self, n: int) -> list[list[tuple[int, deque]]]:
         """The update's steps, each a list of (rounds, drawn from): the player's and practice rounds in one step,
@@ -384,5 +440,6 @@ class Learner:
             self.buffer.clear()
             return
         put_weights(self.brain, self.good)
+        self.pending = None
         self.new_optimizer()
         self.error = "the brain's weights stopped being finite; back to the last finite weights"

@@ -114,7 +114,7 @@ class Learner:
         rounds_kept: int = 64,
         batch: int = 32,
         lr: float | None = None,
-        updates_per_round: float = 12.0,
+        updates_per_round: float = 36.0,  # the game's default learning speed (3 × 12)
         practice: bool = True,
         move_limit: int = 40,
         seed: int = 0,

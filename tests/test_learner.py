@@ -198,7 +198,7 @@ def test_a_brain_new_to_its_teacher_learns_it():
     before = agreement(brain, task)
     session(brain, "optimal", 60, seed=1)
     after = agreement(brain, task)
-    assert after > before + 0.2, (before, after)
+    assert after > before + 0.35 and after > 0.85, (before, after)  # measured: 46.5 % -> 90.6 % in 60 rounds
 
 
 def test_the_best_weights_come_back_when_the_check_falls():

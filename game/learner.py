@@ -63,7 +63,8 @@ def priced(recent: deque[float], spent_ms: float) -> float:
     """Add a piece's cost to its recent ones; what the next such piece is priced at: a high quantile, not the
     mean, so a piece that usually fits but sometimes does not is not started where only its mean fits."""
     recent.append(max(spent_ms, MIN_ROUND_MS))
-    return float(np.quantile(np.fromiter(recent, float, len(recent)), COST_QUANTILE))
+    ordered = sorted(recent)  # 32 floats: cheaper than numpy here, and this runs after every piece
+    return ordered[min(len(ordered) - 1, int(COST_QUANTILE * len(ordered)))]
 
 
 class Rollout:
@@ -78,9 +79,11 @@ class Rollout:
         self.steps = None
         self.rounds = None
         self.moments: tuple | None = None  # the optimizer's state that goes with these weights
+        self.taken = 0  # advances so far: the first real step also sets the rounds up, so it is priced apart
 
     def advance(self) -> bool:
         """One batched step; True when the rounds are over (then `self.rounds` holds them)."""
+        self.taken += 1
         if self.steps is None:
             shadow = self.brain.copy()
             put_weights(shadow, self.weights)
@@ -136,8 +139,11 @@ class Learner:
         self.update_ms = 0.0
         self.round_ms = 0.0  # what one buffered round in an update costs (a high quantile of recent ones)
         # a step of the check (128 rounds) and of a practice play (32) cost differently: priced apart
-        self.recent_ms: dict[str, deque[float]] = {k: deque(maxlen=COST_SAMPLES) for k in ("check", "practice")}
-        self.piece_ms = {"check": 0.0, "practice": 0.0}
+        # (an update's slice is also priced whole: its cost is mostly per step of the rounds, not per round, so a
+        # batch's short last slice, which also takes the step, costs about what a full slice does)
+        kinds = ("check", "practice", "check start", "practice start", "update")
+        self.recent_ms: dict[str, deque[float]] = {k: deque(maxlen=COST_SAMPLES) for k in kinds}
+        self.piece_ms = dict.fromkeys(kinds, 0.0)
         self.recent_round_ms: deque[float] = deque(maxlen=COST_SAMPLES)
         self.batch_now = 1
         self.pending: list | None = None  # the update being gathered: [rounds, practice rounds, steps, loss, grad]
@@ -203,7 +209,7 @@ class Learner:
         # The bank holds enough for the dearest piece of work, or a slow one would never run again.
         self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms(),
                                                                    *self.piece_ms.values()))
-        done, spent = 0, 0.0
+        done, spent, frame_began = 0, 0.0, self.clock()
         for _ in range(MAX_PASSES_PER_FRAME):
             rollout = self.check or (self.practice_play if self.earned >= 1 else None)
             if rollout is None and self.earned >= 1 and self.buffer and self.practice and not self.practised:
@@ -213,28 +219,31 @@ class Learner:
                 break
             if rollout is None:
                 left = self.batch - (self.pending[0] if self.pending else 0)
-                fits = int(budget_ms / self.round_ms + 1e-6) if self.round_ms else left
+                fits = int(budget_ms / self.round_ms + 1e-6) if self.round_ms else 1  # the first is timed alone
                 self.batch_now = max(1, min(left, fits))
             kind = None if rollout is None else "check" if rollout is self.check else "practice"
+            if kind and rollout.taken < 2:
+                kind += " start"
             cost = self.piece_ms[kind] if kind else self.predicted_ms()
             # Within the frame's budget; a piece dearer than the budget runs alone, on banked credit.
             if self.credit_ms < cost or (spent > 0 and spent + cost > budget_ms):
                 break
             began = self.clock()
             if rollout is not None:
-                finished = rollout.advance()
+                if rollout.advance():
+                    self.finish(rollout)
             else:
                 finished = self.gather(self.batch_now)
             spent_ms = (self.clock() - began) * 1e3
             self.credit_ms -= spent_ms
-            spent += spent_ms
             if kind:
                 self.piece_ms[kind] = priced(self.recent_ms[kind], spent_ms)
-                if finished:
-                    self.finish(rollout)
+                spent = (self.clock() - frame_began) * 1e3  # the loop's own bookkeeping counts too
                 continue
             self.round_ms = priced(self.recent_round_ms, spent_ms / self.batch_now)
+            self.piece_ms["update"] = priced(self.recent_ms["update"], spent_ms)
             self.gathered_ms += spent_ms
+            spent = (self.clock() - frame_began) * 1e3
             if finished:
                 self.earned -= 1
                 done += 1
@@ -243,8 +252,9 @@ class Learner:
         return done
 
     def predicted_ms(self) -> float:
-        """What the next update should cost, from recent ones (0 before the first, so it runs and is timed)."""
-        return self.round_ms * self.batch_now
+        """What the next slice of an update should cost, from recent ones (0 before the first, so it runs and is
+        timed): a slice of this many rounds, and at least what a recent slice cost."""
+        return max(self.round_ms * self.batch_now, self.piece_ms["update"])
 
     # -- practice and the held-out check ---------------------------------------------------------------
 

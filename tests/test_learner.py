@@ -102,8 +102,9 @@ def test_post_brain_learns_with_the_posts_sgd():
 
 def test_work_fits_the_budget_and_gathers_a_whole_batch_on_a_slow_machine(monkeypatch):
     """A fake clock makes every buffered round's gradient cost 1 ms: with 3 ms a frame the learner gathers 3
-    rounds a frame and steps once its batch of 16 is in; with 0.5 ms a frame it gathers one round every other
-    frame. Either way each step learns from the whole batch: a slow machine takes fewer steps, not noisier."""
+    rounds a frame (never more than the budget) and steps once its batch of 16 is in; with 0.5 ms a frame it
+    gathers one round every other frame. Either way each step learns from the whole batch: a slow machine takes
+    fewer steps, not noisier ones."""
     brain = LSTMBrain(8, seed=0)
     learner = Learner(brain, "post", 6, 6, batch=16, updates_per_round=1000, practice=False)  # budget-bound
     rng = np.random.default_rng(0)
@@ -127,12 +128,13 @@ def test_work_fits_the_budget_and_gathers_a_whole_batch_on_a_slow_machine(monkey
         ran.append(learner.work(3.0))
         spent.append((clock[0] - before) * 1e3)
     assert set(gathered[8:]) <= {3, 1}  # 3 a frame, and the batch's last round alone (16 = 5 × 3 + 1)
-    assert max(spent[5:]) <= 3.0 + 1e-9 and abs(np.mean(spent[5:]) - 3.0) < 0.5
+    # never over the budget; a batch's short last slice is priced like a full one, so its frame is not filled
+    assert max(spent) <= 3.0 + 1e-9 and np.mean(spent[8:]) > 2.0
     in_progress = learner.pending[0] if learner.pending else 0
     assert sum(gathered) == 16 * learner.updates + in_progress and sum(ran) == learner.updates >= 6
     gathered.clear()
     ran = [learner.work(0.5) for _ in range(64)]
-    assert set(gathered[2:]) == {1} and len(gathered) in (31, 32, 33)  # one 1-ms round per two 0.5-ms frames
+    assert set(gathered[2:]) == {1} and 30 <= len(gathered) <= 34  # one 1-ms round per two 0.5-ms frames
     assert sum(ran) == (in_progress + len(gathered)) // 16  # only whole batches make a step
 
 

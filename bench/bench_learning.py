@@ -124,6 +124,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=300)
     p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--first-seed", type=int, default=0, help="seeds run from this one (to add seeds to a run)")
     p.add_argument("--brains", default=",".join(BRAINS))
     p.add_argument("--teachers", default=",".join(TEACHERS))
     p.add_argument("--cats", default=",".join(CATS))
@@ -136,7 +137,7 @@ def main() -> None:
         print(frame_budget(a.frames, a.rounds, a.speed))
         return
     keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
-    jobs = [(k, s) for k in keys for s in range(a.seeds)]
+    jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
     with ThreadPoolExecutor(a.jobs) as pool:
         done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
     rows = []

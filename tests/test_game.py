@@ -322,7 +322,9 @@ def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
         learner = game.learner
         # Measured only between the learner's batched plays (a practice play or held-out check holds ~1 MB while
         # it runs), and once every bounded store (learning buffers, curve) is full.
-        idle = learner is not None and learner.check is None and learner.practice_play is None
+        # (and not halfway through gathering an update's batch, whose gradient so far it holds)
+        idle = learner is not None and learner.check is None and learner.practice_play is None and (
+            learner.pending is None)
         full = idle and len(learner.practised) == learner.practised.maxlen and (
             len(learner.buffer) == learner.buffer.maxlen)
         if frame >= 250 and full and "python" not in marks:

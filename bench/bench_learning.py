@@ -36,7 +36,9 @@ def session(brain: str, teacher: str, cat: str, seed: int, rounds: int) -> dict:
                "--rounds", str(rounds), "--seed", str(seed), "--brain", str(ROOT / "weights" / f"{brain}.npz"),
                "--teacher", teacher]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(json.dumps(result), file=sys.stderr, flush=True)  # each session as it ends: a long run shows progress
+    return result
 
 
 def row(results: list[dict]) -> dict:
@@ -122,18 +124,20 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=300)
     p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--first-seed", type=int, default=0, help="seeds run from this one (to add seeds to a run)")
     p.add_argument("--brains", default=",".join(BRAINS))
     p.add_argument("--teachers", default=",".join(TEACHERS))
     p.add_argument("--cats", default=",".join(CATS))
     p.add_argument("--jobs", type=int, default=2, help="sessions at once (each is its own process)")
     p.add_argument("--frames", metavar="BRAIN", help="time every frame of one session of this brain instead")
     p.add_argument("--speed", type=int, default=3, help="learning speed for --frames (default 3)")
+    p.add_argument("--out", type=Path, help="results file (default bench/results/learning-<rounds>.json)")
     a = p.parse_args()
     if a.frames:
         print(frame_budget(a.frames, a.rounds, a.speed))
         return
     keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
-    jobs = [(k, s) for k in keys for s in range(a.seeds)]
+    jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
     with ThreadPoolExecutor(a.jobs) as pool:
         done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
     rows = []
@@ -141,7 +145,7 @@ def main() -> None:
         r = row([d for (key, _), d in zip(jobs, done, strict=True) if key == k])
         r["rounds"] = a.rounds
         rows.append(r)
-    out = ROOT / "bench" / "results" / f"learning-{a.rounds}.json"
+    out = a.out or ROOT / "bench" / "results" / f"learning-{a.rounds}.json"
     out.write_text(json.dumps({"rows": rows, "sessions": done}, indent=1))
     print(table(rows))
 

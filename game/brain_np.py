@@ -1051,7 +1051,8 @@ class PostBrain(Brain):
         return {"synapse_0": (inputs, hidden), "synapse_h": (hidden, hidden), "synapse_1": (hidden, 1)}
 
     def changed(self) -> None:
-        self.reset_state()
+        """Nothing to gather: play reads the synapses themselves (and the round in progress is kept, as the
+        LSTM keeps it)."""
 
     def copy(self) -> PostBrain:
         other = PostBrain.__new__(PostBrain)

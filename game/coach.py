@@ -11,7 +11,7 @@ from .brain_np import Brain
 from .learner import Learner
 
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
-LEARN_SPEED_UPDATES = 4  # learning updates each finished round earns, per step of learning speed
+LEARN_SPEED_UPDATES = 12  # learning updates each finished round earns, per step of learning speed
 
 
 class Coach:

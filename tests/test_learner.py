@@ -8,7 +8,7 @@ import pytest
 
 from game import brainfile
 from game.arena import Arena
-from game.brain_np import LSTMBrain, PostBrain
+from game.brain_np import SGD, LSTMBrain, PostBrain
 from game.cats import cat_moves
 from game.learner import Learner
 from game.tasks import agreement, chase_task
@@ -96,13 +96,15 @@ def test_post_brain_learns_with_the_posts_sgd():
     for _ in range(300):
         play_round(brain, learner, rng)
         learner.update()
-    assert learner.adam is None and learner.error is None
+    assert isinstance(learner.optimizer, SGD) and learner.error is None  # the post's own rule, not Adam
     assert held_out_agreement(brain, "post") > before
 
 
-def test_work_fits_the_budget_on_average_and_shrinks_the_batch_on_a_slow_machine(monkeypatch):
-    """A fake clock makes every buffered round cost 1 ms: with 3 ms a frame the learner settles on batches of 3
-    and spends about 3 ms a frame; with 0.5 ms a frame it runs a 1-round update every other frame."""
+def test_work_fits_the_budget_and_gathers_a_whole_batch_on_a_slow_machine(monkeypatch):
+    """A fake clock makes every buffered round's gradient cost 1 ms: with 3 ms a frame the learner gathers 3
+    rounds a frame (never more than the budget) and steps once its batch of 16 is in; with 0.5 ms a frame it
+    gathers one round every other frame. Either way each step learns from the whole batch: a slow machine takes
+    fewer steps, not noisier ones."""
     brain = LSTMBrain(8, seed=0)
     learner = Learner(brain, "post", 6, 6, batch=16, updates_per_round=1000, practice=False)  # budget-bound
     rng = np.random.default_rng(0)
@@ -110,22 +112,30 @@ def test_work_fits_the_budget_on_average_and_shrinks_the_batch_on_a_slow_machine
         play_round(brain, learner, rng)
     clock = [0.0]
     learner.clock = lambda: clock[0]
-    real_update = learner.update
+    real_sum = learner.gradient_sum
+    gathered = []
 
-    def costly_update(batch=None):
-        real_update(batch)
-        clock[0] += 1e-3 * (batch or learner.batch)
+    def costly_sum(parts):
+        gathered.append(sum(count for count, _ in parts))
+        clock[0] += 1e-3 * gathered[-1]
+        return real_sum(parts)
 
-    monkeypatch.setattr(learner, "update", costly_update)
+    monkeypatch.setattr(learner, "gradient_sum", costly_sum)
     spent = []
-    for _ in range(20):
+    ran = []
+    for _ in range(40):
         before = clock[0]
-        learner.work(3.0)
+        ran.append(learner.work(3.0))
         spent.append((clock[0] - before) * 1e3)
-    assert learner.batch_now == 3
-    assert max(spent[5:]) <= 3.0 + 1e-9 and abs(np.mean(spent[5:]) - 3.0) < 0.5
-    ran = [learner.work(0.5) for _ in range(20)]
-    assert learner.batch_now == 1 and sum(ran[4:]) == 8  # one 1-ms update per two 0.5-ms frames
+    assert set(gathered[8:]) <= {3, 1}  # 3 a frame, and the batch's last round alone (16 = 5 × 3 + 1)
+    # never over the budget; a batch's short last slice is priced like a full one, so its frame is not filled
+    assert max(spent) <= 3.0 + 1e-9 and np.mean(spent[8:]) > 2.0
+    in_progress = learner.pending[0] if learner.pending else 0
+    assert sum(gathered) == 16 * learner.updates + in_progress and sum(ran) == learner.updates >= 6
+    gathered.clear()
+    ran = [learner.work(0.5) for _ in range(64)]
+    assert set(gathered[2:]) == {1} and 30 <= len(gathered) <= 34  # one 1-ms round per two 0.5-ms frames
+    assert sum(ran) == (in_progress + len(gathered)) // 16  # only whole batches make a step
 
 
 def test_work_ends_even_when_the_clock_does_not_tick():
@@ -190,7 +200,7 @@ def test_a_brain_new_to_its_teacher_learns_it():
     before = agreement(brain, task)
     session(brain, "optimal", 60, seed=1)
     after = agreement(brain, task)
-    assert after > before + 0.2, (before, after)
+    assert after > before + 0.35 and after > 0.85, (before, after)  # measured: 46.5 % -> 90.6 % in 60 rounds
 
 
 def test_the_best_weights_come_back_when_the_check_falls():

@@ -9,8 +9,9 @@ import numpy as np
 
 from .brain_np import Brain
 from .learner import Learner
+from .protocol import LEARN_SPEED
 
-LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (1..10 → 0.5..5 ms)
+LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (protocol.LEARN_SPEED)
 LEARN_SPEED_UPDATES = 12  # learning updates each finished round earns, per step of learning speed
 
 
@@ -47,7 +48,7 @@ class Coach:
         self.rebind(brain, size)
 
     def set_learn_speed(self, value: int) -> None:
-        self.learn_speed = max(1, min(10, int(value)))
+        self.learn_speed = max(LEARN_SPEED[0], min(LEARN_SPEED[1], int(value)))
         if self.learner is not None:
             self.learner.updates_per_round = self.learn_speed * LEARN_SPEED_UPDATES
 

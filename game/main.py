@@ -36,6 +36,7 @@ from game.arena import parse_size  # noqa: E402
 from game.brainfile import BrainFileError  # noqa: E402
 from game.cats import WATCH_CAT_NAMES  # noqa: E402
 from game.cli import Parser, argparse_type  # noqa: E402
+from game.protocol import LEARN_SPEED  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
 from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
@@ -89,7 +90,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     practice.add_argument("--learn", action="store_true", help="learn from the teacher during the session")
     practice.add_argument("--rounds", type=bounded_int(1, 1_000_000, "rounds"), default=300,
                           help="rounds to play (default 300)")
-    practice.add_argument("--learn-speed", type=bounded_int(1, 10, "learning speed"), default=3,
+    practice.add_argument("--learn-speed", type=bounded_int(*LEARN_SPEED, "learning speed"), default=3,
                           help="learning speed 1 to 10, as the [ ] keys set it (default 3)")
     practice.add_argument("--save-brain", metavar="PATH",
                           help="save the brain there at the end (a new file: never over an existing one)")

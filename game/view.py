@@ -88,6 +88,17 @@ def ease(p: float) -> float:
 STATE_COLOURS = [mix(BLUE, CELL, k / 32) if k <= 32 else mix(CELL, ORANGE, (k - 32) / 32) for k in range(65)]
 
 
+
+def round_line(pic: Picture) -> str:
+    """The round's count in the score's unit: the cat's moves, against par (in cat moves too)."""
+    return f"Round {pic.round_number}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
+
+
+def limit_line(pic: Picture) -> str:
+    """The move limit, which counts the mouse's moves, said as such."""
+    return (f"score: cat moves against par  ·  the mouse escapes after {pic.move_limit} of its moves "
+            f"({pic.moves_made} made)")
+
 class View:
     """Draws a Game onto the display surface; knows where every cell is so clicks can be read back."""
 
@@ -467,10 +478,10 @@ class View:
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
         best_text = "—" if best is None else versus_par(best)
-        line = f"Round {pic.round_number}  ·  move {pic.moves_made}/{pic.move_limit}  ·  par {pic.par}"
-        self.text(line, 20, TEXT, x, y)
+        self.text(round_line(pic), 20, TEXT, x, y)
         self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
-        return y + 20
+        self.text(limit_line(pic), 14, FAINT, x, y + 21)
+        return y + 34
 
     def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:
         self.text(title.upper(), 15, FAINT, x, y)

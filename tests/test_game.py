@@ -706,3 +706,22 @@ def test_the_view_draws_from_the_picture_alone(dirs):
     tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "app" not in imported and "picture" in imported
+
+
+def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(dirs):
+    """The panel's count is the cat's moves, the unit of par and of the result; the limit is the mouse's."""
+    from game.view import limit_line, round_line
+
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    for _ in range(2):
+        game.player_move(3)
+    pic = game.picture()
+    assert not pic.over and pic.cat_moves_made == 2
+    assert f"cat moves 2  ·  par {pic.par}" in round_line(pic)
+    assert f"after {pic.move_limit} of its moves ({pic.moves_made} made)" in limit_line(pic)
+    while not game.over:
+        game.player_move(game.round.step_toward(game.mouse_cell()))
+    pic = game.picture()
+    assert pic.caught  # the banner's count and the panel's are the same number
+    assert f"Caught in {pic.cat_moves_made} move" in pic.result
+    assert f"cat moves {pic.cat_moves_made} " in round_line(pic)

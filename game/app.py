@@ -229,13 +229,19 @@ class Game:
     def arena_size(self) -> tuple[int, int]:
         return self.arena.width, self.arena.height
 
-    def new_round(self) -> None:
+    def new_round(self, again: bool = False) -> None:
         width, height = self.size_for_brain()
         if self.round.resize(width, height):
             self.coach.rebind(self.brain, (width, height))
-        self.round.start(self.rng, self.brain)
+        self.round.start(self.rng, self.brain, again)
 
-    def restart_round(self) -> None:
+    def retry_round(self) -> None:
+        """R: the same start again, to try for a better score against the same par."""
+        self._close_round_for_learner()
+        self.new_round(again=True)
+
+    def deal_round(self) -> None:
+        """N: a new start."""
         self._close_round_for_learner()
         self.new_round()
 

@@ -48,7 +48,7 @@ HELP_LINES = (
     ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
     ("Keypad 7 8 9 4 6 1 2 3", "all eight moves"),
     ("Click or tap a cell", "step towards it"),
-    ("R", "restart the round"),
+    ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("Watch", ""),
     ("V", "watch mode on/off: a scripted cat plays"),

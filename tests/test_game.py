@@ -725,3 +725,41 @@ def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(d
     assert pic.caught  # the banner's count and the panel's are the same number
     assert f"Caught in {pic.cat_moves_made} move" in pic.result
     assert f"cat moves {pic.cat_moves_made} " in round_line(pic)
+
+
+def test_r_retries_the_same_start_and_n_deals_a_new_one(dirs):
+    """Through the keys: R puts both animals back on the round's starting cells under the same round number
+    and par; N draws new cells and counts a new round."""
+    seen = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            seen["start"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
+            for move in (3, 3):
+                pygame.event.post(key(KEY_FOR_MOVE[move]))
+        if frame == 2:
+            seen["moved"] = game.cat_moves_made
+            pygame.event.post(key(pygame.K_r))
+        if frame == 3:
+            seen["retry"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
+            seen["retry_moves"] = (game.cat_moves_made, int(game.arena.moves[0]))
+            pygame.event.post(key(pygame.K_n))
+        if frame == 4:
+            seen["new"] = (game.cat_cell(), game.mouse_cell(), game.round_number)
+
+    run_game(["--seed", "5"], frames=5, script=script)
+    assert seen["moved"] > 0
+    assert seen["retry"] == seen["start"] and seen["retry_moves"] == (0, 0)
+    cat, mouse, number, _ = seen["start"]
+    assert seen["new"][2] == number + 1 and seen["new"][:2] != (cat, mouse)
+
+
+def test_help_readme_and_page_say_which_key_retries_and_which_deals(dirs):
+    from game.view import HELP_LINES
+
+    help_keys = dict((k, what) for k, what in HELP_LINES if what)
+    assert help_keys["R / N"] == "retry the round from the same start / new round, new start"
+    readme = (ROOT / "README.md").read_text()
+    assert "| R, N | retry the round from the same start, new round with a new start |" in readme
+    page = (ROOT / "web" / "index.tmpl").read_text()
+    assert "<kbd>R</kbd> retries the round from the same start; <kbd>N</kbd> deals a new start" in page

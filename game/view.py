@@ -206,8 +206,6 @@ class View:
         self.draw_title(pic)
         self.draw_arena(pic)
         self.draw_panel(pic)
-        if pic.message_visible:
-            self.draw_message(pic)
         if pic.paused and not pic.help:
             self.draw_banner("Paused", "P or Space to play on", DIM)
         if pic.help:
@@ -215,6 +213,9 @@ class View:
 
     def draw_title(self, pic: Picture) -> None:
         self.text("Cat & Mouse", 34, TEXT, 24, 18)
+        if pic.message_visible:  # in the top bar, where no piece can be; the mode line is back when it fades
+            self.draw_message(pic)
+            return
         if pic.watching:
             speed = pic.watch_speed
             mode = f"Watching the {pic.watch_cat} cat  {speed}"
@@ -403,21 +404,51 @@ class View:
         self.text(title, 44, colour, x + w / 2, mid - 38, "midtop")
         self.text(detail, 21, TEXT, x + w / 2, mid + 12, "midtop")
 
+    MESSAGE_BOX = (190, 6, 394, 46)  # the top bar right of the title, above the grid's edge (y 54)
+
     def draw_message(self, pic: Picture) -> None:
+        """The message in the top bar, in up to two lines, the font shrunk (then the text cut) to fit."""
         colour = VERMILLION if pic.message_is_error else TEXT
-        text = printable(pic.message, 110)
-        x, y, w, h = self.ARENA_BOX
-        _, top, cell = self.grid(pic.size)
-        bottom = top + cell * pic.size[1]  # just above the grid's bottom edge, whatever its shape
-        font = self.font(17)
-        width = font.size(text)[0] / self.scale + 24
-        box = self.rect(max(8, x + w / 2 - width / 2), bottom - 34, min(width, DESIGN_W - 16), 28)
-        if width > w:
-            box.left = self.pt(8, 0)[0]
+        x, y, w, h = self.MESSAGE_BOX
+        size, lines = self.fit_message(printable(pic.message, 300), w - 16)
+        used = max(self.font(size).size(line)[0] for line in lines) / self.scale + 16
+        box = self.rect(x + w - used, y, used, h)  # as wide as its text, from the right
         pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(1.5)), border_radius=self.px(8))
-        surface = self.render(font, text, colour)
-        self.screen.blit(surface, surface.get_rect(center=box.center))
+        line_h = size + 1
+        top = y + h / 2 - line_h * len(lines) / 2 + 1
+        for k, line in enumerate(lines):
+            self.text(line, size, colour, x + w - 8, top + k * line_h, "topright")
+
+    def fit_message(self, text: str, width: float) -> tuple[int, list[str]]:
+        """The largest font (17 down to 12) at which the text wraps into two lines of this design width; at
+        the smallest, the second line is cut with an ellipsis."""
+        for size in range(17, 11, -1):
+            lines = self.wrap(text, size, width)
+            if len(lines) <= 2:
+                return size, lines
+        first, *rest = lines
+        second = " ".join(rest)
+        font, limit = self.font(12), width * self.scale
+        while second and font.size(second + "…")[0] > limit:
+            second = second[:-1]
+        return 12, [first, second + "…"]
+
+    def wrap(self, text: str, size: int, width: float) -> list[str]:
+        font, limit = self.font(size), width * self.scale
+        lines: list[str] = []
+        for word in text.split(" "):
+            while font.size(word)[0] > limit and len(word) > 1:  # a word wider than the box: broken
+                cut = len(word)
+                while cut > 1 and font.size(word[:cut])[0] > limit:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            if lines and font.size(lines[-1] + " " + word)[0] <= limit:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
 
     # -- the panel ---------------------------------------------------------------------------------------
 

@@ -763,3 +763,33 @@ def test_help_readme_and_page_say_which_key_retries_and_which_deals(dirs):
     assert "| R, N | retry the round from the same start, new round with a new start |" in readme
     page = (ROOT / "web" / "index.tmpl").read_text()
     assert "<kbd>R</kbd> retries the round from the same start; <kbd>N</kbd> deals a new start" in page
+
+
+@pytest.mark.parametrize("size", [None, "16x5", "5x12"])
+def test_a_message_never_covers_the_arena(dirs, size):
+    """Short and long messages (the brain-switch one is long) leave every pixel of the arena as it was, and
+    the text stays inside the screen."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "3"] + (["--size", size] if size else [])),
+                               browser=False)
+    while game.mouse_cell()[1] != 0:  # a mouse on the bottom row, where messages used to sit
+        game.deal_round()
+    game.now += 1.0
+    plain = game.picture()
+    left, top, cell = view.grid(plain.size)
+    arena = view.rect(left - 6, top - 6, cell * plain.size[0] + 12, cell * plain.size[1] + 12)
+    view.draw(plain)
+    before = pygame.image.tobytes(view.screen.subsurface(arena), "RGB")
+    long = ("brain: lstm32_optimal.npz (post16.npz's 12345 unsaved learning updates were dropped) " * 2).strip()
+    for text in ("brain: post16.npz", long):
+        pic = dataclasses.replace(plain, message=text, message_visible=True)
+        view.draw(pic)
+        assert pygame.image.tobytes(view.screen.subsurface(arena), "RGB") == before, text
+        size_, lines = view.fit_message(text, view.MESSAGE_BOX[2] - 16)
+        assert 1 <= len(lines) <= 2 and all(view.font(size_).size(line)[0] <= (view.MESSAGE_BOX[2] - 16)
+                                            * view.scale for line in lines)
+    assert view.fit_message("brain: post16.npz", 378) == (17, ["brain: post16.npz"])

@@ -261,14 +261,14 @@ class View:
     def draw_arena(self, pic: Picture) -> None:
         left, top, cell = self.grid(pic.size)
         fast = pic.watching and pic.watch_speed == "max"
-        if pic.overlays:
-            self.draw_trail(pic, pic.cat_trail, ORANGE, cell)
-            self.draw_trail(pic, pic.mouse_trail, SKY, cell)
         since = pic.now - pic.turn_time
         p_cat = 1.0 if fast else ease(since / TURN_SECONDS)
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        if pic.overlays:  # each trail runs on to where its animal is now
+            self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
+            self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
         if pic.overlays and pic.decision_cell is not None:
             self.draw_decision(pic, cell)
         caught = pic.caught
@@ -280,8 +280,9 @@ class View:
             self.draw_cat(cat_xy, cell)
         if caught and pic.over:
             pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
+            # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
-                               self.px(cell * 0.5), max(2, self.px(3)))
+                               self.px(cell * 0.44), max(2, self.px(3)))
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
@@ -293,14 +294,16 @@ class View:
         a, b = self.cell_centre(pic.size, *start), self.cell_centre(pic.size, *end)
         return a[0] + (b[0] - a[0]) * p, a[1] + (b[1] - a[1]) * p
 
-    def draw_trail(self, pic: Picture, trail, colour: tuple[int, int, int], cell: float) -> None:
+    def draw_trail(self, pic: Picture, trail, colour: tuple[int, int, int], cell: float,
+                   now_xy: tuple[float, float]) -> None:
         n = len(trail)
         if n == 0:
             return
         points = [self.pt(*self.cell_centre(pic.size, *c)) for c in trail]
-        for k in range(n - 1):
+        ends = points + [self.pt(*now_xy)]
+        for k in range(n):
             fade = (k + 1) / n
-            pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), points[k], points[k + 1],
+            pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), ends[k], ends[k + 1],
                              max(1, self.px(cell * 0.06)))
         for k, point in enumerate(points):
             fade = (k + 1) / n

@@ -793,3 +793,60 @@ def test_a_message_never_covers_the_arena(dirs, size):
         assert 1 <= len(lines) <= 2 and all(view.font(size_).size(line)[0] <= (view.MESSAGE_BOX[2] - 16)
                                             * view.scale for line in lines)
     assert view.fit_message("brain: post16.npz", 378) == (17, ["brain: post16.npz"])
+
+
+def test_the_cats_trail_runs_on_to_the_cat(dirs):
+    """Halfway between the trail's last cell and the cat, the trail's line is drawn, not the bare cell."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    game.round.start(game.rng, game.brain)
+    game.arena.cat[0], game.arena.mouse[0] = (1, 1), (6, 6)
+    for move in (2, 2, 2):  # three steps right along row 1: the mouse stays far off the cat's row
+        game.round.cat_turn(move, game.now)
+    game.now += 1.0
+    pic = dataclasses.replace(game.picture(), decision_cell=None, brain_move=None, teacher_move=None)
+    (ax, ay), (bx, by) = (view.cell_centre(pic.size, *c) for c in (pic.cat_trail[-1], pic.cat_cell))
+    cell = view.grid(pic.size)[2]
+    probe = view.pt((ax + bx) / 2 - cell * 0.25, (ay + by) / 2)  # past the trail's dot, short of the cat
+    view.draw(pic)
+    on = tuple(view.screen.get_at(probe))[:3]
+    view.draw(dataclasses.replace(pic, overlays=False))
+    off = tuple(view.screen.get_at(probe))[:3]
+    assert on != off
+
+
+def test_the_catch_ring_stays_inside_a_corner_cell(dirs):
+    """A catch in the corner: every pixel the ring adds lies inside the cat's cell, off the board's edge."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    game.now += 1.0
+    W, H = game.arena_size()
+    pic = dataclasses.replace(game.picture(), cat_cell=(W - 1, H - 1), cat_from=(W - 1, H - 1),
+                              mouse_cell=(W - 1, H - 1), mouse_from=(W - 1, H - 1), caught=True,
+                              over=False, overlays=False, decision_cell=None)
+    left, top, cell = view.grid(pic.size)
+    board = view.rect(left - 6, top - 6, cell * W + 12, cell * H + 12)
+    inner = view.rect(left + (W - 1) * cell + cell * 0.025, top + cell * 0.025, cell * 0.95, cell * 0.95)
+    view.draw(pic)
+    before = view.screen.subsurface(board).copy()
+    view.draw(dataclasses.replace(pic, over=True, result="", result_score=0, over_time=pic.now - 0.13))
+    after = view.screen.subsurface(board)
+    changed = [(x, y) for x in range(board.width) for y in range(board.height // 2)
+               if before.get_at((x, y)) != after.get_at((x, y))]
+    assert changed
+    assert all(inner.collidepoint(board.left + x, board.top + y) for x, y in changed)
+
+
+def test_the_session_report_counts_one_round_in_the_singular():
+    report = game_main.session_report({"brain": "b.npz", "teacher": "optimal", "cat": "greedy", "rounds": 1,
+                                       "updates": 1, "fallbacks": 0, "heldout_before": 0.5,
+                                       "heldout_after": 0.5, "tuned": "", "learn": False, "saved": ""})
+    assert "1 round · 1 learning update · 0 fallbacks" in report

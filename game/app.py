@@ -229,13 +229,19 @@ class Game:
     def arena_size(self) -> tuple[int, int]:
         return self.arena.width, self.arena.height
 
-    def new_round(self) -> None:
+    def new_round(self, again: bool = False) -> None:
         width, height = self.size_for_brain()
         if self.round.resize(width, height):
             self.coach.rebind(self.brain, (width, height))
-        self.round.start(self.rng, self.brain)
+        self.round.start(self.rng, self.brain, again)
 
-    def restart_round(self) -> None:
+    def retry_round(self) -> None:
+        """R: the same start again, to try for a better score against the same par."""
+        self._close_round_for_learner()
+        self.new_round(again=True)
+
+    def deal_round(self) -> None:
+        """N: a new start."""
         self._close_round_for_learner()
         self.new_round()
 
@@ -387,7 +393,8 @@ class Game:
             size=self.arena_size(), cat_cell=r.cat_cell(), mouse_cell=r.mouse_cell(), cat_from=r.cat_from,
             mouse_from=r.mouse_from, cat_trail=tuple(r.cat_trail), mouse_trail=tuple(r.mouse_trail),
             caught=bool(r.arena.caught[0]), now=self.now, turn_time=r.turn_time,
-            round_number=r.number, moves_made=int(r.arena.moves[0]), move_limit=r.arena.move_limit, par=r.par,
+            round_number=r.number, cat_moves_made=r.cat_moves_made, moves_made=int(r.arena.moves[0]),
+            move_limit=r.arena.move_limit, par=r.par,
             best=r.best.get(self.brain_name), over=r.over, over_time=r.over_time, result=r.result,
             result_score=r.result_score,
             decision_cell=r.decision_cell, brain_move=r.brain_move, teacher_move=r.teacher_move,

@@ -70,7 +70,8 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
     return {
         pygame.K_p: lambda: game.set_paused(not game.paused),
         pygame.K_SPACE: lambda: game.set_paused(not game.paused),
-        pygame.K_r: game.restart_round,
+        pygame.K_r: game.retry_round,
+        pygame.K_n: game.deal_round,
         pygame.K_v: game.toggle_watch,
         pygame.K_x: game.cycle_watch_cat,
         pygame.K_f: game.cycle_watch_speed,

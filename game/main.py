@@ -224,9 +224,14 @@ def practice_session(options: argparse.Namespace) -> int:
     return status
 
 
+def counted(n: int, thing: str) -> str:
+    """'1 round', '2,000 rounds'."""
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
+
+
 def session_report(r: dict) -> str:
-    lines = [f"{r['brain']} · {r['teacher']} teacher · {r['cat']} cat · {r['rounds']} rounds · "
-             f"{r['updates']:,} learning updates · {r['fallbacks']} fallbacks",
+    lines = [f"{r['brain']} · {r['teacher']} teacher · {r['cat']} cat · {counted(r['rounds'], 'round')} · "
+             f"{counted(r['updates'], 'learning update')} · {counted(r['fallbacks'], 'fallback')}",
              f"held-out agreement (2,000 rounds, four cats): {r['heldout_before'] * 100:.2f}% -> "
              f"{r['heldout_after'] * 100:.2f}%"]
     if r["tuned"]:

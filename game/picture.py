@@ -26,7 +26,8 @@ class Picture:
     turn_time: float  # when the last turn began
     # the round
     round_number: int
-    moves_made: int  # mouse moves so far
+    cat_moves_made: int  # the cat's moves so far: what the score counts against par
+    moves_made: int  # mouse moves so far; the mouse escapes at move_limit
     move_limit: int
     par: int
     best: int | None  # this brain's best score over par this session

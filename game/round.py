@@ -25,6 +25,7 @@ class Round:
     def __init__(self) -> None:
         self.arena: Arena | None = None
         self.number = 0
+        self.start_cells: tuple[np.ndarray, np.ndarray, tuple[int, int]] | None = None  # the last start drawn
         self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
 
     def resize(self, width: int, height: int) -> bool:
@@ -34,12 +35,18 @@ class Round:
         self.arena = Arena(width, height, n=1, move_limit=MOVE_LIMIT)
         return True
 
-    def start(self, rng: np.random.Generator, brain: Brain) -> None:
+    def start(self, rng: np.random.Generator, brain: Brain, again: bool = False) -> None:
+        """A new start drawn from rng, or with again the last start once more (same cells, same number)."""
         arena = self.arena
         arena.rng = rng
-        arena.reset()
+        fits = again and self.start_cells is not None and self.start_cells[2] == (arena.width, arena.height)
+        if fits:
+            arena.reset(cat=self.start_cells[0], mouse=self.start_cells[1])
+        else:
+            arena.reset()
+            self.number += 1
+            self.start_cells = (arena.cat.copy(), arena.mouse.copy(), (arena.width, arena.height))
         brain.reset()
-        self.number += 1
         self.par = int(pursuit(arena.width, arena.height).start_par(arena.cat, arena.mouse)[0])
         self.cat_moves_made = 0
         self.over = False

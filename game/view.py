@@ -48,7 +48,7 @@ HELP_LINES = (
     ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
     ("Keypad 7 8 9 4 6 1 2 3", "all eight moves"),
     ("Click or tap a cell", "step towards it"),
-    ("R", "restart the round"),
+    ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("Watch", ""),
     ("V", "watch mode on/off: a scripted cat plays"),
@@ -87,6 +87,17 @@ def ease(p: float) -> float:
 # A diverging map for the LSTM's memory: blue below zero, orange above, the cells' grey at zero.
 STATE_COLOURS = [mix(BLUE, CELL, k / 32) if k <= 32 else mix(CELL, ORANGE, (k - 32) / 32) for k in range(65)]
 
+
+
+def round_line(pic: Picture) -> str:
+    """The round's count in the score's unit: the cat's moves, against par (in cat moves too)."""
+    return f"Round {pic.round_number}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
+
+
+def limit_line(pic: Picture) -> str:
+    """The move limit, which counts the mouse's moves, said as such."""
+    return (f"score: cat moves against par  ·  the mouse escapes after {pic.move_limit} of its moves "
+            f"({pic.moves_made} made)")
 
 class View:
     """Draws a Game onto the display surface; knows where every cell is so clicks can be read back."""
@@ -195,8 +206,6 @@ class View:
         self.draw_title(pic)
         self.draw_arena(pic)
         self.draw_panel(pic)
-        if pic.message_visible:
-            self.draw_message(pic)
         if pic.paused and not pic.help:
             self.draw_banner("Paused", "P or Space to play on", DIM)
         if pic.help:
@@ -204,6 +213,9 @@ class View:
 
     def draw_title(self, pic: Picture) -> None:
         self.text("Cat & Mouse", 34, TEXT, 24, 18)
+        if pic.message_visible:  # in the top bar, where no piece can be; the mode line is back when it fades
+            self.draw_message(pic)
+            return
         if pic.watching:
             speed = pic.watch_speed
             mode = f"Watching the {pic.watch_cat} cat  {speed}"
@@ -249,14 +261,14 @@ class View:
     def draw_arena(self, pic: Picture) -> None:
         left, top, cell = self.grid(pic.size)
         fast = pic.watching and pic.watch_speed == "max"
-        if pic.overlays:
-            self.draw_trail(pic, pic.cat_trail, ORANGE, cell)
-            self.draw_trail(pic, pic.mouse_trail, SKY, cell)
         since = pic.now - pic.turn_time
         p_cat = 1.0 if fast else ease(since / TURN_SECONDS)
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        if pic.overlays:  # each trail runs on to where its animal is now
+            self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
+            self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
         if pic.overlays and pic.decision_cell is not None:
             self.draw_decision(pic, cell)
         caught = pic.caught
@@ -268,8 +280,9 @@ class View:
             self.draw_cat(cat_xy, cell)
         if caught and pic.over:
             pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
+            # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
-                               self.px(cell * 0.5), max(2, self.px(3)))
+                               self.px(cell * 0.44), max(2, self.px(3)))
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
@@ -281,14 +294,16 @@ class View:
         a, b = self.cell_centre(pic.size, *start), self.cell_centre(pic.size, *end)
         return a[0] + (b[0] - a[0]) * p, a[1] + (b[1] - a[1]) * p
 
-    def draw_trail(self, pic: Picture, trail, colour: tuple[int, int, int], cell: float) -> None:
+    def draw_trail(self, pic: Picture, trail, colour: tuple[int, int, int], cell: float,
+                   now_xy: tuple[float, float]) -> None:
         n = len(trail)
         if n == 0:
             return
         points = [self.pt(*self.cell_centre(pic.size, *c)) for c in trail]
-        for k in range(n - 1):
+        ends = points + [self.pt(*now_xy)]
+        for k in range(n):
             fade = (k + 1) / n
-            pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), points[k], points[k + 1],
+            pygame.draw.line(self.screen, mix(CELL, colour, 0.55 * fade), ends[k], ends[k + 1],
                              max(1, self.px(cell * 0.06)))
         for k, point in enumerate(points):
             fade = (k + 1) / n
@@ -392,21 +407,51 @@ class View:
         self.text(title, 44, colour, x + w / 2, mid - 38, "midtop")
         self.text(detail, 21, TEXT, x + w / 2, mid + 12, "midtop")
 
+    MESSAGE_BOX = (190, 6, 394, 46)  # the top bar right of the title, above the grid's edge (y 54)
+
     def draw_message(self, pic: Picture) -> None:
+        """The message in the top bar, in up to two lines, the font shrunk (then the text cut) to fit."""
         colour = VERMILLION if pic.message_is_error else TEXT
-        text = printable(pic.message, 110)
-        x, y, w, h = self.ARENA_BOX
-        _, top, cell = self.grid(pic.size)
-        bottom = top + cell * pic.size[1]  # just above the grid's bottom edge, whatever its shape
-        font = self.font(17)
-        width = font.size(text)[0] / self.scale + 24
-        box = self.rect(max(8, x + w / 2 - width / 2), bottom - 34, min(width, DESIGN_W - 16), 28)
-        if width > w:
-            box.left = self.pt(8, 0)[0]
+        x, y, w, h = self.MESSAGE_BOX
+        size, lines = self.fit_message(printable(pic.message, 300), w - 16)
+        used = max(self.font(size).size(line)[0] for line in lines) / self.scale + 16
+        box = self.rect(x + w - used, y, used, h)  # as wide as its text, from the right
         pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(1.5)), border_radius=self.px(8))
-        surface = self.render(font, text, colour)
-        self.screen.blit(surface, surface.get_rect(center=box.center))
+        line_h = size + 1
+        top = y + h / 2 - line_h * len(lines) / 2 + 1
+        for k, line in enumerate(lines):
+            self.text(line, size, colour, x + w - 8, top + k * line_h, "topright")
+
+    def fit_message(self, text: str, width: float) -> tuple[int, list[str]]:
+        """The largest font (17 down to 12) at which the text wraps into two lines of this design width; at
+        the smallest, the second line is cut with an ellipsis."""
+        for size in range(17, 11, -1):
+            lines = self.wrap(text, size, width)
+            if len(lines) <= 2:
+                return size, lines
+        first, *rest = lines
+        second = " ".join(rest)
+        font, limit = self.font(12), width * self.scale
+        while second and font.size(second + "…")[0] > limit:
+            second = second[:-1]
+        return 12, [first, second + "…"]
+
+    def wrap(self, text: str, size: int, width: float) -> list[str]:
+        font, limit = self.font(size), width * self.scale
+        lines: list[str] = []
+        for word in text.split(" "):
+            while font.size(word)[0] > limit and len(word) > 1:  # a word wider than the box: broken
+                cut = len(word)
+                while cut > 1 and font.size(word[:cut])[0] > limit:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            if lines and font.size(lines[-1] + " " + word)[0] <= limit:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
 
     # -- the panel ---------------------------------------------------------------------------------------
 
@@ -467,10 +512,10 @@ class View:
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
         best_text = "—" if best is None else versus_par(best)
-        line = f"Round {pic.round_number}  ·  move {pic.moves_made}/{pic.move_limit}  ·  par {pic.par}"
-        self.text(line, 20, TEXT, x, y)
+        self.text(round_line(pic), 20, TEXT, x, y)
         self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
-        return y + 20
+        self.text(limit_line(pic), 14, FAINT, x, y + 21)
+        return y + 34
 
     def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:
         self.text(title.upper(), 15, FAINT, x, y)

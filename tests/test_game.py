@@ -706,3 +706,147 @@ def test_the_view_draws_from_the_picture_alone(dirs):
     tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "app" not in imported and "picture" in imported
+
+
+def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(dirs):
+    """The panel's count is the cat's moves, the unit of par and of the result; the limit is the mouse's."""
+    from game.view import limit_line, round_line
+
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    for _ in range(2):
+        game.player_move(3)
+    pic = game.picture()
+    assert not pic.over and pic.cat_moves_made == 2
+    assert f"cat moves 2  ·  par {pic.par}" in round_line(pic)
+    assert f"after {pic.move_limit} of its moves ({pic.moves_made} made)" in limit_line(pic)
+    while not game.over:
+        game.player_move(game.round.step_toward(game.mouse_cell()))
+    pic = game.picture()
+    assert pic.caught  # the banner's count and the panel's are the same number
+    assert f"Caught in {pic.cat_moves_made} move" in pic.result
+    assert f"cat moves {pic.cat_moves_made} " in round_line(pic)
+
+
+def test_r_retries_the_same_start_and_n_deals_a_new_one(dirs):
+    """Through the keys: R puts both animals back on the round's starting cells under the same round number
+    and par; N draws new cells and counts a new round."""
+    seen = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            seen["start"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
+            for move in (3, 3):
+                pygame.event.post(key(KEY_FOR_MOVE[move]))
+        if frame == 2:
+            seen["moved"] = game.cat_moves_made
+            pygame.event.post(key(pygame.K_r))
+        if frame == 3:
+            seen["retry"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
+            seen["retry_moves"] = (game.cat_moves_made, int(game.arena.moves[0]))
+            pygame.event.post(key(pygame.K_n))
+        if frame == 4:
+            seen["new"] = (game.cat_cell(), game.mouse_cell(), game.round_number)
+
+    run_game(["--seed", "5"], frames=5, script=script)
+    assert seen["moved"] > 0
+    assert seen["retry"] == seen["start"] and seen["retry_moves"] == (0, 0)
+    cat, mouse, number, _ = seen["start"]
+    assert seen["new"][2] == number + 1 and seen["new"][:2] != (cat, mouse)
+
+
+def test_help_readme_and_page_say_which_key_retries_and_which_deals(dirs):
+    from game.view import HELP_LINES
+
+    help_keys = dict((k, what) for k, what in HELP_LINES if what)
+    assert help_keys["R / N"] == "retry the round from the same start / new round, new start"
+    readme = (ROOT / "README.md").read_text()
+    assert "| R, N | retry the round from the same start, new round with a new start |" in readme
+    page = (ROOT / "web" / "index.tmpl").read_text()
+    assert "<kbd>R</kbd> retries the round from the same start; <kbd>N</kbd> deals a new start" in page
+
+
+@pytest.mark.parametrize("size", [None, "16x5", "5x12"])
+def test_a_message_never_covers_the_arena(dirs, size):
+    """Short and long messages (the brain-switch one is long) leave every pixel of the arena as it was, and
+    the text stays inside the screen."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "3"] + (["--size", size] if size else [])),
+                               browser=False)
+    while game.mouse_cell()[1] != 0:  # a mouse on the bottom row, where messages used to sit
+        game.deal_round()
+    game.now += 1.0
+    plain = game.picture()
+    left, top, cell = view.grid(plain.size)
+    arena = view.rect(left - 6, top - 6, cell * plain.size[0] + 12, cell * plain.size[1] + 12)
+    view.draw(plain)
+    before = pygame.image.tobytes(view.screen.subsurface(arena), "RGB")
+    long = ("brain: lstm32_optimal.npz (post16.npz's 12345 unsaved learning updates were dropped) " * 2).strip()
+    for text in ("brain: post16.npz", long):
+        pic = dataclasses.replace(plain, message=text, message_visible=True)
+        view.draw(pic)
+        assert pygame.image.tobytes(view.screen.subsurface(arena), "RGB") == before, text
+        size_, lines = view.fit_message(text, view.MESSAGE_BOX[2] - 16)
+        assert 1 <= len(lines) <= 2 and all(view.font(size_).size(line)[0] <= (view.MESSAGE_BOX[2] - 16)
+                                            * view.scale for line in lines)
+    assert view.fit_message("brain: post16.npz", 378) == (17, ["brain: post16.npz"])
+
+
+def test_the_cats_trail_runs_on_to_the_cat(dirs):
+    """Halfway between the trail's last cell and the cat, the trail's line is drawn, not the bare cell."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    game.round.start(game.rng, game.brain)
+    game.arena.cat[0], game.arena.mouse[0] = (1, 1), (6, 6)
+    for move in (2, 2, 2):  # three steps right along row 1: the mouse stays far off the cat's row
+        game.round.cat_turn(move, game.now)
+    game.now += 1.0
+    pic = dataclasses.replace(game.picture(), decision_cell=None, brain_move=None, teacher_move=None)
+    (ax, ay), (bx, by) = (view.cell_centre(pic.size, *c) for c in (pic.cat_trail[-1], pic.cat_cell))
+    cell = view.grid(pic.size)[2]
+    probe = view.pt((ax + bx) / 2 - cell * 0.25, (ay + by) / 2)  # past the trail's dot, short of the cat
+    view.draw(pic)
+    on = tuple(view.screen.get_at(probe))[:3]
+    view.draw(dataclasses.replace(pic, overlays=False))
+    off = tuple(view.screen.get_at(probe))[:3]
+    assert on != off
+
+
+def test_the_catch_ring_stays_inside_a_corner_cell(dirs):
+    """A catch in the corner: every pixel the ring adds lies inside the cat's cell, off the board's edge."""
+    import dataclasses
+
+    pygame.display.init()
+    pygame.font.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
+    game.now += 1.0
+    W, H = game.arena_size()
+    pic = dataclasses.replace(game.picture(), cat_cell=(W - 1, H - 1), cat_from=(W - 1, H - 1),
+                              mouse_cell=(W - 1, H - 1), mouse_from=(W - 1, H - 1), caught=True,
+                              over=False, overlays=False, decision_cell=None)
+    left, top, cell = view.grid(pic.size)
+    board = view.rect(left - 6, top - 6, cell * W + 12, cell * H + 12)
+    inner = view.rect(left + (W - 1) * cell + cell * 0.025, top + cell * 0.025, cell * 0.95, cell * 0.95)
+    view.draw(pic)
+    before = view.screen.subsurface(board).copy()
+    view.draw(dataclasses.replace(pic, over=True, result="", result_score=0, over_time=pic.now - 0.13))
+    after = view.screen.subsurface(board)
+    changed = [(x, y) for x in range(board.width) for y in range(board.height // 2)
+               if before.get_at((x, y)) != after.get_at((x, y))]
+    assert changed
+    assert all(inner.collidepoint(board.left + x, board.top + y) for x, y in changed)
+
+
+def test_the_session_report_counts_one_round_in_the_singular():
+    report = game_main.session_report({"brain": "b.npz", "teacher": "optimal", "cat": "greedy", "rounds": 1,
+                                       "updates": 1, "fallbacks": 0, "heldout_before": 0.5,
+                                       "heldout_after": 0.5, "tuned": "", "learn": False, "saved": ""})
+    assert "1 round · 1 learning update · 0 fallbacks" in report

@@ -64,7 +64,7 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
         if not game.over and game.teacher_move != game.brain_move:
             break
     settle(game, 0.07)
-    game.message_time = -1e9  # the last key's message would hide the arena's bottom row
+    game.message_time = -1e9  # the last key's message would stand in the top bar instead of the mode
 
 
 def main() -> None:

@@ -40,8 +40,9 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from game import brainfile, tasks  # noqa: E402
-from game.arena import Arena, post_direction_to_move  # noqa: E402
+from game.arena import Arena  # noqa: E402
 from game.brain_np import Adam, LSTMBrain  # noqa: E402
+from game.brain_np import post_move as post_direction_to_move  # noqa: E402
 from game.cats import CAT_NAMES, cat_moves  # noqa: E402
 from game.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
 

@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# The post's reading of its scalar by quarters belongs to the post's brain (brain_np); these old names stay for
-# their callers until they import it from there.
-from .brain_np import POST_DIRECTIONS  # noqa: F401
-from .brain_np import post_move as post_direction_to_move  # noqa: F401
-
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)
 

@@ -13,8 +13,8 @@ from game.arena import (
     Arena,
     features,
     parse_size,
-    post_direction_to_move,
 )
+from game.brain_np import post_move as post_direction_to_move  # the post's quarter reading lives with its brain
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 # Cat moves, clockwise from Up.

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import pygbag_missing
+
 ROOT = Path(__file__).resolve().parent.parent
 FAKE = Path(__file__).resolve().parent / "fake_pygbag.py"
 HANDOVER_SECONDS = 5.0  # main.py must reach the runtime's shell this soon after the loader starts
@@ -23,14 +25,7 @@ RUN_LIMIT_SECONDS = 20
 STAGE_LIST = ROOT / "web" / "catmouse.js"
 
 
-def missing_prerequisite() -> str | None:
-    try:
-        import pygbag
-    except ImportError:
-        return "pygbag==0.9.3 is not installed (pip install pygbag==0.9.3)"
-    if pygbag.VERSION != "0.9.3":
-        return f"pygbag {pygbag.VERSION} is installed, the build needs 0.9.3"
-    return None
+missing_prerequisite = pygbag_missing
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import pygbag_missing
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 FAKE = ROOT / "tests" / "fake_pygbag.py"
@@ -34,13 +36,7 @@ def missing_prerequisite() -> str | None:
         return "game/main.py is not in the repository yet"
     if not list((ROOT / "weights").glob("*.npz")):
         return "weights/ holds no .npz brain yet"
-    try:
-        import pygbag
-    except ImportError:
-        return "pygbag==0.9.3 is not installed (pip install pygbag==0.9.3)"
-    if pygbag.VERSION != "0.9.3":
-        return f"pygbag {pygbag.VERSION} is installed, the build needs 0.9.3"
-    return None
+    return pygbag_missing()
 
 
 def loader_calls(site: Path, work: Path) -> Path:

@@ -49,8 +49,8 @@ def parse_size(text: str) -> tuple[int, int]:
 def step_cells(cells: np.ndarray, moves: np.ndarray, table: np.ndarray, width: int, height: int) -> np.ndarray:
     """Cells after each takes its move from `table`, clipped at the walls. cells (N, 2), moves (N,)."""
     out = cells + table[moves]
-    np.clip(out[:, 0], 0, width - 1, out=out[:, 0])
-    np.clip(out[:, 1], 0, height - 1, out=out[:, 1])
+    np.maximum(out, 0, out=out)  # clipping, per axis (np.clip's wrapper costs more than the work here)
+    np.minimum(out, np.array((width - 1, height - 1), dtype=out.dtype), out=out)
     return out
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -231,6 +232,7 @@ def brain_type(name: str) -> type[Brain]:
 GATE_ORDER = (3, 0, 1, 2)  # for each working block (o, i, f, g), its block in PyTorch's order (i, f, g, o)
 
 
+@lru_cache(maxsize=16)
 def row_blocks(H: int) -> dict[str, slice]:
     """Where a step's quantities lie along the feature axis of its row (6H long): o, i, f, g, c_{t-1}, tanh c_t,
     and the runs of them that one operation covers. The play step, the trace and backward all read rows so."""

@@ -42,6 +42,8 @@ class Sight:
 
     def on_beat(self, t: np.ndarray | int, n: int) -> np.ndarray:
         """(N,) bool: mouse move t (per round, or one for all N) is one where the cat may be seen."""
+        if isinstance(t, (int, np.integer)):
+            return np.full(n, t % self.beat == 0)
         return np.broadcast_to(np.asarray(t) % self.beat == 0, (n,)).copy()
 
     def sees(self, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:

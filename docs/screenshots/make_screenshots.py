@@ -60,7 +60,7 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
         game.new_round()
         for _ in range(4):
             if not game.over:
-                game.turn(game._scripted_move())
+                game.turn(game._watch_move())
         if not game.over and game.teacher_move != game.brain_move:
             break
     settle(game, 0.07)

@@ -279,6 +279,10 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     assert page.downloads == ["kept-tuned-001.npz"] and page.stored == ["kept-tuned-001.npz"]
     send({"type": "reset"})
     assert page.stored[-1] is None and "back to its pretrained weights" in game.message
+    send({"type": "cat", "name": "cat_lstm32.npz"})
+    assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
+    send({"type": "cat", "name": "you"})
+    assert not game.watching and game.status()["cat"] == "you"
     assert done == set(COMMANDS)
 
 

@@ -1,11 +1,12 @@
 """The choices overlay (key I): what both players' brains made of their last move, drawn on the board.
 
-Inside the cell where each decided (and has just left), one ray per move it could make: the mouse's four in
-sky blue, a cat brain's eight in orange. A ray grows with its probability from a thin stub to the rim of a
-dark dial that sets the rose apart from the trails; the move made is drawn bright (its probability is in the panel), any
-other move of 10 % or more labelled at its tip, and the mouse's teacher's move, when it differs, edged in
-yellow. Only a brain has probabilities: a
-scripted cat or the player gets no rays. Drawn by the View (game/view.py) through its geometry helpers.
+Inside the cell where each decided (and has just left), one ray per cell it could move to: the mouse's four
+moves in sky blue, a cat brain's eight in orange (at a wall, moves that land on the same cell share a ray).
+A ray grows with its probability from a thin stub to the rim of a dark dial that sets the rose apart from the
+trails; the move made is drawn bright (the mouse's probabilities are in the panel too), any other move of
+10 % or more gets its percentage just outside the rim, and the mouse's teacher's move, when it differs, is
+edged in yellow. Only a brain has probabilities: a scripted cat or the player gets no rays. Drawn by the View
+(game/view.py) through its geometry helpers.
 """
 
 from __future__ import annotations
@@ -48,20 +49,26 @@ def rose(view: View, pic: Picture, at: Cell, moves: np.ndarray, probabilities: n
     width = max(2.0, cell * RAY_WIDTH * view.scale)
     hub = cell * HUB
     pygame.draw.circle(view.screen, mix(CELL, INK, 0.45), view.pt(cx, cy), view.px(cell * DIAL))
-    order = sorted(range(len(moves)), key=lambda k: (k == made, probabilities[k]))  # the move made on top
+    # Moves are clipped per axis at the walls (arena.step_cells), so a ray goes where its move lands; moves
+    # that land on the same cell share one ray (their probabilities summed), one that stays put gets none.
+    landing = [(int(np.clip(at[0] + dx, 0, W - 1)) - at[0], int(np.clip(at[1] + dy, 0, H - 1)) - at[1])
+               for dx, dy in moves.tolist()]
+    finite = np.where(np.isfinite(probabilities), probabilities, 0.0)
+    rays: dict[tuple[int, int], float] = {}
+    for k, step in enumerate(landing):
+        if step != (0, 0):
+            rays[step] = rays.get(step, 0.0) + float(finite[k])
+    made_step = landing[made]
+    taught = landing[teacher] if teacher is not None else None
     labels = []
-    for k in order:
-        dx, dy = int(moves[k][0]), int(moves[k][1])
-        if not (0 <= at[0] + dx < W and 0 <= at[1] + dy < H):
-            continue  # a move into the wall lands where it stands: no ray to draw
-        p = float(probabilities[k]) if math.isfinite(float(probabilities[k])) else 0.0
-        length = hub + STUB * cell + p * (DIAL - HUB - STUB) * cell  # a sure move's ray meets the rim
+    for (dx, dy), p in sorted(rays.items(), key=lambda item: (item[0] == made_step, item[1])):  # made on top
+        length = hub + STUB * cell + min(p, 1.0) * (DIAL - HUB - STUB) * cell  # a sure move's ray meets the rim
         ux, uy = dx / math.hypot(dx, dy), -dy / math.hypot(dx, dy)  # screen y grows downwards
         start, end = (cx + ux * hub, cy + uy * hub), (cx + ux * length, cy + uy * length)
-        chosen = k == made
+        chosen = (dx, dy) == made_step
         shade = colour if chosen else mix(CELL, colour, 0.35 + 0.45 * p)
         thick = width * (0.45 + 0.55 * max(p, float(chosen)))  # an unlikely move: a thin tick
-        if teacher is not None and k == teacher and teacher != made:
+        if taught is not None and (dx, dy) == taught and taught != made_step:
             bar(view, start, end, thick + max(2, view.px(5)), YELLOW)
         bar(view, start, end, thick + max(2, view.px(2)), INK)
         bar(view, start, end, thick, shade)

@@ -685,7 +685,7 @@ class View:
                 continue
             self.text(key, 19, ORANGE, 170, y)
             self.text(what, 19, TEXT, 380, y)
-            y += 20
+            y += 19  # 19 a line leaves the legend room inside the box
         y += 8
         for colour, what in LEGEND:
             pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))

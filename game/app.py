@@ -331,18 +331,9 @@ class Game:
         if self.over:
             self.new_round()
 
-    def load_cat_brain_file(self, path: str | Path) -> bool:
-        """Watch a cat brain from a file of the player's; on any problem show its one line, keep the cat."""
-        try:
-            player = self.cats.bring(path)
-        except brainfile.BrainFileError as error:
-            self.show(str(error), error=True)
-            return False
-        self._watch_with(player)
-        return True
-
     def load_cat_brain_bytes(self, name: str, data: bytes) -> bool:
-        """The same for a file's bytes (an upload)."""
+        """Watch a cat brain given as a file's bytes (an upload in the page); on any problem show its one line
+        and keep the cat in play."""
         try:
             player = self.cats.bring(data=data, name=name)
         except brainfile.BrainFileError as error:

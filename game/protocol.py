@@ -202,6 +202,10 @@ def cat(game: Any, page: Any, name: str) -> None:
     game.set_watch(None if name == PLAYER_CAT else name)
 
 
+def cat_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.load_cat_brain_bytes(name, data)
+
+
 def reset(game: Any, page: Any) -> None:
     game.reset_brain()
     if page is not None:
@@ -233,6 +237,8 @@ COMMANDS: dict[str, Command] = {
                       "play against a brain file of the player's"),
     "cat": Command((CatName("name"),), cat, "who plays the cat: you, a scripted cat or a cat brain from weights/",
                    shows="cat"),
+    "cat_upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), cat_bytes,
+                          "watch a cat brain file of the player's play the mouse"),
     "download": Command((), download, "save the brain as it is now as a new file"),
     "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
     "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,

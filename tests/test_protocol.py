@@ -283,6 +283,10 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
     send({"type": "cat", "name": "you"})
     assert not game.watching and game.status()["cat"] == "you"
+    cat_file = base64.b64encode((WEIGHTS / "cat_lstm32.npz").read_bytes()).decode("ascii")
+    send({"type": "cat_upload", "name": "my_cat.npz", "data": cat_file})
+    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in game.status()["cats"]
+    send({"type": "cat", "name": "you"})
     assert done == set(COMMANDS)
 
 

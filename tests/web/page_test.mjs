@@ -257,8 +257,25 @@ async function main() {
         assert.deepEqual(await lastOfType(page, "cat"), { type: "cat", name: "you" });
         await waitFor(page, () => document.querySelector('#cm-cats button[data-cat="you"]')
             .getAttribute("aria-pressed") === "true", null, "you to be the cat again");
-        await page.evaluate(() => window.scrollTo(0, 0)); // the clicks scrolled to the picker; a reload keeps that
         check(`cat picker lists ${cats.length} cats, sends {cat:${rival}} and {cat:you} and shows the choice`);
+
+        // --- a cat brain of the player's: sent as base64, it joins the picker and plays; a non-zip never leaves
+        await page.setInputFiles("#cm-cat-upload", { name: "my_cat.npz", mimeType: "application/octet-stream",
+            buffer: goodBrain });
+        const catUpload = await waitForCommand(page, "cat_upload");
+        assert.equal(catUpload.name, "my_cat.npz");
+        assert.equal(catUpload.data, goodBrain.toString("base64"), "uploaded cat bytes differ");
+        await waitFor(page, () => {
+            const button = document.querySelector('#cm-cats button[data-cat="my_cat.npz"]');
+            return button && button.getAttribute("aria-pressed") === "true";
+        }, null, "the uploaded cat in the picker, chosen");
+        await page.setInputFiles("#cm-cat-upload", { name: "cat.txt", mimeType: "text/plain", buffer: Buffer.from("miaow") });
+        await waitFor(page, () => /cat\.txt: not a brain file .*the cat stays as it is/.test(
+            document.getElementById("cm-error").textContent), null, "the page's error about cat.txt");
+        assert.equal((await received(page)).filter((c) => c.type === "cat_upload").length, 1);
+        await page.click('#cm-cats button[data-cat="you"]');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        check("a cat brain file of the player's is sent with {cat_upload} and joins the picker; a bad one stays in the page");
 
         // --- load your own brain: a good file ---
         await page.setInputFiles("#cm-upload", { name: "my_brain.npz", mimeType: "application/octet-stream", buffer: goodBrain });

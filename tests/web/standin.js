@@ -101,6 +101,14 @@
                 send({ cat: command.name, message: command.name === "you" ? "you are the cat" :
                     "watching " + command.name });
                 break;
+            case "cat_upload":
+                if (looksLikeZip(bytesOf(command.data))) {
+                    const names = status.cats.includes(command.name) ? status.cats : [...status.cats, command.name];
+                    send({ cat: command.name, cats: names, error: null, message: "watching " + command.name });
+                } else {
+                    send({ error: command.name + ": not a readable .npz (broken zip); the cat stays as it is" });
+                }
+                break;
             case "download":
                 window.catmouse.download(status.brain, b64("brain bytes of " + status.brain));
                 break;

@@ -42,7 +42,7 @@ def make_game(brain: Path | None, weights: Path) -> Game:
     game.set_watch_speed(1)  # ×4: a turn every ~5 frames, both animals gliding in between
     game.overlays = True
     for _ in range(300):  # fill the agreement curve and the trails as a long session would
-        game.turn(game._scripted_move())
+        game.turn(game._watch_move())
         if game.over:
             game.new_round()
     return game

@@ -19,13 +19,13 @@ import numpy as np
 
 from . import brainfile, protocol
 from .brain_np import Brain
-from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
 from .picture import Picture
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
 from .teachers import TEACHER_NAMES
+from .watchcat import CatRoster, WatchCat, cat_picture
 
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
 WATCH_SPEEDS = ("×1", "×4", "max")
@@ -68,14 +68,17 @@ class Game:
         teacher: str | None = None,
         watch: str | None = None,
         browser: bool = False,
+        cat_brain: str | Path | None = None,
     ) -> None:
         self.browser = browser
         self.page: Any = None  # the web page (game.web.Page) when in the browser
         self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
-        if watch is not None and watch not in WATCH_CAT_NAMES:
-            raise ValueError(f"unknown cat {watch!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")
+        self.cats = CatRoster(weights_dir, user_dir)
+        # A cat named on the command line that is unknown or does not load is the caller's error, as --brain's.
+        self.cat_player: WatchCat | None = self.cats.bring(cat_brain) if cat_brain is not None else (
+            None if watch is None else self.cats.cat(watch))
         self.rng = np.random.default_rng(seed)
         self.cat_rng = np.random.default_rng(None if seed is None else seed + 1)
         self.now = 0.0  # game clock, seconds; only update() advances it
@@ -84,6 +87,7 @@ class Game:
         self.paused = False
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
+        self.show_choices = False  # both players' move probabilities drawn on the board
         self.message = ""
         self.message_is_error = False
         self.message_time = -math.inf
@@ -97,8 +101,8 @@ class Game:
         else:
             self._use_brain(*self.library.default_brain())
 
-        # Watch mode
-        self.watch_cat = watch
+        # Watch mode: watch_cat names the cat that plays (None: the player), cat_player is it
+        self.watch_cat = None if self.cat_player is None else self.cat_player.name
         self.watch_speed = 0
         self.turn_clock = 0.0
         self.new_round()
@@ -234,6 +238,8 @@ class Game:
         if self.round.resize(width, height):
             self.coach.rebind(self.brain, (width, height))
         self.round.start(self.rng, self.brain, again)
+        if self.cat_player is not None:
+            self.cat_player.reset(self.arena)  # a cat brain's memory starts afresh each round, as the mouse's
 
     def retry_round(self) -> None:
         """R: the same start again, to try for a better score against the same par."""
@@ -299,23 +305,58 @@ class Game:
 
     # -- modes -----------------------------------------------------------------------------------------
 
-    def set_watch(self, cat: str | None) -> None:
-        """Let a scripted cat play (None: the player is the cat again)."""
-        if cat is not None and cat not in WATCH_CAT_NAMES:
-            self.show(f"unknown cat {cat!r}: choose one of {', '.join(WATCH_CAT_NAMES)}", error=True)
-            return
-        self.watch_cat = cat
+    def set_watch(self, cat: str | None) -> bool:
+        """Let a cat play by itself: a scripted cat or a cat brain, by name (None: the player is the cat
+        again). An unknown name or a file that does not load is reported in one line; the cat in play stays."""
+        player = None
+        if cat is not None:
+            try:
+                player = self.cats.cat(cat)
+            except (ValueError, brainfile.BrainFileError) as error:
+                self.show(str(error), error=True)
+                return False
+        self._watch_with(player)
+        return True
+
+    def _watch_with(self, player: WatchCat | None) -> None:
+        self.cat_player = player
+        self.watch_cat = None if player is None else player.name
         self.turn_clock = 0.0
-        self.show(f"watching the {cat} cat" if cat else "you are the cat")
+        if player is None:
+            self.show("you are the cat")
+        else:
+            player.reset(self.arena)  # from this position on, with a fresh memory
+            self.show(f"watching the {player.name} cat" if player.brain is None else f"watching {player.name}, "
+                      "a cat's brain")
         if self.over:
             self.new_round()
 
-    def toggle_watch(self) -> None:
-        self.set_watch(None if self.watching else CAT_NAMES[0])
+    def load_cat_brain_bytes(self, name: str, data: bytes) -> bool:
+        """Watch a cat brain given as a file's bytes (an upload in the page); on any problem show its one line
+        and keep the cat in play."""
+        try:
+            player = self.cats.bring(data=data, name=name)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return False
+        self._watch_with(player)
+        return True
 
-    def cycle_watch_cat(self) -> None:
-        current = self.watch_cat if self.watch_cat in CAT_NAMES else CAT_NAMES[-1]
-        self.set_watch(CAT_NAMES[(CAT_NAMES.index(current) + 1) % len(CAT_NAMES)])
+    def toggle_watch(self) -> None:
+        self.set_watch(None if self.watching else self.cats.cycle()[0])
+
+    def cycle_watch_cat(self, step: int = 1) -> None:
+        """The next (or previous) cat: the training cats, then each cat brain; one that does not load is
+        reported, and the next press moves past it."""
+        order = self.cats.cycle()
+        here = self.cats.skipped or self.watch_cat  # after a broken file, the next press starts past it
+        start = order.index(here) if here in order else (-1 if step > 0 else 0)
+        target = order[(start + step) % len(order)]
+        self.cats.skipped = None if self.set_watch(target) else target
+
+    def toggle_choices(self) -> None:
+        self.show_choices = not self.show_choices
+        self.show("both players' choices on the board: " + ("on" if self.show_choices else "off"))
 
     def set_watch_speed(self, index: int) -> None:
         self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
@@ -367,7 +408,7 @@ class Game:
             while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 if self.over:
                     self.new_round()
-                self.turn(self._scripted_move())
+                self.turn(self._watch_move())
             return
         if self.over:
             if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
@@ -377,11 +418,10 @@ class Game:
         self.turn_clock += dt
         if self.turn_clock >= WATCH_TURN_SECONDS[speed]:
             self.turn_clock = 0.0
-            self.turn(self._scripted_move())
+            self.turn(self._watch_move())
 
-    def _scripted_move(self) -> int:
-        a = self.arena
-        return int(cat_moves(self.watch_cat or "perfect", a.cat, a.mouse, a.width, a.height, self.cat_rng)[0])
+    def _watch_move(self) -> int:
+        return self.cat_player.move(self.arena, self.cat_rng)
 
     # -- what the view draws ---------------------------------------------------------------------------
 
@@ -413,6 +453,7 @@ class Game:
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
             message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
             step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
+            show_choices=self.show_choices, **cat_picture(self.cat_player),
         )
 
     # -- the web page ------------------------------------------------------------------------------------
@@ -436,6 +477,8 @@ class Game:
             "update_ms": round(self.update_ms, 3),
             "message": message,
             "error": error,
+            "cat": self.watch_cat or "you",
+            "cats": ["you", *self.cats.names()],
         }
         return {name: values[name] for name in protocol.STATUS_FIELDS}
 

@@ -74,9 +74,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
-    parser.add_argument("--watch", nargs="?", const="perfect", choices=WATCH_CAT_NAMES, metavar="CAT",
+    parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
                         help=f"start in watch mode with a scripted cat ({', '.join(WATCH_CAT_NAMES)}; default "
-                        "perfect; clumsy is a greedy cat that errs now and then, like a player)")
+                        "perfect; clumsy is a greedy cat that errs now and then, like a player) or a cat brain "
+                        "in weights/ by name (cat_lstm32): brain against brain")
+    parser.add_argument("--cat-brain", metavar="PATH",
+                        help="watch this cat brain file (meta role \"cat\") play the mouse: brain against brain")
     parser.add_argument("--fps", type=bounded_int(10, 240, "fps", allow_zero=True), default=60,
                         help="frames per second, 10 to 240 (default 60; 0: uncapped)")
     practice = parser.add_argument_group(
@@ -96,8 +99,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                           help="save the brain there at the end (a new file: never over an existing one)")
     practice.add_argument("--json", action="store_true", help="print the results as one JSON line")
     options = parser.parse_args(argv)
-    if options.headless and options.watch is None:
-        parser.error("--headless needs a cat to play the rounds: --watch CAT")
+    if options.watch is not None and options.cat_brain is not None:
+        parser.error("--watch and --cat-brain both name the cat: give one")
+    if options.headless and options.watch is None and options.cat_brain is None:
+        parser.error("--headless needs a cat to play the rounds: --watch CAT or --cat-brain PATH")
     if not options.headless and (options.learn or options.save_brain or options.json):
         parser.error("--learn, --save-brain and --json belong to a --headless session")
     return options
@@ -113,6 +118,7 @@ def make_game(options: argparse.Namespace, browser: bool) -> Game:
         teacher=options.teacher,
         watch=options.watch,
         browser=browser,
+        cat_brain=options.cat_brain,
     )
 
 
@@ -201,7 +207,7 @@ def practice_session(options: argparse.Namespace) -> int:
         learner.settle()
     after = heldout_agreement(game)
     result = {
-        "brain": game.brain_name, "teacher": game.teacher, "cat": options.watch, "rounds": game.rounds_finished,
+        "brain": game.brain_name, "teacher": game.teacher, "cat": game.watch_cat, "rounds": game.rounds_finished,
         "seed": options.seed, "learn": bool(options.learn), "learn_speed": game.learn_speed,
         "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,

@@ -78,3 +78,9 @@ class Picture:
     step_ms: float
     update_ms: float
     frame_ms: float
+    # watch mode's cat (watchcat.cat_picture) and the choices overlay
+    show_choices: bool = False
+    cat_label: str = "you"  # "you", "scripted: greedy" or a cat brain's file name
+    cat_detail: str | None = None  # a cat brain in a few words
+    cat_probabilities: np.ndarray | None = None  # a cat brain's eight moves' probabilities at its last move
+    cat_move: int | None = None  # the watch cat's last move

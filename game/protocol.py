@@ -27,7 +27,8 @@ LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its message
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
 TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
-CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch (keyboard and --watch; no page control yet)
+CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch; the page's cat picker adds the cat brains
+PLAYER_CAT = "you"  # the cat picker's choice for the player playing the cat
 
 
 class CommandError(ValueError):
@@ -142,7 +143,23 @@ class FileBytes:
         return {"type": self.kind, "max_bytes": self.max_bytes}
 
 
-Field = Switch | Choice | WholeNumber | FileName | FileBytes
+@dataclass(frozen=True)
+class CatName(FileName):
+    """Who plays the cat: "you", a scripted cat's name, or a cat brain's file name (.npz) from weights/."""
+
+    bundled: bool = True
+    kind = "cat_name"
+
+    def check(self, command: str, value: Any) -> str:
+        if isinstance(value, str) and value in (PLAYER_CAT, *CATS):
+            return value
+        return super().check(command, value)
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "choices": [PLAYER_CAT, *CATS], "max_chars": MAX_NAME_CHARS}
+
+
+Field = Switch | Choice | WholeNumber | FileName | FileBytes | CatName
 
 
 # -- what the game does with each command (game is the Game, page the web.Page or None) ------------------------
@@ -181,6 +198,14 @@ def download(game: Any, page: Any) -> None:
     game.show(f"downloading {filename} (also kept in this browser)")
 
 
+def cat(game: Any, page: Any, name: str) -> None:
+    game.set_watch(None if name == PLAYER_CAT else name)
+
+
+def cat_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.load_cat_brain_bytes(name, data)
+
+
 def reset(game: Any, page: Any) -> None:
     game.reset_brain()
     if page is not None:
@@ -210,6 +235,10 @@ COMMANDS: dict[str, Command] = {
                      shows="brain"),
     "upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
                       "play against a brain file of the player's"),
+    "cat": Command((CatName("name"),), cat, "who plays the cat: you, a scripted cat or a cat brain from weights/",
+                   shows="cat"),
+    "cat_upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), cat_bytes,
+                          "watch a cat brain file of the player's play the mouse"),
     "download": Command((), download, "save the brain as it is now as a new file"),
     "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
     "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
@@ -239,6 +268,8 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "update_ms": StatusField("number", "milliseconds a learning update takes"),
     "message": StatusField("text", "the game's last message while it is shown, else empty"),
     "error": StatusField("text", "the game's last error while it is shown, else empty"),
+    "cat": StatusField("text", "who plays the cat: you, a scripted cat's name or a cat brain's file name"),
+    "cats": StatusField("list", "every cat the cat picker offers: you, the scripted cats, the cat brains"),
 }
 
 # The brain card: (meta key, label, how to show the value), in the order shown. The keys are those brain files
@@ -266,7 +297,7 @@ def page_table() -> dict[str, Any]:
         "commands": {name: command.describe() for name, command in COMMANDS.items()},
         "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
-        "cats": list(CATS),
+        "scripted_cats": list(CATS),
         "meta_labels": list(META_LABELS),
     }
 

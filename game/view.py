@@ -16,6 +16,7 @@ import pygame
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 from .brainfile import printable
 from .cats import CAT_NAMES
+from .choices_view import draw_choices
 from .picture import Cell, Picture
 from .round import versus_par
 
@@ -51,8 +52,9 @@ HELP_LINES = (
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("Watch", ""),
-    ("V", "watch mode on/off: a scripted cat plays"),
-    ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
+    ("V", "watch mode on/off: a cat plays by itself"),
+    ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
+    ("I", "both players' choices on the board: the mouse's 4 moves, a cat brain's 8"),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
     ("B / Shift+B", "next / previous brain file"),
@@ -218,7 +220,8 @@ class View:
             return
         if pic.watching:
             speed = pic.watch_speed
-            mode = f"Watching the {pic.watch_cat} cat  {speed}"
+            mode = f"Watching the {pic.watch_cat} cat  {speed}" if pic.cat_detail is None else \
+                f"Brain against brain: {printable(pic.cat_label, 28)}  {speed}"
             if speed == "max":
                 mode += f"  ·  {pic.rounds_per_second:.0f} rounds/s"
             colour = PURPLE
@@ -269,7 +272,9 @@ class View:
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
-        if pic.overlays and pic.decision_cell is not None:
+        if pic.show_choices:
+            draw_choices(self, pic, cell)
+        elif pic.overlays and pic.decision_cell is not None:
             self.draw_decision(pic, cell)
         caught = pic.caught
         if caught:  # the mouse in the cat's paws: small, grey, in front
@@ -461,21 +466,23 @@ class View:
         X, Wp = self.PANEL_X, self.PANEL_W
         y = 24
         y = self.draw_brain_card(pic, X, y, Wp)
+        if pic.watching:
+            y = self.draw_cat_line(pic, X, y + 2, Wp)
         y = self.draw_round_line(pic, X, y + 10)
         y = self.draw_choice(pic, X, y + 14, Wp)
         y = self.draw_memory(pic, X, y + 14, Wp)
         y = self.draw_agreement(pic, X, y + 14, Wp)
         y = self.draw_learning(pic, X, y + 12)
-        self.draw_legend(X, 566, "cat" if pic.watching else "you")
+        self.draw_legend(X, 566, "cat" if pic.watching else "you", "mouse" if pic.cat_detail else "the brain")
         self.draw_timing(pic, X, 598)
 
-    def draw_legend(self, x: float, y: float, cat: str) -> None:
+    def draw_legend(self, x: float, y: float, cat: str, mouse: str = "the brain") -> None:
         """What the arena's marks mean, for a first look."""
         cell = 30
         self.draw_cat((x + 12, y + 10), cell)
         self.text(cat, 17, DIM, x + 30, y + 4)
         self.draw_mouse((x + 82, y + 12), cell, False)
-        self.text("the brain", 17, DIM, x + 98, y + 4)
+        self.text(mouse, 17, DIM, x + 98, y + 4)
         self.draw_arrow((x + 168, y + 10), 1, cell, SKY, False)
         self.text("its move", 17, DIM, x + 196, y + 4)
         self.draw_arrow((x + 268, y + 10), 1, cell, YELLOW, True)
@@ -508,6 +515,19 @@ class View:
             size -= 1
         self.text(score, size, DIM, x, y + 44)
         return y + 62
+
+    def draw_cat_line(self, pic: Picture, x: float, y: float, w: float) -> float:
+        """Who plays the cat, beside the mouse's brain card: a cat brain's name and kind, or the scripted cat."""
+        self.draw_cat((x + 9, y + 11), 26)
+        name = printable(pic.cat_label, 40)
+        self.text(f"cat: {name}", 19, ORANGE, x + 24, y + 2)
+        if pic.cat_detail:
+            detail, size = pic.cat_detail, 15
+            room = w - 24 - self.font(19).size(f"cat: {name}")[0] / self.scale - 12
+            while size > 12 and self.font(size).size(detail)[0] > room * self.scale:
+                size -= 1
+            self.text(detail, size, DIM, x + w, y + 5, "topright")
+        return y + 22
 
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
@@ -665,7 +685,7 @@ class View:
                 continue
             self.text(key, 19, ORANGE, 170, y)
             self.text(what, 19, TEXT, 380, y)
-            y += 20
+            y += 19  # 19 a line leaves the legend room inside the box
         y += 8
         for colour, what in LEGEND:
             pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))

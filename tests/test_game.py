@@ -416,7 +416,8 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
     assert set(last) == {"brain", "meta", "brains", "learning", "teacher", "learn_speed", "agreement", "heldout",
                          "fallbacks", "learning_status", "step_ms",
-                         "update_ms", "message", "error"}
+                         "update_ms", "message", "error", "cat", "cats"}
+    assert last["cat"] == "you" and last["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy"]
 
 
 def test_the_view_reads_clicks_back_at_any_window_size(dirs):
@@ -442,7 +443,6 @@ def test_the_view_reads_clicks_back_at_any_window_size(dirs):
         (["--size", "17×8"], "arena width 17 is not a whole number from 4 to 16"),
         (["--fps", "5"], "fps 5 is outside 10..240"),
         (["--teacher", "cat"], "invalid choice: 'cat'"),
-        (["--watch", "tiger"], "invalid choice: 'tiger'"),
         (["--seed", "-1"], "seed -1 is outside"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
@@ -453,6 +453,13 @@ def test_bad_arguments_get_one_clear_line(argv, problem, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and problem in err and err.startswith("main.py: error:")
+
+
+def test_an_unknown_cat_on_the_command_line_is_one_line(dirs, capsys):
+    """--watch takes a cat brain's name too, so the game (not argparse) knows the cats: still one line."""
+    assert asyncio.run(game_main.main(["--watch", "tiger"], frames=1)) == 2
+    err = capsys.readouterr().err
+    assert err == ("main.py: error: unknown cat 'tiger': choose one of perfect, greedy, noisy, random, clumsy\n")
 
 
 def test_a_broken_brain_on_the_command_line_is_one_line(dirs, capsys):
@@ -685,7 +692,7 @@ def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
         game.cycle_watch_cat()
         seen.append(game.watch_cat)
     assert seen == [*CAT_NAMES, CAT_NAMES[0]]
-    assert ("X", "next scripted cat: " + ", ".join(CAT_NAMES)) in HELP_LINES
+    assert ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain") in HELP_LINES
 
 
 def test_the_view_draws_from_the_picture_alone(dirs):

@@ -1,7 +1,8 @@
 """Render the README's screenshots headless: python docs/screenshots/make_screenshots.py [--out DIR]
 
 Each picture is a real Game drawn by the real View (SDL's dummy video driver), driven by scripted turns:
-start of a round, mid-round with every overlay, a catch, live learning, and the help overlay.
+start of a round, mid-round with every overlay, a catch, live learning, brain against brain with both brains'
+choices, and the help overlay.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
         game.new_round()
         for _ in range(4):
             if not game.over:
-                game.turn(game._scripted_move())
+                game.turn(game._watch_move())
         if not game.over and game.teacher_move != game.brain_move:
             break
     settle(game, 0.07)
@@ -138,12 +139,30 @@ def main() -> None:
     learning_shot(game, "greedy", 100)
     save(game, "learning-default.png")
 
-    # 5. The help overlay.
+    # 5. Brain against brain: the shipped cat brain against the default mouse, both brains' choices on the
+    # board (key I), at a turn where one of them is not sure (the first such turn from seed 3).
+    if (weights / "cat_lstm32.npz").exists():
+        game = Game(weights, None, seed=3, watch="cat_lstm32")
+        game.show_choices = True
+        unsure = False
+        for _ in range(400):
+            game.new_round()
+            while not game.over and not unsure:
+                game.turn(game._watch_move())
+                unsure = not game.over and game.cat_moves_made >= 2 and min(
+                    game.cat_player.probabilities.max(), game.probabilities.max()) < 0.8
+            if unsure:
+                break
+        settle(game, 0.4)
+        game.message_time = -1e9
+        save(game, "brain-vs-brain.png")
+
+    # 6. The help overlay.
     game = Game(weights, None, seed=7)
     game.toggle_help()
     save(game, "help.png")
 
-    # 6. A resized window: everything is drawn at the window's own size.
+    # 7. A resized window: everything is drawn at the window's own size.
     screen = pygame.display.set_mode((1400, 760))
     view.set_screen(screen)
     game = Game(weights, None, seed=9)

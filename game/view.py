@@ -18,6 +18,7 @@ from .brainfile import printable
 from .cats import CAT_NAMES
 from .picture import Cell, Picture
 from .round import versus_par
+from .sight_view import SightLayer, caption
 
 DESIGN_W, DESIGN_H = 1040, 640
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
@@ -55,12 +56,15 @@ HELP_LINES = (
     ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
-    ("B / Shift+B", "next / previous brain file"),
+    ("B / Shift+B", "next / previous brain file (those for the sight in play)"),
     ("L", "learn from the teacher on/off"),
-    ("T", "switch teacher: the post's or the optimal mouse"),
+    ("T", "switch teacher: the post's or the optimal mouse (fog, flicker: the cautious one)"),
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
     ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
+    ("Sight", ""),
+    ("G", "what the mouse sees: classic (always), fog (within 2 cells), flicker (every 3rd move)"),
+    ("K", "fog and flicker: what the mouse believes (its probe) over where the cat can be"),
     ("Screen", ""),
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
@@ -113,6 +117,7 @@ class View:
         self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
+        self.sight_layer = SightLayer()
 
     # -- geometry ----------------------------------------------------------------------------------------
 
@@ -266,6 +271,7 @@ class View:
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        self.sight_layer.draw_under(self, pic)
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
@@ -278,17 +284,27 @@ class View:
         else:
             self.draw_mouse(mouse_xy, cell, False)
             self.draw_cat(cat_xy, cell)
+            self.sight_layer.draw_spotted(self, pic, cat_xy, cell)
         if caught and pic.over:
             pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
             # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.44), max(2, self.px(3)))
+        self.draw_caption(pic)
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
             upper = pic.cat_cell[1] >= pic.size[1] / 2
             self.draw_banner("Caught!" if good else "Escaped!", pic.result, ORANGE if good else SKY,
                              0.72 if upper else 0.28)
+
+    def draw_caption(self, pic: Picture) -> None:
+        """Under the board: what the mouse sees (fog, flicker) and the belief picture's marks."""
+        said, marks = caption(pic)
+        if said:
+            x, y, w, h = self.ARENA_BOX
+            self.text(said, 14, DIM, x, y + h + 7)
+            self.text(marks, 14, FAINT, x + w, y + h + 7, "topright")
 
     def glide(self, pic: Picture, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
         a, b = self.cell_centre(pic.size, *start), self.cell_centre(pic.size, *end)

@@ -21,12 +21,15 @@ from typing import Any
 from . import brainfile
 from .brain_np import BRAIN_TYPES
 from .cats import WATCH_CAT_NAMES
+from .sight import SIGHTS
 from .teachers import TEACHER_NAMES
 
 LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its messages and the game accept
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
 TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
+CAUTIOUS_LABEL = "Cautious (from what the mouse knows)"  # fog and flicker brains' teacher, on the brain card
+SIGHT_LABELS = {"classic": "Classic: sees the cat", "fog": "Fog: within 2 cells", "flicker": "Flicker: every 3rd move"}
 CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch (keyboard and --watch; no page control yet)
 
 
@@ -156,6 +159,10 @@ def teacher(game: Any, page: Any, name: str) -> None:
     game.set_teacher(name)
 
 
+def sight(game: Any, page: Any, name: str) -> None:
+    game.set_sight(name)
+
+
 def learn_speed(game: Any, page: Any, value: int) -> None:
     game.set_learn_speed(value)
 
@@ -202,6 +209,8 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
+    "sight": Command((Choice("name", tuple(SIGHTS)),), sight,
+                     "what the mouse sees of the cat; each sight plays its own brain", shows="sight"),
     "learn": Command((Switch("on"),), learn, "learn from the teacher while playing, or stop", shows="learning"),
     "teacher": Command((Choice("name", TEACHER_NAMES),), teacher, "the teacher to learn from", shows="teacher"),
     "learn_speed": Command((WholeNumber("value", *LEARN_SPEED),), learn_speed,
@@ -228,6 +237,7 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "brain": StatusField("text", "the brain's name"),
     "meta": StatusField("object", "the brain file's meta (the brain card shows META_LABELS of it)"),
     "brains": StatusField("list", "the bundled brains' file names, for the brain picker"),
+    "sight": StatusField("text", "what the mouse sees of the cat, one of SIGHTS (the brains listed are its own)"),
     "learning": StatusField("bool", "learning from the teacher"),
     "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
     "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),
@@ -247,7 +257,8 @@ META_LABELS: tuple[dict[str, Any], ...] = (
     {"key": "architecture", "label": "Architecture", "format": "text",
      "values": {arch: cls.label for arch, cls in BRAIN_TYPES.items()}},
     {"key": "hidden_size", "label": "Hidden units", "format": "count"},
-    {"key": "teacher", "label": "Trained by", "format": "text", "values": TEACHER_LABELS},
+    {"key": "teacher", "label": "Trained by", "format": "text",
+     "values": {**TEACHER_LABELS, brainfile.CAUTIOUS: CAUTIOUS_LABEL}},
     {"key": "task", "label": "Task", "format": "task"},
     {"key": "training_games", "label": "Training games", "format": "count"},
     {"key": "heldout_mistakes_per_game", "label": "Held-out mistakes per game", "format": "decimal"},
@@ -266,6 +277,7 @@ def page_table() -> dict[str, Any]:
         "commands": {name: command.describe() for name, command in COMMANDS.items()},
         "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
+        "sights": [{"name": name, "label": SIGHT_LABELS[name]} for name in SIGHTS],
         "cats": list(CATS),
         "meta_labels": list(META_LABELS),
     }

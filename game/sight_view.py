@@ -22,10 +22,10 @@ INK = (16, 17, 20)
 SKY = (86, 180, 233)
 TEXT = (232, 234, 240)
 DIM = (150, 156, 170)
-FOG_ALPHA = 120  # over a cell the mouse cannot see: the cell and the pieces on it stay readable
-BLIND_ALPHA = 80  # flicker, between looks: lighter, as the mouse still knows where it last saw the cat
+FOG_KEEP = 150  # a cell the mouse cannot see keeps 150/255 of its light: it and the pieces on it stay readable
+BLIND_KEEP = 176  # flicker, between looks: lighter, as the mouse still knows where it last saw the cat
 HEAT = (204, 121, 167)  # Okabe–Ito reddish purple: a colour no piece or arrow uses
-HEAT_ALPHA = 200  # a cell the probe is sure of
+HEAT_ALPHA = 230  # a cell the probe is sure of
 
 
 def grid_rect(view: View, pic: Picture) -> pygame.Rect:
@@ -45,9 +45,8 @@ class SightLayer:
     """The shades and outlines, with the one surface each needs kept between frames."""
 
     def __init__(self) -> None:
-        self._fog: pygame.Surface | None = None
-        self._fog_key: tuple | None = None
-        self._heat: pygame.Surface | None = None
+        self._belief: pygame.Surface | None = None
+        self._belief_key: tuple | None = None
 
     def draw_under(self, view: View, pic: Picture) -> None:
         """Below the trails and the animals: the fog or the blind shade, then the belief picture."""
@@ -56,12 +55,9 @@ class SightLayer:
             return
         blind = sight.square is None and sight.next_look > 0
         if sight.square is not None or blind:
-            self.draw_shade(view, pic, sight.square, FOG_ALPHA if sight.square is not None else BLIND_ALPHA)
+            self.draw_shade(view, pic, sight.square, FOG_KEEP if sight.square is not None else BLIND_KEEP)
         if sight.show_belief:
-            if sight.believed is not None:
-                self.draw_heat(view, pic, sight)
-            if sight.belief is not None:
-                self.draw_outline(view, pic, sight)
+            self.draw_belief(view, pic, sight)
         if sight.square is not None:
             x0, y0, x1, y1 = sight.square
             a, b = cell_rect(view, pic, x0, y1), cell_rect(view, pic, x1, y0)
@@ -70,37 +66,52 @@ class SightLayer:
             pygame.draw.rect(view.screen, SKY, grid_rect(view, pic).inflate(view.px(6), view.px(6)),
                              max(2, view.px(3)), border_radius=view.px(9))
 
-    def draw_shade(self, view: View, pic: Picture, square: tuple[int, int, int, int] | None, alpha: int) -> None:
-        """The board shaded, but for the square the mouse sees (fog); one surface per board, size and square."""
+    def draw_shade(self, view: View, pic: Picture, square: tuple[int, int, int, int] | None, keep: int) -> None:
+        """The board darkened (each colour times keep/255), but for the square the mouse sees (fog): a multiply
+        fill of the bands around the square, which costs far less than blending a shade surface."""
         box = grid_rect(view, pic)
-        key = (box.size, pic.size, square, alpha, view.scale)
-        if self._fog is None or self._fog_key != key:
-            self._fog_key = key
-            self._fog = pygame.Surface(box.size, pygame.SRCALPHA)
-            self._fog.fill((*INK, alpha))
-            if square is not None:
-                x0, y0, x1, y1 = square
-                clear = cell_rect(view, pic, x0, y1).union(cell_rect(view, pic, x1, y0)).move(-box.x, -box.y)
-                self._fog.fill((0, 0, 0, 0), clear)
-        view.screen.blit(self._fog, box)
+        bands = [box]
+        if square is not None:
+            x0, y0, x1, y1 = square
+            clear = cell_rect(view, pic, x0, y1).union(cell_rect(view, pic, x1, y0)).clip(box)
+            bands = [pygame.Rect(box.left, box.top, box.width, clear.top - box.top),
+                     pygame.Rect(box.left, clear.bottom, box.width, box.bottom - clear.bottom),
+                     pygame.Rect(box.left, clear.top, clear.left - box.left, clear.height),
+                     pygame.Rect(clear.right, clear.top, box.right - clear.right, clear.height)]
+        for band in bands:
+            if band.width > 0 and band.height > 0:
+                view.screen.fill((keep, keep, keep), band, special_flags=pygame.BLEND_RGB_MULT)
 
-    def draw_heat(self, view: View, pic: Picture, sight: SightPicture) -> None:
-        """Each cell filled by the probe's chance that the cat may be there: clear at 0, strong at 1."""
+    def draw_belief(self, view: View, pic: Picture, sight: SightPicture) -> None:
+        """The probe's heat and B's outline, drawn on one surface again only when either changes (once a turn)."""
         box = grid_rect(view, pic)
-        if self._heat is None or self._heat.get_size() != box.size:
-            self._heat = pygame.Surface(box.size, pygame.SRCALPHA)
-        self._heat.fill((0, 0, 0, 0))
+        heat = None if sight.believed is None else sight.believed.round(3).tobytes()
+        outline = None if sight.belief is None else sight.belief.tobytes()
+        key = (box.size, pic.size, view.scale, heat, outline)
+        if self._belief is None or self._belief_key != key:
+            self._belief_key = key
+            self._belief = pygame.Surface(box.size, pygame.SRCALPHA)
+            self._belief.fill((0, 0, 0, 0))
+            if sight.believed is not None:
+                self.draw_heat(self._belief, box, view, pic, sight)
+            if sight.belief is not None:
+                self.draw_outline(self._belief, box, view, pic, sight)
+        view.screen.blit(self._belief, box)
+
+    @staticmethod
+    def draw_heat(surface: pygame.Surface, box: pygame.Rect, view: View, pic: Picture, sight: SightPicture) -> None:
+        """Each cell filled by the probe's chance that the cat may be there: clear at 0, strong at 1."""
         W, H = pic.size
         chances = sight.believed
         for c in range(W * H):
             p = float(chances[c])
             if p >= 0.04:  # a faint haze everywhere would hide the board for nothing
                 rect = cell_rect(view, pic, c % W, c // W, 0.06).move(-box.x, -box.y)
-                pygame.draw.rect(self._heat, (*HEAT, round(HEAT_ALPHA * min(p, 1.0))), rect,
-                                 border_radius=view.px(5))
-        view.screen.blit(self._heat, box)
+                pygame.draw.rect(surface, (*HEAT, round(HEAT_ALPHA * min(p, 1.0))), rect, border_radius=view.px(5))
 
-    def draw_outline(self, view: View, pic: Picture, sight: SightPicture) -> None:
+    @staticmethod
+    def draw_outline(surface: pygame.Surface, box: pygame.Rect, view: View, pic: Picture,
+                     sight: SightPicture) -> None:
         """B's outline: every cell edge between a cell of B and one outside it (or the board's edge)."""
         W, H = pic.size
         b = sight.belief.reshape(H, W)
@@ -108,7 +119,8 @@ class SightLayer:
         width = max(2, view.px(2.5))
 
         def corner(x: int, row: int) -> tuple[int, int]:
-            return view.pt(left + x * cell, top + row * cell)
+            px, py = view.pt(left + x * cell, top + row * cell)
+            return px - box.x, py - box.y
 
         for y in range(H):
             row = H - 1 - y
@@ -116,13 +128,13 @@ class SightLayer:
                 if not b[y, x]:
                     continue
                 if y == H - 1 or not b[y + 1, x]:  # above
-                    pygame.draw.line(view.screen, TEXT, corner(x, row), corner(x + 1, row), width)
+                    pygame.draw.line(surface, TEXT, corner(x, row), corner(x + 1, row), width)
                 if y == 0 or not b[y - 1, x]:  # below
-                    pygame.draw.line(view.screen, TEXT, corner(x, row + 1), corner(x + 1, row + 1), width)
+                    pygame.draw.line(surface, TEXT, corner(x, row + 1), corner(x + 1, row + 1), width)
                 if x == 0 or not b[y, x - 1]:
-                    pygame.draw.line(view.screen, TEXT, corner(x, row), corner(x, row + 1), width)
+                    pygame.draw.line(surface, TEXT, corner(x, row), corner(x, row + 1), width)
                 if x == W - 1 or not b[y, x + 1]:
-                    pygame.draw.line(view.screen, TEXT, corner(x + 1, row), corner(x + 1, row + 1), width)
+                    pygame.draw.line(surface, TEXT, corner(x + 1, row), corner(x + 1, row + 1), width)
 
     def draw_spotted(self, view: View, pic: Picture, cat_xy: tuple[float, float], cell: float) -> None:
         """A ring round the cat when the mouse saw it at its last move."""

@@ -279,6 +279,9 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     assert page.downloads == ["kept-tuned-001.npz"] and page.stored == ["kept-tuned-001.npz"]
     send({"type": "reset"})
     assert page.stored[-1] is None and "back to its pretrained weights" in game.message
+    send({"type": "sight", "name": "fog"})
+    fog = brainfile.SIGHT_BRAINS["fog"]
+    assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
     assert done == set(COMMANDS)
 
 

@@ -36,8 +36,7 @@ WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 MESSAGE_SECONDS = 6.0
-SIGHT_LINES = {"classic": "the mouse sees the cat always", "fog": "the mouse sees the cat within 2 cells",
-               "flicker": "the mouse sees the board at every third move"}
+SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
 
 def _reads(room: str, *names: str) -> None:

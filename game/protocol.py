@@ -29,7 +29,9 @@ MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigge
 MAX_NAME_CHARS = 200
 TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
 CAUTIOUS_LABEL = "Cautious (from what the mouse knows)"  # fog and flicker brains' teacher, on the brain card
-SIGHT_LABELS = {"classic": "Classic: sees the cat", "fog": "Fog: within 2 cells", "flicker": "Flicker: every 3rd move"}
+SIGHT_LABELS = {"classic": "Classic", "fog": "Fog", "flicker": "Flicker"}
+SIGHT_TITLES = {"classic": "the mouse sees the cat at every move", "fog": "the mouse sees the cat within 2 cells",
+                "flicker": "the mouse sees the whole board at every third of its moves"}
 CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch (keyboard and --watch; no page control yet)
 
 
@@ -277,7 +279,7 @@ def page_table() -> dict[str, Any]:
         "commands": {name: command.describe() for name, command in COMMANDS.items()},
         "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
-        "sights": [{"name": name, "label": SIGHT_LABELS[name]} for name in SIGHTS],
+        "sights": [{"name": name, "label": SIGHT_LABELS[name], "title": SIGHT_TITLES[name]} for name in SIGHTS],
         "cats": list(CATS),
         "meta_labels": list(META_LABELS),
     }

@@ -58,7 +58,7 @@ def test_switching_sight_plays_each_presets_brain_and_the_brain_key_cycles_only_
                     ("classic", "lstm32_optimal.npz", "optimal")]
     assert {f.name for f in game.brain_files()} == classic_files
     game.set_sight("fog")
-    assert game.message.startswith("fog sight (the mouse sees the cat within 2 cells)")
+    assert game.message.startswith("fog sight (the mouse sees the cat within 2 cells) · brain: lstm32_fog.npz")
     game.cycle_brain()
     assert game.brain_name == "lstm32_fog.npz"  # the one fog brain: B stays with it
     assert Game(WEIGHTS, None, seed=1, sight="flicker").brain_name == "lstm32_flicker.npz"
@@ -328,7 +328,8 @@ def test_a_copy_carries_the_probe_so_a_reset_brain_still_believes():
 
 def test_the_page_protocol_offers_each_sight_and_runs_it():
     table = protocol.page_table()
-    assert [s["name"] for s in table["sights"]] == list(SIGHTS) and all(s["label"] for s in table["sights"])
+    assert [s["name"] for s in table["sights"]] == list(SIGHTS)
+    assert all(s["label"] and s["title"] for s in table["sights"])
     assert table["commands"]["sight"]["fields"]["name"] == {"type": "choice", "choices": list(SIGHTS)}
     assert table["commands"]["sight"]["shows"] == "sight" and "sight" in protocol.STATUS_FIELDS
     template = (ROOT / "web" / "index.tmpl").read_text(encoding="utf-8")

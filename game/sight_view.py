@@ -22,6 +22,7 @@ INK = (16, 17, 20)
 SKY = (86, 180, 233)
 TEXT = (232, 234, 240)
 DIM = (150, 156, 170)
+FAINT_TEXT = (96, 102, 116)
 FOG_KEEP = 150  # a cell the mouse cannot see keeps 150/255 of its light: it and the pieces on it stay readable
 BLIND_KEEP = 176  # flicker, between looks: lighter, as the mouse still knows where it last saw the cat
 HEAT = (204, 121, 167)  # Okabe–Ito reddish purple: a colour no piece or arrow uses
@@ -135,6 +136,29 @@ class SightLayer:
                     pygame.draw.line(surface, TEXT, corner(x, row), corner(x, row + 1), width)
                 if x == W - 1 or not b[y, x + 1]:
                     pygame.draw.line(surface, TEXT, corner(x + 1, row), corner(x + 1, row + 1), width)
+
+    def draw_caption(self, view: View, pic: Picture) -> None:
+        """Under the board: what the mouse sees and the belief picture's marks; under flicker the beat as pips,
+        one per coming move, filled where the mouse looks."""
+        said, marks = caption(pic)
+        if not said:
+            return
+        x, y, w, h = view.ARENA_BOX
+        view.text(marks, 14, FAINT_TEXT, x + w, y + h + 7, "topright")
+        sight = pic.sight
+        if sight.square is not None or sight.beat == 1:
+            view.text(said, 14, DIM, x, y + h + 7)
+            return
+        name, rest = said.split(": ", 1)
+        box = view.text(name, 14, DIM, x, y + h + 7)
+        left = (box.right - view.origin[0]) / view.scale + 9
+        for k in range(sight.beat):
+            centre = view.pt(left + 11 * k, y + h + 12)
+            if k == sight.next_look:
+                pygame.draw.circle(view.screen, SKY, centre, view.px(4))
+            else:
+                pygame.draw.circle(view.screen, DIM, centre, view.px(3.5), max(1, view.px(1.2)))
+        view.text(rest, 14, DIM, left + 11 * sight.beat + 2, y + h + 7)
 
     def draw_spotted(self, view: View, pic: Picture, cat_xy: tuple[float, float], cell: float) -> None:
         """A ring round the cat when the mouse saw it at its last move."""

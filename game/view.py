@@ -18,7 +18,7 @@ from .brainfile import printable
 from .cats import CAT_NAMES
 from .picture import Cell, Picture
 from .round import versus_par
-from .sight_view import SightLayer, caption
+from .sight_view import SightLayer
 
 DESIGN_W, DESIGN_H = 1040, 640
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
@@ -51,20 +51,18 @@ HELP_LINES = (
     ("Click or tap a cell", "step towards it"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
+    ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
     ("Watch", ""),
     ("V", "watch mode on/off: a scripted cat plays"),
     ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
-    ("B / Shift+B", "next / previous brain file (those for the sight in play)"),
+    ("B / Shift+B", "next / previous brain file for this sight"),
     ("L", "learn from the teacher on/off"),
-    ("T", "switch teacher: the post's or the optimal mouse (fog, flicker: the cautious one)"),
+    ("T", "switch teacher: the post's or the optimal mouse (fog, flicker: cautious)"),
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
     ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
-    ("Sight", ""),
-    ("G", "what the mouse sees: classic (always), fog (within 2 cells), flicker (every 3rd move)"),
-    ("K", "fog and flicker: what the mouse believes (its probe) over where the cat can be"),
     ("Screen", ""),
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
@@ -290,21 +288,13 @@ class View:
             # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.44), max(2, self.px(3)))
-        self.draw_caption(pic)
+        self.sight_layer.draw_caption(self, pic)
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
             upper = pic.cat_cell[1] >= pic.size[1] / 2
             self.draw_banner("Caught!" if good else "Escaped!", pic.result, ORANGE if good else SKY,
                              0.72 if upper else 0.28)
-
-    def draw_caption(self, pic: Picture) -> None:
-        """Under the board: what the mouse sees (fog, flicker) and the belief picture's marks."""
-        said, marks = caption(pic)
-        if said:
-            x, y, w, h = self.ARENA_BOX
-            self.text(said, 14, DIM, x, y + h + 7)
-            self.text(marks, 14, FAINT, x + w, y + h + 7, "topright")
 
     def glide(self, pic: Picture, start: tuple[int, int], end: tuple[int, int], p: float) -> tuple[float, float]:
         a, b = self.cell_centre(pic.size, *start), self.cell_centre(pic.size, *end)
@@ -673,15 +663,18 @@ class View:
         self.text("Controls", 32, TEXT, 150, 48)
         self.text("H, F1, ? or Esc closes this", 17, DIM, 890, 56, "topright")
         y = 88
+        headers = sum(1 for _, what in HELP_LINES if not what)
+        room = 602 - y - 24 * headers - 8 - 19 * len(LEGEND)  # what the key lines may take, above the legend
+        step = min(20.0, room / max(1, len(HELP_LINES) - headers))  # a longer list is set a little tighter
         for key, what in HELP_LINES:
             if not what:
                 y += 6
                 self.text(key.upper(), 15, YELLOW, 150, y)
                 y += 18
                 continue
-            self.text(key, 19, ORANGE, 170, y)
-            self.text(what, 19, TEXT, 380, y)
-            y += 20
+            self.text(key, min(19, step - 1), ORANGE, 170, y)
+            self.text(what, min(19, step - 1), TEXT, 380, y)
+            y += step
         y += 8
         for colour, what in LEGEND:
             pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))

@@ -143,6 +143,22 @@ class Game:
         self._swap(brain, name, None)
         return True
 
+    def restore_brain_bytes(self, name: str, data: bytes) -> bool:
+        """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
+        under fog); on a problem show it and keep the current brain and sight."""
+        try:
+            sight = brainfile.meta_sight(brainfile.load_brain_bytes(data, name, sight=None).meta)
+        except brainfile.BrainFileError:
+            sight = self.sight  # the load below says what is wrong with it
+        if sight == self.sight:
+            return self.load_brain_bytes(name, data)
+        old, seeing = self.sight, self.round.sight
+        self.library.sight, self.round.sight = sight, MouseSight(sight)
+        if not self.load_brain_bytes(name, data):
+            self.library.sight, self.round.sight = old, seeing
+            return False
+        return True
+
     def unsaved_updates(self) -> int:
         return self.library.unsaved_updates()
 

@@ -177,6 +177,10 @@ def brain_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
     game.load_brain_bytes(name, data)
 
 
+def restore(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.restore_brain_bytes(name, data)
+
+
 def download(game: Any, page: Any) -> None:
     """The brain as a new file: the page saves it to the player's disk and keeps it in browser storage."""
     try:
@@ -223,7 +227,7 @@ COMMANDS: dict[str, Command] = {
                       "play against a brain file of the player's"),
     "download": Command((), download, "save the brain as it is now as a new file"),
     "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
-    "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
+    "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), restore,
                        "the brain the page kept in this browser",
                        without_control="the page sends it by itself when it starts, from browser storage"),
 }

@@ -4,6 +4,7 @@ the beat and the belief picture in the drawn pixels, and live learning labelled 
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 from pathlib import Path
@@ -334,3 +335,24 @@ def test_the_page_protocol_offers_each_sight_and_runs_it():
     assert table["commands"]["sight"]["shows"] == "sight" and "sight" in protocol.STATUS_FIELDS
     template = (ROOT / "web" / "index.tmpl").read_text(encoding="utf-8")
     assert 'data-command="sight" data-choices="sights"' in template
+
+
+@needs_brains
+def test_the_brain_the_page_kept_comes_back_under_its_own_sight():
+    """A fog brain tuned in the browser is restored at the next start (the game starts under classic)."""
+    from game import web
+
+    game = Game(WEIGHTS, None, seed=8, sight="fog", browser=True)
+    game.set_learning(True)
+    scripted_turns(game, 30)
+    name, data = game.export_brain()
+    fresh = Game(WEIGHTS, None, seed=8, browser=True)
+    fresh.handle_command(web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
+    assert (fresh.sight, fresh.brain_name, fresh.teacher) == ("fog", name, "cautious")
+    assert fresh.round.sight.name == "fog" and fresh.status()["brains"] == ["lstm32_fog.npz"]
+    np.testing.assert_array_equal(fresh.brain.theta, game.brain.theta)
+    scripted_turns(fresh, 3)
+    assert fresh.picture().sight.square is not None
+    # a broken kept file: one line, and the game stays as it was
+    fresh.handle_command(web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
+    assert fresh.message_is_error and fresh.sight == "fog" and fresh.brain_name == name

@@ -21,9 +21,12 @@ from . import brainfile, protocol
 from .brain_np import Brain
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
-from .picture import Picture
+from .mouse_sight import MouseSight
+from .picture import Picture, SightPicture
+from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
+from .sight import CLASSIC, SIGHTS
 from .teachers import TEACHER_NAMES
 from .watchcat import CatRoster, WatchCat, cat_picture
 
@@ -33,6 +36,7 @@ WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 MESSAGE_SECONDS = 6.0
+SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
 
 def _reads(room: str, *names: str) -> None:
@@ -69,10 +73,14 @@ class Game:
         watch: str | None = None,
         browser: bool = False,
         cat_brain: str | Path | None = None,
+        sight: str = CLASSIC.name,
     ) -> None:
         self.browser = browser
         self.page: Any = None  # the web page (game.web.Page) when in the browser
+        if sight not in SIGHTS:
+            raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
         self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
+        self.library.sight = sight
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
         self.cats = CatRoster(weights_dir, user_dir)
@@ -88,15 +96,17 @@ class Game:
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
         self.show_choices = False  # both players' move probabilities drawn on the board
+        self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
         self.message_is_error = False
         self.message_time = -math.inf
 
         self.round = Round()
+        self.round.sight = MouseSight(sight)
         self.coach = Coach(teacher, MOVE_LIMIT)
         self.stats = SessionStats()
         if brain_path is not None:
-            brain = brainfile.load_brain(brain_path)  # a bad file on the command line is the caller's error
+            brain = brainfile.load_brain(brain_path, sight=sight)  # a bad file on the command line is the caller's
             self._use_brain(brain, Path(brain_path).name, Path(brain_path))
         else:
             self._use_brain(*self.library.default_brain())
@@ -114,7 +124,7 @@ class Game:
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.library.use(brain, name, path)
-        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain())
+        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain(), self.sight)
         self.stats.restart_agreement()
 
     def size_for_brain(self) -> tuple[int, int]:
@@ -137,16 +147,32 @@ class Game:
         self._swap(brain, name, None)
         return True
 
+    def restore_brain_bytes(self, name: str, data: bytes) -> bool:
+        """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
+        under fog); on a problem show it and keep the current brain and sight."""
+        try:
+            sight = brainfile.meta_sight(brainfile.load_brain_bytes(data, name, sight=None).meta)
+        except brainfile.BrainFileError:
+            sight = self.sight  # the load below says what is wrong with it
+        if sight == self.sight:
+            return self.load_brain_bytes(name, data)
+        old, seeing = self.sight, self.round.sight
+        self.library.sight, self.round.sight = sight, MouseSight(sight)
+        if not self.load_brain_bytes(name, data):
+            self.library.sight, self.round.sight = old, seeing
+            return False
+        return True
+
     def unsaved_updates(self) -> int:
         return self.library.unsaved_updates()
 
-    def _swap(self, brain: Brain, name: str, path: Path | None) -> None:
+    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> None:
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
         self._use_brain(brain, name, path)
         note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
-        self.show(notice if notice else f"brain: {self.brain_name}{note}", error=bool(notice))
+        self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
 
     def cycle_brain(self, step: int = 1) -> bool:
@@ -167,6 +193,49 @@ class Game:
         library.brain_meta = meta
         self.show(f"{name}: back to its pretrained weights")
         self.new_round()
+
+    # -- what the mouse sees -----------------------------------------------------------------------------
+
+    @property
+    def sight(self) -> str:
+        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker."""
+        return self.library.sight
+
+    def set_sight(self, name: str) -> bool:
+        """Play under another sight preset, with its brain (brainfile.SIGHT_BRAINS, else the first brain file
+        for it that loads); with no brain for it, say so and keep the sight and brain in play."""
+        if name not in SIGHTS:
+            self.show(f"unknown sight {name!r}: choose one of {', '.join(SIGHTS)}", error=True)
+            return False
+        if name == self.sight:
+            return True
+        old = self.sight
+        self.library.sight = name
+        found = self.library.sight_brain()
+        if found is None:
+            self.library.sight = old
+            self.show(f"no brain for {name} sight in {brainfile.printable(self.weights_dir.name, 40)}/ "
+                      f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
+            return False
+        self.library.cycle_from = None
+        self.round.sight = MouseSight(name)
+        self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · ")
+        return True
+
+    def cycle_sight(self) -> None:
+        names = tuple(SIGHTS)
+        self.set_sight(names[(names.index(self.sight) + 1) % len(names)])
+
+    def toggle_belief(self) -> None:
+        """Show what the mouse believes (its probe's map of where the cat may be) over B's outline."""
+        self.show_belief = not self.show_belief
+        if self.sight == CLASSIC.name:
+            self.show("what the mouse believes is drawn under fog and flicker sight (G switches sight)")
+        elif self.brain.probe is None:
+            self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
+                      if self.show_belief else "belief picture off")
+        else:
+            self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
     def tuned_line(self) -> str | None:
         return self.library.tuned_line(self.teacher)
@@ -200,6 +269,10 @@ class Game:
         self.show("learning from the teacher: " + ("on" if on else "off"))
 
     def set_teacher(self, name: str) -> None:
+        if self.sight != CLASSIC.name:
+            self.show(f"under {self.sight} sight the teacher is the cautious one: it alone decides from what the "
+                      "mouse knows", error=name != self.teacher)
+            return
         if name not in TEACHER_NAMES:
             self.show(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}", error=True)
             return
@@ -210,6 +283,9 @@ class Game:
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
+        if self.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
+            self.set_teacher(self.teacher)
+            return
         self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
 
     def set_learn_speed(self, value: int) -> None:
@@ -454,6 +530,21 @@ class Game:
             message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
             step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
             show_choices=self.show_choices, **cat_picture(self.cat_player),
+            sight=self.sight_picture(),
+        )
+
+    def sight_picture(self) -> SightPicture:
+        """What the player is shown of the mouse's sight: the square, the beat and, on request, the belief."""
+        seeing, brain = self.round.sight, self.brain
+        moves = int(self.arena.moves[0])
+        believed, h = None, getattr(brain, "h", None)
+        if self.show_belief and not seeing.classic and brain.probe is not None and h is not None:
+            believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
+        return SightPicture(
+            name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
+            next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
+            show_belief=self.show_belief and not seeing.classic,
+            belief=seeing.cells() if self.show_belief else None, believed=believed,
         )
 
     # -- the web page ------------------------------------------------------------------------------------
@@ -466,6 +557,7 @@ class Game:
             "brain": self.brain_name,
             "meta": self.brain_meta,
             "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
+            "sight": self.sight,
             "learning": self.learning,
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,

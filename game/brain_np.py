@@ -193,6 +193,10 @@ class Brain(ABC):
     @abstractmethod
     def copy(self) -> Brain: ...
 
+    def copied_probe(self) -> dict[str, np.ndarray] | None:
+        """The belief probe for a copy: its own arrays, so a copy (the weights as loaded, a reset) reads h too."""
+        return None if self.probe is None else {key: value.copy() for key, value in self.probe.items()}
+
 
 def _names(given: Sequence[str] | None, size: int | None, default: tuple[str, ...], what: str) -> tuple[str, ...]:
     if given is None:
@@ -359,6 +363,7 @@ class LSTMBrain(Brain):
         other.theta[:] = self.theta
         other.changed()
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         return other
 
     def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
@@ -859,6 +864,7 @@ class MLPBrain(Brain):
                          role=self.role)
         other.theta[:] = self.theta
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         return other
 
     def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
@@ -1078,6 +1084,7 @@ class PostBrain(Brain):
         other._make(self.hidden_size, self.alpha, self.features, self.actions, self.role)
         other.theta[:] = self.theta
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         other.reset_state()
         return other
 

@@ -72,10 +72,10 @@ class Rollout:
     `advance` only sets up, so no piece of the work is much dearer than a step)."""
 
     def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
-                 move_limit: int, rng: np.random.Generator) -> None:
+                 move_limit: int, rng: np.random.Generator, sight: str = "classic") -> None:
         self.weights = brain.theta.copy()
         self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
-        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher)
+        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight)
         self.steps = None
         self.rounds = None
         self.moments: tuple | None = None  # the optimizer's state that goes with these weights
@@ -121,16 +121,20 @@ class Learner:
         practice: bool = True,
         move_limit: int = 40,
         seed: int = 0,
+        sight: str = "classic",
     ) -> None:
         self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
         self.clock = time.perf_counter  # what budgets are measured with (tests give it a fake clock)
-        self.rebind(brain, teacher, width, height)
+        self.rebind(brain, teacher, width, height, sight)
 
-    def rebind(self, brain: Brain, teacher: str, width: int, height: int) -> None:
-        """Start afresh for this brain (after a swap or reset) or teacher: the old labels no longer apply."""
+    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic") -> None:
+        """Start afresh for this brain (after a swap or reset), teacher or sight: the old labels no longer apply.
+        Under fog or flicker (sight.SIGHTS) practice and the held-out check play that sight's rounds, labelled
+        by the cautious teacher from B, as the trainer's are."""
         self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
+        self.sight = sight
         self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
         self.practised: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=PRACTICE_KEPT)
         self.round_x: list[np.ndarray] = []
@@ -262,13 +266,14 @@ class Learner:
         if self.check is None and weights_finite(self.brain):
             rng = np.random.default_rng(self.check_rng_seed)
             self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
-                                 rng)
+                                 rng, self.sight)
             self.check.moments = self.optimizer.state()
 
     def start_practice(self) -> None:
         if self.practice and self.practice_play is None:
             self.practice_play = Rollout(self.brain, self.teacher, self.width, self.height,
-                                         PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng)
+                                         PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng,
+                                         self.sight)
 
     def finish(self, rollout: Rollout) -> None:
         rounds = rollout.rounds
@@ -317,7 +322,7 @@ class Learner:
         for weights in candidates:
             put_weights(self.brain, weights)
             figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
-                                   self.move_limit, np.random.default_rng(seed)).play_out())
+                                   self.move_limit, np.random.default_rng(seed), self.sight).play_out())
         pick = int(np.argmax(figures))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:
@@ -332,12 +337,12 @@ class Learner:
     # -- one update ------------------------------------------------------------------------------------
 
     def sample(self, batch: int, rounds: deque | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A batch of kept rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
+        """A batch of kept rounds, padded to the longest: inputs (T, B, I), labels (T, B), mask (T, B)."""
         rounds = self.buffer if rounds is None else rounds
         picks = self.rng.integers(0, len(rounds), size=batch)
         chosen = [rounds[k] for k in picks]
         steps = max(len(labels) for _, labels in chosen)
-        x = np.zeros((steps, batch, 4), dtype=np.float32)
+        x = np.zeros((steps, batch, self.brain.input_size), dtype=np.float32)
         labels = np.zeros((steps, batch), dtype=np.int32)
         mask = np.zeros((steps, batch), dtype=bool)
         for b, (rx, rl) in enumerate(chosen):

@@ -19,6 +19,7 @@ from .cats import CAT_NAMES
 from .choices_view import draw_choices
 from .picture import Cell, Picture
 from .round import versus_par
+from .sight_view import SightLayer
 
 DESIGN_W, DESIGN_H = 1040, 640
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
@@ -51,15 +52,16 @@ HELP_LINES = (
     ("Click or tap a cell", "step towards it"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
+    ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
     ("Watch", ""),
     ("V", "watch mode on/off: a cat plays by itself"),
     ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
     ("I", "both players' choices on the board: the mouse's 4 moves, a cat brain's 8"),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
-    ("B / Shift+B", "next / previous brain file"),
+    ("B / Shift+B", "next / previous brain file for this sight"),
     ("L", "learn from the teacher on/off"),
-    ("T", "switch teacher: the post's or the optimal mouse"),
+    ("T", "switch teacher: the post's or the optimal mouse (fog, flicker: cautious)"),
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
     ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
@@ -115,6 +117,7 @@ class View:
         self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
+        self.sight_layer = SightLayer()
 
     # -- geometry ----------------------------------------------------------------------------------------
 
@@ -269,6 +272,7 @@ class View:
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        self.sight_layer.draw_under(self, pic)
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
@@ -283,11 +287,13 @@ class View:
         else:
             self.draw_mouse(mouse_xy, cell, False)
             self.draw_cat(cat_xy, cell)
+            self.sight_layer.draw_spotted(self, pic, cat_xy, cell)
         if caught and pic.over:
             pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
             # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.44), max(2, self.px(3)))
+        self.sight_layer.draw_caption(self, pic)
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
@@ -677,15 +683,18 @@ class View:
         self.text("Controls", 32, TEXT, 150, 48)
         self.text("H, F1, ? or Esc closes this", 17, DIM, 890, 56, "topright")
         y = 88
+        headers = sum(1 for _, what in HELP_LINES if not what)
+        room = 602 - y - 24 * headers - 8 - 19 * len(LEGEND)  # what the key lines may take, above the legend
+        step = min(20.0, room / max(1, len(HELP_LINES) - headers))  # a longer list is set a little tighter
         for key, what in HELP_LINES:
             if not what:
                 y += 6
                 self.text(key.upper(), 15, YELLOW, 150, y)
                 y += 18
                 continue
-            self.text(key, 19, ORANGE, 170, y)
-            self.text(what, 19, TEXT, 380, y)
-            y += 19  # 19 a line leaves the legend room inside the box
+            self.text(key, min(19, step - 1), ORANGE, 170, y)
+            self.text(what, min(19, step - 1), TEXT, 380, y)
+            y += step
         y += 8
         for colour, what in LEGEND:
             pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))

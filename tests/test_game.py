@@ -414,8 +414,8 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     assert box.stored[-1] == ("", "")  # reset clears the kept brain
     last = box.shown[-1]
     assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
-    assert set(last) == {"brain", "meta", "brains", "learning", "teacher", "learn_speed", "agreement", "heldout",
-                         "fallbacks", "learning_status", "step_ms",
+    assert set(last) == {"brain", "meta", "brains", "sight", "learning", "teacher", "learn_speed", "agreement",
+                         "heldout", "fallbacks", "learning_status", "step_ms",
                          "update_ms", "message", "error", "cat", "cats"}
     assert last["cat"] == "you" and last["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy"]
 

@@ -287,6 +287,9 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     send({"type": "cat_upload", "name": "my_cat.npz", "data": cat_file})
     assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in game.status()["cats"]
     send({"type": "cat", "name": "you"})
+    send({"type": "sight", "name": "fog"})
+    fog = brainfile.SIGHT_BRAINS["fog"]
+    assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
     assert done == set(COMMANDS)
 
 

@@ -221,10 +221,33 @@ async function main() {
         assert.equal(await page.getAttribute("[data-teacher=post]", "aria-pressed"), "false");
         check("teacher choice sends {teacher:optimal} and shows it");
 
+        // --- sight choice: one button per preset, from the protocol; the game's status says which is on ---
+        const sights = await page.$$eval("#cm-sights button", (bs) => bs.map((b) => [b.dataset.sight, b.textContent,
+            b.getAttribute("aria-pressed")]));
+        assert.deepEqual(sights.map((s) => s[0]), ["classic", "fog", "flicker"]);
+        assert.deepEqual(sights.map((s) => s[1]), ["Classic", "Fog", "Flicker"], "the protocol's labels");
+        assert.match(await page.getAttribute("[data-sight=fog]", "title"), /within 2 cells/);
+        assert.deepEqual(sights.map((s) => s[2]), ["true", "false", "false"], "classic is the sight at start");
+        await page.click("[data-sight=fog]");
+        assert.deepEqual(await waitForCommand(page, "sight"), { type: "sight", name: "fog" });
+        await waitFor(page, () => document.querySelector("[data-sight=fog]").getAttribute("aria-pressed") === "true",
+            null, "fog to show as chosen");
+        assert.equal(await page.getAttribute("[data-sight=classic]", "aria-pressed"), "false");
+        assert.equal(await focusedId(page), "canvas", "focus should return to the canvas after the sight choice");
+        await page.click("[data-sight=classic]");
+        await waitFor(page, () => window.standin.received.filter((c) => c.type === "sight").length === 2, null,
+            "a second sight command");
+        assert.deepEqual(await lastOfType(page, "sight"), { type: "sight", name: "classic" });
+        await waitFor(page, () => document.querySelector("[data-sight=classic]").getAttribute("aria-pressed") === "true",
+            null, "classic to show as chosen again");
+        check("sight choice: classic, fog, flicker from the protocol; sends {sight:fog} and shows it");
+
         // --- learning speed slider (pointer: a click at its right end) ---
+        await page.locator("#cm-speed").scrollIntoViewIfNeeded(); // the panel may reach below the window
         const box = await page.locator("#cm-speed").boundingBox();
         await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
         assert.deepEqual(await waitForCommand(page, "learn_speed"), { type: "learn_speed", value: 10 });
+        await page.evaluate(() => window.scrollTo(0, 0)); // a reload below must start at the top
         await waitFor(page, () => document.getElementById("cm-speed-value").textContent === "10", null, "speed 10");
         assert.equal(await focusedId(page), "canvas");
         check("learning speed slider sends {learn_speed:10}");

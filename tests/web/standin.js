@@ -41,6 +41,7 @@
         brains: brains,
         meta: { format_version: 1, architecture: "lstm", hidden_size: 32, teacher: "post", training_games: 200000,
             grid_sizes: [[6, 6], [8, 8]], heldout_mistakes_per_game: 0.41 },
+        sight: "classic",
         learning: false,
         teacher: "post",
         learn_speed: 3,
@@ -82,6 +83,9 @@
                 break;
             case "teacher":
                 send({ teacher: command.name });
+                break;
+            case "sight":
+                send({ sight: command.name, message: command.name + " sight" });
                 break;
             case "learn_speed":
                 send({ learn_speed: command.value });

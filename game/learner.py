@@ -13,8 +13,9 @@ so a piece starts only where it fits the budget left.
 
 Safety net: every `CHECK_EVERY` updates a frozen copy of the weights plays fixed held-out starts (never trained
 on); the best weights are kept, and when the check falls more than `FALLBACK_MARGIN` below the best, the brain
-goes back to them and its rate is halved (the steps that lost the ground were too big; each new best gives
-back a quarter). An update that goes NaN or explodes is rolled back; weights that stop being finite for any
+goes back to them, with the optimizer's moments as they were then. The rate follows the best figure alone: a
+fallback does not shrink it (a rate halved at each fallback left a brain that kept falling back with steps too
+small to leave where it was). An update that goes NaN or explodes is rolled back; weights that stop being finite for any
 other reason go back to the last finite weights. No pygame.
 """
 
@@ -46,8 +47,6 @@ BANKED_ROUNDS = 4  # earned updates kept for at most this many rounds' worth (ma
 RATE_MAX = 0.03  # Adam's rate for a brain that still has everything to learn (the trainer's rate)
 RATE_MIN = 3e-4
 ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in proportion: small steps near the top
-BACKOFF = 0.5  # a fallback multiplies the rate by this: the steps that lost the ground were too big
-RECOVER = 1.25  # a new best multiplies it back by this, up to the rate the error asks for
 
 def put_weights(brain: Brain, saved: np.ndarray) -> None:
     """Write saved weights back into the brain in place (its memory of the round in progress is kept)."""
@@ -160,7 +159,6 @@ class Learner:
         self.start_heldout: float | None = None
         self.heldout: float | None = None  # the latest check's figure: the brain as it is now
         self.fallbacks = 0
-        self.rate_scale = 1.0
         self.new_optimizer()
         self.practice_play: Rollout | None = None
         self.check: Rollout | None = None
@@ -177,7 +175,7 @@ class Learner:
         if self.lr is not None:
             return self.lr
         error = 1.0 - (self.best_heldout if self.best_heldout is not None else 0.0)  # never up: no feedback loop
-        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE * self.rate_scale, RATE_MIN, RATE_MAX))
+        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE, RATE_MIN, RATE_MAX))
 
     # -- what the game feeds in ------------------------------------------------------------------------
 
@@ -289,11 +287,10 @@ class Learner:
             self.start_heldout = figure
         if self.best_heldout is None or figure >= self.best_heldout:
             self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
-            self.rate_scale = min(1.0, self.rate_scale * RECOVER)
         elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
-            self.rate_scale *= BACKOFF
             self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
-        self.optimizer.lr = self.rate()  # the post's SGD keeps its own rate (PostBrain.optimizer: lr does not apply)
+        if not self.optimizer.fixed_rate:  # the post's SGD keeps the post's rate
+            self.optimizer.lr = self.rate()
 
     def fall_back(self, why: str) -> None:
         self.pending = None  # gathered on the weights being left

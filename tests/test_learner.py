@@ -272,3 +272,35 @@ def test_a_brain_that_came_with_nan_weights_stops_learning_with_one_line():
     learner.update()
     assert learner.error == "the brain's weights are not finite and there are no earlier ones; learning stopped"
     assert learner.work(5.0) == 0
+
+
+def test_a_fallback_keeps_the_rate_the_best_figure_asks_for():
+    """A rate halved at each fallback stalled a brain that kept falling back (steps too small to leave where it
+    was): after any number of fallbacks the rate is the one the best held-out figure asks for."""
+    brain = LSTMBrain(16, seed=2)
+    learner = Learner(brain, "optimal", 6, 6, seed=0)
+    learner.check.play_out()
+    learner.finish(learner.check)
+    rate = learner.optimizer.lr
+    assert rate == learner.rate() > 0
+    wrecker = np.random.default_rng(1)
+    for falls in range(1, 6):
+        brain.theta[:] = wrecker.normal(0, 3, brain.theta.size)
+        brain.changed()
+        learner.start_check()
+        learner.check.play_out()
+        learner.finish(learner.check)
+        assert learner.fallbacks == falls and learner.optimizer.lr == rate
+
+
+def test_the_learner_sets_adams_rate_and_leaves_the_posts_own():
+    """The Optimizer protocol's lr: Adam's follows the held-out error, the post's SGD keeps the post's alpha."""
+    lstm = Learner(LSTMBrain(8, seed=0), "post", 6, 6, seed=0)
+    lstm.check.play_out()
+    lstm.finish(lstm.check)
+    assert not lstm.optimizer.fixed_rate and lstm.optimizer.lr == lstm.rate()
+    post_brain = PostBrain(16, rng=np.random.default_rng(3))
+    post = Learner(post_brain, "post", 6, 6, seed=0)
+    post.check.play_out()
+    post.finish(post.check)
+    assert post.optimizer.fixed_rate and post.optimizer.lr == post_brain.alpha != post.rate()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -237,6 +238,7 @@ def brain_type(name: str) -> type[Brain]:
 GATE_ORDER = (3, 0, 1, 2)  # for each working block (o, i, f, g), its block in PyTorch's order (i, f, g, o)
 
 
+@lru_cache(maxsize=16)
 def row_blocks(H: int) -> dict[str, slice]:
     """Where a step's quantities lie along the feature axis of its row (6H long): o, i, f, g, c_{t-1}, tanh c_t,
     and the runs of them that one operation covers. The play step, the trace and backward all read rows so."""
@@ -474,35 +476,45 @@ class Trace:
     """
 
     def __init__(self, brain: LSTMBrain, batch: int, steps: int) -> None:
-        H, I, dt = brain.hidden_size, brain.input_size, brain.dtype
         self.brain, self.batch, self.steps, self.t = brain, batch, steps, 0
-        self._z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
-        self._z[:, I + H :] = 1.0
-        self._row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
-        ig_fc = np.zeros((2 * H, batch), dtype=dt)
-        c_prev = row_blocks(H)["c_prev"]
-        # Each step's views are made once, so a step (and a reused trace) is only arithmetic.
-        self._cells = [cell_views(self._z[t], self._row[t], self._row[t + 1, c_prev], self._z[t + 1, I : I + H],
-                                  ig_fc, H) for t in range(steps)]
+        # The full arrays are made when first needed (a full-batch step, or backward reading z and row): a
+        # rollout whose rounds end at different moves and is never differentiated never makes them.
+        self._full: tuple[np.ndarray, np.ndarray, list[tuple]] | None = None
         # Steps of the live rounds only (see step): (t, live, z, row, c_t, h_t), written into z and row when
         # they are read; `_last` is the last one's (live, h_t, c_t), from which the next step starts.
         self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._last: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._scratch = np.empty(0, dtype=brain.dtype)  # the cell's 2H × live scratch, reused step to step
         self._dot_z = np.dot if fits_one_thread(brain.W_z, batch) else product
         self._dot_head = np.dot if fits_one_thread(brain.W_head, batch) else product
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+        """The full arrays z and row, and each step's cell views into them (made once)."""
+        if self._full is None:
+            brain, batch, steps = self.brain, self.batch, self.steps
+            H, I, dt = brain.hidden_size, brain.input_size, brain.dtype
+            z = np.zeros((steps + 1, I + H + 2, batch), dtype=dt)
+            z[:, I + H :] = 1.0
+            row = np.zeros((steps + 1, 6 * H, batch), dtype=dt)
+            ig_fc = np.zeros((2 * H, batch), dtype=dt)
+            c_prev = row_blocks(H)["c_prev"]
+            cells = [cell_views(z[t], row[t], row[t + 1, c_prev], z[t + 1, I : I + H], ig_fc, H)
+                     for t in range(steps)]
+            self._full = (z, row, cells)
+        return self._full
 
     @property
     def z(self) -> np.ndarray:
         """(steps + 1, I+H+2, B): every step's input [x_t, h_{t-1}, 1, 1]; a round's rows after it stopped are
         zero but for the 1s."""
         self._write_pending()
-        return self._z
+        return self._arrays()[0]
 
     @property
     def row(self) -> np.ndarray:
         """(steps + 1, 6H, B): every step's [o, i, f, g, c_{t-1}, tanh c_t]; zero after a round stopped."""
         self._write_pending()
-        return self._row
+        return self._arrays()[1]
 
     def _write_pending(self) -> None:
         """Scatter the live-only steps into the full arrays (deferred: a rollout that is never differentiated
@@ -511,11 +523,12 @@ class Trace:
             return
         I, H = self.brain.input_size, self.brain.hidden_size
         c_prev = row_blocks(H)["c_prev"]
+        full_z, full_row, _ = self._arrays()
         for t, live, z, row, c, h in self._pending:
-            self._z[t][:, live] = z
-            self._row[t][:, live] = row
-            self._row[t + 1, c_prev][:, live] = c
-            self._z[t + 1, I : I + H][:, live] = h
+            full_z[t][:, live] = z
+            full_row[t][:, live] = row
+            full_row[t + 1, c_prev][:, live] = c
+            full_z[t + 1, I : I + H][:, live] = h
         self._pending.clear()
 
     @property
@@ -544,7 +557,7 @@ class Trace:
     def run(self, xs: np.ndarray) -> np.ndarray:
         """Whole sequences xs (T, B, I) from the zero state; returns logits (T, B, A)."""
         T = xs.shape[0]
-        self._z[:T, : self.brain.input_size] = xs.transpose(0, 2, 1)
+        self._arrays()[0][:T, : self.brain.input_size] = xs.transpose(0, 2, 1)
         for _ in range(T):
             self.cell()
         return self.logits()
@@ -559,10 +572,10 @@ class Trace:
         I, H = b.input_size, b.hidden_size
         if self._last is not None or (live is not None and len(live) < self.batch):
             return self._step_live(x, np.arange(self.batch) if live is None else live)
-        self._z[t, :I] = x.T
+        self._arrays()[0][t, :I] = x.T
         self.cell()
         logits = np.empty((b.n_actions, self.batch), dtype=b.dtype)
-        self._dot_head(b.W_head, self._z[t + 1, I : I + H + 1], out=logits)
+        self._dot_head(b.W_head, self._arrays()[0][t + 1, I : I + H + 1], out=logits)
         return logits.T
 
     def _step_live(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
@@ -574,9 +587,13 @@ class Trace:
         z[:I] = x.T
         z[I + H :] = 1.0
         row = np.empty((6 * H, k), dtype=dt)
-        if self._last is None:  # the first live-only step starts from the full arrays
-            np.take(self._z[t, I : I + H], live, axis=1, out=z[I : I + H])
-            np.take(self._row[t, c_prev], live, axis=1, out=row[c_prev])
+        if self._last is None and t == 0:  # the zero state
+            z[I : I + H] = 0.0
+            row[c_prev] = 0.0
+        elif self._last is None:  # the first live-only step starts from the full arrays
+            full_z, full_row, _ = self._arrays()
+            np.take(full_z[t, I : I + H], live, axis=1, out=z[I : I + H])
+            np.take(full_row[t, c_prev], live, axis=1, out=row[c_prev])
         else:
             before, h_prev, c_before = self._last
             if len(before) == k:
@@ -588,7 +605,9 @@ class Trace:
         h1 = np.empty((H + 1, k), dtype=dt)
         h1[H] = 1.0
         c = np.empty((H, k), dtype=dt)
-        views = cell_views(z, row, c, h1[:H], np.empty((2 * H, k), dtype=dt), H)
+        if self._scratch.size < 2 * H * k:
+            self._scratch = np.empty(2 * H * k, dtype=dt)
+        views = cell_views(z, row, c, h1[:H], self._scratch[: 2 * H * k].reshape(2 * H, k), H)
         fused_cell(b.W_z, views, np.dot if fits_one_thread(b.W_z, k) else product)
         self._pending.append((t, live, z, row, c, h1[:H]))
         self._last = (live, h1[:H], c)
@@ -607,7 +626,7 @@ class Trace:
 
     def cell(self) -> np.ndarray:
         """The LSTM cell for step t (its input z[t] filled in); writes h_t into z[t+1] and returns it."""
-        views = self._cells[self.t]
+        views = self._arrays()[2][self.t]
         fused_cell(self.brain.W_z, views, self._dot_z)
         self.t += 1
         return views[-1]

@@ -20,7 +20,6 @@ from functools import lru_cache
 import numpy as np
 
 from .arena import check_size, features
-from .brain_np import product
 from .teachers import pursuit
 
 FEATURE_NAMES = ("cat_seen", "cat_x", "cat_y", "mouse_x", "mouse_y")
@@ -43,6 +42,8 @@ class Sight:
 
     def on_beat(self, t: np.ndarray | int, n: int) -> np.ndarray:
         """(N,) bool: mouse move t (per round, or one for all N) is one where the cat may be seen."""
+        if isinstance(t, (int, np.integer)):
+            return np.full(n, t % self.beat == 0)
         return np.broadcast_to(np.asarray(t) % self.beat == 0, (n,)).copy()
 
     def sees(self, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
@@ -76,16 +77,39 @@ def sight_features(seen: np.ndarray, cat: np.ndarray, mouse: np.ndarray, width: 
     return out
 
 
-def _clipped_step(b: np.ndarray, axis: int, step: int) -> np.ndarray:
-    """Every cell of b moved one cell along `axis` ((N, H, W) grid: 1 is y, 2 is x); against the wall it stays."""
-    size = b.shape[axis]
-    to, source = [slice(None)] * 3, [slice(None)] * 3
-    to[axis], source[axis] = (slice(1, size), slice(0, size - 1)) if step > 0 else (slice(0, size - 1), slice(1, size))
-    out = np.zeros_like(b)
-    out[tuple(to)] = b[tuple(source)]
-    to[axis] = source[axis] = size - 1 if step > 0 else 0
-    out[tuple(to)] |= b[tuple(source)]
+def _shifted(boards: np.ndarray, step: int) -> np.ndarray:
+    """Bitboards (N, words) with every cell moved `step` cells up the numbering (down for a negative step),
+    carrying across words; the caller masks off the cells that would leave the board."""
+    s = abs(step)
+    if step > 0:
+        out = boards << s
+        if boards.shape[1] > 1:
+            out[:, 1:] |= boards[:, :-1] >> (64 - s)
+    else:
+        out = boards >> s
+        if boards.shape[1] > 1:
+            out[:, :-1] |= boards[:, 1:] << (64 - s)
     return out
+
+
+@lru_cache(maxsize=16)
+def _edges(width: int, height: int) -> tuple[np.ndarray, ...]:
+    """(words,) bitboards of the top row, the bottom row, the right column and the left column."""
+    cells = np.arange(width * height)
+    x, y = cells % width, cells // width
+    return tuple(_bitboards((side == end)[None, :])[0] for side, end in ((y, height - 1), (y, 0), (x, width - 1),
+                                                                       (x, 0)))
+
+
+def reach_boards(boards: np.ndarray, width: int, height: int) -> np.ndarray:
+    """cat_reach on bitboards (N, words): a step along an axis moves every cell but those against the wall it
+    steps towards, which stay."""
+    top, bottom, right, left = _edges(width, height)
+    vertical = (_shifted(boards & ~top, width) | (boards & top)) | (_shifted(boards & ~bottom, -width)
+                                                                    | (boards & bottom))
+    any_row = vertical | boards
+    return vertical | _shifted(any_row & ~right, 1) | (any_row & right) | _shifted(any_row & ~left, -1) | (
+        any_row & left)
 
 
 def cat_reach(cells: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -93,11 +117,7 @@ def cat_reach(cells: np.ndarray, width: int, height: int) -> np.ndarray:
 
     Clipping is per axis, so a king move is a y step then an x step, and the cells reached are the union of
     those steps' images; an interior cell is not reached from itself (the cat has no standing move)."""
-    b = cells.reshape(-1, height, width)
-    vertical = _clipped_step(b, 1, 1) | _clipped_step(b, 1, -1)
-    any_row = vertical | b
-    out = vertical | _clipped_step(any_row, 2, 1) | _clipped_step(any_row, 2, -1)
-    return out.reshape(cells.shape)
+    return _cells_of(reach_boards(_bitboards(cells), width, height), width * height)
 
 
 @lru_cache(maxsize=16)
@@ -115,17 +135,36 @@ def unseen_keeps(width: int, height: int, reach: int | None) -> np.ndarray:
     return keeps
 
 
+@lru_cache(maxsize=16)
+def _unseen_keep_boards(width: int, height: int, reach: int | None) -> np.ndarray:
+    """unseen_keeps as bitboards, (2, W·H, words) uint64."""
+    keeps = unseen_keeps(width, height, reach)
+    return _bitboards(keeps.reshape(-1, width * height)).reshape(2, width * height, -1)
+
+
+@lru_cache(maxsize=16)
+def _cell_boards(width: int, height: int) -> np.ndarray:
+    """(W·H, words) uint64: the bitboard of each single cell."""
+    return _bitboards(np.eye(width * height, dtype=bool))
+
+
 class Belief:
     """B for N rounds: `cells[n, c]` is True when the cat of round n can be on cell c, given what the mouse saw.
+    Kept as bitboards (`boards`, (N, words) uint64, packed as _bitboards packs), so that a move's dilation is a
+    few shifts of whole words and the cautious teacher reads B as it is.
 
     Before the round's first move B is every cell but the mouse's. `update` is called at every mouse move."""
 
     def __init__(self, sight: Sight, width: int, height: int, mouse: np.ndarray) -> None:
         check_size(width, height)
         self.sight, self.width, self.height = sight, int(width), int(height)
-        n = len(mouse)
-        self.cells = np.ones((n, self.width * self.height), dtype=bool)
-        self.cells[np.arange(n), self._cell(mouse)] = False
+        everywhere = _bitboards(np.ones((1, self.width * self.height), dtype=bool))
+        self.boards = everywhere & ~_cell_boards(self.width, self.height)[self._cell(mouse)]
+
+    @property
+    def cells(self) -> np.ndarray:
+        """(N, W·H) bool: B of every round."""
+        return _cells_of(self.boards, self.width * self.height)
 
     def _cell(self, xy: np.ndarray) -> np.ndarray:
         return xy[:, 1] * self.width + xy[:, 0]
@@ -136,26 +175,30 @@ class Belief:
         """The cat has just moved; the mouse is at move t (per round, or one for all). Updates B and returns
         which rounds saw the cat. With `active`, only those rounds are updated (the others see nothing)."""
         if active is None:
-            self.cells, seen = self._next(self.cells, t, cat, mouse)
+            self.boards, seen = self._next(self.boards, t, cat, mouse)
             return seen
         rows = np.flatnonzero(active)
         seen = np.zeros(len(cat), dtype=bool)
         t_rows = np.broadcast_to(np.asarray(t), (len(cat),))[rows]
-        self.cells[rows], seen[rows] = self._next(self.cells[rows], t_rows, cat[rows], mouse[rows])
+        seen[rows] = self.update_rows(rows, t_rows, cat[rows], mouse[rows])
+        return seen
+
+    def update_rows(self, rows: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """`update` for the rounds `rows` only, given their cells (cat and mouse (len(rows), 2)); returns which
+        of them saw the cat."""
+        self.boards[rows], seen = self._next(self.boards[rows], t, cat, mouse)
         return seen
 
     def _next(
-        self, cells: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray
+        self, boards: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        sight = self.sight
+        sight, width, height = self.sight, self.width, self.height
         seen = sight.sees(t, cat, mouse)
-        b = cat_reach(cells, self.width, self.height)
+        b = reach_boards(boards, width, height)
         # Unseen: not where it would have been seen, and not on the mouse (the cat's move did not catch it).
         on_beat = sight.on_beat(t, len(cat)).view(np.uint8)
-        b &= unseen_keeps(self.width, self.height, sight.reach)[on_beat, self._cell(mouse)]
-        b[seen] = False
-        b[np.flatnonzero(seen), self._cell(cat[seen])] = True
-        return b, seen
+        b &= _unseen_keep_boards(width, height, sight.reach)[on_beat, self._cell(mouse)]
+        return np.where(seen[:, None], _cell_boards(width, height)[self._cell(cat)], b), seen
 
 
 @lru_cache(maxsize=16)
@@ -176,6 +219,11 @@ def _bitboards(cells: np.ndarray) -> np.ndarray:
     out = np.zeros((n, -(-c // 64) * 8), dtype=np.uint8)
     out[:, : -(-c // 8)] = np.packbits(cells, axis=1, bitorder="little")
     return out.view(np.uint64)
+
+
+def _cells_of(boards: np.ndarray, cells: int) -> np.ndarray:
+    """_bitboards undone: (N, words) uint64 as (N, cells) bool."""
+    return np.unpackbits(boards.view(np.uint8), axis=1, count=cells, bitorder="little").view(bool)
 
 
 @lru_cache(maxsize=16)
@@ -201,12 +249,18 @@ def _count(boards: np.ndarray) -> np.ndarray:
 def cautious_values(belief: np.ndarray, mouse: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     """Per round and mouse move, (N, 4) each: the guaranteed survival (min over the cat cells in B of
     move_outcomes) and the total over B (the mean's numerator; every move shares the divisor |B|, so totals
-    order as means do). An empty B guarantees 2^J - 1 and totals 0.
+    order as means do). An empty B guarantees 2^J - 1 and totals 0."""
+    return _board_values(_bitboards(belief), mouse[:, 1] * width + mouse[:, 0], width, height)
+
+
+def _board_values(boards: np.ndarray, mouse_cell: np.ndarray, width: int, height: int) -> tuple[np.ndarray,
+                                                                                                  np.ndarray]:
+    """cautious_values from B's bitboards (N, words) and the mouse's cells.
 
     Worked on bitboards, one per bit of the outcome: the total is the planes' counts in B weighted 2^j; the
     minimum is found from the highest bit down, keeping the cells whose outcome has a 0 there while any do."""
-    planes = outcome_planes(width, height)[mouse[:, 1] * width + mouse[:, 0]]  # (N, 4, J, words)
-    board = _bitboards(belief)[:, None, :]
+    planes = outcome_planes(width, height)[mouse_cell]  # (N, 4, J, words)
+    board = boards[:, None, :]
     total = np.zeros(planes.shape[:2], dtype=np.int64)
     guaranteed = np.zeros(planes.shape[:2], dtype=np.int64)
     low_so_far = np.broadcast_to(board, planes.shape[:2] + board.shape[-1:])
@@ -229,14 +283,17 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
     where B is the cat's one cell, this is the optimal mouse move for move. The issue's rule went from the mean
     straight to move order; measured, that order runs the mouse into walls and cost it about 1.2 moves of
     survival against the noisy and random cats even at full sight."""
-    guaranteed, total = cautious_values(belief, mouse, width, height)
+    return cautious_board_moves(_bitboards(belief), mouse, width, height)
+
+
+def cautious_board_moves(boards: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """cautious_moves from B's bitboards (N, words), as Belief.boards holds them."""
+    mouse_cell = mouse[:, 1] * width + mouse[:, 0]
+    guaranteed, total = _board_values(boards, mouse_cell, width, height)
     p = pursuit(width, height)
-    landing = p.mouse_next[mouse[:, 1] * width + mouse[:, 0]]  # (N, 4) cells
-    # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from four sums over B in one product (exact in float32:
-    # every sum is a whole number below 2^24).
-    sums = np.empty((4, len(belief)), dtype=np.float32)  # |B|, Σx, Σy, Σ|c|² per round
-    product(_belief_sums(width, height), belief.T.astype(np.float32), out=sums)  # one BLAS thread: see brain_np
-    sums = sums.T.astype(np.int64)
+    landing = p.mouse_next[mouse_cell]  # (N, 4) cells
+    # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from four whole-number sums over B.
+    sums = _belief_sums(boards, width, height)
     land = p.xy[landing].astype(np.int64)  # (N, 4, 2)
     dot = land[..., 0] * sums[:, 1:2] + land[..., 1] * sums[:, 2:3]
     distance = sums[:, :1] * (land * land).sum(axis=2) - 2 * dot + sums[:, 3:]
@@ -246,11 +303,27 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
     return np.argmax(key, axis=1).astype(np.int32)
 
 
+def _belief_sums(boards: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(N, 4) int64: |B|, Σx, Σy and Σ(x² + y²) over the cells of B, each a weighted count of B's cells in
+    bit planes (_sum_planes)."""
+    planes, weights = _sum_planes(width, height)
+    counts = np.bitwise_count(boards[:, None, :] & planes).astype(np.int64)  # (N, P, words)
+    counts = counts[..., 0] if boards.shape[1] == 1 else counts.sum(axis=2)
+    return counts @ weights
+
+
 @lru_cache(maxsize=16)
-def _belief_sums(width: int, height: int) -> np.ndarray:
-    """(4, W·H) float32: per cell 1, x, y, x² + y², so that it @ Bᵀ sums them over B."""
-    xy = pursuit(width, height).xy.astype(np.float32)
-    return np.stack([np.ones(len(xy), np.float32), xy[:, 0], xy[:, 1], (xy * xy).sum(axis=1)])
+def _sum_planes(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bitboards (P, words) of the cells where bit j of 1, x, y or x² + y² is set, and (P, 4) int64 the
+    weight 2^j of each in its sum's column: Σ_{c∈B} v(c) = Σ_j 2^j |B ∩ plane_j(v)|."""
+    cells = np.arange(width * height)
+    x, y = cells % width, cells // width
+    planes, weights = [], []
+    for column, value in enumerate((np.ones_like(x), x, y, x * x + y * y)):
+        for j in range(int(value.max()).bit_length()):
+            planes.append((value >> j) & 1 == 1)
+            weights.append(np.eye(4, dtype=np.int64)[column] << j)
+    return _bitboards(np.array(planes)), np.array(weights)
 
 
 @lru_cache(maxsize=16)

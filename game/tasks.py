@@ -15,7 +15,7 @@ import numpy as np
 from .arena import Arena, features
 from .brain_np import FEATURES, Brain, BrainTrace
 from .cats import CAT_NAMES, cat_moves
-from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_moves, sight_features, sight_named
+from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_moves, sight_features, sight_named
 from .teachers import pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
@@ -138,36 +138,37 @@ def playing(
     kept = np.zeros((T, n, W * H), dtype=bool) if keep_belief and belief is not None else None
     trace = brain.start(n, T) if mouse == "brain" else None
     kinds = np.arange(n) % max(len(task.cats), 1)
+    rounds_of = [(name, np.flatnonzero(kinds == k)) for k, name in enumerate(task.cats)]
+    chosen = np.zeros(n, dtype=np.int32)
+    live = np.flatnonzero(~arena.done)  # the rounds not over, in order; only they are stepped
     for t in range(T):
         if task.cats:
-            chosen = np.zeros(n, dtype=np.int32)
-            for k, name in enumerate(task.cats):
-                games = kinds == k
-                if games.any():
+            # Every round's cat decides (its random draws do not depend on which rounds are over); the live move.
+            for name, games in rounds_of:
+                if len(games):
                     chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], W, H, cat_rng)
-            arena.move_cat(chosen)
-        active = ~arena.done
-        if not active.any():
+            live = live[~arena.move_cat(chosen[live], live)]
+        if not len(live):
             break
-        live = np.flatnonzero(active)
         cat_now, mouse_now = arena.cat[live], arena.mouse[live]
         if belief is None:
-            x[t, live] = features(cat_now, mouse_now, W, H)
+            seen_x = features(cat_now, mouse_now, W, H)
             labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
         else:
-            seen = belief.update(t, arena.cat, arena.mouse, active)
-            x[t, live] = sight_features(seen[live], cat_now, mouse_now, W, H)
-            labels[t, live] = cautious_moves(belief.cells[live], mouse_now, W, H)
+            seen = belief.update_rows(live, t, cat_now, mouse_now)
+            seen_x = sight_features(seen, cat_now, mouse_now, W, H)
+            labels[t, live] = cautious_board_moves(belief.boards[live], mouse_now, W, H)
             if kept is not None:
                 kept[t] = belief.cells
+        x[t, live] = seen_x
         if trace is not None:
-            moves[t, live] = trace.moves(x[t, live], live)
+            moves[t, live] = trace.moves(seen_x, live)
         elif mouse == "teacher":
             moves[t] = labels[t]
         else:
             moves[t] = rng.integers(0, 4, size=n)
-        mask[t] = active
-        arena.move_mouse(moves[t])
+        mask[t, live] = True
+        live = live[~arena.move_mouse(moves[t, live], live)]
         yield None
     yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept)
 

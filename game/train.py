@@ -25,6 +25,7 @@ from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load
 from .cats import CAT_NAMES
 from .cli import Parser, argparse_type
 from .probe import fit_probe, probe_scores
+from .provenance import made_with
 from .reports import brain_summary, print_table, write_curve
 from .sight import CLASSIC, SIGHTS
 from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, seed_task
@@ -330,6 +331,7 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
         "training_seed": args.seed,
         "training_recipe": recipe,
         "command": command,
+        "made_with": made_with(),
     }
     if task.sight != CLASSIC.name:
         meta["task"]["sight"] = task.sight

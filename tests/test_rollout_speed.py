@@ -1,0 +1,77 @@
+"""The faster rollouts (issue 11, speed) change no number: rounds pinned to the digests the code before them gave,
+the arena's live-rounds step against its whole-batch step, and the cautious teacher's whole-number sums over B
+against plain sums, on boards of one word and of several."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from game.arena import Arena
+from game.sight import SIGHTS, Belief, _belief_sums, _bitboards, cat_reach
+from game.tasks import chase_task, play
+
+# sha256 (first 16 hex digits) of x, teacher, moves, mask, caught, survived (and B under fog and flicker) of 3,000
+# teacher-driven rounds, seed 2026, as main gave them at a6ad093, before the live-rounds rollout and the
+# bitboard belief: every value is exact (cells, whole-number keys, inputs scaled by one float32 product), so
+# the digest is the same on any machine.
+BEFORE = {"classic": (42272, "2f7da4202d4f0267"), "fog": (42201, "4e2ab52983fee652"),
+          "flicker": (41714, "3c9d27bd367c87df")}
+
+
+@pytest.mark.parametrize("sight", sorted(BEFORE))
+def test_rounds_are_the_ones_the_code_before_the_speed_up_played(sight):
+    task = chase_task(8, 8, sight=sight)
+    r = play(task, 3000, np.random.default_rng(2026), mouse="teacher", keep_belief=sight != "classic")
+    digest = hashlib.sha256()
+    for a in (r.x, r.teacher, r.moves, r.mask, r.caught, r.survived) + ((r.belief,) if r.belief is not None else ()):
+        digest.update(np.ascontiguousarray(a).tobytes())
+    assert (int(r.mask.sum()), digest.hexdigest()[:16]) == BEFORE[sight]
+
+
+def test_stepping_the_live_rounds_equals_stepping_the_batch():
+    rng = np.random.default_rng(4)
+    whole, live_only = Arena(7, 5, n=300, move_limit=12), Arena(7, 5, n=300, move_limit=12)
+    whole.reset(seed=9)
+    live_only.reset(seed=9)
+    live = np.flatnonzero(~live_only.done)
+    for _ in range(12):
+        cat, mouse = rng.integers(0, 8, size=300), rng.integers(0, 4, size=300)
+        caught = whole.move_cat(cat)
+        now = live_only.move_cat(cat[live], live)
+        np.testing.assert_array_equal(now, caught[live])
+        live = live[~now]
+        caught = whole.move_mouse(mouse)
+        now = live_only.move_mouse(mouse[live], live)
+        np.testing.assert_array_equal(now, caught[live])
+        live = live[~now & (live_only.moves[live] < live_only.move_limit)]  # rounds out of moves are over too
+        for key in ("cat", "mouse", "moves", "caught"):
+            np.testing.assert_array_equal(getattr(live_only, key), getattr(whole, key))
+        np.testing.assert_array_equal(live, np.flatnonzero(~whole.done))
+    assert not len(live)
+
+
+@pytest.mark.parametrize("width, height", [(8, 8), (4, 4), (9, 7), (16, 16), (5, 13)])
+def test_sums_over_b_are_the_plain_sums(width, height):
+    rng = np.random.default_rng(width * height)
+    cells = rng.random((200, width * height)) < rng.random((200, 1))
+    x, y = np.arange(width * height) % width, np.arange(width * height) // width
+    plain = np.stack([cells.sum(1), (cells * x).sum(1), (cells * y).sum(1), (cells * (x * x + y * y)).sum(1)], 1)
+    np.testing.assert_array_equal(_belief_sums(_bitboards(cells), width, height), plain)
+
+
+@pytest.mark.parametrize("width, height", [(8, 8), (16, 16), (9, 7)])
+def test_the_belief_reads_back_the_cells_it_holds(width, height):
+    rng = np.random.default_rng(1)
+    mouse = np.stack([rng.integers(0, width, 50), rng.integers(0, height, 50)], axis=1)
+    belief = Belief(SIGHTS["fog"], width, height, mouse)
+    expected = np.ones((50, width * height), dtype=bool)
+    expected[np.arange(50), mouse[:, 1] * width + mouse[:, 0]] = False
+    np.testing.assert_array_equal(belief.cells, expected)
+    one = np.zeros((1, width * height), dtype=bool)
+    one[0, -1] = True  # the top-right corner reaches its three neighbours and itself (it cannot leave the board)
+    assert set(np.flatnonzero(cat_reach(one, width, height)[0])) == {width * height - 1, width * height - 2,
+                                                                      width * (height - 1) - 1,
+                                                                      width * (height - 1) - 2}

@@ -202,7 +202,6 @@ def practice_session(options: argparse.Namespace) -> int:
     if options.learn:
         game.set_learning(True)
         game.set_learn_speed(options.learn_speed)
-        game.learner.clock = time.thread_time  # its budget in its own CPU time: a busy machine learns the same
     began, longest, frames = time.perf_counter(), 0.0, 0
     while game.rounds_finished < options.rounds:
         game.update(HEADLESS_DT)

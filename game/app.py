@@ -95,6 +95,7 @@ class Game:
         self.paused = False
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
+        self.quit_asked = False  # the player was told of unsaved learning on a first Esc
         self.show_choices = False  # both players' move probabilities drawn on the board
         self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
@@ -169,8 +170,13 @@ class Game:
     def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> None:
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
+        kept = self.save_brain() if unsaved and self.page is None else None  # the page keeps it in storage
         self._use_brain(brain, name, path)
-        note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
+        note = ""
+        if kept is not None:
+            note = f" ({old}'s {unsaved:,} learning updates kept in {brainfile.printable(kept, 120)})"
+        elif unsaved:
+            note = f" ({old}'s {unsaved:,} unsaved learning updates were dropped)"
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
         self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
@@ -251,6 +257,15 @@ class Game:
 
     def export_brain(self) -> tuple[str, bytes]:
         return self.library.export_brain(self.teacher, self.heldout_now())
+
+    def may_quit(self) -> bool:
+        """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
+        unsaved = self.unsaved_updates()
+        if self.browser or not unsaved or self.quit_asked:
+            return True
+        self.quit_asked = True
+        self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Esc again quits")
+        return False
 
     def save_brain(self) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file).

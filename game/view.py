@@ -68,7 +68,7 @@ HELP_LINES = (
     ("Screen", ""),
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
-    ("Esc", "close help; quit (desktop)"),
+    ("Esc", "close help; quit (asks first if learning is unsaved)"),
 )
 
 LEGEND = (
@@ -479,8 +479,9 @@ class View:
         y = self.draw_memory(pic, X, y + 14, Wp)
         y = self.draw_agreement(pic, X, y + 14, Wp)
         y = self.draw_learning(pic, X, y + 12)
-        self.draw_legend(X, 566, "cat" if pic.watching else "you", "mouse" if pic.cat_detail else "the brain")
-        self.draw_timing(pic, X, 598)
+        legend_y = max(566, y + 4)  # the cat's line and a tuned brain's line push learning's lines down
+        self.draw_legend(X, legend_y, "cat" if pic.watching else "you", "mouse" if pic.cat_detail else "the brain")
+        self.draw_timing(pic, X, legend_y + 32)
 
     def draw_legend(self, x: float, y: float, cat: str, mouse: str = "the brain") -> None:
         """What the arena's marks mean, for a first look."""

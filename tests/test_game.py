@@ -537,11 +537,38 @@ def test_swapping_away_from_unsaved_learning_says_so(dirs):
         if frame == 81:
             seen["dropped"] = game.message
 
+    weights, user = dirs
     run_game(["--seed", "13"], frames=82, script=script)
     assert seen["clean"] == "brain: post16.npz"
     assert seen["updates"] > 0
-    assert seen["dropped"] == (f"brain: lstm32_optimal.npz (post16.npz's {seen['updates']} unsaved learning "
-                               "updates were dropped)")
+    kept = sorted(user.glob("post16-tuned-*.npz"))
+    assert len(kept) == 1  # post16 learned after the save (of lstm32_optimal): kept at the switch back
+    assert seen["dropped"] == (f"brain: lstm32_optimal.npz (post16.npz's {seen['updates']:,} learning "
+                               f"updates kept in {kept[-1]})")
+    assert brainfile.load_brain(kept[-1]).meta["fine_tune_updates"] >= seen["updates"]
+
+
+def test_quitting_with_unsaved_learning_asks_once_and_a_second_esc_quits(dirs):
+    seen = {}
+
+    def script(frame, game, view):
+        if frame == 1:
+            game.set_watch("greedy")
+            game.set_watch_speed(2)
+            game.set_learning(True)
+            game.set_learn_speed(10)
+        if frame == 60:
+            seen["unsaved"] = game.unsaved_updates()
+            pygame.event.post(key(pygame.K_p))  # paused: the count stays put
+            pygame.event.post(key(pygame.K_ESCAPE))
+        if frame == 61:
+            seen["asked"] = game.message
+            pygame.event.post(key(pygame.K_ESCAPE))
+        seen["last frame"] = frame
+
+    run_game(["--seed", "13"], frames=200, script=script)
+    assert seen["unsaved"] > 0 and seen["last frame"] == 61  # the second Esc quit; the first did not
+    assert seen["asked"] == f"{seen['unsaved']:,} updates unsaved: Ctrl+S saves · Esc again quits"
 
 
 def test_the_help_lists_every_control(dirs):

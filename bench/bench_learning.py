@@ -82,9 +82,9 @@ def table(rows: list[dict]) -> str:
 
 
 def frame_budget(brain: str, rounds: int, speed: int) -> str:
-    """One session in this process with every frame's learning timed, by the wall clock (what the budget is
-    measured with; on a shared machine it includes time the process was not running) and by this thread's CPU
-    time (what learning itself cost)."""
+    """One session in this process, the learner on the game's own clock (its CPU time where the platform keeps
+    one), with every frame's learning timed by the wall clock (on a shared machine it includes time the process
+    was not running) and by this thread's CPU time (what learning itself cost)."""
     sys.path.insert(0, str(ROOT))
     import time
 
@@ -108,7 +108,7 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
         game.update(1 / 60)
     budget = game.learn_budget_ms()
     lines = [f"{brain}, clumsy cat, {rounds} rounds, learning speed {speed} (budget {budget:.1f} ms a frame), "
-             f"{len(wall):,} frames, {game.tuned_updates:,} updates", "",
+             f"{len(wall):,} frames, {game.tuned_updates:,} updates ({game.tuned_updates / rounds:.1f} a round)", "",
              "| clock | median | p99 | p99.9 | max | frames over budget | over 2× budget |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, values in (("wall", np.array(wall)), ("CPU (thread)", np.array(cpu))):

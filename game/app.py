@@ -19,13 +19,16 @@ import numpy as np
 
 from . import brainfile, protocol
 from .brain_np import Brain
-from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
-from .picture import Picture
+from .mouse_sight import MouseSight
+from .picture import Picture, SightPicture
+from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
+from .sight import CLASSIC, SIGHTS
 from .teachers import TEACHER_NAMES
+from .watchcat import CatRoster, WatchCat, cat_picture
 
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
 WATCH_SPEEDS = ("×1", "×4", "max")
@@ -33,6 +36,7 @@ WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 MESSAGE_SECONDS = 6.0
+SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
 
 def _reads(room: str, *names: str) -> None:
@@ -68,14 +72,21 @@ class Game:
         teacher: str | None = None,
         watch: str | None = None,
         browser: bool = False,
+        cat_brain: str | Path | None = None,
+        sight: str = CLASSIC.name,
     ) -> None:
         self.browser = browser
         self.page: Any = None  # the web page (game.web.Page) when in the browser
+        if sight not in SIGHTS:
+            raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
         self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
+        self.library.sight = sight
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
-        if watch is not None and watch not in WATCH_CAT_NAMES:
-            raise ValueError(f"unknown cat {watch!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")
+        self.cats = CatRoster(weights_dir, user_dir)
+        # A cat named on the command line that is unknown or does not load is the caller's error, as --brain's.
+        self.cat_player: WatchCat | None = self.cats.bring(cat_brain) if cat_brain is not None else (
+            None if watch is None else self.cats.cat(watch))
         self.rng = np.random.default_rng(seed)
         self.cat_rng = np.random.default_rng(None if seed is None else seed + 1)
         self.now = 0.0  # game clock, seconds; only update() advances it
@@ -84,21 +95,25 @@ class Game:
         self.paused = False
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
+        self.quit_asked = False  # the player was told of unsaved learning on a first Esc
+        self.show_choices = False  # both players' move probabilities drawn on the board
+        self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
         self.message_is_error = False
         self.message_time = -math.inf
 
         self.round = Round()
+        self.round.sight = MouseSight(sight)
         self.coach = Coach(teacher, MOVE_LIMIT)
         self.stats = SessionStats()
         if brain_path is not None:
-            brain = brainfile.load_brain(brain_path)  # a bad file on the command line is the caller's error
+            brain = brainfile.load_brain(brain_path, sight=sight)  # a bad file on the command line is the caller's
             self._use_brain(brain, Path(brain_path).name, Path(brain_path))
         else:
             self._use_brain(*self.library.default_brain())
 
-        # Watch mode
-        self.watch_cat = watch
+        # Watch mode: watch_cat names the cat that plays (None: the player), cat_player is it
+        self.watch_cat = None if self.cat_player is None else self.cat_player.name
         self.watch_speed = 0
         self.turn_clock = 0.0
         self.new_round()
@@ -110,7 +125,7 @@ class Game:
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.library.use(brain, name, path)
-        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain())
+        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain(), self.sight)
         self.stats.restart_agreement()
 
     def size_for_brain(self) -> tuple[int, int]:
@@ -133,16 +148,37 @@ class Game:
         self._swap(brain, name, None)
         return True
 
+    def restore_brain_bytes(self, name: str, data: bytes) -> bool:
+        """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
+        under fog); on a problem show it and keep the current brain and sight."""
+        try:
+            sight = brainfile.meta_sight(brainfile.load_brain_bytes(data, name, sight=None).meta)
+        except brainfile.BrainFileError:
+            sight = self.sight  # the load below says what is wrong with it
+        if sight == self.sight:
+            return self.load_brain_bytes(name, data)
+        old, seeing = self.sight, self.round.sight
+        self.library.sight, self.round.sight = sight, MouseSight(sight)
+        if not self.load_brain_bytes(name, data):
+            self.library.sight, self.round.sight = old, seeing
+            return False
+        return True
+
     def unsaved_updates(self) -> int:
         return self.library.unsaved_updates()
 
-    def _swap(self, brain: Brain, name: str, path: Path | None) -> None:
+    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> None:
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
+        kept = self.save_brain() if unsaved and self.page is None else None  # the page keeps it in storage
         self._use_brain(brain, name, path)
-        note = f" ({old}'s {unsaved} unsaved learning updates were dropped)" if unsaved else ""
+        note = ""
+        if kept is not None:
+            note = f" ({old}'s {unsaved:,} learning updates kept in {brainfile.printable(kept, 120)})"
+        elif unsaved:
+            note = f" ({old}'s {unsaved:,} unsaved learning updates were dropped)"
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
-        self.show(notice if notice else f"brain: {self.brain_name}{note}", error=bool(notice))
+        self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
 
     def cycle_brain(self, step: int = 1) -> bool:
@@ -164,6 +200,49 @@ class Game:
         self.show(f"{name}: back to its pretrained weights")
         self.new_round()
 
+    # -- what the mouse sees -----------------------------------------------------------------------------
+
+    @property
+    def sight(self) -> str:
+        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker."""
+        return self.library.sight
+
+    def set_sight(self, name: str) -> bool:
+        """Play under another sight preset, with its brain (brainfile.SIGHT_BRAINS, else the first brain file
+        for it that loads); with no brain for it, say so and keep the sight and brain in play."""
+        if name not in SIGHTS:
+            self.show(f"unknown sight {name!r}: choose one of {', '.join(SIGHTS)}", error=True)
+            return False
+        if name == self.sight:
+            return True
+        old = self.sight
+        self.library.sight = name
+        found = self.library.sight_brain()
+        if found is None:
+            self.library.sight = old
+            self.show(f"no brain for {name} sight in {brainfile.printable(self.weights_dir.name, 40)}/ "
+                      f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
+            return False
+        self.library.cycle_from = None
+        self.round.sight = MouseSight(name)
+        self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · ")
+        return True
+
+    def cycle_sight(self) -> None:
+        names = tuple(SIGHTS)
+        self.set_sight(names[(names.index(self.sight) + 1) % len(names)])
+
+    def toggle_belief(self) -> None:
+        """Show what the mouse believes (its probe's map of where the cat may be) over B's outline."""
+        self.show_belief = not self.show_belief
+        if self.sight == CLASSIC.name:
+            self.show("what the mouse believes is drawn under fog and flicker sight (G switches sight)")
+        elif self.brain.probe is None:
+            self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
+                      if self.show_belief else "belief picture off")
+        else:
+            self.show("belief picture: " + ("on" if self.show_belief else "off"))
+
     def tuned_line(self) -> str | None:
         return self.library.tuned_line(self.teacher)
 
@@ -178,6 +257,15 @@ class Game:
 
     def export_brain(self) -> tuple[str, bytes]:
         return self.library.export_brain(self.teacher, self.heldout_now())
+
+    def may_quit(self) -> bool:
+        """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
+        unsaved = self.unsaved_updates()
+        if self.browser or not unsaved or self.quit_asked:
+            return True
+        self.quit_asked = True
+        self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Esc again quits")
+        return False
 
     def save_brain(self) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file).
@@ -196,6 +284,10 @@ class Game:
         self.show("learning from the teacher: " + ("on" if on else "off"))
 
     def set_teacher(self, name: str) -> None:
+        if self.sight != CLASSIC.name:
+            self.show(f"under {self.sight} sight the teacher is the cautious one: it alone decides from what the "
+                      "mouse knows", error=name != self.teacher)
+            return
         if name not in TEACHER_NAMES:
             self.show(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}", error=True)
             return
@@ -206,6 +298,9 @@ class Game:
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
+        if self.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
+            self.set_teacher(self.teacher)
+            return
         self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
 
     def set_learn_speed(self, value: int) -> None:
@@ -234,6 +329,8 @@ class Game:
         if self.round.resize(width, height):
             self.coach.rebind(self.brain, (width, height))
         self.round.start(self.rng, self.brain, again)
+        if self.cat_player is not None:
+            self.cat_player.reset(self.arena)  # a cat brain's memory starts afresh each round, as the mouse's
 
     def retry_round(self) -> None:
         """R: the same start again, to try for a better score against the same par."""
@@ -299,23 +396,58 @@ class Game:
 
     # -- modes -----------------------------------------------------------------------------------------
 
-    def set_watch(self, cat: str | None) -> None:
-        """Let a scripted cat play (None: the player is the cat again)."""
-        if cat is not None and cat not in WATCH_CAT_NAMES:
-            self.show(f"unknown cat {cat!r}: choose one of {', '.join(WATCH_CAT_NAMES)}", error=True)
-            return
-        self.watch_cat = cat
+    def set_watch(self, cat: str | None) -> bool:
+        """Let a cat play by itself: a scripted cat or a cat brain, by name (None: the player is the cat
+        again). An unknown name or a file that does not load is reported in one line; the cat in play stays."""
+        player = None
+        if cat is not None:
+            try:
+                player = self.cats.cat(cat)
+            except (ValueError, brainfile.BrainFileError) as error:
+                self.show(str(error), error=True)
+                return False
+        self._watch_with(player)
+        return True
+
+    def _watch_with(self, player: WatchCat | None) -> None:
+        self.cat_player = player
+        self.watch_cat = None if player is None else player.name
         self.turn_clock = 0.0
-        self.show(f"watching the {cat} cat" if cat else "you are the cat")
+        if player is None:
+            self.show("you are the cat")
+        else:
+            player.reset(self.arena)  # from this position on, with a fresh memory
+            self.show(f"watching the {player.name} cat" if player.brain is None else f"watching {player.name}, "
+                      "a cat's brain")
         if self.over:
             self.new_round()
 
-    def toggle_watch(self) -> None:
-        self.set_watch(None if self.watching else CAT_NAMES[0])
+    def load_cat_brain_bytes(self, name: str, data: bytes) -> bool:
+        """Watch a cat brain given as a file's bytes (an upload in the page); on any problem show its one line
+        and keep the cat in play."""
+        try:
+            player = self.cats.bring(data=data, name=name)
+        except brainfile.BrainFileError as error:
+            self.show(str(error), error=True)
+            return False
+        self._watch_with(player)
+        return True
 
-    def cycle_watch_cat(self) -> None:
-        current = self.watch_cat if self.watch_cat in CAT_NAMES else CAT_NAMES[-1]
-        self.set_watch(CAT_NAMES[(CAT_NAMES.index(current) + 1) % len(CAT_NAMES)])
+    def toggle_watch(self) -> None:
+        self.set_watch(None if self.watching else self.cats.cycle()[0])
+
+    def cycle_watch_cat(self, step: int = 1) -> None:
+        """The next (or previous) cat: the training cats, then each cat brain; one that does not load is
+        reported, and the next press moves past it."""
+        order = self.cats.cycle()
+        here = self.cats.skipped or self.watch_cat  # after a broken file, the next press starts past it
+        start = order.index(here) if here in order else (-1 if step > 0 else 0)
+        target = order[(start + step) % len(order)]
+        self.cats.skipped = None if self.set_watch(target) else target
+
+    def toggle_choices(self) -> None:
+        self.show_choices = not self.show_choices
+        self.show("both players' choices on the board: " + ("on" if self.show_choices else "off"))
 
     def set_watch_speed(self, index: int) -> None:
         self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
@@ -367,7 +499,7 @@ class Game:
             while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 if self.over:
                     self.new_round()
-                self.turn(self._scripted_move())
+                self.turn(self._watch_move())
             return
         if self.over:
             if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
@@ -377,11 +509,10 @@ class Game:
         self.turn_clock += dt
         if self.turn_clock >= WATCH_TURN_SECONDS[speed]:
             self.turn_clock = 0.0
-            self.turn(self._scripted_move())
+            self.turn(self._watch_move())
 
-    def _scripted_move(self) -> int:
-        a = self.arena
-        return int(cat_moves(self.watch_cat or "perfect", a.cat, a.mouse, a.width, a.height, self.cat_rng)[0])
+    def _watch_move(self) -> int:
+        return self.cat_player.move(self.arena, self.cat_rng)
 
     # -- what the view draws ---------------------------------------------------------------------------
 
@@ -413,6 +544,22 @@ class Game:
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
             message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
             step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
+            show_choices=self.show_choices, **cat_picture(self.cat_player),
+            sight=self.sight_picture(),
+        )
+
+    def sight_picture(self) -> SightPicture:
+        """What the player is shown of the mouse's sight: the square, the beat and, on request, the belief."""
+        seeing, brain = self.round.sight, self.brain
+        moves = int(self.arena.moves[0])
+        believed, h = None, getattr(brain, "h", None)
+        if self.show_belief and not seeing.classic and brain.probe is not None and h is not None:
+            believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
+        return SightPicture(
+            name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
+            next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
+            show_belief=self.show_belief and not seeing.classic,
+            belief=seeing.cells() if self.show_belief else None, believed=believed,
         )
 
     # -- the web page ------------------------------------------------------------------------------------
@@ -425,6 +572,7 @@ class Game:
             "brain": self.brain_name,
             "meta": self.brain_meta,
             "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
+            "sight": self.sight,
             "learning": self.learning,
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,
@@ -436,6 +584,8 @@ class Game:
             "update_ms": round(self.update_ms, 3),
             "message": message,
             "error": error,
+            "cat": self.watch_cat or "you",
+            "cats": ["you", *self.cats.names()],
         }
         return {name: values[name] for name in protocol.STATUS_FIELDS}
 

@@ -47,7 +47,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class Optimizer(Protocol):
-    """How a brain's parameters follow their gradient (Adam for the LSTM, the post's plain SGD)."""
+    """How a brain's parameters follow their gradient (Adam for the LSTM, the post's plain SGD).
+
+    `lr` is the step size, which a learner may change between steps (the live learner sets Adam's from the
+    held-out error) unless `fixed_rate` says the rule keeps its own (the post's SGD, at the post's alpha)."""
+
+    lr: float
+    fixed_rate: bool
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> float: ...
     def state(self) -> Any: ...
@@ -192,6 +198,10 @@ class Brain(ABC):
 
     @abstractmethod
     def copy(self) -> Brain: ...
+
+    def copied_probe(self) -> dict[str, np.ndarray] | None:
+        """The belief probe for a copy: its own arrays, so a copy (the weights as loaded, a reset) reads h too."""
+        return None if self.probe is None else {key: value.copy() for key, value in self.probe.items()}
 
 
 def _names(given: Sequence[str] | None, size: int | None, default: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -359,6 +369,7 @@ class LSTMBrain(Brain):
         other.theta[:] = self.theta
         other.changed()
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         return other
 
     def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
@@ -859,6 +870,7 @@ class MLPBrain(Brain):
                          role=self.role)
         other.theta[:] = self.theta
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         return other
 
     def optimizer(self, lr: float = 1e-2, clip: float | None = 1.0) -> Adam:
@@ -955,6 +967,8 @@ class MLPTrace:
 class Adam:
     """Adam on one flat parameter vector, with global-norm gradient clipping."""
 
+    fixed_rate = False  # lr may be set between steps
+
     def __init__(self, size: int, lr: float = 1e-2, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, clip: float | None = 1.0, dtype: type = np.float32) -> None:
         self.lr, self.beta1, self.beta2, self.eps, self.clip = lr, betas[0], betas[1], eps, clip
@@ -995,14 +1009,16 @@ class Adam:
 
 
 class SGD:
-    """Plain gradient descent, θ −= rate · g: the post's rule (no clipping, nothing remembered between steps)."""
+    """Plain gradient descent, θ −= lr · g: the post's rule (no clipping, nothing remembered between steps)."""
+
+    fixed_rate = True  # the post's rate is part of its rule: a learner leaves lr as it is
 
     def __init__(self, rate: float) -> None:
-        self.rate = rate
+        self.lr = rate
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> float:
         """Update theta in place; returns the gradient's global norm."""
-        theta -= self.rate * grad
+        theta -= self.lr * grad
         return float(np.sqrt(np.dot(grad, grad)))
 
     def state(self) -> tuple[()]:
@@ -1078,6 +1094,7 @@ class PostBrain(Brain):
         other._make(self.hidden_size, self.alpha, self.features, self.actions, self.role)
         other.theta[:] = self.theta
         other.meta = dict(self.meta)
+        other.probe = self.copied_probe()
         other.reset_state()
         return other
 

@@ -8,8 +8,12 @@ import time
 import numpy as np
 
 from .brain_np import Brain
+from .brainfile import DEFAULT_TEACHER
 from .learner import Learner
 from .protocol import LEARN_SPEED
+from .sight import CLASSIC
+from .tasks import CAUTIOUS
+from .teachers import TEACHER_NAMES
 
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (protocol.LEARN_SPEED)
 LEARN_SPEED_UPDATES = 12  # learning updates each finished round earns, per step of learning speed
@@ -23,20 +27,26 @@ class Coach:
         self.learner: Learner | None = None
         self.learning = False
         self.learn_speed = 3
+        self.sight = CLASSIC.name  # under fog and flicker the teacher is the cautious one, whatever was chosen
 
-    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int]) -> None:
+    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name) -> None:
         """A brain comes into play: its teacher unless one was chosen, and the learner follows it."""
-        self.teacher = self.fixed_teacher or brain_teacher
+        self.sight = sight
+        if sight != CLASSIC.name:
+            self.teacher = CAUTIOUS  # only it decides from what the mouse knows (B)
+        else:
+            chosen = self.fixed_teacher or brain_teacher
+            self.teacher = chosen if chosen in TEACHER_NAMES else DEFAULT_TEACHER
         self.rebind(brain, size)
 
     def rebind(self, brain: Brain, size: tuple[int, int]) -> None:
         if self.learner is not None:
-            self.learner.rebind(brain, self.teacher, *size)
+            self.learner.rebind(brain, self.teacher, *size, sight=self.sight)
 
     def set_learning(self, on: bool, brain: Brain, size: tuple[int, int]) -> None:
         if on and self.learner is None:
             self.learner = Learner(brain, self.teacher, *size, move_limit=self.move_limit,
-                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES)
+                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES, sight=self.sight)
         if not on:
             self.close_round()
         self.learning = on

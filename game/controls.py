@@ -29,7 +29,7 @@ QUIT = "quit"
 def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | None:
     """Apply one event to the game. Returns QUIT when the player closes the game."""
     if event.type == pygame.QUIT:
-        return QUIT
+        return QUIT if game.may_quit() else None
     if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:  # a touch arrives as this too
         if game.help:
             game.toggle_help()
@@ -41,13 +41,15 @@ def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | Non
     if event.type != pygame.KEYDOWN:
         return None
     key, mods = event.key, event.mod
+    if key != pygame.K_ESCAPE:
+        game.quit_asked = False  # any other key: the question is dropped, the next Esc asks again
     ctrl = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
     shift = bool(mods & pygame.KMOD_SHIFT)
     if key == pygame.K_ESCAPE:
         if game.help:
             game.toggle_help()
             return None
-        return None if game.browser else QUIT
+        return None if game.browser or not game.may_quit() else QUIT
     if key in (pygame.K_h, pygame.K_F1, pygame.K_QUESTION) or (key == pygame.K_SLASH and shift):
         game.toggle_help()
         return None
@@ -73,7 +75,8 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_r: game.retry_round,
         pygame.K_n: game.deal_round,
         pygame.K_v: game.toggle_watch,
-        pygame.K_x: game.cycle_watch_cat,
+        pygame.K_x: lambda: game.cycle_watch_cat(-1 if shift else 1),
+        pygame.K_i: game.toggle_choices,
         pygame.K_f: game.cycle_watch_speed,
         pygame.K_b: lambda: game.cycle_brain(-1 if shift else 1),
         pygame.K_l: lambda: game.set_learning(not game.learning),
@@ -82,4 +85,6 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_RIGHTBRACKET: lambda: game.set_learn_speed(game.learn_speed + 1),
         pygame.K_BACKSPACE: game.reset_brain,
         pygame.K_o: lambda: setattr(game, "overlays", not game.overlays),
+        pygame.K_g: game.cycle_sight,
+        pygame.K_k: game.toggle_belief,
     }

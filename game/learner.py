@@ -7,21 +7,27 @@ cat, one corner of the board) are a few dozen rounds the brain overfits while it
 
 Pacing: each finished round earns `updates_per_round` updates, and `work(budget_ms)` spends them only within the
 frame's budget, so how much the brain learns follows how much it played, not how slowly the rounds went by.
-Practice rounds and the held-out check are played one batched step at a time inside the same budget; each kind
-of piece (an update's round, a check's step, a practice step) is priced at a high quantile of its recent costs,
-so a piece starts only where it fits the budget left.
+Practice rounds and the held-out check are played one batched step at a time inside the same budget. Each
+piece (a check's step, a practice step, an update's slice of so many rounds of so many steps) is priced at
+the worst of its kind's recent costs (a slice: scaled to its rounds and steps, `SlicePrices`), and pieces are
+fitted into `PLANNED_SHARE` of the budget, the rest left for a piece that costs more than it ever did: priced
+at a typical cost, a piece overran the frame whenever it cost more than typical. An update's batch is sorted
+by length, so its short rounds go many to a slice (its cost is mostly per step) and little of it is padding.
+The clock is the learner's own CPU time where the platform keeps one (`learning_clock`).
 
 Safety net: every `CHECK_EVERY` updates a frozen copy of the weights plays fixed held-out starts (never trained
 on); the best weights are kept, and when the check falls more than `FALLBACK_MARGIN` below the best, the brain
-goes back to them and its rate is halved (the steps that lost the ground were too big; each new best gives
-back a quarter). An update that goes NaN or explodes is rolled back; weights that stop being finite for any
-other reason go back to the last finite weights. No pygame.
+goes back to them, with the optimizer's moments as they were then. The rate follows the best figure alone: a
+fallback does not shrink it (a rate halved at each fallback left a brain that kept falling back with steps too
+small to leave where it was). An update that goes NaN or explodes is rolled back; weights that stop being finite
+for any other reason go back to the last finite weights. No pygame.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
@@ -40,14 +46,42 @@ CHECK_EVERY = 50  # updates between held-out checks
 FALLBACK_MARGIN = 0.005  # a check this far below the best sends the brain back to the best weights...
 FALLBACK_SHARE = 0.5  # ...or this share of the best's error, if more: a brain learning fast wobbles
 SETTLE_ROUNDS = 128  # held-out rounds per cat when a session ends: no frame budget then, so a finer figure
-COST_QUANTILE = 0.95  # a piece is priced at this quantile of its recent costs, so it starts only where it fits
-COST_SAMPLES = 32  # recent costs kept per kind of piece
+COST_SAMPLES = 32  # recent costs kept per kind of piece; a piece is priced at the worst of them
+SLICE_SAMPLES = 64  # recent update slices kept, whatever their rounds (so a size not used for a while ages out)
+CALL_STEPS = 7.0  # a loss-and-gradient call's own cost, in steps (32 units, 1 round: 0.12 ms at 5, 0.47 at 40)
+PLANNED_SHARE = 0.7  # pieces are fitted into this share of the budget: the rest is for a piece costing more
+MAX_STEPS_PRICED = 40  # the bank is sized for a slice of the longest rounds
 BANKED_ROUNDS = 4  # earned updates kept for at most this many rounds' worth (max watch speed outruns learning)
 RATE_MAX = 0.03  # Adam's rate for a brain that still has everything to learn (the trainer's rate)
 RATE_MIN = 3e-4
 ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in proportion: small steps near the top
-BACKOFF = 0.5  # a fallback multiplies the rate by this: the steps that lost the ground were too big
-RECOVER = 1.25  # a new best multiplies it back by this, up to the rate the error asks for
+
+
+def learning_clock() -> Callable[[], float]:
+    """This thread's CPU time where the platform keeps it: what learning itself costs, so a busy machine, where
+    the wall clock also counts the time the game was not running, neither starves nor floods learning; else the
+    wall clock (the browser, whose one thread is the game's)."""
+    try:
+        began = time.thread_time()
+        sum(range(20_000))  # a fraction of a ms of work: a CPU clock that does not tick is no clock
+        ticks = time.thread_time() > began
+    except (AttributeError, OSError):
+        ticks = False
+    return time.thread_time if ticks else time.perf_counter
+
+
+def padded(rounds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rounds as one batch, padded to the longest: inputs (T, B, features), labels (T, B), mask (T, B)."""
+    steps = max(len(labels) for _, labels in rounds)
+    x = np.zeros((steps, len(rounds), rounds[0][0].shape[-1]), dtype=np.float32)
+    labels = np.zeros((steps, len(rounds)), dtype=np.int32)
+    mask = np.zeros((steps, len(rounds)), dtype=bool)
+    for b, (rx, rl) in enumerate(rounds):
+        x[: len(rl), b] = rx
+        labels[: len(rl), b] = rl
+        mask[: len(rl), b] = True
+    return x, labels, mask
+
 
 def put_weights(brain: Brain, saved: np.ndarray) -> None:
     """Write saved weights back into the brain in place (its memory of the round in progress is kept)."""
@@ -60,11 +94,92 @@ def weights_finite(brain: Brain) -> bool:
 
 
 def priced(recent: deque[float], spent_ms: float) -> float:
-    """Add a piece's cost to its recent ones; what the next such piece is priced at: a high quantile, not the
-    mean, so a piece that usually fits but sometimes does not is not started where only its mean fits."""
+    """Add a piece's cost to its recent ones; what the next such piece is priced at: the worst of them, so a
+    piece that usually fits but sometimes costs more does not start where only its usual cost fits."""
     recent.append(max(spent_ms, MIN_ROUND_MS))
-    ordered = sorted(recent)  # 32 floats: cheaper than numpy here, and this runs after every piece
-    return ordered[min(len(ordered) - 1, int(COST_QUANTILE * len(ordered)))]
+    return max(recent)
+
+
+class SlicePrices:
+    """What an update's slice costs at worst, from the recent slices. A slice of k rounds padded to T steps costs
+    about a·(CALL_STEPS + T) + b·T·k: work per step whatever the rounds (and the call's own), and work per
+    round and step (natively small; in the browser, whose matrix products are slow, most of it). a and b are
+    fitted to the recent slices (running sums, cheap), and the price is the fit times the worst ratio but one
+    of a recent slice's cost to its fit (a one-off, like the first slice of a new shape, is forgiven)."""
+
+    def __init__(self) -> None:
+        self.recent: deque[tuple[float, float, float]] = deque(maxlen=SLICE_SAMPLES)  # (f1, f2, ms)
+        self.sums = [0.0] * 5  # Σf1², Σf1·f2, Σf2², Σf1·ms, Σf2·ms
+        self.a = self.b = self.worst = 0.0
+        self.sizes: deque[int] = deque(maxlen=SLICE_SAMPLES)
+        self.most = 0  # the most rounds in a recent slice: a larger one is tried at most twice as large
+
+    @staticmethod
+    def terms(rounds: int, steps: int) -> tuple[float, float]:
+        return CALL_STEPS + steps, float(steps * rounds)
+
+    def fit(self, rounds: int, steps: int) -> float:
+        f1, f2 = self.terms(rounds, steps)
+        return max(self.a * f1 + self.b * f2, MIN_ROUND_MS)
+
+    def _count(self, sample: tuple[float, float, float], sign: float) -> None:
+        f1, f2, ms = sample
+        for i, value in enumerate((f1 * f1, f1 * f2, f2 * f2, f1 * ms, f2 * ms)):
+            self.sums[i] += sign * value
+
+    def add(self, rounds: int, steps: int, spent_ms: float) -> None:
+        if len(self.recent) == self.recent.maxlen:
+            self._count(self.recent[0], -1.0)
+        sample = (*self.terms(rounds, steps), max(spent_ms, MIN_ROUND_MS))
+        self.recent.append(sample)
+        self._count(sample, 1.0)
+        s11, s12, s22, s1y, s2y = self.sums
+        det = s11 * s22 - s12 * s12
+        a, b = ((s22 * s1y - s12 * s2y) / det, (s11 * s2y - s12 * s1y) / det) if det > 1e-9 * s11 * s22 else (-1, -1)
+        if a < 0 or b < 0:  # no negative cost: the better of the two one-term fits
+            a, b = (s1y / s11, 0.0) if s1y * s1y / s11 >= s2y * s2y / max(s22, 1e-12) else (0.0, s2y / s22)
+        self.a, self.b = a, b
+        ratios = sorted(ms / max(a * f1 + b * f2, MIN_ROUND_MS) for f1, f2, ms in self.recent)
+        self.worst = ratios[-2] if len(ratios) > 1 else ratios[-1]
+        self.sizes.append(rounds)
+        self.most = max(self.sizes)
+
+    def price(self, rounds: int, steps: int) -> float:
+        """0 before any slice (the first runs and is timed); beyond twice the largest recent slice, never."""
+        if not self.recent:
+            return 0.0 if rounds == 1 else float("inf")
+        if rounds > 2 * self.most:
+            return float("inf")
+        return self.worst * self.fit(rounds, steps)
+
+    def dearest(self) -> float:
+        return self.price(self.most, MAX_STEPS_PRICED) if self.recent else 0.0
+
+
+class Gathering:
+    """An update's batch while its gradient is gathered a slice at a time: its rounds, shortest first (a slice
+    of short rounds is cheap, and little of it is padding), and the sums over the rounds taken so far."""
+
+    def __init__(self, rounds: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.rounds = sorted(rounds, key=lambda r: len(r[1]))
+        self.taken = 0
+        self.steps, self.loss, self.grad = 0.0, 0.0, None
+
+    def left(self) -> int:
+        return len(self.rounds) - self.taken
+
+    def steps_of(self, k: int) -> int:
+        """The steps a slice of the next k rounds is padded to (the longest of them)."""
+        return len(self.rounds[self.taken + k - 1][1])
+
+    def take(self, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        chosen = self.rounds[self.taken: self.taken + k]
+        self.taken += len(chosen)
+        return chosen
+
+    def add(self, steps: float, loss: float, grad: np.ndarray) -> None:
+        self.steps, self.loss = self.steps + steps, self.loss + loss
+        self.grad = grad if self.grad is None else self.grad + grad
 
 
 class Rollout:
@@ -72,10 +187,10 @@ class Rollout:
     `advance` only sets up, so no piece of the work is much dearer than a step)."""
 
     def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
-                 move_limit: int, rng: np.random.Generator) -> None:
+                 move_limit: int, rng: np.random.Generator, sight: str = "classic") -> None:
         self.weights = brain.theta.copy()
         self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
-        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher)
+        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight)
         self.steps = None
         self.rounds = None
         self.moments: tuple | None = None  # the optimizer's state that goes with these weights
@@ -121,32 +236,33 @@ class Learner:
         practice: bool = True,
         move_limit: int = 40,
         seed: int = 0,
+        sight: str = "classic",
     ) -> None:
         self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
-        self.clock = time.perf_counter  # what budgets are measured with (tests give it a fake clock)
-        self.rebind(brain, teacher, width, height)
+        self.clock = learning_clock()  # what budgets are measured with (tests give it a fake clock)
+        self.rebind(brain, teacher, width, height, sight)
 
-    def rebind(self, brain: Brain, teacher: str, width: int, height: int) -> None:
-        """Start afresh for this brain (after a swap or reset) or teacher: the old labels no longer apply."""
+    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic") -> None:
+        """Start afresh for this brain (after a swap or reset), teacher or sight: the old labels no longer apply.
+        Under fog or flicker (sight.SIGHTS) practice and the held-out check play that sight's rounds, labelled
+        by the cautious teacher from B, as the trainer's are."""
         self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
+        self.sight = sight
         self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
         self.practised: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=PRACTICE_KEPT)
         self.round_x: list[np.ndarray] = []
         self.round_labels: list[int] = []
         self.updates = 0
         self.update_ms = 0.0
-        self.round_ms = 0.0  # what one buffered round in an update costs (a high quantile of recent ones)
         # a step of the check (128 rounds) and of a practice play (32) cost differently: priced apart
-        # (an update's slice is also priced whole: its cost is mostly per step of the rounds, not per round, so a
-        # batch's short last slice, which also takes the step, costs about what a full slice does)
-        kinds = ("check", "practice", "check start", "practice start", "update")
+        kinds = ("check", "practice", "check start", "practice start")
         self.recent_ms: dict[str, deque[float]] = {k: deque(maxlen=COST_SAMPLES) for k in kinds}
         self.piece_ms = dict.fromkeys(kinds, 0.0)
-        self.recent_round_ms: deque[float] = deque(maxlen=COST_SAMPLES)
+        self.slices = SlicePrices()  # an update's slices, by their rounds and steps
         self.batch_now = 1
-        self.pending: list | None = None  # the update being gathered: [rounds, practice rounds, steps, loss, grad]
+        self.pending: Gathering | None = None  # the update being gathered
         self.gathered_ms = 0.0
         self.credit_ms = 0.0
         self.earned = 0.0  # updates the rounds played have earned and learning has not yet spent
@@ -160,7 +276,6 @@ class Learner:
         self.start_heldout: float | None = None
         self.heldout: float | None = None  # the latest check's figure: the brain as it is now
         self.fallbacks = 0
-        self.rate_scale = 1.0
         self.new_optimizer()
         self.practice_play: Rollout | None = None
         self.check: Rollout | None = None
@@ -177,7 +292,7 @@ class Learner:
         if self.lr is not None:
             return self.lr
         error = 1.0 - (self.best_heldout if self.best_heldout is not None else 0.0)  # never up: no feedback loop
-        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE * self.rate_scale, RATE_MIN, RATE_MAX))
+        return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE, RATE_MIN, RATE_MAX))
 
     # -- what the game feeds in ------------------------------------------------------------------------
 
@@ -207,7 +322,7 @@ class Learner:
         if budget_ms <= 0 or not (self.buffer or self.check):
             return 0
         # The bank holds enough for the dearest piece of work, or a slow one would never run again.
-        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.predicted_ms(),
+        self.credit_ms = min(self.credit_ms + budget_ms, 2.0 * max(budget_ms, self.slices.dearest(),
                                                                    *self.piece_ms.values()))
         done, spent, frame_began = 0, 0.0, self.clock()
         for _ in range(MAX_PASSES_PER_FRAME):
@@ -217,16 +332,15 @@ class Learner:
                 continue
             if rollout is None and (self.earned < 1 or not self.buffer):
                 break
+            planned = PLANNED_SHARE * budget_ms
             if rollout is None:
-                left = self.batch - (self.pending[0] if self.pending else 0)
-                fits = int(budget_ms / self.round_ms + 1e-6) if self.round_ms else 1  # the first is timed alone
-                self.batch_now = max(1, min(left, fits))
+                self.batch_now, steps = self.next_slice(planned - spent)
             kind = None if rollout is None else "check" if rollout is self.check else "practice"
             if kind and rollout.taken < 2:
                 kind += " start"
-            cost = self.piece_ms[kind] if kind else self.predicted_ms()
+            cost = self.piece_ms[kind] if kind else self.slices.price(self.batch_now, steps)
             # Within the frame's budget; a piece dearer than the budget runs alone, on banked credit.
-            if self.credit_ms < cost or (spent > 0 and spent + cost > budget_ms):
+            if self.credit_ms < cost or (spent > 0 and spent + cost > planned):
                 break
             began = self.clock()
             if rollout is not None:
@@ -240,8 +354,7 @@ class Learner:
                 self.piece_ms[kind] = priced(self.recent_ms[kind], spent_ms)
                 spent = (self.clock() - frame_began) * 1e3  # the loop's own bookkeeping counts too
                 continue
-            self.round_ms = priced(self.recent_round_ms, spent_ms / self.batch_now)
-            self.piece_ms["update"] = priced(self.recent_ms["update"], spent_ms)
+            self.slices.add(self.batch_now, steps, spent_ms)
             self.gathered_ms += spent_ms
             spent = (self.clock() - frame_began) * 1e3
             if finished:
@@ -251,10 +364,20 @@ class Learner:
                 self.update_ms = whole if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * whole
         return done
 
-    def predicted_ms(self) -> float:
-        """What the next slice of an update should cost, from recent ones (0 before the first, so it runs and is
-        timed): a slice of this many rounds, and at least what a recent slice cost."""
-        return max(self.round_ms * self.batch_now, self.piece_ms["update"])
+    def next_slice(self, room_ms: float) -> tuple[int, int]:
+        """The next slice of the update being gathered (begun here if none is): the most of its rounds whose
+        price fits `room_ms` (one if none does), and the steps they are padded to. A brain that takes its update
+        whole (the post's network: rounds of the move limit at most) is one slice."""
+        if self.brain.update_rounds or not weights_finite(self.brain):
+            return 1, self.move_limit
+        if self.pending is None:
+            self.pending = self.draw_batch()
+        gathering = self.pending
+        for k in range(gathering.left(), 1, -1):
+            steps = gathering.steps_of(k)
+            if self.slices.price(k, steps) <= room_ms:
+                return k, steps
+        return 1, gathering.steps_of(1)
 
     # -- practice and the held-out check ---------------------------------------------------------------
 
@@ -262,13 +385,14 @@ class Learner:
         if self.check is None and weights_finite(self.brain):
             rng = np.random.default_rng(self.check_rng_seed)
             self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
-                                 rng)
+                                 rng, self.sight)
             self.check.moments = self.optimizer.state()
 
     def start_practice(self) -> None:
         if self.practice and self.practice_play is None:
             self.practice_play = Rollout(self.brain, self.teacher, self.width, self.height,
-                                         PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng)
+                                         PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng,
+                                         self.sight)
 
     def finish(self, rollout: Rollout) -> None:
         rounds = rollout.rounds
@@ -289,11 +413,10 @@ class Learner:
             self.start_heldout = figure
         if self.best_heldout is None or figure >= self.best_heldout:
             self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
-            self.rate_scale = min(1.0, self.rate_scale * RECOVER)
         elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
-            self.rate_scale *= BACKOFF
             self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
-        self.optimizer.lr = self.rate()  # the post's SGD keeps its own rate (PostBrain.optimizer: lr does not apply)
+        if not self.optimizer.fixed_rate:  # the post's SGD keeps the post's rate
+            self.optimizer.lr = self.rate()
 
     def fall_back(self, why: str) -> None:
         self.pending = None  # gathered on the weights being left
@@ -317,7 +440,7 @@ class Learner:
         for weights in candidates:
             put_weights(self.brain, weights)
             figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
-                                   self.move_limit, np.random.default_rng(seed)).play_out())
+                                   self.move_limit, np.random.default_rng(seed), self.sight).play_out())
         pick = int(np.argmax(figures))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:
@@ -332,19 +455,9 @@ class Learner:
     # -- one update ------------------------------------------------------------------------------------
 
     def sample(self, batch: int, rounds: deque | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A batch of kept rounds, padded to the longest: inputs (T, B, 4), labels (T, B), mask (T, B)."""
+        """A batch of kept rounds, padded to the longest: inputs (T, B, I), labels (T, B), mask (T, B)."""
         rounds = self.buffer if rounds is None else rounds
-        picks = self.rng.integers(0, len(rounds), size=batch)
-        chosen = [rounds[k] for k in picks]
-        steps = max(len(labels) for _, labels in chosen)
-        x = np.zeros((steps, batch, 4), dtype=np.float32)
-        labels = np.zeros((steps, batch), dtype=np.int32)
-        mask = np.zeros((steps, batch), dtype=bool)
-        for b, (rx, rl) in enumerate(chosen):
-            x[: len(rl), b] = rx
-            labels[: len(rl), b] = rl
-            mask[: len(rl), b] = True
-        return x, labels, mask
+        return padded([rounds[k] for k in self.rng.integers(0, len(rounds), size=batch)])
 
     def update(self, batch: int | None = None) -> None:
         """One learning update on `batch` rounds (default: the full batch), half the player's and half practice;
@@ -361,30 +474,33 @@ class Learner:
                 break
         self.updated()
 
+    def draw_batch(self) -> Gathering:
+        """The next update's batch: kept rounds of the player's, and practice rounds (up to half the batch)."""
+        if self.updates % PRACTICE_EVERY == 0:
+            self.start_practice()
+        share = min(self.batch // 2, len(self.practised)) if self.practice else 0
+        chosen = []
+        for count, kept in ((self.batch - share, self.buffer), (share, self.practised)):
+            if count:
+                chosen += [kept[k] for k in self.rng.integers(0, len(kept), size=count)]
+        return Gathering(chosen)
+
     def gather(self, rounds: int) -> bool:
-        """A slice of the next update: the gradient of `rounds` more rounds of its batch (practice rounds first,
-        up to half the batch), added to the slices before it on the same weights; the step is taken when the
-        batch is complete. True when it was (a brain with its own `update_rounds` takes its update whole)."""
+        """A slice of the next update: the gradient of its next `rounds` rounds, added to the slices before it on
+        the same weights; the step is taken when the batch is complete. True when it was (a brain with its own
+        `update_rounds` takes its update whole)."""
         if self.brain.update_rounds or not weights_finite(self.brain):
             self.update()
             return True
         if self.pending is None:
-            if self.updates % PRACTICE_EVERY == 0:
-                self.start_practice()
-            share = min(self.batch // 2, len(self.practised)) if self.practice else 0
-            self.pending = [0, share, 0.0, 0.0, None]
-        done, share, steps, loss, grad = self.pending
-        practised = max(0, min(rounds, share - done))
-        weight, part_loss, part_grad = self.gradient_sum([(rounds - practised, self.buffer),
-                                                          (practised, self.practised)])
-        grad = part_grad if grad is None else grad + part_grad
-        self.pending = [done + rounds, share, steps + weight, loss + part_loss, grad]
-        if done + rounds < self.batch:
+            self.pending = self.draw_batch()
+        gathering = self.pending
+        gathering.add(*self.gradient_of(gathering.take(rounds)))
+        if gathering.left():
             return False
         self.pending = None
         saved = self.brain.theta.copy(), self.optimizer.state()
-        total = steps + weight
-        self.take_step((loss + part_loss) / total, grad / total, saved)
+        self.take_step(gathering.loss / gathering.steps, gathering.grad / gathering.steps, saved)
         self.updated()
         return True
 
@@ -407,17 +523,12 @@ class Learner:
         if self.updates % CHECK_EVERY == 0:
             self.start_check()
 
-    def gradient_sum(self, parts: list[tuple[int, deque]]) -> tuple[float, float, np.ndarray]:
+    def gradient_of(self, rounds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float, np.ndarray]:
         """The steps of these rounds, and the brain's loss and gradient summed over them (mean × steps)."""
-        weight, loss, grad = 0.0, 0.0, None
-        for count, kept in parts:
-            if count:
-                x, labels, mask = self.sample(count, kept)
-                part_loss, part_grad = self.brain.loss_and_gradient(x, labels, mask)
-                w = float(mask.sum())
-                weight, loss = weight + w, loss + w * part_loss
-                grad = part_grad * w if grad is None else grad + part_grad * w
-        return weight, loss, grad
+        x, labels, mask = padded(rounds)
+        loss, grad = self.brain.loss_and_gradient(x, labels, mask)
+        weight = float(mask.sum())
+        return weight, weight * loss, grad * weight
 
     def steps(self, n: int) -> list[list[tuple[int, deque]]]:
         """The update's steps, each a list of (rounds, drawn from): the player's and practice rounds in one step,

@@ -51,28 +51,39 @@ class BrainLibrary:
         self.brain_name = ""
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
+        self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
 
     def brain_files(self) -> list[Path]:
         """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
         files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
         if self.user_dir is not None and self.user_dir.is_dir():
             files += sorted(self.user_dir.glob("*.npz"))
-        # Only a mouse's brain for classic sight plays here; a file that cannot be read stays, so B says why.
-        return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", brainfile.DEFAULT_SIGHT))]
+        # Only a mouse's brain for the sight in play; a file that cannot be read stays, so B says why.
+        return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
+
+    def sight_brain(self) -> tuple[Brain, str, Path] | None:
+        """The sight's shipped brain (brainfile.SIGHT_BRAINS), else the first file for it that loads (each
+        broken one shown), else None."""
+        files = self.brain_files()
+        for path in [f for f in files if f.name == brainfile.SIGHT_BRAINS[self.sight]] + files:
+            brain = self.read_file(path)
+            if brain is not None:
+                return brain, path.name, path
+        return None
 
     def default_brain(self) -> tuple[Brain, str, Path | None]:
-        """The shipped default, else the first file that loads, else an untrained LSTM (a fresh checkout)."""
+        """The sight's brain (sight_brain), else an untrained LSTM (a fresh checkout)."""
+        found = self.sight_brain()
+        if found is not None:
+            return found
         files = self.brain_files()
-        preferred = [f for f in files if f.name == DEFAULT_BRAIN] + files
-        for path in preferred:
-            try:
-                return brainfile.load_brain(path), path.name, path
-            except brainfile.BrainFileError as error:
-                self.show(str(error), error=True)
-        brain = LSTMBrain(32, seed=0)
-        brain.meta = brainfile.brain_meta(brain, grid_sizes=[list(DEFAULT_SIZE)], teacher="optimal")
+        classic = self.sight == brainfile.DEFAULT_SIGHT
+        brain = LSTMBrain(32, seed=0, features=brainfile.SIGHT_INPUTS[self.sight])
+        brain.meta = brainfile.brain_meta(brain, grid_sizes=[list(DEFAULT_SIZE)], sight=self.sight,
+                                          teacher="optimal" if classic else brainfile.CAUTIOUS)
         if not files:
-            self.show(f"no brain files in {self.weights_dir}; the mouse is untrained", error=True)
+            self.show(f"no brain files for {self.sight} sight in {self.weights_dir}; the mouse is untrained",
+                      error=True)
         return brain, "untrained", None
 
     def use(self, brain: Brain, name: str, path: Path | None) -> None:
@@ -85,7 +96,7 @@ class BrainLibrary:
 
     def meta_teacher(self) -> str:
         teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
-        return teacher if teacher in TEACHER_NAMES else brainfile.DEFAULT_TEACHER
+        return teacher if teacher in (*TEACHER_NAMES, brainfile.CAUTIOUS) else brainfile.DEFAULT_TEACHER
 
     def size_for_brain(self) -> tuple[int, int]:
         """The arena size: the command line's, else the first grid size the brain was trained on."""
@@ -102,7 +113,7 @@ class BrainLibrary:
     def read_file(self, path: Path) -> Brain | None:
         """The brain in this file, or None after showing its one-line error."""
         try:
-            return brainfile.load_brain(path)
+            return brainfile.load_brain(path, sight=self.sight)
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None
@@ -110,7 +121,7 @@ class BrainLibrary:
     def read_bytes(self, name: str, data: bytes) -> Brain | None:
         """The brain in a file's bytes (an upload), or None after showing its one-line error."""
         try:
-            return brainfile.load_brain_bytes(data, name)
+            return brainfile.load_brain_bytes(data, name, sight=self.sight)
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None

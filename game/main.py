@@ -37,6 +37,7 @@ from game.brainfile import BrainFileError  # noqa: E402
 from game.cats import WATCH_CAT_NAMES  # noqa: E402
 from game.cli import Parser, argparse_type  # noqa: E402
 from game.protocol import LEARN_SPEED  # noqa: E402
+from game.sight import CLASSIC, SIGHTS  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
 from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
@@ -67,16 +68,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Cat & Mouse: you are the cat, chasing a mouse driven by a small NumPy LSTM. "
         "Press H in the game for every control.",
     )
-    parser.add_argument("--brain", metavar="PATH", help="brain file to play against (default: "
-                        "weights/lstm32_optimal.npz, or the first brain file in weights/)")
+    parser.add_argument("--brain", metavar="PATH", help="brain file to play against (default: the sight's "
+                        "own, weights/lstm32_optimal.npz under classic, or the first brain file for it in weights/)")
     parser.add_argument("--size", type=argparse_type(parse_size), metavar="WxH",
                         help="arena size, 4 to 16 a side, like 8x8 (default: the size the brain was trained on)")
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
+    parser.add_argument("--sight", choices=tuple(SIGHTS), default=CLASSIC.name,
+                        help="what the mouse sees of the cat: classic (always), fog (within 2 cells) or flicker "
+                        "(the whole board at every third of its moves); each plays its own brain by default "
+                        "(G switches in the game)")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
-    parser.add_argument("--watch", nargs="?", const="perfect", choices=WATCH_CAT_NAMES, metavar="CAT",
+    parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
                         help=f"start in watch mode with a scripted cat ({', '.join(WATCH_CAT_NAMES)}; default "
-                        "perfect; clumsy is a greedy cat that errs now and then, like a player)")
+                        "perfect; clumsy is a greedy cat that errs now and then, like a player) or a cat brain "
+                        "in weights/ by name (cat_lstm32): brain against brain")
+    parser.add_argument("--cat-brain", metavar="PATH",
+                        help="watch this cat brain file (meta role \"cat\") play the mouse: brain against brain")
     parser.add_argument("--fps", type=bounded_int(10, 240, "fps", allow_zero=True), default=60,
                         help="frames per second, 10 to 240 (default 60; 0: uncapped)")
     practice = parser.add_argument_group(
@@ -96,8 +104,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                           help="save the brain there at the end (a new file: never over an existing one)")
     practice.add_argument("--json", action="store_true", help="print the results as one JSON line")
     options = parser.parse_args(argv)
-    if options.headless and options.watch is None:
-        parser.error("--headless needs a cat to play the rounds: --watch CAT")
+    if options.watch is not None and options.cat_brain is not None:
+        parser.error("--watch and --cat-brain both name the cat: give one")
+    if options.headless and options.watch is None and options.cat_brain is None:
+        parser.error("--headless needs a cat to play the rounds: --watch CAT or --cat-brain PATH")
+    if options.sight != CLASSIC.name and options.teacher is not None:
+        parser.error(f"under --sight {options.sight} the teacher is the cautious one; leave out --teacher")
     if not options.headless and (options.learn or options.save_brain or options.json):
         parser.error("--learn, --save-brain and --json belong to a --headless session")
     return options
@@ -113,6 +125,8 @@ def make_game(options: argparse.Namespace, browser: bool) -> Game:
         teacher=options.teacher,
         watch=options.watch,
         browser=browser,
+        cat_brain=options.cat_brain,
+        sight=options.sight,
     )
 
 
@@ -167,9 +181,10 @@ HEADLESS_WATCH_SPEED = 0  # ×1, as the game starts: a turn every 19 frames, so 
 
 
 def heldout_agreement(game: Game) -> float:
-    """Agreement with the game's teacher on 2,000 held-out rounds of the chase task against all four cats."""
+    """Agreement with the game's teacher on 2,000 held-out rounds of the chase task against all four cats, under
+    the game's sight (fog and flicker: the cautious teacher)."""
     width, height = game.size_for_brain()
-    return tasks.agreement(game.brain, tasks.chase_task(width, height, teacher=game.teacher))
+    return tasks.agreement(game.brain, tasks.chase_task(width, height, teacher=game.teacher, sight=game.sight))
 
 
 def practice_session(options: argparse.Namespace) -> int:
@@ -187,7 +202,6 @@ def practice_session(options: argparse.Namespace) -> int:
     if options.learn:
         game.set_learning(True)
         game.set_learn_speed(options.learn_speed)
-        game.learner.clock = time.thread_time  # its budget in its own CPU time: a busy machine learns the same
     began, longest, frames = time.perf_counter(), 0.0, 0
     while game.rounds_finished < options.rounds:
         game.update(HEADLESS_DT)
@@ -201,7 +215,7 @@ def practice_session(options: argparse.Namespace) -> int:
         learner.settle()
     after = heldout_agreement(game)
     result = {
-        "brain": game.brain_name, "teacher": game.teacher, "cat": options.watch, "rounds": game.rounds_finished,
+        "brain": game.brain_name, "teacher": game.teacher, "cat": game.watch_cat, "rounds": game.rounds_finished,
         "seed": options.seed, "learn": bool(options.learn), "learn_speed": game.learn_speed,
         "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,

@@ -12,6 +12,21 @@ Cell = tuple[int, int]
 
 
 @dataclass(frozen=True)
+class SightPicture:
+    """What the mouse sees of the cat (game/mouse_sight.py), as the player is shown it."""
+
+    name: str  # the preset: classic, fog or flicker
+    line: str  # what the mouse sees, in a few words
+    sees: bool | None  # whether it saw the cat at its last move (None before its first)
+    beat: int  # it may see the cat at its moves 0, beat, 2·beat, ...
+    next_look: int  # its moves until the next such move (0: its next move is one)
+    square: tuple[int, int, int, int] | None  # fog: the cells (x0, y0, x1, y1) it would see the cat in next
+    show_belief: bool  # the belief picture is on (fog and flicker only)
+    belief: np.ndarray | None  # B, (W·H,) bool, cells y·W + x: where the cat can be, given what the mouse saw
+    believed: np.ndarray | None  # the brain's probe read from h: (W·H,) chances the cat may be there
+
+
+@dataclass(frozen=True)
 class Picture:
     # the arena and the animals
     size: Cell  # arena width, height
@@ -78,3 +93,10 @@ class Picture:
     step_ms: float
     update_ms: float
     frame_ms: float
+    # watch mode's cat (watchcat.cat_picture) and the choices overlay
+    show_choices: bool = False
+    cat_label: str = "you"  # "you", "scripted: greedy" or a cat brain's file name
+    cat_detail: str | None = None  # a cat brain in a few words
+    cat_probabilities: np.ndarray | None = None  # a cat brain's eight moves' probabilities at its last move
+    cat_move: int | None = None  # the watch cat's last move
+    sight: SightPicture | None = None  # None: classic sight, drawn as before sight presets

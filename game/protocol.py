@@ -21,13 +21,19 @@ from typing import Any
 from . import brainfile
 from .brain_np import BRAIN_TYPES
 from .cats import WATCH_CAT_NAMES
+from .sight import SIGHTS
 from .teachers import TEACHER_NAMES
 
 LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its messages and the game accept
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
 TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
-CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch (keyboard and --watch; no page control yet)
+CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch; the page's cat picker adds the cat brains
+PLAYER_CAT = "you"  # the cat picker's choice for the player playing the cat
+CAUTIOUS_LABEL = "Cautious (from what the mouse knows)"  # fog and flicker brains' teacher, on the brain card
+SIGHT_LABELS = {"classic": "Classic", "fog": "Fog", "flicker": "Flicker"}
+SIGHT_TITLES = {"classic": "the mouse sees the cat at every move", "fog": "the mouse sees the cat within 2 cells",
+                "flicker": "the mouse sees the whole board at every third of its moves"}
 
 
 class CommandError(ValueError):
@@ -142,7 +148,23 @@ class FileBytes:
         return {"type": self.kind, "max_bytes": self.max_bytes}
 
 
-Field = Switch | Choice | WholeNumber | FileName | FileBytes
+@dataclass(frozen=True)
+class CatName(FileName):
+    """Who plays the cat: "you", a scripted cat's name, or a cat brain's file name (.npz) from weights/."""
+
+    bundled: bool = True
+    kind = "cat_name"
+
+    def check(self, command: str, value: Any) -> str:
+        if isinstance(value, str) and value in (PLAYER_CAT, *CATS):
+            return value
+        return super().check(command, value)
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "choices": [PLAYER_CAT, *CATS], "max_chars": MAX_NAME_CHARS}
+
+
+Field = Switch | Choice | WholeNumber | FileName | FileBytes | CatName
 
 
 # -- what the game does with each command (game is the Game, page the web.Page or None) ------------------------
@@ -154,6 +176,10 @@ def learn(game: Any, page: Any, on: bool) -> None:
 
 def teacher(game: Any, page: Any, name: str) -> None:
     game.set_teacher(name)
+
+
+def sight(game: Any, page: Any, name: str) -> None:
+    game.set_sight(name)
 
 
 def learn_speed(game: Any, page: Any, value: int) -> None:
@@ -168,6 +194,10 @@ def brain_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
     game.load_brain_bytes(name, data)
 
 
+def restore(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.restore_brain_bytes(name, data)
+
+
 def download(game: Any, page: Any) -> None:
     """The brain as a new file: the page saves it to the player's disk and keeps it in browser storage."""
     try:
@@ -179,6 +209,14 @@ def download(game: Any, page: Any) -> None:
         page.offer_download(filename, data)
         page.store_brain(filename, data)
     game.show(f"downloading {filename} (also kept in this browser)")
+
+
+def cat(game: Any, page: Any, name: str) -> None:
+    game.set_watch(None if name == PLAYER_CAT else name)
+
+
+def cat_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
+    game.load_cat_brain_bytes(name, data)
 
 
 def reset(game: Any, page: Any) -> None:
@@ -202,6 +240,8 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
+    "sight": Command((Choice("name", tuple(SIGHTS)),), sight,
+                     "what the mouse sees of the cat; each sight plays its own brain", shows="sight"),
     "learn": Command((Switch("on"),), learn, "learn from the teacher while playing, or stop", shows="learning"),
     "teacher": Command((Choice("name", TEACHER_NAMES),), teacher, "the teacher to learn from", shows="teacher"),
     "learn_speed": Command((WholeNumber("value", *LEARN_SPEED),), learn_speed,
@@ -210,9 +250,13 @@ COMMANDS: dict[str, Command] = {
                      shows="brain"),
     "upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
                       "play against a brain file of the player's"),
+    "cat": Command((CatName("name"),), cat, "who plays the cat: you, a scripted cat or a cat brain from weights/",
+                   shows="cat"),
+    "cat_upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), cat_bytes,
+                          "watch a cat brain file of the player's play the mouse"),
     "download": Command((), download, "save the brain as it is now as a new file"),
     "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
-    "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), brain_bytes,
+    "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), restore,
                        "the brain the page kept in this browser",
                        without_control="the page sends it by itself when it starts, from browser storage"),
 }
@@ -228,6 +272,7 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "brain": StatusField("text", "the brain's name"),
     "meta": StatusField("object", "the brain file's meta (the brain card shows META_LABELS of it)"),
     "brains": StatusField("list", "the bundled brains' file names, for the brain picker"),
+    "sight": StatusField("text", "what the mouse sees of the cat, one of SIGHTS (the brains listed are its own)"),
     "learning": StatusField("bool", "learning from the teacher"),
     "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
     "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),
@@ -239,6 +284,8 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "update_ms": StatusField("number", "milliseconds a learning update takes"),
     "message": StatusField("text", "the game's last message while it is shown, else empty"),
     "error": StatusField("text", "the game's last error while it is shown, else empty"),
+    "cat": StatusField("text", "who plays the cat: you, a scripted cat's name or a cat brain's file name"),
+    "cats": StatusField("list", "every cat the cat picker offers: you, the scripted cats, the cat brains"),
 }
 
 # The brain card: (meta key, label, how to show the value), in the order shown. The keys are those brain files
@@ -247,7 +294,8 @@ META_LABELS: tuple[dict[str, Any], ...] = (
     {"key": "architecture", "label": "Architecture", "format": "text",
      "values": {arch: cls.label for arch, cls in BRAIN_TYPES.items()}},
     {"key": "hidden_size", "label": "Hidden units", "format": "count"},
-    {"key": "teacher", "label": "Trained by", "format": "text", "values": TEACHER_LABELS},
+    {"key": "teacher", "label": "Trained by", "format": "text",
+     "values": {**TEACHER_LABELS, brainfile.CAUTIOUS: CAUTIOUS_LABEL}},
     {"key": "task", "label": "Task", "format": "task"},
     {"key": "training_games", "label": "Training games", "format": "count"},
     {"key": "heldout_mistakes_per_game", "label": "Held-out mistakes per game", "format": "decimal"},
@@ -266,7 +314,8 @@ def page_table() -> dict[str, Any]:
         "commands": {name: command.describe() for name, command in COMMANDS.items()},
         "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
-        "cats": list(CATS),
+        "scripted_cats": list(CATS),
+        "sights": [{"name": name, "label": SIGHT_LABELS[name], "title": SIGHT_TITLES[name]} for name in SIGHTS],
         "meta_labels": list(META_LABELS),
     }
 

@@ -10,7 +10,8 @@ import numpy as np
 
 from .arena import CAT_MOVES, Arena
 from .brain_np import Brain
-from .teachers import pursuit, teacher_moves
+from .mouse_sight import MouseSight
+from .teachers import pursuit
 
 MOVE_LIMIT = 40
 TRAIL_LENGTH = 12  # cells each animal's fading trail remembers
@@ -27,6 +28,7 @@ class Round:
         self.number = 0
         self.start_cells: tuple[np.ndarray, np.ndarray, tuple[int, int]] | None = None  # the last start drawn
         self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
+        self.sight = MouseSight()  # what the mouse sees of the cat (classic, fog, flicker)
 
     def resize(self, width: int, height: int) -> bool:
         """A new arena when the size changes; True when it did."""
@@ -47,6 +49,7 @@ class Round:
             self.number += 1
             self.start_cells = (arena.cat.copy(), arena.mouse.copy(), (arena.width, arena.height))
         brain.reset()
+        self.sight.start(arena)
         self.par = int(pursuit(arena.width, arena.height).start_par(arena.cat, arena.mouse)[0])
         self.cat_moves_made = 0
         self.over = False
@@ -88,9 +91,8 @@ class Round:
         return bool(self.arena.move_cat(np.array([cat_move], dtype=np.int32))[0])
 
     def mouse_sees(self, teacher: str) -> tuple[np.ndarray, int]:
-        """The brain's input now and the move its teacher would make."""
-        a = self.arena
-        return a.observe()[0], int(teacher_moves(teacher, a.cat, a.mouse, a.width, a.height)[0])
+        """The brain's input now and the move its teacher would make (under fog or flicker: the cautious one)."""
+        return self.sight.observe(self.arena, teacher)
 
     def mouse_turn(self, brain: Brain, move: int, label: int) -> bool:
         """The brain's move, as the panel shows it, then made; True when the round is over."""

@@ -329,10 +329,12 @@ def play_cat(
         active = ~arena.done
         if not active.any():
             break
-        x[t] = arena.observe()
         labels[t] = solved.cat_moves(arena.cat, arena.mouse)
-        moves[t] = trace.moves(x[t]) if trace is not None else cat_moves(cat, arena.cat, arena.mouse, task.width,
-                                                                       task.height, rng)
+        if trace is not None:
+            x[t], _, moves[t] = cat_brain_turn(trace, arena)
+        else:
+            x[t] = arena.observe()
+            moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng)
         values = solved.cat_values(arena.cat, arena.mouse)
         lost = values[every, moves[t]] - values.min(axis=1)
         mask[t], optimal[t] = active, lost == 0
@@ -345,6 +347,16 @@ def play_cat(
         arena.move_mouse(answers[t])
     return CatRounds(x, labels, moves, mask, optimal, answers, answered, arena.caught.copy(), cat_count, par,
                      cat_lost, mouse_lost, trace)
+
+
+def cat_brain_turn(trace: BrainTrace, arena: Arena) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A cat brain's move in every round of the arena: what play_cat (the trainer's rounds, the tournament) and
+    the game's watch mode both call. The brain sees the board as a mouse brain does (arena.observe: both
+    animals' cells, scaled) and moves by the likeliest of its eight logits (arena.CAT_MOVES' order). Returns
+    its input (N, 4), its logits (N, 8) and its moves (N,)."""
+    x = arena.observe()
+    logits = trace.step(x)
+    return x, logits, np.argmax(logits, axis=1).astype(np.int32)
 
 
 def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brains: dict[int, BrainTrace],

@@ -1,11 +1,13 @@
 """Brains from PyTorch and back, in one call each: a `torch.nn.LSTM(4, H)` + `torch.nn.Linear(H, 4)` state dict
-(keys `lstm.*` and `head.*`, as a module with attributes `lstm` and `head` names them) becomes a brain file, and a
+(keys `lstm.*` and `head.*`, as a module with attributes `lstm` and `head` names them) becomes a mouse's brain file,
+the same with `torch.nn.Linear(H, 8)` and role="cat" a cat's (its eight king moves in the arena's order), and a
 brain file becomes a state dict of NumPy arrays that `model.load_state_dict` takes after `torch.from_numpy`.
 
 The game never imports torch: a tensor is read through `.detach().cpu().numpy()`, anything else through
 `np.asarray`. Only this module's command line reads or writes `.pt` files, and imports torch there:
 
     python -m game.torch_brain --from-torch model.pt out.npz --teacher optimal --grid 8x8
+    python -m game.torch_brain --from-torch cat.pt cat.npz --role cat --teacher perfect --grid 8x8
     python -m game.torch_brain --to-torch brain.npz model.pt
 
 The teacher and the arena size are required: a brain file records what the mouse imitated and where (the loader
@@ -25,9 +27,11 @@ from typing import Any
 import numpy as np
 
 from .arena import parse_size
-from .brain_np import FEATURES, LSTMBrain
+from .brain_np import FEATURES, ROLES, LSTMBrain
 from .brainfile import (
+    CAT_TEACHERS,
     MAX_HIDDEN,
+    ROLE_ACTIONS,
     BrainFileError,
     brain_bytes,
     load_brain,
@@ -51,25 +55,32 @@ def from_state_dict(
     meta: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     name: str | None = None,
+    role: str = "mouse",
 ) -> LSTMBrain:
-    """The brain a PyTorch LSTM(4, H) + Linear(H, 4) state dict describes, checked as the game's loader checks a
-    file; saved to `path` (atomically, never over an existing file unless overwrite=True) when given.
+    """The brain a PyTorch LSTM(4, H) + Linear(H, 4) state dict describes (Linear(H, 8) for role="cat"), checked
+    as the game's loader checks a file; saved to `path` (atomically, never over an existing file unless
+    overwrite=True) when given.
 
-    teacher: "post" or "optimal", the teacher the mouse imitated (the game's ghost arrow and live learning use it).
+    teacher: "post" or "optimal", the teacher the mouse imitated (the game's ghost arrow and live learning use
+    it); for a cat, "perfect" (the perfect cat, the only teacher cats have).
+    role: "mouse" (four moves: Up, Right, Down, Left) or "cat" (eight: Up, Up-Right, ... Up-Left).
     grid: the arena (width, height) it was trained on, like (8, 8), or a list of such pairs, the first played.
     meta: further optional meta fields (docs/BRAINFILE.md), e.g. {"training_games": 50000}.
     Raises BrainFileError, one line naming `name` (else `path`, else "state dict") and the problem."""
     shown = name if name is not None else os.fspath(path) if path is not None else "state dict"
-    arrays = state_arrays(state_dict, shown)
+    if role not in ROLES:
+        raise BrainFileError(shown, f"role {printable(repr(role), 40)} is not one of {', '.join(ROLES)}")
+    actions = ROLE_ACTIONS[role]
+    arrays = state_arrays(state_dict, shown, len(actions))
     # Built in float64 so the loader sees the exact values (and says so if float32 cannot hold one), then
     # saved as the float32 brain the loader made.
-    wide = LSTMBrain(arrays["lstm.weight_hh_l0"].shape[1], dtype=np.float64)
+    wide = LSTMBrain(arrays["lstm.weight_hh_l0"].shape[1], dtype=np.float64, actions=actions, role=role)
     for key, value in arrays.items():
         wide.params[key][...] = value
     wide.changed()
-    fields = {"role": "mouse", "teacher": teacher, "grid_sizes": grid_pairs(grid, shown), **(meta or {})}
+    fields = {"role": role, "teacher": teacher, "grid_sizes": grid_pairs(grid, shown), **(meta or {})}
     try:
-        brain = load_brain_bytes(brain_bytes(wide, fields), shown)  # every check the game makes on a file
+        brain = load_brain_bytes(brain_bytes(wide, fields), shown, role=role)  # every check the game makes
     except BrainFileError as exc:
         raise BrainFileError(shown, exc.problem) from None
     if path is not None:
@@ -88,27 +99,31 @@ def to_state_dict(brain: LSTMBrain | str | os.PathLike) -> dict[str, np.ndarray]
     return {key: np.array(brain.params[key], dtype=np.float32) for key in TORCH_KEYS}
 
 
-def state_arrays(state_dict: Mapping[str, Any], name: str) -> dict[str, np.ndarray]:
-    """The six arrays, each a finite-sized float array of the shape an LSTM(4, H) + Linear(H, 4) gives it."""
+def state_arrays(state_dict: Mapping[str, Any], name: str, moves: int = 4) -> dict[str, np.ndarray]:
+    """The six arrays, each a finite-sized float array of the shape an LSTM(4, H) + Linear(H, moves) gives it
+    (four moves for a mouse, eight for a cat)."""
     if not isinstance(state_dict, Mapping):
         raise BrainFileError(name, f"is a {type(state_dict).__name__}, not a state dict (use model.state_dict())")
     missing = [key for key in TORCH_KEYS if key not in state_dict]
     if missing:
         found = ", ".join(printable(k, 40) for k in list(state_dict)[:3]) or "nothing"
         raise BrainFileError(name, f"has no {missing[0]!r} (it has {found}); the game plays a module whose "
-                             "torch.nn.LSTM(4, H) is called `lstm` and torch.nn.Linear(H, 4) `head`")
+                             f"torch.nn.LSTM(4, H) is called `lstm` and torch.nn.Linear(H, {moves}) `head`")
     extra = [key for key in state_dict if key not in TORCH_KEYS]
     if extra:
         raise BrainFileError(name, f"has {printable(extra[0], 40)!r}, which a one-layer torch.nn.LSTM(4, H) + "
-                             "torch.nn.Linear(H, 4) does not (no more layers, directions or projections)")
+                             f"torch.nn.Linear(H, {moves}) does not (no more layers, directions or projections)")
     arrays = {key: as_array(state_dict[key], key, name) for key in TORCH_KEYS}
     hh = arrays["lstm.weight_hh_l0"].shape
     if len(hh) != 2 or hh[0] != 4 * hh[1] or not 1 <= hh[1] <= MAX_HIDDEN:
         raise BrainFileError(name, f"'lstm.weight_hh_l0' has shape {hh}; an LSTM of H units (1 to {MAX_HIDDEN} "
                              "here) has (4H, H)")
-    for key, shape in LSTMBrain.array_shapes(hh[1]).items():
+    for key, shape in LSTMBrain.array_shapes(hh[1], actions=moves).items():
         if arrays[key].shape != shape:
             hint = f" (the mouse sees {len(FEATURES)} inputs)" if key == "lstm.weight_ih_l0" else ""
+            if key.startswith("head.") and arrays[key].shape[:1] == (12 - moves,):  # 4 for 8, or 8 for 4
+                hint = (" (a cat has 8 moves: pass role='cat', --role cat)" if moves == 4 else
+                        " (a mouse has 4 moves: a cat's head is Linear(H, 8))")
             raise BrainFileError(name, f"{key!r} has shape {arrays[key].shape} but an LSTM of {hh[1]} units "
                                  f"needs {shape}{hint}")
     return arrays
@@ -162,20 +177,22 @@ def read_torch_file(path: str) -> Any:
         if "weights only" in str(exc).lower() or "weights_only" in str(exc):
             raise BrainFileError(path, "holds more than tensors (a whole pickled model?); save "
                                  "model.state_dict() with torch.save instead") from None
-        if is_brain_file(path):
+        role = brain_file_role(path)
+        if role is not None:
+            flag = "--cat-brain" if role == "cat" else "--brain"
             raise BrainFileError(path, "is already a brain file, not a torch.save file; play it with "
-                                 f"python game/main.py --brain {shlex.quote(path)}") from None
+                                 f"python game/main.py {flag} {shlex.quote(path)}") from None
         raise BrainFileError(path, f"is not a PyTorch file torch.load can read ({type(exc).__name__}: "
                              f"{printable(str(exc).splitlines()[0] if str(exc) else '', 80)})") from None
     return loaded.state_dict() if hasattr(loaded, "state_dict") and callable(loaded.state_dict) else loaded
 
 
-def is_brain_file(path: str) -> bool:
+def brain_file_role(path: str) -> str | None:
+    """The animal a brain file plays, or None when the file is not one."""
     try:
-        load_brain(path)
+        return load_brain(path, role=None, sight=None).role
     except BrainFileError:
-        return False
-    return True
+        return None
 
 
 def write_torch_file(state: dict[str, np.ndarray], path: str, overwrite: bool) -> None:
@@ -190,8 +207,8 @@ def write_torch_file(state: dict[str, np.ndarray], path: str, overwrite: bool) -
 
 
 def teacher_name(text: str) -> str:
-    if text not in TEACHER_NAMES:
-        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(TEACHER_NAMES)}")
+    if text not in (*TEACHER_NAMES, *CAT_TEACHERS):
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join((*TEACHER_NAMES, *CAT_TEACHERS))}")
     return text
 
 
@@ -199,13 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="python -m game.torch_brain",
         description="Turn a PyTorch state dict (torch.nn.LSTM(4, H) as `lstm`, torch.nn.Linear(H, 4) as `head`, "
-                    "saved with torch.save) into a brain file, or a brain file into one. Needs PyTorch.",
+                    "or Linear(H, 8) for a cat; saved with torch.save) into a brain file, or a brain file into one. "
+                    "Needs PyTorch.",
     )
     way = p.add_mutually_exclusive_group(required=True)
     way.add_argument("--from-torch", nargs=2, metavar=("MODEL.pt", "OUT.npz"), help="state dict -> brain file")
     way.add_argument("--to-torch", nargs=2, metavar=("BRAIN.npz", "OUT.pt"), help="brain file -> state dict")
     p.add_argument("--teacher", type=teacher_name, help="with --from-torch, required: the teacher it imitated "
-                   "(post: the post's still-cat teacher; optimal: the optimal mouse)")
+                   "(post: the post's still-cat teacher; optimal: the optimal mouse; for a cat, perfect)")
+    p.add_argument("--role", choices=ROLES, default="mouse", help="with --from-torch: the animal it plays (mouse: "
+                   "Linear(H, 4); cat: Linear(H, 8), the eight king moves Up, Up-Right, ... Up-Left; default mouse)")
     p.add_argument("--grid", type=argparse_type(parse_size), metavar="WxH",
                    help="with --from-torch, required: the arena it was trained on, 4 to 16 a side (the post's task "
                    "is 6x6)")
@@ -218,19 +238,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.from_torch:
+            teachers = CAT_TEACHERS if args.role == "cat" else TEACHER_NAMES
             if args.teacher is None or args.grid is None:
-                parser.error("--from-torch needs --teacher (post or optimal) and --grid WxH")
+                parser.error(f"--from-torch needs --teacher ({' or '.join(teachers)}) and --grid WxH")
+            if args.teacher not in teachers:
+                parser.error(f"a {args.role}'s --teacher is {' or '.join(teachers)}, not {args.teacher}")
             source, out = args.from_torch
             words = sys.argv[1:] if argv is None else argv
             command = printable("python -m game.torch_brain " + " ".join(shlex.quote(a) for a in words), 2000)
             brain = from_state_dict(read_torch_file(source), teacher=args.teacher, grid=args.grid, path=out,
-                                    overwrite=args.overwrite, name=source, meta={"command": command})
-            print(f"{out}: an LSTM brain of {brain.hidden_size} units, teacher {args.teacher}, "
-                  f"{args.grid[0]}x{args.grid[1]}; play it with: python game/main.py --brain {shlex.quote(out)}")
+                                    overwrite=args.overwrite, name=source, meta={"command": command},
+                                    role=args.role)
+            flag = "--cat-brain" if brain.role == "cat" else "--brain"
+            print(f"{out}: a {brain.role}'s LSTM brain of {brain.hidden_size} units, teacher {args.teacher}, "
+                  f"{args.grid[0]}x{args.grid[1]}; play it with: python game/main.py {flag} {shlex.quote(out)}")
         else:
             source, out = args.to_torch
-            write_torch_file(to_state_dict(source), out, args.overwrite)
-            print(f"{out}: a state dict for torch.nn.LSTM(4, H) as `lstm` and torch.nn.Linear(H, 4) as `head`")
+            state = to_state_dict(source)
+            write_torch_file(state, out, args.overwrite)
+            moves = len(state["head.bias"])
+            print(f"{out}: a state dict for torch.nn.LSTM(4, H) as `lstm` and torch.nn.Linear(H, {moves}) as `head`")
     except (BrainFileError, OSError) as exc:  # each is one line naming the file
         parser.exit(1, f"{parser.prog}: error: {printable(exc, 300)}\n")
     return 0

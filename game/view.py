@@ -16,8 +16,10 @@ import pygame
 from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
 from .brainfile import printable
 from .cats import CAT_NAMES
+from .choices_view import draw_choices
 from .picture import Cell, Picture
 from .round import versus_par
+from .sight_view import SightLayer
 
 DESIGN_W, DESIGN_H = 1040, 640
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
@@ -50,21 +52,23 @@ HELP_LINES = (
     ("Click or tap a cell", "step towards it"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
+    ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
     ("Watch", ""),
-    ("V", "watch mode on/off: a scripted cat plays"),
-    ("X", "next scripted cat: " + ", ".join(CAT_NAMES)),
+    ("V", "watch mode on/off: a cat plays by itself"),
+    ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
+    ("I", "both players' choices on the board: the mouse's 4 moves, a cat brain's 8"),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
-    ("B / Shift+B", "next / previous brain file"),
+    ("B / Shift+B", "next / previous brain file for this sight"),
     ("L", "learn from the teacher on/off"),
-    ("T", "switch teacher: the post's or the optimal mouse"),
+    ("T", "switch teacher: the post's or the optimal mouse (fog, flicker: cautious)"),
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
     ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
     ("Screen", ""),
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
-    ("Esc", "close help; quit (desktop)"),
+    ("Esc", "close help; quit (asks first if learning is unsaved)"),
 )
 
 LEGEND = (
@@ -113,6 +117,7 @@ class View:
         self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
+        self.sight_layer = SightLayer()
 
     # -- geometry ----------------------------------------------------------------------------------------
 
@@ -218,7 +223,8 @@ class View:
             return
         if pic.watching:
             speed = pic.watch_speed
-            mode = f"Watching the {pic.watch_cat} cat  {speed}"
+            mode = f"Watching the {pic.watch_cat} cat  {speed}" if pic.cat_detail is None else \
+                f"Brain against brain: {printable(pic.cat_label, 28)}  {speed}"
             if speed == "max":
                 mode += f"  ·  {pic.rounds_per_second:.0f} rounds/s"
             colour = PURPLE
@@ -266,10 +272,13 @@ class View:
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
+        self.sight_layer.draw_under(self, pic)
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
-        if pic.overlays and pic.decision_cell is not None:
+        if pic.show_choices:
+            draw_choices(self, pic, cell)
+        elif pic.overlays and pic.decision_cell is not None:
             self.draw_decision(pic, cell)
         caught = pic.caught
         if caught:  # the mouse in the cat's paws: small, grey, in front
@@ -278,11 +287,13 @@ class View:
         else:
             self.draw_mouse(mouse_xy, cell, False)
             self.draw_cat(cat_xy, cell)
+            self.sight_layer.draw_spotted(self, pic, cat_xy, cell)
         if caught and pic.over:
             pulse = 0.5 + 0.5 * math.sin((pic.now - pic.over_time) * 12)
             # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.44), max(2, self.px(3)))
+        self.sight_layer.draw_caption(self, pic)
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
@@ -461,21 +472,24 @@ class View:
         X, Wp = self.PANEL_X, self.PANEL_W
         y = 24
         y = self.draw_brain_card(pic, X, y, Wp)
+        if pic.watching:
+            y = self.draw_cat_line(pic, X, y + 2, Wp)
         y = self.draw_round_line(pic, X, y + 10)
         y = self.draw_choice(pic, X, y + 14, Wp)
         y = self.draw_memory(pic, X, y + 14, Wp)
         y = self.draw_agreement(pic, X, y + 14, Wp)
         y = self.draw_learning(pic, X, y + 12)
-        self.draw_legend(X, 566, "cat" if pic.watching else "you")
-        self.draw_timing(pic, X, 598)
+        legend_y = max(566, y + 4)  # the cat's line and a tuned brain's line push learning's lines down
+        self.draw_legend(X, legend_y, "cat" if pic.watching else "you", "mouse" if pic.cat_detail else "the brain")
+        self.draw_timing(pic, X, legend_y + 32)
 
-    def draw_legend(self, x: float, y: float, cat: str) -> None:
+    def draw_legend(self, x: float, y: float, cat: str, mouse: str = "the brain") -> None:
         """What the arena's marks mean, for a first look."""
         cell = 30
         self.draw_cat((x + 12, y + 10), cell)
         self.text(cat, 17, DIM, x + 30, y + 4)
         self.draw_mouse((x + 82, y + 12), cell, False)
-        self.text("the brain", 17, DIM, x + 98, y + 4)
+        self.text(mouse, 17, DIM, x + 98, y + 4)
         self.draw_arrow((x + 168, y + 10), 1, cell, SKY, False)
         self.text("its move", 17, DIM, x + 196, y + 4)
         self.draw_arrow((x + 268, y + 10), 1, cell, YELLOW, True)
@@ -508,6 +522,19 @@ class View:
             size -= 1
         self.text(score, size, DIM, x, y + 44)
         return y + 62
+
+    def draw_cat_line(self, pic: Picture, x: float, y: float, w: float) -> float:
+        """Who plays the cat, beside the mouse's brain card: a cat brain's name and kind, or the scripted cat."""
+        self.draw_cat((x + 9, y + 11), 26)
+        name = printable(pic.cat_label, 40)
+        self.text(f"cat: {name}", 19, ORANGE, x + 24, y + 2)
+        if pic.cat_detail:
+            detail, size = pic.cat_detail, 15
+            room = w - 24 - self.font(19).size(f"cat: {name}")[0] / self.scale - 12
+            while size > 12 and self.font(size).size(detail)[0] > room * self.scale:
+                size -= 1
+            self.text(detail, size, DIM, x + w, y + 5, "topright")
+        return y + 22
 
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
@@ -657,15 +684,18 @@ class View:
         self.text("Controls", 32, TEXT, 150, 48)
         self.text("H, F1, ? or Esc closes this", 17, DIM, 890, 56, "topright")
         y = 88
+        headers = sum(1 for _, what in HELP_LINES if not what)
+        room = 602 - y - 24 * headers - 8 - 19 * len(LEGEND)  # what the key lines may take, above the legend
+        step = min(20.0, room / max(1, len(HELP_LINES) - headers))  # a longer list is set a little tighter
         for key, what in HELP_LINES:
             if not what:
                 y += 6
                 self.text(key.upper(), 15, YELLOW, 150, y)
                 y += 18
                 continue
-            self.text(key, 19, ORANGE, 170, y)
-            self.text(what, 19, TEXT, 380, y)
-            y += 20
+            self.text(key, min(19, step - 1), ORANGE, 170, y)
+            self.text(what, min(19, step - 1), TEXT, 380, y)
+            y += step
         y += 8
         for colour, what in LEGEND:
             pygame.draw.circle(self.screen, colour, self.pt(176, y + 7), self.px(6))

@@ -279,6 +279,17 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     assert page.downloads == ["kept-tuned-001.npz"] and page.stored == ["kept-tuned-001.npz"]
     send({"type": "reset"})
     assert page.stored[-1] is None and "back to its pretrained weights" in game.message
+    send({"type": "cat", "name": "cat_lstm32.npz"})
+    assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
+    send({"type": "cat", "name": "you"})
+    assert not game.watching and game.status()["cat"] == "you"
+    cat_file = base64.b64encode((WEIGHTS / "cat_lstm32.npz").read_bytes()).decode("ascii")
+    send({"type": "cat_upload", "name": "my_cat.npz", "data": cat_file})
+    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in game.status()["cats"]
+    send({"type": "cat", "name": "you"})
+    send({"type": "sight", "name": "fog"})
+    fog = brainfile.SIGHT_BRAINS["fog"]
+    assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
     assert done == set(COMMANDS)
 
 

@@ -280,3 +280,104 @@ def test_the_shipped_cat_brain_is_a_torch_lstm_with_eight_moves():
         expected = torch.softmax(head(out), dim=-1)[:, 0, :].double().numpy()
     got = brain_probabilities(cat, xs)
     assert np.abs(got - expected).max() < PROB_TOL and np.ptp(expected, axis=0).max() > 0.05
+
+
+# -- a cat from torch: LSTM(4, H) + Linear(H, 8), role "cat" --------------------------------------------------
+
+
+def torch_cat(hidden: int, seed: int):
+    """A cat's module as a torch user writes it: LSTM(4, H) `lstm`, Linear(H, 8) `head` (the king moves)."""
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
+
+    class Cat(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = torch.nn.LSTM(4, hidden)
+            self.head = torch.nn.Linear(hidden, 8)
+
+        def forward(self, xs):
+            out, _ = self.lstm(xs)
+            return torch.softmax(self.head(out), dim=-1)
+
+    torch.manual_seed(seed)
+    model = Cat()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(3.0)
+    return torch, model
+
+
+@pytest.mark.parametrize("hidden, seed", [(1, 0), (32, 1)])
+def test_a_torch_cat_plays_in_the_game_as_torch_computes(tmp_path, hidden, seed):
+    """Exported with role="cat", a real torch cat becomes a cat's brain file: the game's cat brain (its watch
+    mode's move, through tasks.cat_brain_turn) gives torch's eight probabilities at every step of a round."""
+    from game.app import Game
+    from game.arena import CAT_MOVE_NAMES
+
+    torch, model = torch_cat(hidden, seed)
+    path = tmp_path / "torch_cat.npz"
+    made = from_state_dict(model.state_dict(), teacher="perfect", grid=(8, 8), path=path, role="cat")
+    meta = load_brain(path, role="cat").meta
+    assert (meta["role"], meta["teacher"], meta["actions"], meta["grid_sizes"]) == ("cat", "perfect",
+                                                                                    list(CAT_MOVE_NAMES), [[8, 8]])
+    xs = rounds(40, seed)
+    with torch.no_grad():
+        expected = model(torch.from_numpy(xs)[:, None, :])[:, 0, :].double().numpy()
+    assert np.abs(brain_probabilities(made, xs) - expected).max() < PROB_TOL
+    assert np.ptp(expected, axis=0).max() > 0.05
+    # in the game, against the rounds' real positions
+    game = Game(ROOT / "weights", None, seed=seed, cat_brain=path)
+    seen, probabilities = [], []
+    while not game.over:
+        seen.append(game.arena.observe()[0].copy())
+        move = game._watch_move()
+        probabilities.append(game.cat_player.probabilities)
+        game.turn(move)
+    with torch.no_grad():
+        truth = model(torch.from_numpy(np.array(seen))[:, None, :])[:, 0, :].double().numpy()
+    assert np.abs(np.array(probabilities) - truth).max() < PROB_TOL
+    # and back: the state dict a Linear(H, 8) head loads, bit for bit
+    _, other = torch_cat(hidden, seed + 10)
+    result = other.load_state_dict({k: torch.from_numpy(v) for k, v in to_state_dict(path).items()})
+    assert not result.missing_keys and not result.unexpected_keys
+    for key, value in other.state_dict().items():
+        assert torch.equal(value, model.state_dict()[key]), key
+
+
+def test_a_cat_and_a_mouse_head_are_told_apart_in_one_line(tmp_path):
+    mouse, cat = numpy_state(), {k: np.array(v) for k, v in numpy_state().items()}
+    cat["head.weight"], cat["head.bias"] = np.zeros((8, 6), np.float32), np.zeros(8, np.float32)
+    with pytest.raises(BrainFileError, match=r"'head.weight' has shape \(8, 6\) .* \(a cat has 8 moves: pass "
+                       r"role='cat', --role cat\)"):
+        from_state_dict(cat, teacher="optimal", grid=(8, 8))
+    with pytest.raises(BrainFileError, match=r"'head.weight' has shape \(4, 6\) .*\(a mouse has 4 moves"):
+        from_state_dict(mouse, teacher="perfect", grid=(8, 8), role="cat")
+    with pytest.raises(BrainFileError, match="'teacher'"):
+        from_state_dict(cat, teacher="optimal", grid=(8, 8), role="cat")  # a cat's teacher is the perfect cat
+    assert from_state_dict(cat, teacher="perfect", grid=(8, 8), role="cat").role == "cat"
+
+
+def test_the_command_line_converts_a_torch_cat_both_ways(tmp_path, capsys):
+    torch, model = torch_cat(8, 2)
+    pt, out, back = tmp_path / "cat.pt", tmp_path / "cat.npz", tmp_path / "back.pt"
+    torch.save(model.state_dict(), pt)
+    assert main(["--from-torch", str(pt), str(out), "--role", "cat", "--teacher", "perfect", "--grid", "8x8"]) == 0
+    said = capsys.readouterr().out
+    assert "a cat's LSTM brain of 8 units" in said and f"--cat-brain {out}" in said
+    assert load_brain(out, role="cat").meta["command"].endswith("--grid 8x8")
+    assert main(["--to-torch", str(out), str(back)]) == 0
+    assert "torch.nn.Linear(H, 8)" in capsys.readouterr().out
+    loaded = torch.load(back, weights_only=True)
+    assert all(torch.equal(loaded[k], v) for k, v in model.state_dict().items())
+    for argv, words in (
+        (["--from-torch", str(pt), str(tmp_path / "x.npz"), "--role", "cat", "--teacher", "optimal", "--grid", "8"],
+         "a cat's --teacher is perfect, not optimal"),
+        (["--from-torch", str(pt), str(tmp_path / "y.npz"), "--teacher", "optimal", "--grid", "8"],
+         "(a cat has 8 moves: pass role='cat', --role cat)"),
+        (["--from-torch", str(out), str(tmp_path / "z.npz"), "--role", "cat", "--teacher", "perfect", "--grid", "8"],
+         f"is already a brain file, not a torch.save file; play it with python game/main.py --cat-brain {out}"),
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1, err

@@ -459,23 +459,23 @@
     const fieldOf = (command, type) => Object.values((PROTOCOL.commands[command] || {}).fields || {})
         .find((field) => field.type === type) || {};
 
-    function loadOwnBrain(file, command) {
+    // keeps: what stays when the file is refused (the control's data-keeps, else the mouse's brain)
+    function loadOwnBrain(file, command, keeps) {
         if (!file) return;
         if (!/\.npz$/i.test(file.name)) {
-            setError(file.name + ": not a brain file (expected a .npz file); the mouse keeps its brain.");
+            setError(file.name + ": not a brain file (expected a .npz file); " + keeps + ".");
             return;
         }
         const limit = fieldOf(command, "base64").max_bytes;
         if (file.size > limit) {
             setError(file.name + ": " + (file.size / 1048576).toFixed(1) + " MB is too big for a brain file (at most " +
-                (limit / 1048576).toFixed(0) + " MB); the mouse keeps its brain.");
+                (limit / 1048576).toFixed(0) + " MB); " + keeps + ".");
             return;
         }
         file.arrayBuffer().then((buffer) => {
             const bytes = new Uint8Array(buffer);
             if (bytes.length < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) {
-                setError(file.name + ": not a brain file (a .npz is a zip archive, this is not); " +
-                    "the mouse keeps its brain.");
+                setError(file.name + ": not a brain file (a .npz is a zip archive, this is not); " + keeps + ".");
                 return;
             }
             setError("");
@@ -493,7 +493,7 @@
         if (control.dataset.choices !== undefined) return renderChoices(control, choicesOf(control));
         if (control.type === "file") {
             control.addEventListener("change", () => {
-                loadOwnBrain(control.files[0], command);
+                loadOwnBrain(control.files[0], command, control.dataset.keeps || "the mouse keeps its brain");
                 control.value = ""; // picking the same file again still fires
                 focusGame();
             });

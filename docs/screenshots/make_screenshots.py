@@ -1,7 +1,8 @@
 """Render the README's screenshots headless: python docs/screenshots/make_screenshots.py [--out DIR]
 
 Each picture is a real Game drawn by the real View (SDL's dummy video driver), driven by scripted turns:
-start of a round, mid-round with every overlay, a catch, live learning, and the help overlay.
+start of a round, mid-round with every overlay, a catch, live learning, brain against brain with both brains'
+choices, the help overlay, and the mouse's sight under fog (with the belief picture) and flicker.
 """
 
 from __future__ import annotations
@@ -60,11 +61,32 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
         game.new_round()
         for _ in range(4):
             if not game.over:
-                game.turn(game._scripted_move())
+                game.turn(game._watch_move())
         if not game.over and game.teacher_move != game.brain_move:
             break
     settle(game, 0.07)
     game.message_time = -1e9  # the last key's message would stand in the top bar instead of the mode
+
+
+def sight_shot(game: Game, cat: str, wanted, turns: int = 400) -> bool:
+    """Play the cat's turns until wanted(game) holds after one (a round in progress), then stop there."""
+    for _ in range(turns):
+        if game.over:
+            game.new_round()
+        game.player_move(cat_move(game, cat))
+        if not game.over and wanted(game):
+            settle(game)
+            game.message_time = -1e9
+            return True
+    return False
+
+
+def lost_the_cat(game: Game, low: int, high: int) -> bool:
+    """The mouse saw the cat earlier this round but not at its last move, and B is low..high cells."""
+    seeing = game.round.sight
+    size = int(seeing.cells().sum())
+    return seeing.sees is False and int(game.arena.moves[0]) >= 3 and low <= size <= high and \
+        game.round.cat_moves_made > 2 and size < game.arena.width * game.arena.height // 2
 
 
 def main() -> None:
@@ -138,12 +160,43 @@ def main() -> None:
     learning_shot(game, "greedy", 100)
     save(game, "learning-default.png")
 
-    # 5. The help overlay.
+    # 5. Brain against brain: the shipped cat brain against the default mouse, both brains' choices on the
+    # board (key I), at a turn where one of them is not sure (the first such turn from seed 3).
+    if (weights / "cat_lstm32.npz").exists():
+        game = Game(weights, None, seed=3, watch="cat_lstm32")
+        game.show_choices = True
+        unsure = False
+        for _ in range(400):
+            game.new_round()
+            while not game.over and not unsure:
+                game.turn(game._watch_move())
+                unsure = not game.over and game.cat_moves_made >= 2 and min(
+                    game.cat_player.probabilities.max(), game.probabilities.max()) < 0.8
+            if unsure:
+                break
+        settle(game, 0.4)
+        game.message_time = -1e9
+        save(game, "brain-vs-brain.png")
+
+    # 6. The help overlay.
     game = Game(weights, None, seed=7)
     game.toggle_help()
     save(game, "help.png")
 
-    # 6. A resized window: everything is drawn at the window's own size.
+    # 6. What the mouse sees: fog and flicker once the mouse has lost sight of the cat, the belief picture on.
+    for sight, low, high in (("fog", 6, 20), ("flicker", 8, 24)):
+        path = weights / brainfile.SIGHT_BRAINS[sight]
+        if not path.exists():
+            print(f"no {path}: no {sight} screenshot")
+            continue
+        game = Game(weights, None, seed=11, sight=sight)
+        warm_up(game, 8)
+        game.show_belief = True
+        if not sight_shot(game, "noisy", lambda g, lo=low, hi=high: lost_the_cat(g, lo, hi)):
+            print(f"{sight}: no round lost sight of the cat; an ordinary frame")
+        save(game, f"{sight}.png")
+
+    # 7. A resized window: everything is drawn at the window's own size.
     screen = pygame.display.set_mode((1400, 760))
     view.set_screen(screen)
     game = Game(weights, None, seed=9)

@@ -36,6 +36,7 @@ function options(argv) {
         else if (arg === "--tuned-screenshot") result.tunedScreenshot = resolve(argv[++i]);
         else if (arg === "--sent") result.sent = resolve(argv[++i]);
         else if (arg === "--brains") result.brains = argv[++i].split(",");
+        else if (arg === "--cats") result.cats = argv[++i].split(",");
         else if (arg === "--loading-screenshot") result.loadingScreenshot = resolve(argv[++i]);
         else if (arg === "--screenshot") result.screenshot = resolve(argv[++i]);
         else if (arg === "--mobile-screenshot") result.mobileScreenshot = resolve(argv[++i]);
@@ -110,7 +111,9 @@ async function main() {
     const standinText = readFileSync(join(HERE, "standin.js"), "utf8");
     // what the next page load's stand-in replays: the loader's calls, and where (if anywhere) it stalls
     let serving = { calls: opts.calls, stopAt: null, noWasm: false };
+    const cats = opts.cats || ["you", "perfect", "greedy"];
     const standin = () => `window.STANDIN_BRAINS = ${JSON.stringify(brains)};\n` +
+        `window.STANDIN_CATS = ${JSON.stringify(cats)};\n` +
         `window.STANDIN_NO_WASM = ${JSON.stringify(serving.noWasm)};\n` +
         `window.STANDIN_LOADER_CALLS = ${JSON.stringify(serving.calls)};\n` +
         `window.STANDIN_STOP_AT = ${JSON.stringify(serving.stopAt)};\n` + standinText;
@@ -218,10 +221,33 @@ async function main() {
         assert.equal(await page.getAttribute("[data-teacher=post]", "aria-pressed"), "false");
         check("teacher choice sends {teacher:optimal} and shows it");
 
+        // --- sight choice: one button per preset, from the protocol; the game's status says which is on ---
+        const sights = await page.$$eval("#cm-sights button", (bs) => bs.map((b) => [b.dataset.sight, b.textContent,
+            b.getAttribute("aria-pressed")]));
+        assert.deepEqual(sights.map((s) => s[0]), ["classic", "fog", "flicker"]);
+        assert.deepEqual(sights.map((s) => s[1]), ["Classic", "Fog", "Flicker"], "the protocol's labels");
+        assert.match(await page.getAttribute("[data-sight=fog]", "title"), /within 2 cells/);
+        assert.deepEqual(sights.map((s) => s[2]), ["true", "false", "false"], "classic is the sight at start");
+        await page.click("[data-sight=fog]");
+        assert.deepEqual(await waitForCommand(page, "sight"), { type: "sight", name: "fog" });
+        await waitFor(page, () => document.querySelector("[data-sight=fog]").getAttribute("aria-pressed") === "true",
+            null, "fog to show as chosen");
+        assert.equal(await page.getAttribute("[data-sight=classic]", "aria-pressed"), "false");
+        assert.equal(await focusedId(page), "canvas", "focus should return to the canvas after the sight choice");
+        await page.click("[data-sight=classic]");
+        await waitFor(page, () => window.standin.received.filter((c) => c.type === "sight").length === 2, null,
+            "a second sight command");
+        assert.deepEqual(await lastOfType(page, "sight"), { type: "sight", name: "classic" });
+        await waitFor(page, () => document.querySelector("[data-sight=classic]").getAttribute("aria-pressed") === "true",
+            null, "classic to show as chosen again");
+        check("sight choice: classic, fog, flicker from the protocol; sends {sight:fog} and shows it");
+
         // --- learning speed slider (pointer: a click at its right end) ---
+        await page.locator("#cm-speed").scrollIntoViewIfNeeded(); // the panel may reach below the window
         const box = await page.locator("#cm-speed").boundingBox();
         await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
         assert.deepEqual(await waitForCommand(page, "learn_speed"), { type: "learn_speed", value: 10 });
+        await page.evaluate(() => window.scrollTo(0, 0)); // a reload below must start at the top
         await waitFor(page, () => document.getElementById("cm-speed-value").textContent === "10", null, "speed 10");
         assert.equal(await focusedId(page), "canvas");
         check("learning speed slider sends {learn_speed:10}");
@@ -233,6 +259,46 @@ async function main() {
         await waitFor(page, (n) => document.getElementById("cm-brain").textContent === n, other, "picked brain shown");
         assert.equal(await page.getAttribute(`#cm-brains button[data-brain="${other}"]`, "aria-pressed"), "true");
         check(`brain picker sends {brain:${other}}`);
+
+        // --- cat picker: you, the scripted cats and the cat brains, as the game lists them ---
+        await waitFor(page, (n) => document.querySelectorAll("#cm-cats button").length === n, cats.length,
+            "one cat picker button per cat");
+        assert.deepEqual(await page.$$eval("#cm-cats button", (bs) => bs.map((b) => b.dataset.cat)), cats);
+        assert.deepEqual(await page.$$eval("#cm-cats button", (bs) => bs.map((b) => b.textContent)),
+            cats.map((name) => name.replace(/\.npz$/, "")));
+        assert.equal(await page.getAttribute('#cm-cats button[data-cat="you"]', "aria-pressed"), "true");
+        const rival = cats[cats.length - 1];
+        await page.click(`#cm-cats button[data-cat="${rival}"]`);
+        assert.deepEqual(await waitForCommand(page, "cat"), { type: "cat", name: rival });
+        await waitFor(page, (n) => document.querySelector(`#cm-cats button[data-cat="${n}"]`)
+            .getAttribute("aria-pressed") === "true", rival, "the picked cat to show as chosen");
+        assert.equal(await page.getAttribute('#cm-cats button[data-cat="you"]', "aria-pressed"), "false");
+        assert.equal(await focusedId(page), "canvas", "focus should return to the canvas after picking a cat");
+        await page.click('#cm-cats button[data-cat="you"]');
+        await waitFor(page, () => window.standin.received.filter((c) => c.type === "cat").length === 2, null,
+            "a second \"cat\" command");
+        assert.deepEqual(await lastOfType(page, "cat"), { type: "cat", name: "you" });
+        await waitFor(page, () => document.querySelector('#cm-cats button[data-cat="you"]')
+            .getAttribute("aria-pressed") === "true", null, "you to be the cat again");
+        check(`cat picker lists ${cats.length} cats, sends {cat:${rival}} and {cat:you} and shows the choice`);
+
+        // --- a cat brain of the player's: sent as base64, it joins the picker and plays; a non-zip never leaves
+        await page.setInputFiles("#cm-cat-upload", { name: "my_cat.npz", mimeType: "application/octet-stream",
+            buffer: goodBrain });
+        const catUpload = await waitForCommand(page, "cat_upload");
+        assert.equal(catUpload.name, "my_cat.npz");
+        assert.equal(catUpload.data, goodBrain.toString("base64"), "uploaded cat bytes differ");
+        await waitFor(page, () => {
+            const button = document.querySelector('#cm-cats button[data-cat="my_cat.npz"]');
+            return button && button.getAttribute("aria-pressed") === "true";
+        }, null, "the uploaded cat in the picker, chosen");
+        await page.setInputFiles("#cm-cat-upload", { name: "cat.txt", mimeType: "text/plain", buffer: Buffer.from("miaow") });
+        await waitFor(page, () => /cat\.txt: not a brain file .*the cat stays as it is/.test(
+            document.getElementById("cm-error").textContent), null, "the page's error about cat.txt");
+        assert.equal((await received(page)).filter((c) => c.type === "cat_upload").length, 1);
+        await page.click('#cm-cats button[data-cat="you"]');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        check("a cat brain file of the player's is sent with {cat_upload} and joins the picker; a bad one stays in the page");
 
         // --- load your own brain: a good file ---
         await page.setInputFiles("#cm-upload", { name: "my_brain.npz", mimeType: "application/octet-stream", buffer: goodBrain });

@@ -20,6 +20,7 @@
 
 (function () {
     const brains = window.STANDIN_BRAINS || ["lstm32_post.npz"];
+    const cats = window.STANDIN_CATS || ["you", "perfect"];
     const loaderCalls = window.STANDIN_LOADER_CALLS || [];
     const record = { received: [], keys: [], started: false, scrollAsked: 0, alerts: [], events: [] };
     window.standin = record;
@@ -40,6 +41,7 @@
         brains: brains,
         meta: { format_version: 1, architecture: "lstm", hidden_size: 32, teacher: "post", training_games: 200000,
             grid_sizes: [[6, 6], [8, 8]], heldout_mistakes_per_game: 0.41 },
+        sight: "classic",
         learning: false,
         teacher: "post",
         learn_speed: 3,
@@ -48,6 +50,8 @@
         update_ms: 0.0,
         message: "Stand-in runtime: the page is real, the game is not.",
         error: null,
+        cat: cats[0],
+        cats: cats,
     };
 
     record.status = status; // the game's state: the test may put another brain in it, as a load would
@@ -80,6 +84,9 @@
             case "teacher":
                 send({ teacher: command.name });
                 break;
+            case "sight":
+                send({ sight: command.name, message: command.name + " sight" });
+                break;
             case "learn_speed":
                 send({ learn_speed: command.value });
                 break;
@@ -92,6 +99,18 @@
                     send({ brain: command.name, error: null, message: "Loaded " + command.name });
                 } else {
                     send({ error: command.name + ": not a readable .npz (broken zip); the mouse keeps its brain" });
+                }
+                break;
+            case "cat":
+                send({ cat: command.name, message: command.name === "you" ? "you are the cat" :
+                    "watching " + command.name });
+                break;
+            case "cat_upload":
+                if (looksLikeZip(bytesOf(command.data))) {
+                    const names = status.cats.includes(command.name) ? status.cats : [...status.cats, command.name];
+                    send({ cat: command.name, cats: names, error: null, message: "watching " + command.name });
+                } else {
+                    send({ error: command.name + ": not a readable .npz (broken zip); the cat stays as it is" });
                 }
                 break;
             case "download":

@@ -64,6 +64,13 @@ def bundled_brains() -> list[str]:
     return [path.name for path in Game(ROOT / "weights", seed=1).brain_files()]
 
 
+def cat_choices() -> list[str]:
+    """Who the real game's cat picker offers: you, the scripted cats, the cat brains in weights/."""
+    from game.app import Game
+
+    return Game(ROOT / "weights", seed=1).status()["cats"]
+
+
 def tuned_status(work: Path) -> Path:
     """What the real game sends the page once a brain it tuned is loaded again: a few live learning updates
     of lstm32_optimal against the greedy cat, saved as a file (as the page's download does), uploaded."""
@@ -102,7 +109,7 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
         ["node", str(HERE / "page_test.mjs"), str(site), "--weights", str(ROOT / "weights"), "--screenshot", str(shot),
          "--loader-calls", str(calls), "--failed-loader-calls", str(failed),
          "--tuned-status", str(tuned_status(tmp_path)), "--sent", str(tmp_path / "sent.json"),
-         "--brains", ",".join(bundled_brains())],
+         "--brains", ",".join(bundled_brains()), "--cats", ",".join(cat_choices())],
         cwd=HERE,
         capture_output=True,
         text=True,

@@ -35,15 +35,12 @@ def cpu_model() -> str:
 
 def blas_description() -> str:
     """BLAS library, version and the kernel (core type) it picked, from threadpoolctl when installed."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        threadpool_info = None
-    if threadpool_info is not None:
-        for pool in threadpool_info():
-            if pool.get("user_api") == "blas":
-                return (f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}, "
-                        f"{pool.get('num_threads')} threads")
+    from game.provenance import blas_pool  # ROOT is on the path by now
+
+    pool = blas_pool()
+    if pool is not None:
+        return (f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}, "
+                f"{pool.get('num_threads')} threads")
     config = np.show_config(mode="dicts")
     blas = config.get("Build Dependencies", {}).get("blas", {})
     return f"{blas.get('name')} {blas.get('version')} (threadpoolctl not installed: kernel unknown)"

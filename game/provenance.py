@@ -38,16 +38,20 @@ def code_version() -> str:
     return commit + ("+changes" if changed else "")
 
 
-def blas_kernel() -> str:
-    """BLAS library, version and kernel, e.g. "OpenBLAS 0.3.31 SkylakeX"; the kernel is known through threadpoolctl."""
+def blas_pool() -> dict[str, Any] | None:
+    """threadpoolctl's description of the BLAS in use (library, version, kernel, threads), when it is installed."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        threadpool_info = None
-    if threadpool_info is not None:
-        for pool in threadpool_info():
-            if pool.get("user_api") == "blas":
-                return f"{pool.get('internal_api')} {pool.get('version')} {pool.get('architecture')}"
+        return None
+    return next((pool for pool in threadpool_info() if pool.get("user_api") == "blas"), None)
+
+
+def blas_kernel() -> str:
+    """BLAS library, version and kernel, e.g. "openblas 0.3.31 SkylakeX"; the kernel is known through threadpoolctl."""
+    pool = blas_pool()
+    if pool is not None:
+        return f"{pool.get('internal_api')} {pool.get('version')} {pool.get('architecture')}"
     config = np.show_config(mode="dicts") or {}
     blas = config.get("Build Dependencies", {}).get("blas", {})
     return f"{blas.get('name')} {blas.get('version')} kernel?"  # the kernel needs threadpoolctl

@@ -512,15 +512,20 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
     assert colours["cat"] == ORANGE and colours["mouse"] == SKY
 
 
+def watch_and_learn(game) -> None:
+    """Watch mode against the greedy cat at full speed, learning as fast as the slider allows."""
+    game.set_watch("greedy")
+    game.set_watch_speed(2)
+    game.set_learning(True)
+    game.set_learn_speed(10)
+
+
 def test_swapping_away_from_unsaved_learning_says_so(dirs):
     seen = {}
 
     def script(frame, game, view):
         if frame == 1:
-            game.set_watch("greedy")
-            game.set_watch_speed(2)
-            game.set_learning(True)
-            game.set_learn_speed(10)
+            watch_and_learn(game)
         if frame == 40:
             assert game.unsaved_updates() > 0
             pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
@@ -553,10 +558,7 @@ def test_quitting_with_unsaved_learning_asks_once_and_a_second_esc_quits(dirs):
 
     def script(frame, game, view):
         if frame == 1:
-            game.set_watch("greedy")
-            game.set_watch_speed(2)
-            game.set_learning(True)
-            game.set_learn_speed(10)
+            watch_and_learn(game)
         if frame == 60:
             seen["unsaved"] = game.unsaved_updates()
             pygame.event.post(key(pygame.K_p))  # paused: the count stays put

@@ -56,11 +56,11 @@ def numbers(cell: str) -> list[tuple[float, float]]:
 
 def assert_row(written: list[str], measured: list[str], exact_columns: tuple[int, ...], same_stack: bool) -> None:
     assert len(measured) >= len(written), "the README table has columns the --table code no longer prints"
-    for column, (want, got) in enumerate(zip(written, measured)):
+    for column, (want, got) in enumerate(zip(written, measured, strict=False)):
         if same_stack or column in exact_columns or want == got:
             assert got == want, f"column {column}: the README says {want!r}, measured now {got!r}"
             continue
-        pairs = list(zip(numbers(want), numbers(got)))
+        pairs = list(zip(numbers(want), numbers(got), strict=False))
         assert pairs and len(numbers(want)) == len(numbers(got)), f"column {column}: {want!r} vs {got!r}"
         for (w, unit), (g, _) in pairs:
             assert abs(w - g) <= unit * 1.01, f"column {column}: the README says {want!r}, measured now {got!r}"
@@ -105,7 +105,7 @@ def test_the_command_of_a_seed_task_brain_makes_it_again_bit_for_bit(name: str, 
     keep = {"--out": str(out), "--curve": None}
     argv: list[str] = []
     skip_value = False
-    for i, arg in enumerate(args):
+    for _i, arg in enumerate(args):
         if skip_value:
             skip_value = False
             continue

@@ -270,16 +270,20 @@ async function main() {
         const rival = cats[cats.length - 1];
         await page.click(`#cm-cats button[data-cat="${rival}"]`);
         assert.deepEqual(await waitForCommand(page, "cat"), { type: "cat", name: rival });
-        await waitFor(page, (n) => document.querySelector(`#cm-cats button[data-cat="${n}"]`)
-            .getAttribute("aria-pressed") === "true", rival, "the picked cat to show as chosen");
+        await waitFor(page, (n) => {
+            const button = document.querySelector(`#cm-cats button[data-cat="${n}"]`);
+            return button !== null && button.getAttribute("aria-pressed") === "true";
+        }, rival, "the picked cat to show as chosen");
         assert.equal(await page.getAttribute('#cm-cats button[data-cat="you"]', "aria-pressed"), "false");
         assert.equal(await focusedId(page), "canvas", "focus should return to the canvas after picking a cat");
         await page.click('#cm-cats button[data-cat="you"]');
         await waitFor(page, () => window.standin.received.filter((c) => c.type === "cat").length === 2, null,
             "a second \"cat\" command");
         assert.deepEqual(await lastOfType(page, "cat"), { type: "cat", name: "you" });
-        await waitFor(page, () => document.querySelector('#cm-cats button[data-cat="you"]')
-            .getAttribute("aria-pressed") === "true", null, "you to be the cat again");
+        await waitFor(page, () => {
+            const button = document.querySelector('#cm-cats button[data-cat="you"]');
+            return button !== null && button.getAttribute("aria-pressed") === "true";
+        }, null, "you to be the cat again");
         check(`cat picker lists ${cats.length} cats, sends {cat:${rival}} and {cat:you} and shows the choice`);
 
         // --- a cat brain of the player's: sent as base64, it joins the picker and plays; a non-zip never leaves

@@ -290,3 +290,17 @@ def test_the_roster_resolves_names_with_or_without_npz(folder):
         roster.cat("mouse16")
     with pytest.raises(ValueError, match="not a cat's"):
         watchcat.BrainCat(LSTMBrain(4, seed=0), "mouse")
+
+
+@needs_shipped
+@pytest.mark.parametrize("sight", ["fog", "flicker"])
+def test_brain_against_brain_plays_under_fog_and_flicker(sight):
+    """The preset's mouse brain (five inputs: what it sees) against the cat brain (which sees everything): every
+    round is caught within par, as a value-optimal cat catches any mouse, and the mouse's inputs are its sight's."""
+    game = Game(WEIGHTS, None, seed=4, watch="cat_lstm32", sight=sight)
+    assert game.brain_name == brainfile.SIGHT_BRAINS[sight] and game.brain.input_size == 5
+    for _ in range(6):
+        par = game.round.par
+        play_round(game)
+        assert bool(game.arena.caught[0]) and game.cat_moves_made <= par
+        game.new_round()

@@ -100,21 +100,14 @@ def test_the_command_of_a_seed_task_brain_makes_it_again_bit_for_bit(name: str, 
     gap = reproduction_gap(shipped.meta["made_with"])
     if gap:
         pytest.skip(f"{name} was made on another numeric stack, so its bits need that stack: " + "; ".join(gap))
-    args = shipped.meta["command"].split()[3:]  # after "python -m game.train"
+    args = iter(shipped.meta["command"].split()[3:])  # after "python -m game.train"
     out = tmp_path / name
-    keep = {"--out": str(out), "--curve": None}
-    argv: list[str] = []
-    skip_value = False
-    for _i, arg in enumerate(args):
-        if skip_value:
-            skip_value = False
-            continue
-        if arg in keep:
-            skip_value = True
-            if keep[arg] is not None:
-                argv += [arg, keep[arg]]
-            continue
-        argv.append(arg)
+    argv: list[str] = ["--out", str(out)]  # the command's --out and --curve (with their values) are left out
+    for arg in args:
+        if arg in ("--out", "--curve"):
+            next(args)
+        else:
+            argv.append(arg)
     done = subprocess.run([sys.executable, "-m", "game.train", *argv], cwd=ROOT, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr

@@ -8,6 +8,7 @@ against all four training cats, starts never trained on) before → after, with 
     python bench/bench_learning.py                      # the full table: 300 rounds, 5 seeds
     python bench/bench_learning.py --rounds 1000 --brains lstm16_post --teachers optimal --cats clumsy
     python bench/bench_learning.py --frames lstm32_optimal    # the frame budget: one session, every frame timed
+    python bench/bench_learning.py --merge a.json b.json      # one table from the sessions of several runs
 
 Writes bench/results/learning-<rounds>.json and prints the table as Markdown.
 """
@@ -69,15 +70,15 @@ def verdict(r: dict) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| brain | teacher | cat | before | after (mean, min–max of seeds) | change | learned, before the end "
-             "kept the best | updates | fallbacks | longest learning frame | target |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "kept the best | updates | fallbacks | longest learning frame | target | seeds |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in rows:
         lines.append(
             f"| {r['brain']} | {r['teacher']} | {r['cat']} | {r['before'] * 100:.2f}% | "
             f"{r['after_mean'] * 100:.2f}% ({r['after_min'] * 100:.2f}–{r['after_max'] * 100:.2f}) | "
             f"{(r['after_mean'] - r['before']) * 100:+.2f} | {r['learned_mean'] * 100:.2f}% | "
             f"{r['updates']:,.0f} | {r['fallbacks']:.1f} | "
-            f"{r['longest_frame_ms']:.1f} ms | {verdict(r)} |")
+            f"{r['longest_frame_ms']:.1f} ms | {verdict(r)} | {r['seeds']} |")
     return "\n".join(lines)
 
 
@@ -132,22 +133,56 @@ def main() -> None:
     p.add_argument("--frames", metavar="BRAIN", help="time every frame of one session of this brain instead")
     p.add_argument("--speed", type=int, default=3, help="learning speed for --frames (default 3)")
     p.add_argument("--out", type=Path, help="results file (default bench/results/learning-<rounds>.json)")
+    p.add_argument("--merge", nargs="+", type=Path, metavar="RESULTS",
+                   help="build the table from the sessions of these results files instead of running any "
+                        "(a session repeated in several files counts once); writes --out if given")
     a = p.parse_args()
     if a.frames:
         print(frame_budget(a.frames, a.rounds, a.speed))
         return
-    keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
-    jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
-    with ThreadPoolExecutor(a.jobs) as pool:
-        done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
+    if a.merge:
+        done = merged(a.merge)
+    else:
+        keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
+        jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
+        with ThreadPoolExecutor(a.jobs) as pool:
+            done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
+    rows = rows_of(done)
+    out = a.out or (None if a.merge else ROOT / "bench" / "results" / f"learning-{a.rounds}.json")
+    if out:
+        out.write_text(json.dumps({"rows": rows, "sessions": done}, indent=1))
+    print(table(rows))
+
+
+def key_of(session: dict) -> tuple[str, str, str, int]:
+    return session["brain"].removesuffix(".npz"), session["teacher"], session["cat"], session["rounds"]
+
+
+def merged(paths: list[Path]) -> list[dict]:
+    """The sessions of several results files, each (brain, teacher, cat, rounds, seed) once. A file may also be
+    a run's standard error, one session a line as each ended (a run stopped early keeps what it finished)."""
+    sessions: dict[tuple, dict] = {}
+    for path in paths:
+        text = path.read_text()
+        try:
+            found = json.loads(text)["sessions"]
+        except json.JSONDecodeError:
+            found = [json.loads(line) for line in text.splitlines() if line.startswith('{"brain"')]
+        for s in found:
+            sessions.setdefault((*key_of(s), s["seed"]), s)
+    return list(sessions.values())
+
+
+def rows_of(sessions: list[dict]) -> list[dict]:
+    """One row per brain, teacher, cat and rounds, in the order of BRAINS, TEACHERS and CATS."""
+    order = {name: i for names in (BRAINS, TEACHERS, CATS) for i, name in enumerate(names)}
+    keys = sorted({key_of(s) for s in sessions}, key=lambda k: (k[3], order[k[0]], order[k[1]], order[k[2]]))
     rows = []
     for k in keys:
-        r = row([d for (key, _), d in zip(jobs, done, strict=True) if key == k])
-        r["rounds"] = a.rounds
+        r = row(sorted((s for s in sessions if key_of(s) == k), key=lambda s: s["seed"]))
+        r["rounds"] = k[3]
         rows.append(r)
-    out = a.out or ROOT / "bench" / "results" / f"learning-{a.rounds}.json"
-    out.write_text(json.dumps({"rows": rows, "sessions": done}, indent=1))
-    print(table(rows))
+    return rows
 
 
 if __name__ == "__main__":

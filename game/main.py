@@ -30,12 +30,13 @@ if ROOT not in sys.path:
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from game import brainfile, controls, tasks  # noqa: E402
+from game import brainfile, controls  # noqa: E402
 from game.app import Game  # noqa: E402
 from game.arena import parse_size  # noqa: E402
 from game.brainfile import BrainFileError  # noqa: E402
 from game.cats import WATCH_CAT_NAMES  # noqa: E402
 from game.cli import Parser, argparse_type  # noqa: E402
+from game.practice import play_session, session_report  # noqa: E402
 from game.protocol import LEARN_SPEED  # noqa: E402
 from game.sight import CLASSIC, SIGHTS  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
@@ -176,19 +177,8 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             break
 
 
-HEADLESS_DT = 1 / 60
-HEADLESS_WATCH_SPEED = 0  # ×1, as the game starts: a turn every 19 frames, so the budget is not what limits learning
-
-
-def heldout_agreement(game: Game) -> float:
-    """Agreement with the game's teacher on 2,000 held-out rounds of the chase task against all four cats, under
-    the game's sight (fog and flicker: the cautious teacher)."""
-    width, height = game.size_for_brain()
-    return tasks.agreement(game.brain, tasks.chase_task(width, height, teacher=game.teacher, sight=game.sight))
-
-
 def practice_session(options: argparse.Namespace) -> int:
-    """The headless session: rounds against the --watch cat, learning as in the game, results printed."""
+    """The headless session (game/practice.py): results printed, the brain saved if asked (never over a file)."""
     if options.save_brain and os.path.lexists(options.save_brain):
         print(f"main.py: error: {options.save_brain}: already exists; not overwritten", file=sys.stderr)
         return 2
@@ -197,32 +187,7 @@ def practice_session(options: argparse.Namespace) -> int:
     except (BrainFileError, ValueError) as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
-    game.set_watch_speed(HEADLESS_WATCH_SPEED)
-    before = heldout_agreement(game)
-    if options.learn:
-        game.set_learning(True)
-        game.set_learn_speed(options.learn_speed)
-    began, longest, frames = time.perf_counter(), 0.0, 0
-    while game.rounds_finished < options.rounds:
-        game.update(HEADLESS_DT)
-        frames += 1
-        longest = max(longest, game.learn_frame_ms)
-    learner = game.learner
-    learned = None
-    if learner is not None:
-        game._close_round_for_learner()
-        learned = heldout_agreement(game)  # what learning made of it, before the end keeps the best weights
-        learner.settle()
-    after = heldout_agreement(game)
-    result = {
-        "brain": game.brain_name, "teacher": game.teacher, "cat": game.watch_cat, "rounds": game.rounds_finished,
-        "seed": options.seed, "learn": bool(options.learn), "learn_speed": game.learn_speed,
-        "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
-        "fallbacks": learner.fallbacks if learner else 0,
-        "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
-        "budget_ms": game.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,
-        "seconds": time.perf_counter() - began, "tuned": game.tuned_line(), "saved": None,
-    }
+    result = play_session(game, options.rounds, bool(options.learn), options.learn_speed, options.seed)
     status = 0
     if options.save_brain:
         try:
@@ -236,26 +201,6 @@ def practice_session(options: argparse.Namespace) -> int:
             status = 1
     print(json.dumps(result) if options.json else session_report(result))
     return status
-
-
-def counted(n: int, thing: str) -> str:
-    """'1 round', '2,000 rounds'."""
-    return f"{n:,} {thing}" + ("" if n == 1 else "s")
-
-
-def session_report(r: dict) -> str:
-    lines = [f"{r['brain']} · {r['teacher']} teacher · {r['cat']} cat · {counted(r['rounds'], 'round')} · "
-             f"{counted(r['updates'], 'learning update')} · {counted(r['fallbacks'], 'fallback')}",
-             f"held-out agreement (2,000 rounds, four cats): {r['heldout_before'] * 100:.2f}% -> "
-             f"{r['heldout_after'] * 100:.2f}%"]
-    if r["tuned"]:
-        lines.append(r["tuned"])
-    if r["learn"]:
-        lines.append(f"learning took at most {r['longest_learning_frame_ms']:.2f} ms in a frame "
-                     f"(budget {r['budget_ms']:.1f} ms) over {r['frames']:,} frames; {r['seconds']:.1f} s")
-    if r["saved"]:
-        lines.append(f"saved to {r['saved']}")
-    return "\n".join(lines)
 
 
 async def main(argv: list[str] | None = None, frames: int | None = None, on_frame=None) -> int:

@@ -75,9 +75,9 @@ class Coach:
             self.learner.end_round()
 
     def learn(self) -> tuple[int, float]:
-        """Spend this frame's learning budget; the learner banks what a too-dear update needs (the browser's
-        numpy has no fast BLAS) and shrinks its batch until an update fits a frame. Returns the updates made
-        and the milliseconds they took."""
+        """Spend this frame's learning budget; the learner gathers an update's batch a slice at a time and banks
+        what a too-dear piece needs (the browser's numpy has no fast BLAS). Returns the updates made and the
+        milliseconds they took by the wall clock."""
         began = time.perf_counter()
         updates = self.learner.work(self.learn_budget_ms())
         return updates, (time.perf_counter() - began) * 1e3

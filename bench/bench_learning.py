@@ -1,11 +1,13 @@
 """Live learning, row by row: every shipped brain × each teacher × each cat, headless practice sessions.
 
 Each session is `python game/main.py --headless --watch CAT --learn --rounds R --seed S --brain B --teacher T
---json` (the game's own learner, teacher, cats and frame budget), one process per session, a few at a time.
-A row is one brain, teacher and cat over several seeds: held-out agreement with the teacher (2,000 rounds
-against all four training cats, starts never trained on) before → after, with the spread of the seeds.
+--json` (the game's own learner, teacher, cats and frame budget), one process per session, a few at a time; a
+fog or flicker brain plays under its preset (`--sight`), where the teacher is the cautious one. A row is one
+brain, teacher and cat over several seeds: held-out agreement with the teacher (2,000 rounds against all four
+training cats, starts never trained on) before → after, with the spread of the seeds.
 
-    python bench/bench_learning.py                      # the full table: 300 rounds, 5 seeds
+    python bench/bench_learning.py                      # the full table: 300 rounds, 5 seeds (the four classic
+                                                        # brains × 2 teachers, the two preset brains × cautious)
     python bench/bench_learning.py --rounds 1000 --brains lstm16_post --teachers optimal --cats clumsy
     python bench/bench_learning.py --frames lstm32_optimal    # the frame budget: one session, every frame timed
     python bench/bench_learning.py --merge a.json b.json      # one table from the sessions of several runs
@@ -25,17 +27,20 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-BRAINS = ("lstm32_optimal", "lstm16_post", "lstm32_post", "post16")
-TEACHERS = ("optimal", "post")
+BRAINS = ("lstm32_optimal", "lstm16_post", "lstm32_post", "post16", "lstm32_fog", "lstm32_flicker")
+TEACHERS = ("optimal", "post", "cautious")
+SIGHT_OF = {"lstm32_fog": "fog", "lstm32_flicker": "flicker"}  # a preset's brain learns under its preset, from
+# the cautious teacher (the only teacher there); the classic brains from either classic teacher
 CATS = ("perfect", "greedy", "noisy", "random", "clumsy")
-TRAINED_ON = {"lstm32_optimal": "optimal", "lstm16_post": "post", "lstm32_post": "post", "post16": "post"}
+TRAINED_ON = {"lstm32_optimal": "optimal", "lstm16_post": "post", "lstm32_post": "post", "post16": "post",
+              "lstm32_fog": "cautious", "lstm32_flicker": "cautious"}
 NO_LOWER_BY = 0.002  # a brain already trained on the teacher may end at most 0.2 points lower
 
 
 def session(brain: str, teacher: str, cat: str, seed: int, rounds: int) -> dict:
     command = [sys.executable, str(ROOT / "game" / "main.py"), "--headless", "--learn", "--json", "--watch", cat,
                "--rounds", str(rounds), "--seed", str(seed), "--brain", str(ROOT / "weights" / f"{brain}.npz"),
-               "--teacher", teacher]
+               *(["--sight", SIGHT_OF[brain]] if brain in SIGHT_OF else ["--teacher", teacher])]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(result), file=sys.stderr, flush=True)  # each session as it ends: a long run shows progress
@@ -143,7 +148,8 @@ def main() -> None:
     if a.merge:
         done = merged(a.merge)
     else:
-        keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")]
+        keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")
+                if (t == "cautious") == (b in SIGHT_OF)]
         jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
         with ThreadPoolExecutor(a.jobs) as pool:
             done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))

@@ -75,13 +75,13 @@ def verdict(r: dict) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| brain | teacher | cat | before | after (mean, min–max of seeds) | change | learned, before the end "
-             "kept the best | updates | fallbacks | longest learning frame | target | seeds |",
+             "kept the best | updates | fallbacks | longest learning frame (wall) | target | seeds |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in rows:
         lines.append(
             f"| {r['brain']} | {r['teacher']} | {r['cat']} | {r['before'] * 100:.2f}% | "
             f"{r['after_mean'] * 100:.2f}% ({r['after_min'] * 100:.2f}–{r['after_max'] * 100:.2f}) | "
-            f"{(r['after_mean'] - r['before']) * 100:+.2f} | {r['learned_mean'] * 100:.2f}% | "
+            f"{round((r['after_mean'] - r['before']) * 100, 2) + 0.0:+.2f} | {r['learned_mean'] * 100:.2f}% | "
             f"{r['updates']:,.0f} | {r['fallbacks']:.1f} | "
             f"{r['longest_frame_ms']:.1f} ms | {verdict(r)} | {r['seeds']} |")
     return "\n".join(lines)

@@ -13,24 +13,10 @@
 # Exit 0 only when every run finished, its own checks passed and its results equal native's.
 set -euo pipefail
 
-fail() { echo "wasm_check.sh: $*" >&2; exit 2; }
-[ -n "${WASM_TOOLS:-}" ] || fail "set WASM_TOOLS to the harness scripts folder (the one with run_chromium.sh)"
-[ -x "$WASM_TOOLS/run_chromium.sh" ] || fail "no harness at WASM_TOOLS=$WASM_TOOLS (run_chromium.sh missing)"
-[ -n "${WASM_MIRROR:-}" ] && [ -d "$WASM_MIRROR" ] || fail "WASM_MIRROR=${WASM_MIRROR:-} is not a folder of snapshots"
-HARNESS="${WASM_HARNESS:-/tmp/wasm-harness}"
-[ -f "$HARNESS/harness.json" ] || fail "harness not built at $HARNESS: run WASM_MIRROR=$WASM_MIRROR $WASM_TOOLS/setup.sh"
-
-REPO="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="${WASM_CHECK_OUT:-$(mktemp -d /tmp/wasm-check.XXXXXX)}"
-mkdir -p "$OUT"
-MOUNT="$(mktemp -d /tmp/wasm-mount.XXXXXX)"
-trap 'rm -rf "$MOUNT"' EXIT
-
-# What the harness copies to /app: game/ as a package, the shipped brains, and the script beside them.
-mkdir -p "$MOUNT/game" "$MOUNT/weights"
-cp "$REPO"/game/*.py "$MOUNT/game/"
-cp "$REPO"/weights/*.npz "$MOUNT/weights/" 2>/dev/null || true
-cp "$REPO/bench/wasm_check.py" "$MOUNT/"
+[ -n "${WASM_MIRROR:-}" ] && [ -d "$WASM_MIRROR" ] || {
+  echo "wasm_check.sh: WASM_MIRROR=${WASM_MIRROR:-} is not a folder of snapshots" >&2; exit 2; }
+NAME=wasm_check.sh SCRIPT=wasm_check.py
+. "$(dirname "$0")/wasm_mount.sh"
 
 echo "== native $(python3 --version 2>&1)" >&2
 # One BLAS thread: the wasm build has no threads, and the shared 2 cores make threaded timings noise.

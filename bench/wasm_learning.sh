@@ -8,20 +8,8 @@
 # env: WASM_TOOLS, WASM_HARNESS as for bench/wasm_check.sh; WASM_CHECK_OUT where the two JSON results go.
 set -euo pipefail
 
-fail() { echo "wasm_learning.sh: $*" >&2; exit 2; }
-[ -x "${WASM_TOOLS:-}/run_chromium.sh" ] || fail "set WASM_TOOLS to the harness scripts folder (with run_chromium.sh)"
-HARNESS="${WASM_HARNESS:-/tmp/wasm-harness}"
-[ -f "$HARNESS/harness.json" ] || fail "harness not built at $HARNESS: run \$WASM_TOOLS/setup.sh (docs/WASM.md)"
-
-REPO="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="${WASM_CHECK_OUT:-$(mktemp -d /tmp/wasm-learning.XXXXXX)}"
-mkdir -p "$OUT"
-MOUNT="$(mktemp -d /tmp/wasm-mount.XXXXXX)"
-trap 'rm -rf "$MOUNT"' EXIT
-mkdir -p "$MOUNT/game" "$MOUNT/weights"
-cp "$REPO"/game/*.py "$MOUNT/game/"
-cp "$REPO"/weights/*.npz "$MOUNT/weights/"
-cp "$REPO/bench/wasm_learning.py" "$MOUNT/"
+NAME=wasm_learning.sh SCRIPT=wasm_learning.py
+. "$(dirname "$0")/wasm_mount.sh"
 
 echo "== native $(python3 --version 2>&1)" >&2
 (cd "$MOUNT" && OPENBLAS_NUM_THREADS=1 python3 wasm_learning.py "$@" >"$OUT/native.json")

@@ -95,11 +95,9 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
     import time
 
     from game.app import Game
+    from game.practice import play_session
 
     game = Game(ROOT / "weights", None, brain_path=ROOT / "weights" / f"{brain}.npz", seed=0, watch="clumsy")
-    game.set_watch_speed(0)
-    game.set_learning(True)
-    game.set_learn_speed(speed)
     wall, cpu = [], []
     real = game._learn
 
@@ -110,9 +108,7 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
         cpu.append((time.thread_time() - c) * 1e3)
 
     game._learn = timed
-    while game.rounds_finished < rounds:
-        game.update(1 / 60)
-    budget = game.learn_budget_ms()
+    budget = play_session(game, rounds, learn=True, learn_speed=speed, seed=0)["budget_ms"]
     lines = [f"{brain}, clumsy cat, {rounds} rounds, learning speed {speed} (budget {budget:.1f} ms a frame), "
              f"{len(wall):,} frames, {game.tuned_updates:,} updates ({game.tuned_updates / rounds:.1f} a round)", "",
              "| clock | median | p99 | p99.9 | max | frames over budget | over 2× budget |",

@@ -121,7 +121,13 @@
 
     // The brain card: the meta keys protocol.META_LABELS names, in its order; a key the file leaves out or
     // sets to null (a figure that no longer applies to a tuned brain) gets no row.
+    // The game sends its whole status every tick: the card is rebuilt only when the meta changes, so a
+    // player can select and copy it.
+    let shownMeta = null;
     function renderMeta(meta) {
+        const text = JSON.stringify(meta === undefined ? null : meta);
+        if (text === shownMeta) return;
+        shownMeta = text;
         const list = byId("cm-meta");
         list.replaceChildren();
         if (!meta || typeof meta !== "object") return;

@@ -187,7 +187,12 @@ async function main() {
         assert.equal(await page.textContent("#cm-step-ms"), "0.08 ms");
         assert.equal(await page.textContent("#cm-agreement"), "\u2013", "no agreement yet shows a dash");
         assert.equal(await page.locator("#cm-error").isHidden(), true);
-        check("status shows brain name, meta, ms figures and the bundled brains");
+        // the stand-in sends the whole status every 100 ms, as the game does: the card's rows must stay the same nodes
+        await page.evaluate(() => { window.firstMetaRow = document.querySelector("#cm-meta dd"); });
+        await page.waitForTimeout(350);
+        assert.equal(await page.evaluate(() => document.querySelector("#cm-meta dd") === window.firstMetaRow), true,
+            "the brain card was rebuilt by a status with the same meta");
+        check("status shows brain name, meta, ms figures and the bundled brains; the card stays put between statuses");
 
         // --- arrow keys and space go to the game and never scroll the page ---
         await page.setViewportSize({ width: 1000, height: 420 });
@@ -376,8 +381,9 @@ async function main() {
                 Object.assign(window.standin.status, s);
                 window.catmouse.show(JSON.stringify(s));
             }, opts.tunedStatus);
-            const rows = await page.$$eval("#cm-meta dd", (dds) => Object.fromEntries(dds.map((d) => [d.dataset.meta,
-                [d.previousElementSibling.textContent, d.textContent]])));
+            // one evaluate: $$eval queries and maps in two, and a status arriving between them detaches the rows
+            const rows = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll("#cm-meta dd"),
+                (d) => [d.dataset.meta, [d.previousElementSibling.textContent, d.textContent]])));
             const meta = opts.tunedStatus.meta;
             assert.deepEqual(rows.tuned, ["Tuned", meta.tuned]);
             assert.deepEqual(rows.fine_tuned_from, ["Fine-tuned from", meta.fine_tuned_from]);

@@ -1,6 +1,7 @@
 """The faster rollouts (issue 11, speed) change no number: rounds pinned to the digests the code before them gave,
-the arena's live-rounds step against its whole-batch step, and the cautious teacher's whole-number sums over B
-against plain sums, on boards of one word and of several."""
+the arena's live-rounds step against its whole-batch step, a brain's rollouts in the spare memory of its last ones
+against a fresh brain's, and the cautious teacher's whole-number sums over B against plain sums, on boards of one
+word and of several."""
 
 from __future__ import annotations
 
@@ -75,3 +76,46 @@ def test_the_belief_reads_back_the_cells_it_holds(width, height):
     assert set(np.flatnonzero(cat_reach(one, width, height)[0])) == {width * height - 1, width * height - 2,
                                                                       width * (height - 1) - 1,
                                                                       width * (height - 1) - 2}
+
+
+def brain_rounds(brain, n: int, seed: int):
+    task = chase_task(8, 8, sight="fog")
+    return play(task, n, np.random.default_rng(seed), brain, mouse="brain")
+
+
+def test_a_brains_next_rollouts_step_in_its_last_ones_memory_and_play_the_same():
+    from game.brain_np import LSTMBrain, SpareBuffers
+
+    brain = LSTMBrain(16, seed=3, features=chase_task(8, 8, sight="fog").features)
+    brain.spare = SpareBuffers(brain.dtype)  # its own, empty: the shared one holds what other tests left
+    first = brain_rounds(brain, 400, 1)
+    kept = brain_rounds(brain, 400, 2)  # alive while the next ones play: its memory is not theirs
+    assert brain.spare.bytes == 0, "a trace still alive gave its buffers away"
+    del first
+    held = brain.spare.bytes
+    assert held > 0, "a trace that is gone did not give its steps' memory back"
+    again = brain_rounds(brain, 400, 1)
+    assert brain.spare.bytes < held / 4, "the next rollout did not step in the spare memory"
+    fresh = brain_rounds(brain.copy(), 400, 1)
+    T = again.trace.t
+    np.testing.assert_array_equal(again.moves, fresh.moves)
+    np.testing.assert_array_equal(again.trace.logits(), fresh.trace.logits())
+    np.testing.assert_array_equal(again.trace.z, fresh.trace.z)
+    grads = [r.trace.loss_and_gradient(r.teacher[:T], r.mask[:T])[1] for r in (again, fresh)]
+    np.testing.assert_array_equal(*grads)
+    other = brain_rounds(brain.copy(), 400, 2)
+    np.testing.assert_array_equal(kept.trace.logits(), other.trace.logits())
+    np.testing.assert_array_equal(kept.trace.row, other.trace.row)
+
+
+def test_spare_buffers_fit_the_shape_asked_and_hold_no_more_than_their_limit():
+    from game.brain_np import SpareBuffers
+
+    spare = SpareBuffers(np.float32, limit=1000 * 4)
+    a, b = spare.take((3, 100)), spare.take((7, 100))
+    assert a.shape == (3, 100) and b.shape == (7, 100) and a.dtype == np.float32
+    spare.give([a, b])
+    assert spare.bytes <= 1000 * 4 and spare.bytes > 0  # one of them kept, the other over the limit
+    c = spare.take((2, 100))
+    assert c.shape == (2, 100) and spare.bytes == 0
+    assert spare.take((50, 100)).shape == (50, 100)  # larger than any spare: new memory

@@ -42,21 +42,28 @@ def cat_moves(
     width: int,
     height: int,
     rng: np.random.Generator,
+    among: np.ndarray | None = None,
+    rounds: int | None = None,
 ) -> np.ndarray:
-    """The named scripted cat's moves for N positions."""
-    n = len(cat)
+    """The named scripted cat's moves for N positions.
+
+    With `among` (indices into `rounds` rounds), cat and mouse are the cells of those rounds only, and so are
+    the moves returned; the random draws are still made for all `rounds`, so the random stream is the same
+    whichever rounds are asked for (a batch need not decide for the rounds that are over)."""
+    n = len(cat) if rounds is None else rounds
+
+    def draws(values: np.ndarray) -> np.ndarray:
+        return values if among is None else values[among]
+
     if name == "perfect":
         return pursuit(width, height).cat_moves(cat, mouse)
     if name == "greedy":
         return greedy_cat(cat, mouse, width, height)
     if name == "random":
-        return rng.integers(0, 8, size=n).astype(np.int32)
-    if name == "noisy":
-        moves = pursuit(width, height).cat_moves(cat, mouse)
-        slip = rng.random(n) < NOISY_CAT_SLIP
-        return np.where(slip, rng.integers(0, 8, size=n), moves).astype(np.int32)
-    if name == PLAYER_LIKE_CAT:
-        moves = greedy_cat(cat, mouse, width, height)
-        slip = rng.random(n) < CLUMSY_CAT_SLIP
-        return np.where(slip, rng.integers(0, 8, size=n), moves).astype(np.int32)
+        return draws(rng.integers(0, 8, size=n)).astype(np.int32)
+    if name in ("noisy", PLAYER_LIKE_CAT):
+        noisy = name == "noisy"
+        moves = pursuit(width, height).cat_moves(cat, mouse) if noisy else greedy_cat(cat, mouse, width, height)
+        slip = draws(rng.random(n) < (NOISY_CAT_SLIP if noisy else CLUMSY_CAT_SLIP))
+        return np.where(slip, draws(rng.integers(0, 8, size=n)), moves).astype(np.int32)
     raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")

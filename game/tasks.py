@@ -143,10 +143,14 @@ def playing(
     live = np.flatnonzero(~arena.done)  # the rounds not over, in order; only they are stepped
     for t in range(T):
         if task.cats:
-            # Every round's cat decides (its random draws do not depend on which rounds are over); the live move.
-            for name, games in rounds_of:
+            # The live rounds' cats decide; the random draws are made for every round of the kind, so a round's
+            # stream does not depend on which rounds are over.
+            kind_of_live = kinds[live]
+            for k, (name, games) in enumerate(rounds_of):
                 if len(games):
-                    chosen[games] = cat_moves(name, arena.cat[games], arena.mouse[games], W, H, cat_rng)
+                    mine = live[kind_of_live == k]
+                    chosen[mine] = cat_moves(name, arena.cat[mine], arena.mouse[mine], W, H, cat_rng,
+                                             among=np.searchsorted(games, mine), rounds=len(games))
             live = live[~arena.move_cat(chosen[live], live)]
         if not len(live):
             break

@@ -95,6 +95,18 @@ def test_random_and_noisy_cats_are_seeded(name):
     assert set(a.tolist()) == set(range(8))
 
 
+@pytest.mark.parametrize("name", ["perfect", "greedy", "random", "noisy", "clumsy"])
+def test_a_cat_asked_for_some_rounds_decides_as_for_all_and_draws_the_same(name):
+    cat, mouse = all_starts(6, 6)
+    whole_rng, some_rng = np.random.default_rng(5), np.random.default_rng(5)
+    whole = cat_moves(name, cat, mouse, 6, 6, whole_rng)
+    among = np.flatnonzero(np.arange(len(cat)) % 3 == 1)
+    some = cat_moves(name, cat[among], mouse[among], 6, 6, some_rng, among=among, rounds=len(cat))
+    np.testing.assert_array_equal(some, whole[among])
+    assert some.dtype == np.int32
+    assert whole_rng.integers(1 << 30) == some_rng.integers(1 << 30), "the random stream moved differently"
+
+
 def test_noisy_cat_is_mostly_perfect():
     cat, mouse = all_starts(6, 6)
     noisy = cat_moves("noisy", cat, mouse, 6, 6, np.random.default_rng(3))

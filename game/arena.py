@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rows import put_rows, same_cells, take_rows
+
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)
 
@@ -48,7 +50,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def step_cells(cells: np.ndarray, moves: np.ndarray, table: np.ndarray, width: int, height: int) -> np.ndarray:
     """Cells after each takes its move from `table`, clipped at the walls. cells (N, 2), moves (N,)."""
-    out = cells + table[moves]
+    out = cells + take_rows(table, moves)
     np.maximum(out, 0, out=out)  # clipping, per axis (np.clip's wrapper costs more than the work here)
     np.minimum(out, np.array((width - 1, height - 1), dtype=out.dtype), out=out)
     return out
@@ -149,11 +151,11 @@ class Arena:
         With `rows` (indices of rounds that are not over), only those rounds move, `moves` holds theirs and the
         result is theirs: a batch whose finished rounds are known need not touch them."""
         if rows is not None:
-            cat = self.cat[rows]
+            cat = take_rows(self.cat, rows)
             if moves is not None:
                 cat = step_cells(cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height)
-                self.cat[rows] = cat
-            return self._catch_rows(rows, cat, self.mouse[rows])
+                put_rows(self.cat, rows, cat)
+            return self._catch_rows(rows, cat, take_rows(self.mouse, rows))
         active = ~self.done
         if moves is not None:
             moved = step_cells(self.cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height)
@@ -164,11 +166,11 @@ class Arena:
         """The mouse's half of a turn; `moves` indexes MOUSE_MOVES. Returns the rounds caught by this move.
         `rows` as in move_cat."""
         if rows is not None:
-            mouse = step_cells(self.mouse[rows], np.asarray(moves, dtype=np.int32), MOUSE_MOVES, self.width,
-                               self.height)
-            self.mouse[rows] = mouse
+            mouse = step_cells(take_rows(self.mouse, rows), np.asarray(moves, dtype=np.int32), MOUSE_MOVES,
+                               self.width, self.height)
+            put_rows(self.mouse, rows, mouse)
             self.moves[rows] += 1
-            return self._catch_rows(rows, self.cat[rows], mouse)
+            return self._catch_rows(rows, take_rows(self.cat, rows), mouse)
         active = ~self.done
         moved = step_cells(self.mouse, np.asarray(moves, dtype=np.int32), MOUSE_MOVES, self.width, self.height)
         self.mouse = np.where(active[:, None], moved, self.mouse)
@@ -178,13 +180,13 @@ class Arena:
     def _catch(self, active: np.ndarray) -> np.ndarray:
         if not self.catching:
             return np.zeros(self.n, dtype=bool)
-        now = active & np.all(self.cat == self.mouse, axis=1)
+        now = active & same_cells(self.cat, self.mouse)
         self.caught |= now
         return now
 
     def _catch_rows(self, rows: np.ndarray, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         if not self.catching:
             return np.zeros(len(rows), dtype=bool)
-        now = np.all(cat == mouse, axis=1)
+        now = same_cells(cat, mouse)
         self.caught[rows] |= now
         return now

@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .arena import check_size, features
+from .rows import put_rows, take_rows
 from .teachers import pursuit
 
 FEATURE_NAMES = ("cat_seen", "cat_x", "cat_y", "mouse_x", "mouse_y")
@@ -51,7 +52,8 @@ class Sight:
         on_beat = self.on_beat(t, len(cat))
         if self.reach is None:
             return on_beat
-        return on_beat & (np.abs(cat - mouse).max(axis=1) <= self.reach)
+        gap = np.abs(cat - mouse)
+        return on_beat & (np.maximum(gap[:, 0], gap[:, 1]) <= self.reach)  # the Chebyshev distance
 
 
 CLASSIC = Sight("classic")
@@ -186,7 +188,8 @@ class Belief:
     def update_rows(self, rows: np.ndarray, t: np.ndarray | int, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """`update` for the rounds `rows` only, given their cells (cat and mouse (len(rows), 2)); returns which
         of them saw the cat."""
-        self.boards[rows], seen = self._next(self.boards[rows], t, cat, mouse)
+        boards, seen = self._next(take_rows(self.boards, rows), t, cat, mouse)
+        put_rows(self.boards, rows, boards)
         return seen
 
     def _next(
@@ -197,8 +200,10 @@ class Belief:
         b = reach_boards(boards, width, height)
         # Unseen: not where it would have been seen, and not on the mouse (the cat's move did not catch it).
         on_beat = sight.on_beat(t, len(cat)).view(np.uint8)
-        b &= _unseen_keep_boards(width, height, sight.reach)[on_beat, self._cell(mouse)]
-        return np.where(seen[:, None], _cell_boards(width, height)[self._cell(cat)], b), seen
+        keeps = _unseen_keep_boards(width, height, sight.reach)
+        cells = width * height
+        b &= take_rows(keeps.reshape(2 * cells, -1), on_beat * cells + self._cell(mouse))
+        return np.where(seen[:, None], take_rows(_cell_boards(width, height), self._cell(cat)), b), seen
 
 
 @lru_cache(maxsize=16)
@@ -259,7 +264,7 @@ def _board_values(boards: np.ndarray, mouse_cell: np.ndarray, width: int, height
 
     Worked on bitboards, one per bit of the outcome: the total is the planes' counts in B weighted 2^j; the
     minimum is found from the highest bit down, keeping the cells whose outcome has a 0 there while any do."""
-    planes = outcome_planes(width, height)[mouse_cell]  # (N, 4, J, words)
+    planes = take_rows(outcome_planes(width, height), mouse_cell)  # (N, 4, J, words)
     board = boards[:, None, :]
     total = np.zeros(planes.shape[:2], dtype=np.int64)
     guaranteed = np.zeros(planes.shape[:2], dtype=np.int64)
@@ -291,12 +296,12 @@ def cautious_board_moves(boards: np.ndarray, mouse: np.ndarray, width: int, heig
     mouse_cell = mouse[:, 1] * width + mouse[:, 0]
     guaranteed, total = _board_values(boards, mouse_cell, width, height)
     p = pursuit(width, height)
-    landing = p.mouse_next[mouse_cell]  # (N, 4) cells
+    landing = take_rows(p.mouse_next, mouse_cell)  # (N, 4) cells
     # Σ_{c∈B} |l - c|² = |B|·|l|² - 2 l·Σc + Σ|c|², from four whole-number sums over B.
     sums = _belief_sums(boards, width, height)
-    land = p.xy[landing].astype(np.int64)  # (N, 4, 2)
-    dot = land[..., 0] * sums[:, 1:2] + land[..., 1] * sums[:, 2:3]
-    distance = sums[:, :1] * (land * land).sum(axis=2) - 2 * dot + sums[:, 3:]
+    land_x, land_y = (take_rows(p.xy[:, axis].astype(np.int64), landing) for axis in (0, 1))  # (N, 4) each
+    dot = land_x * sums[:, 1:2] + land_y * sums[:, 2:3]
+    distance = sums[:, :1] * (land_x * land_x + land_y * land_y) - 2 * dot + sums[:, 3:]
     # One sortable key per move, each field's range below the next one's weight; argmax takes the first best.
     open_bits, distance_bits, total_bits = _key_bits(width, height)
     key = (((guaranteed << total_bits) | total) << open_bits | p.openness[landing]) << distance_bits | distance

@@ -15,6 +15,7 @@ import numpy as np
 from .arena import Arena, features
 from .brain_np import FEATURES, Brain, BrainTrace
 from .cats import CAT_NAMES, cat_moves
+from .rows import put_rows, take_rows
 from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_moves, sight_features, sight_named
 from .teachers import pursuit, teacher_moves
 
@@ -149,22 +150,22 @@ def playing(
             for k, (name, games) in enumerate(rounds_of):
                 if len(games):
                     mine = live[kind_of_live == k]
-                    chosen[mine] = cat_moves(name, arena.cat[mine], arena.mouse[mine], W, H, cat_rng,
-                                             among=np.searchsorted(games, mine), rounds=len(games))
+                    chosen[mine] = cat_moves(name, take_rows(arena.cat, mine), take_rows(arena.mouse, mine), W, H,
+                                             cat_rng, among=np.searchsorted(games, mine), rounds=len(games))
             live = live[~arena.move_cat(chosen[live], live)]
         if not len(live):
             break
-        cat_now, mouse_now = arena.cat[live], arena.mouse[live]
+        cat_now, mouse_now = take_rows(arena.cat, live), take_rows(arena.mouse, live)
         if belief is None:
             seen_x = features(cat_now, mouse_now, W, H)
             labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
         else:
             seen = belief.update_rows(live, t, cat_now, mouse_now)
             seen_x = sight_features(seen, cat_now, mouse_now, W, H)
-            labels[t, live] = cautious_board_moves(belief.boards[live], mouse_now, W, H)
+            labels[t, live] = cautious_board_moves(take_rows(belief.boards, live), mouse_now, W, H)
             if kept is not None:
                 kept[t] = belief.cells
-        x[t, live] = seen_x
+        put_rows(x[t], live, seen_x)
         if trace is not None:
             moves[t, live] = trace.moves(seen_x, live)
         elif mouse == "teacher":

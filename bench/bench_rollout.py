@@ -58,7 +58,8 @@ def measure(repeat: int) -> dict[str, float]:
 def main() -> None:
     results = measure_in_variants(
         __doc__, measure, 3, "bench_rollout: tasks.play mouse moves per second, best of {repeat}",
-        ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py", "game/sight.py"),
+        ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py", "game/sight.py",
+         "game/rows.py"),
     )
     if results is None:
         return

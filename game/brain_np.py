@@ -480,10 +480,10 @@ class SpareBuffers:
     """Memory of the steps of traces that are gone, for the next traces' steps.
 
     A rollout keeps every step's arrays for backward, new memory each step. Made fresh each rollout, the allocator
-    gets it from the system, and touching it costs a page fault per 4 KiB: measured, a fifth of a 50,000-round
-    chase rollout's time (bench/bench_rollout.py). A trace takes its buffers here and gives them back when it is
-    gone, so the next rollouts step in memory already touched. Holds at most `limit` bytes: about what one
-    trace of 50,000 chase rounds needs."""
+    gets it from the system, and touching it costs a page fault per 4 KiB: measured, a quarter to a third of a
+    50,000-round chase rollout's time even when the process has played others (bench/bench_fresh_rollouts.py).
+    A trace takes its buffers here and gives them back when it is gone, so the next rollouts step in memory
+    already touched. Holds at most `limit` bytes, more than a 50,000-round chase rollout holds (about 670 MiB)."""
 
     def __init__(self, dtype: type, limit: int = 1 << 30) -> None:
         self.dtype, self.limit, self.bytes = np.dtype(dtype), limit, 0

@@ -252,8 +252,13 @@ class Game:
     def tuned_meta(self) -> dict[str, Any]:
         return self.library.tuned_meta(self.teacher, self.heldout_now())
 
-    def brain_to_keep(self) -> tuple[str, bytes] | None:
-        return self.library.brain_to_keep(self.teacher, self.heldout_now())
+    def brain_to_keep(self) -> tuple[str | None, bytes | None] | None:
+        """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
+        library = self.library
+        start = self.weights_dir / brainfile.SIGHT_BRAINS[brainfile.DEFAULT_SIGHT]
+        default = (self.sight == brainfile.DEFAULT_SIGHT and library.brain_path is not None
+                   and where(library.brain_path) == where(start))
+        return library.brain_to_keep(self.teacher, self.heldout_now(), default)
 
     def export_brain(self) -> tuple[str, bytes]:
         return self.library.export_brain(self.teacher, self.heldout_now())
@@ -586,8 +591,16 @@ class Game:
             "error": error,
             "cat": self.watch_cat or "you",
             "cats": ["you", *self.cats.names()],
+            "round": self.round_status(),
+            "frames": self.stats.frames,
         }
         return {name: values[name] for name in protocol.STATUS_FIELDS}
+
+    def round_status(self) -> dict[str, Any]:
+        play = self.round
+        return {"number": play.number, "size": list(self.arena_size()), "cat": list(play.cat_cell()),
+                "mouse": list(play.mouse_cell()), "cat_moves": play.cat_moves_made, "par": play.par,
+                "result": play.result if play.over else ""}
 
     def learning_status(self) -> str:
         """One line for the HUD and the page: the held-out figure now, and any fallback."""

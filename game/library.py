@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import brainfile
 from .arena import check_size
 from .brain_np import Brain, LSTMBrain
@@ -52,6 +54,8 @@ class BrainLibrary:
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
         self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
+        self.in_play = 0  # counts the brains put in play
+        self.kept: tuple[int, int] | None = None  # (in_play, tuned_updates) the browser was last handed
 
     def brain_files(self) -> list[Path]:
         """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
@@ -89,7 +93,7 @@ class BrainLibrary:
     def use(self, brain: Brain, name: str, path: Path | None) -> None:
         self.brain, self.brain_name, self.brain_path = brain, brainfile.printable(name, MAX_BRAIN_NAME), path
         self.tuned_updates = 0  # learning updates made to this brain (the learner's own count restarts on rebind)
-        self.kept_at_update = 0  # tuned_updates when the browser last stored this brain
+        self.in_play += 1  # a new brain in play: the browser keeps it, whatever it kept before
         self.saved_at_update = 0
         self.brain_meta: dict[str, Any] = dict(brain.meta)
         self.pristine = brain.copy()  # the weights as loaded, for reset
@@ -194,25 +198,42 @@ class BrainLibrary:
         stem = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in TUNED_NAME.sub("", stem))
         return stem.strip("._")[:MAX_STEM] or "brain"
 
-    def brain_to_keep(self, teacher: str, heldout: float | None) -> tuple[str, bytes] | None:
-        """The fine-tuned brain for the browser's storage, when it has learned since it was last kept, so a
-        reload brings it back even if the player never downloaded it."""
-        if self.tuned_updates == self.kept_at_update:
+    def changed(self) -> bool:
+        """Whether learning changed the weights (updates that were all rolled back leave the brain as loaded)."""
+        return self.tuned_updates > 0 and any(
+            not np.array_equal(value, self.pristine.params[name]) for name, value in self.brain.params.items())
+
+    def as_it_is(self, teacher: str, heldout: float | None, tuned_name: str) -> tuple[str, bytes]:
+        """The brain in play as a file: its own name and meta while learning has not changed it, else a tuned
+        file (tuned_name) whose meta says what it was tuned from and how."""
+        if not self.changed():
+            return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta)
+        return tuned_name, brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+
+    def brain_to_keep(self, teacher: str, heldout: float | None, default: bool) -> tuple[str | None, bytes | None] | None:
+        """What the browser's storage should hold so a reload brings back the brain in play: None when that
+        has not changed since the last call; (None, None) for the brain the page starts with anyway (default,
+        untouched by learning), so a site that ships a new default is not shadowed by an old copy."""
+        key = (self.in_play, self.tuned_updates)
+        if key == self.kept:
             return None
-        self.kept_at_update = self.tuned_updates
+        self.kept = key
+        if default and not self.changed():
+            return None, None
         try:
-            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+            return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned.npz")
         except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
             self.show(str(error), error=True)
             return None
-        return f"{self.tuned_stem()}-tuned.npz", data
 
     def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
-        """The current brain as a new file's name and bytes (the browser offers them as a download)."""
+        """The current brain as a file's name and bytes (the browser offers them as a download): a brain that
+        learned as a new tuned file, one that did not under its own name."""
+        if not self.changed():
+            return self.as_it_is(teacher, heldout, "")
         self.saved_count += 1
         self.saved_at_update = self.tuned_updates
-        filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
-        return filename, brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+        return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz")
 
     def save_brain(self, teacher: str, heldout: float | None) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""

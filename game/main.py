@@ -46,8 +46,7 @@ from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's l
 WEIGHTS_DIR = os.path.join(ROOT, "weights")
 USER_DIR = os.path.join(ROOT, "user_brains")  # the player's fine-tuned brains; never weights/
 PAGE_POLL_SECONDS = 0.25
-PAGE_STATUS_SECONDS = 0.5
-PAGE_KEEP_SECONDS = 10.0  # how often a brain that learned is put in the browser's storage
+PAGE_STATUS_SECONDS = 0.5  # also how often the brain in play is handed to the page to keep, when it changed
 
 
 def bounded_int(low: int, high: int, what: str, allow_zero: bool = False):
@@ -134,7 +133,7 @@ def make_game(options: argparse.Namespace, browser: bool) -> Game:
 async def run(game: Game, view: View, fps: int, page=None, frames: int | None = None, on_frame=None) -> None:
     """The main loop: events, page commands, update, draw, then hand control back (the browser needs it)."""
     clock = pygame.time.Clock()
-    last_poll = last_status = last_keep = -1e9
+    last_poll = last_status = -1e9
     shown_status = None
     frame = 0
     while True:
@@ -161,15 +160,13 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         game.stats.frame(spent)
         if page is not None and wall - last_status >= PAGE_STATUS_SECONDS:
             last_status = wall
+            kept = game.brain_to_keep()  # before the status: the page never shows a brain newer than it keeps
+            if kept is not None:
+                page.store_brain(*kept)
             status = game.status()
             if status != shown_status:
                 page.show(status)
                 shown_status = status
-        if page is not None and wall - last_keep >= PAGE_KEEP_SECONDS:
-            last_keep = wall
-            kept = game.brain_to_keep()
-            if kept is not None:
-                page.store_brain(*kept)
         pygame.display.flip()
         await asyncio.sleep(0)
         frame += 1

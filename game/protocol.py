@@ -199,7 +199,8 @@ def restore(game: Any, page: Any, name: str, data: bytes) -> None:
 
 
 def download(game: Any, page: Any) -> None:
-    """The brain as a new file: the page saves it to the player's disk and keeps it in browser storage."""
+    """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
+    by itself: Game.brain_to_keep)."""
     try:
         filename, data = game.export_brain()
     except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
@@ -207,8 +208,7 @@ def download(game: Any, page: Any) -> None:
         return
     if page is not None:
         page.offer_download(filename, data)
-        page.store_brain(filename, data)
-    game.show(f"downloading {filename} (also kept in this browser)")
+    game.show(f"downloading {filename}")
 
 
 def cat(game: Any, page: Any, name: str) -> None:
@@ -220,9 +220,7 @@ def cat_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
 
 
 def reset(game: Any, page: Any) -> None:
-    game.reset_brain()
-    if page is not None:
-        page.store_brain(None, None)
+    game.reset_brain()  # the browser then keeps the brain as loaded (Game.brain_to_keep)
 
 
 @dataclass(frozen=True)
@@ -255,7 +253,7 @@ COMMANDS: dict[str, Command] = {
     "cat_upload": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), cat_bytes,
                           "watch a cat brain file of the player's play the mouse"),
     "download": Command((), download, "save the brain as it is now as a new file"),
-    "reset": Command((), reset, "back to the brain's pretrained weights; forget the kept brain"),
+    "reset": Command((), reset, "back to the brain's pretrained weights (the browser then keeps those)"),
     "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), restore,
                        "the brain the page kept in this browser",
                        without_control="the page sends it by itself when it starts, from browser storage"),
@@ -286,6 +284,9 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "error": StatusField("text", "the game's last error while it is shown, else empty"),
     "cat": StatusField("text", "who plays the cat: you, a scripted cat's name or a cat brain's file name"),
     "cats": StatusField("list", "every cat the cat picker offers: you, the scripted cats, the cat brains"),
+    "round": StatusField("object", "the round in play: number, size [W, H], cat and mouse cells [x, y] (0, 0 bottom "
+                         "left), the cat's moves, par, and the result once it is over (else empty)"),
+    "frames": StatusField("count", "frames the game has drawn since it started (the page's frames per second)"),
 }
 
 # The brain card: (meta key, label, how to show the value), in the order shown. The keys are those brain files

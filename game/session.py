@@ -25,6 +25,7 @@ class SessionStats:
         self.update_ms = 0.0
         self.frame_ms = 0.0
         self.learn_frame_ms = 0.0  # what learning took in the last frame
+        self.frames = 0
 
     def restart_agreement(self) -> None:
         """A new brain or teacher: the agreement so far was someone else's."""
@@ -59,6 +60,7 @@ class SessionStats:
         self.rounds_finished += 1
 
     def frame(self, spent_ms: float) -> None:
+        self.frames += 1
         self.frame_ms = smoothed(self.frame_ms, spent_ms)
 
     def tick(self, now: float) -> None:

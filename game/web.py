@@ -5,7 +5,7 @@ The page template in ``web/`` defines one JavaScript namespace, ``window.catmous
 * ``take()`` returns the page's mailbox as a JSON array of command objects and empties it;
 * ``show(json)`` renders a status object (only the keys present are updated);
 * ``download(filename, base64)`` saves bytes to the player's disk;
-* ``store(name, base64)`` keeps the fine-tuned brain in browser storage (empty strings clear it).
+* ``store(name, base64)`` keeps the brain in play in browser storage (empty strings clear it).
 
 Only strings cross the bridge, which is the one kind of value pygbag passes both ways reliably.
 On desktop there is no page: ``in_browser()`` is False and the game uses its keys instead.
@@ -147,7 +147,7 @@ class Page:
         self._call("download", filename, base64.b64encode(data).decode("ascii"))
 
     def store_brain(self, name: str | None, data: bytes | None) -> None:
-        """Keep the fine-tuned brain in browser storage, or clear it when name or data is None."""
+        """Keep the brain in play in browser storage, or clear it when name or data is None."""
         if name is None or data is None:
             self._call("store", "", "")
         else:

@@ -276,9 +276,10 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     send({"type": "restore", "name": "kept.npz", "data": data})
     assert game.brain_name == "kept.npz"
     send({"type": "download"})
-    assert page.downloads == ["kept-tuned-001.npz"] and page.stored == ["kept-tuned-001.npz"]
+    assert page.downloads == ["kept.npz"], "a brain that has not learned comes down as it is"
+    assert page.stored == [], "the page's storage is the main loop's to fill (Game.brain_to_keep)"
     send({"type": "reset"})
-    assert page.stored[-1] is None and "back to its pretrained weights" in game.message
+    assert "back to its pretrained weights" in game.message
     send({"type": "cat", "name": "cat_lstm32.npz"})
     assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
     send({"type": "cat", "name": "you"})

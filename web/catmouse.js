@@ -4,7 +4,8 @@
 //   take()                   -> JSON array of the commands queued since the last call (then empties it)
 //   show(json)               <- status to render; keys left out keep their last value
 //   download(name, base64)   <- save bytes to the player's disk
-//   store(name, base64)      <- keep the fine-tuned brain in localStorage; empty/null clears it
+//   store(name, base64)      <- keep the brain in play in localStorage (within 2 s, at once on pagehide);
+//                               empty/null clears it
 //   loading(stage, detail)   <- the page's loader (Python in index.html) has reached a stage of the start
 //   failed(stage, message)   <- the loader cannot go on; the page says which stage and what to try
 //   runtime_ready()          <- the game is up: hide the loading banner (the game's first show() does it too)
@@ -261,7 +262,19 @@
         return null;
     }
 
-    function store(name, b64) {
+    // The brain in play, as the game hands it over (Game.brain_to_keep, at most twice a second while it
+    // changes): written to storage at most every KEEP_MS, and at once when the page is hidden or left, so a
+    // reload or a closed tab loses nothing the game had handed over.
+    const KEEP_MS = 2000;
+    let pendingKeep = null;
+    let keepTimer = 0;
+
+    function writeKept() {
+        clearTimeout(keepTimer);
+        keepTimer = 0;
+        if (!pendingKeep) return;
+        const { name, b64 } = pendingKeep;
+        pendingKeep = null;
         try {
             if (!name || !b64) {
                 localStorage.removeItem(STORAGE_KEY);
@@ -272,6 +285,16 @@
             setError("This browser would not keep the brain (storage full or blocked): " + error.message);
         }
     }
+
+    function store(name, b64) {
+        pendingKeep = { name: name, b64: b64 };
+        if (!keepTimer) keepTimer = setTimeout(writeKept, KEEP_MS);
+    }
+
+    window.addEventListener("pagehide", writeKept);
+    document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "hidden") writeKept();
+    });
 
     // ---- loading: from the first byte to the first frame ----
     // The stages in order; the loader in index.html names them (its test checks it uses only these).
@@ -398,6 +421,7 @@
         }
         const banner = byId("transfer");
         if (banner) banner.hidden = true;
+        for (const id of ["cm-panel", "cm-dpad"]) byId(id).inert = false; // the game now reads what they send
         document.body.classList.add("running");
         focusGame();
     }
@@ -491,7 +515,7 @@
     }
 
     // What the page itself does before sending a command (reset: forget the brain kept in this browser).
-    const BEFORE_SENDING = { reset: () => store(null, null) };
+    const BEFORE_SENDING = { reset: () => { store(null, null); writeKept(); } };
 
     function wireControl(control) {
         const command = control.dataset.command;
@@ -604,6 +628,7 @@
     };
 
     watchRuntime();
+    for (const event of (window.catmouse_early || []).splice(0)) runtimeError(event);
     wirePanel();
     wirePad();
     wireFit();

@@ -347,16 +347,25 @@ async function main() {
         assert.equal(await focusedId(page), "canvas");
         check("download sends {download} and saves the bytes the game hands back");
 
-        // --- storage: the fine-tuned brain survives a reload until reset ---
-        const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("catmouse.brain")));
-        assert.equal(stored.name, `${brains[0].replace(/\.npz$/, "")}-tuned.npz`);
+        // --- storage: the brain the game handed over survives a reload until reset ---
+        const learnedName = `${brains[0].replace(/\.npz$/, "")}-tuned.npz`;
         await keepSent(page);
         await page.reload();
         await waitFor(page, () => window.standin && window.standin.started, null, "restart after reload");
         const restore = await waitForCommand(page, "restore");
-        assert.deepEqual(restore, { type: "restore", name: stored.name, data: stored.data });
+        assert.deepEqual(restore, { type: "restore", name: learnedName,
+            data: Buffer.from("tuned " + brains[0]).toString("base64") });
         assert.equal((await received(page))[0].type, "restore", "restore should be the first message after a reload");
-        check("after a reload the page hands the stored brain back with {restore}");
+        check("after a reload the page hands the kept brain back with {restore}");
+
+        // --- a brain handed over just before the page is left is kept: written on pagehide, not later ---
+        await page.evaluate(() => window.catmouse.store("last-second.npz", btoa("the last updates")));
+        await keepSent(page);
+        await page.reload();
+        await waitFor(page, () => window.standin && window.standin.started, null, "restart after a quick reload");
+        assert.deepEqual(await waitForCommand(page, "restore"), { type: "restore", name: "last-second.npz",
+            data: Buffer.from("the last updates").toString("base64") });
+        check("a brain handed over just before a reload is written when the page is left");
 
         await page.click("#cm-reset");
         await waitForCommand(page, "reset");

@@ -7,7 +7,7 @@
 //
 //   node real_page.mjs SITE --pyodide DIR --version 0.27.7 --wheel FILE:SHA256 ... --weights DIR
 //        --board JSON --brains a.npz,b.npz --cats you,perfect,... --pass full|keys
-//        [--report FILE.json] [--shots DIR]
+//        [--report FILE.json] [--shots DIR] [--skip starting,download,reload,blocked,debug]
 //
 // --pass full: everything the pygbag wheel can do in Pyodide 0.27.7 (its keyboard hook does not load there);
 // --pass keys: the arrow keys, the diagonals and the on-screen pad (Pyodide 0.29.0's own pygame-ce).
@@ -29,7 +29,7 @@ const START_MS = 180000; // a first start on a busy machine: Pyodide, two wheels
 const WAIT_MS = 30000;
 
 function options(argv) {
-    const result = { wheels: [], pass: "full", shots: null, report: null };
+    const result = { wheels: [], pass: "full", shots: null, report: null, skip: new Set() };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const next = () => argv[++i];
@@ -45,6 +45,7 @@ function options(argv) {
         else if (arg === "--pass") result.pass = next();
         else if (arg === "--report") result.report = resolve(next());
         else if (arg === "--shots") result.shots = resolve(next());
+        else if (arg === "--skip") result.skip = new Set(next().split(","));
         else result.site = resolve(arg);
     }
     for (const key of ["site", "pyodide", "version", "weights", "board", "brains", "cats"]) {
@@ -208,19 +209,22 @@ async function roundWithRoom(page, delta) {
 
 async function fullPass(context, origin, opts, server, errors, dialogs) {
     // --- before the game is up: the panel says so and does nothing (the wheels wait at the gate) ---
-    server.gate.open = false;
+    const skip = (name) => opts.skip.has(name);
+    server.gate.open = skip("starting");
     const page = await openPage(context, origin, opts, errors, dialogs);
-    await waitFor(page, () => document.querySelector("#cm-stages li.active[data-stage=packages]"), null,
-        "the packages stage", START_MS);
-    assert.match(await page.textContent("#cm-panel"), /starting/i, "the panel should say the game is starting");
-    await page.click("#cm-learn", { force: true }).catch(() => undefined);
-    await page.click("[data-sight=fog]", { force: true }).catch(() => undefined);
-    assert.equal(await page.isChecked("#cm-learn"), false, "Learn could be ticked before the game was up");
-    assert.deepEqual(await page.evaluate(() => window.catmouse.mailbox.filter((c) => c.type !== "restore")), [],
-        "clicks queued commands before the game was up");
-    server.gate.open = true;
-    for (const go of server.gate.waiting.splice(0)) go();
-    check("while the runtime loads the panel says it is starting, and its controls do nothing");
+    if (!skip("starting")) {
+        await waitFor(page, () => document.querySelector("#cm-stages li.active[data-stage=packages]"), null,
+            "the packages stage", START_MS);
+        assert.match(await page.textContent("#cm-panel"), /starting/i, "the panel should say the game is starting");
+        await page.click("#cm-learn", { force: true }).catch(() => undefined);
+        await page.click("[data-sight=fog]", { force: true }).catch(() => undefined);
+        assert.equal(await page.isChecked("#cm-learn"), false, "Learn could be ticked before the game was up");
+        assert.deepEqual(await page.evaluate(() => window.catmouse.mailbox.filter((c) => c.type !== "restore")), [],
+            "clicks queued commands before the game was up");
+        server.gate.open = true;
+        for (const go of server.gate.waiting.splice(0)) go();
+        check("while the runtime loads the panel says it is starting, and its controls do nothing");
+    }
 
     // --- the first frame, the panel from the game's own status ---
     await started(page);
@@ -277,11 +281,13 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     check("an uploaded brain plays; a broken one gets one line from the game and the brain stays");
 
     // --- download: the brain as it is, under its own name while it has not learned ---
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#cm-download")]);
-    assert.equal(download.suggestedFilename(), "my_brain.npz", "an untuned brain is downloaded as it is");
-    const bytes = readFileSync(await download.path());
-    assert.deepEqual([...bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], "the download is not an .npz");
-    check(`download saves ${download.suggestedFilename()} (${bytes.length.toLocaleString("en")} bytes) untouched by learning`);
+    if (!skip("download")) {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.click("#cm-download")]);
+        assert.equal(download.suggestedFilename(), "my_brain.npz", "an untuned brain is downloaded as it is");
+        const bytes = readFileSync(await download.path());
+        assert.deepEqual([...bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], "the download is not an .npz");
+        check(`download saves ${download.suggestedFilename()} (${bytes.length.toLocaleString("en")} bytes) untouched by learning`);
+    }
 
     // --- learning against a scripted cat until a learned brain is kept in this browser ---
     await page.click('#cm-brains button[data-brain="lstm32_optimal.npz"]');
@@ -302,14 +308,16 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     check(`learning against the greedy cat: ${updates} updates, the learned brain kept in the browser`);
 
     // --- a reload brings back exactly the brain in play, with nothing downloaded ---
-    const kept = await stored(page);
-    await page.reload();
-    await started(page);
-    await waitFor(page, (n) => window.catmouse.status.brain === n, kept.name, "the kept brain after the reload");
-    const back = await status(page);
-    assert.equal(updatesIn(back.learning_status), updates, `the reload brought back ${back.learning_status}`);
-    assert.equal(back.sight, learned.sight);
-    check(`a reload restores ${kept.name} with its ${updates} updates`);
+    if (!skip("reload")) {
+        const kept = await stored(page);
+        await page.reload();
+        await started(page);
+        await waitFor(page, (n) => window.catmouse.status.brain === n, kept.name, "the kept brain after the reload");
+        const back = await status(page);
+        assert.equal(updatesIn(back.learning_status), updates, `the reload brought back ${back.learning_status}`);
+        assert.equal(back.sight, learned.sight);
+        check(`a reload restores ${kept.name} with its ${updates} updates`);
+    }
 
     // --- a tap on a cell steps the cat towards it ---
     await pickCat(page, "you");
@@ -323,29 +331,33 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     await page.close();
 
     // --- the runtime's script cannot be fetched: the page says so at once ---
-    const blocked = await context.newPage();
-    const blockedErrors = [];
-    blocked.on("pageerror", (error) => blockedErrors.push(String(error)));
-    blocked.on("dialog", (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
-    await blocked.route(RUNTIME_URL, (route) => route.abort("internetdisconnected"));
-    const began = Date.now();
-    await blocked.goto(origin + "/");
-    await waitFor(blocked, () => !document.getElementById("cm-load-problem").hidden, null,
-        "the page to say the runtime could not be fetched", 2000);
-    results.seconds_to_blocked_message = Math.round((Date.now() - began) / 100) / 10;
-    assert.match(await blocked.textContent("#cm-load-problem"), /Python runtime .* failed .*pythons\.js/);
-    await blocked.close();
-    check(`pythons.js blocked: the page says what failed within ${results.seconds_to_blocked_message} s`);
+    if (!skip("blocked")) {
+        const blocked = await context.newPage();
+        const blockedErrors = [];
+        blocked.on("pageerror", (error) => blockedErrors.push(String(error)));
+        blocked.on("dialog", (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+        await blocked.route(RUNTIME_URL, (route) => route.abort("internetdisconnected"));
+        const began = Date.now();
+        await blocked.goto(origin + "/");
+        await waitFor(blocked, () => !document.getElementById("cm-load-problem").hidden, null,
+            "the page to say the runtime could not be fetched", 2000);
+        results.seconds_to_blocked_message = Math.round((Date.now() - began) / 100) / 10;
+        assert.match(await blocked.textContent("#cm-load-problem"), /Python runtime .* failed .*pythons\.js/);
+        await blocked.close();
+        check(`pythons.js blocked: the page says what failed within ${results.seconds_to_blocked_message} s`);
+    }
 
     // --- pygbag's debug console (xterm.js) only with #debug: pythons.js reads its features from data-os ---
-    const plain = await openPage(context, origin, opts, errors, dialogs);
-    const debug = await openPage(context, origin, opts, errors, dialogs, "#debug");
-    const features = (p) => p.evaluate(() => document.getElementById("site").dataset.os.split(","));
-    assert.ok(!(await features(plain)).includes("vtx"), "the debug console loads without #debug");
-    assert.ok((await features(debug)).includes("vtx"), "#debug should bring the console");
-    await plain.close();
-    await debug.close();
-    check("the debug console's files are asked for only with #debug");
+    if (!skip("debug")) {
+        const plain = await openPage(context, origin, opts, errors, dialogs);
+        const debug = await openPage(context, origin, opts, errors, dialogs, "#debug");
+        const features = (p) => p.evaluate(() => document.getElementById("site").dataset.os.split(","));
+        assert.ok(!(await features(plain)).includes("vtx"), "the debug console loads without #debug");
+        assert.ok((await features(debug)).includes("vtx"), "#debug should bring the console");
+        await plain.close();
+        await debug.close();
+        check("the debug console's files are asked for only with #debug");
+    }
 }
 
 async function keysPass(launch, origin, opts, errors, dialogs) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the browser-build tests need on a fresh Debian machine (run as root):
-# pygbag 0.9.3 for build.sh, the system Chromium and playwright-core (npm) for the page test.
+# pygbag 0.9.3 for build.sh, the system Chromium, and from npm playwright-core (drives it) and the Pyodide
+# runtimes the real-page test runs the game in (tests/web/package-lock.json pins them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"

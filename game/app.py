@@ -22,7 +22,7 @@ from .brain_np import Brain
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
 from .mouse_sight import MouseSight
-from .picture import Picture, SightPicture
+from .picture import Picture, SightPicture, probe_line
 from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
@@ -240,6 +240,9 @@ class Game:
         elif self.brain.probe is None:
             self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
                       if self.show_belief else "belief picture off")
+        elif not self.library.probe_fits(self.arena_size()) and self.show_belief:
+            self.show(f"belief {probe_line(self.library.probe_grid())}: only B's outline is drawn on "
+                      f"{self.arena.width}×{self.arena.height}")
         else:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
@@ -553,13 +556,15 @@ class Game:
         seeing, brain = self.round.sight, self.brain
         moves = int(self.arena.moves[0])
         believed, h = None, getattr(brain, "h", None)
-        if self.show_belief and not seeing.classic and brain.probe is not None and h is not None:
+        fits = self.library.probe_fits(self.arena_size())  # a probe of another arena would read the wrong cells
+        if self.show_belief and not seeing.classic and fits and h is not None:
             believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
         return SightPicture(
             name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
             next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
             show_belief=self.show_belief and not seeing.classic,
             belief=seeing.cells() if self.show_belief else None, believed=believed,
+            probe_elsewhere=None if fits else self.library.probe_grid(),
         )
 
     # -- the web page ------------------------------------------------------------------------------------

@@ -130,6 +130,7 @@ def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
     clean, dropped = check_meta(meta, "brain to save")
     if dropped:
         raise BrainFileError("brain to save", dropped[0])
+    check_probe(brain.probe or {}, clean, brain.hidden_size, "brain to save")  # the loader would refuse it
     text = json.dumps(clean, sort_keys=True, allow_nan=False)
     if len(text) > MAX_META_CHARS:
         raise BrainFileError("brain to save", f"meta is {len(text):,} characters, more than {MAX_META_CHARS:,}")

@@ -110,6 +110,18 @@ class BrainLibrary:
             return brainfile.DEFAULT_GRID_SIZES[0]
         return width, height
 
+    def probe_grid(self) -> tuple[int, int] | None:
+        """The arena the brain's belief probe reads (one output per cell of its file's first grid size), or None
+        without a probe."""
+        if self.brain.probe is None:
+            return None
+        sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
+        return tuple(sizes[0])
+
+    def probe_fits(self, size: tuple[int, int]) -> bool:
+        """The probe reads this arena: the same width and height, not merely as many cells."""
+        return self.probe_grid() == tuple(size)
+
     def read_file(self, path: Path) -> Brain | None:
         """The brain in this file, or None after showing its one-line error."""
         try:
@@ -201,18 +213,27 @@ class BrainLibrary:
             return None
         self.kept_at_update = self.tuned_updates
         try:
-            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+            data = self.tuned_bytes(teacher, heldout)
         except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
             self.show(str(error), error=True)
             return None
         return f"{self.tuned_stem()}-tuned.npz", data
+
+    def tuned_bytes(self, teacher: str, heldout: float | None) -> bytes:
+        """The tuned brain's file. Its first grid size is the arena in play, so a probe made for another arena
+        is left out: the loader would refuse it, or read it on the wrong cells."""
+        brain = self.brain
+        if brain.probe is not None and not self.probe_fits(self.size_for_brain()):
+            brain = brain.copy()
+            brain.probe = None
+        return brainfile.brain_bytes(brain, self.tuned_meta(teacher, heldout))
 
     def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
         """The current brain as a new file's name and bytes (the browser offers them as a download)."""
         self.saved_count += 1
         self.saved_at_update = self.tuned_updates
         filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
-        return filename, brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+        return filename, self.tuned_bytes(teacher, heldout)
 
     def save_brain(self, teacher: str, heldout: float | None) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
@@ -221,7 +242,7 @@ class BrainLibrary:
             return None
         stem = self.tuned_stem()
         try:
-            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+            data = self.tuned_bytes(teacher, heldout)
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None

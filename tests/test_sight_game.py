@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, protocol  # noqa: E402
+from game import brainfile, controls, protocol, sight_view  # noqa: E402
 from game import main as game_main  # noqa: E402
 from game.app import Game  # noqa: E402
 from game.cats import cat_moves  # noqa: E402
@@ -265,6 +265,33 @@ def test_the_belief_picture_draws_the_probes_heat_and_bs_outline(view):
     game.toggle_belief()
     assert game.picture().sight.belief is None and not game.picture().sight.show_belief
 
+
+
+@needs_brains
+@pytest.mark.parametrize("size", [(9, 9), (4, 4), (4, 16)])  # more cells, fewer, and as many (64) on another grid
+def test_a_probe_for_another_arena_draws_no_heat_says_so_and_saves_a_file_that_loads(view, tmp_path, size):
+    game = Game(WEIGHTS, tmp_path, size=size, seed=6, sight="fog")
+    scripted_turns(game, 2, "random")
+    drawn(view, game)
+    off = {c: pixel(view, game, c, 0.5, 0.3) for c in free_cells(game)}
+    game.toggle_belief()
+    assert game.message == f"belief probe trained on 8×8: only B's outline is drawn on {size[0]}×{size[1]}"
+    pic = game.picture().sight
+    assert pic.believed is None and pic.probe_elsewhere == (8, 8) and pic.belief.shape == (size[0] * size[1],)
+    assert sight_view.caption(game.picture())[1].startswith("probe trained on 8×8")
+    drawn(view, game)
+    b = pic.belief.reshape(size[1], size[0])
+    for c in free_cells(game):  # no heat anywhere: a cell of B is outlined, not filled
+        assert pixel(view, game, c, 0.5, 0.3) == off[c]
+    assert b.any()
+    game.library.tuned_updates = 3
+    saved = game.save_brain()
+    brain = brainfile.load_brain(saved, sight="fog")  # its first grid is the arena; the 8×8 probe stays out
+    assert brain.probe is None and brain.meta["grid_sizes"][0] == list(size)
+    assert game.picture().sight.probe_elsewhere == (8, 8)  # the brain in play keeps its probe
+    if size[0] * size[1] != 64:
+        with pytest.raises(brainfile.BrainFileError, match="probe.weight"):
+            brainfile.brain_bytes(game.brain, {"grid_sizes": [list(size)]})  # never a file the loader refuses
 
 # -- learning under a preset -----------------------------------------------------------------------------------
 

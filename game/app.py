@@ -96,6 +96,7 @@ class Game:
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
         self.quit_asked = False  # the player was told of unsaved learning on a first Esc
+        self.reset_asked = False  # ... or on a first Backspace
         self.show_choices = False  # both players' move probabilities drawn on the board
         self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
@@ -137,16 +138,14 @@ class Game:
         brain = self.library.read_file(path)
         if brain is None:
             return False
-        self._swap(brain, path.name, path)
-        return True
+        return self._swap(brain, path.name, path)
 
     def load_brain_bytes(self, name: str, data: bytes) -> bool:
         """Swap to a brain given as a file's bytes (an upload); on a problem show it and keep the current one."""
         brain = self.library.read_bytes(name, data)
         if brain is None:
             return False
-        self._swap(brain, name, None)
-        return True
+        return self._swap(brain, name, None)
 
     def restore_brain_bytes(self, name: str, data: bytes) -> bool:
         """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
@@ -167,10 +166,16 @@ class Game:
     def unsaved_updates(self) -> int:
         return self.library.unsaved_updates()
 
-    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> None:
+    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> bool:
+        """Play this brain, keeping the current one's unsaved learning first (the page keeps it in storage).
+        When that keep fails, nothing is swapped and the save's error line stays: the learning is still here."""
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
-        kept = self.save_brain() if unsaved and self.page is None else None  # the page keeps it in storage
+        kept = None
+        if unsaved and self.page is None:
+            kept = self.save_brain()
+            if kept is None:
+                return False
         self._use_brain(brain, name, path)
         note = ""
         if kept is not None:
@@ -180,18 +185,26 @@ class Game:
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
         self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
+        return True
 
     def cycle_brain(self, step: int = 1) -> bool:
         """Load the next (or previous) brain file; a broken one is reported, and the next press moves past it."""
         target = self.library.next_file(step)
         if target is None:
             return False
-        loaded = self.load_brain_file(target)
-        self.library.cycle_from = None if loaded else target  # after a broken file, the next press starts past it
-        return loaded
+        brain = self.library.read_file(target)
+        self.library.cycle_from = None if brain is not None else target  # past a broken file at the next press
+        return brain is not None and self._swap(brain, target.name, target)
 
     def reset_brain(self) -> None:
-        """Back to the weights as loaded (undo live learning)."""
+        """Back to the weights as loaded (undo live learning). Unsaved learning on desktop is asked about first,
+        as quitting does: the next reset (Backspace) goes ahead, any other key drops the question."""
+        unsaved = self.unsaved_updates()
+        if unsaved and not self.browser and not self.reset_asked:
+            self.reset_asked = True
+            self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Backspace again resets to the pretrained weights")
+            return
+        self.reset_asked = False
         self._close_round_for_learner()
         library = self.library
         meta, name, path = library.brain_meta, library.brain_name, library.brain_path
@@ -224,8 +237,10 @@ class Game:
                       f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
             return False
         self.library.cycle_from = None
-        self.round.sight = MouseSight(name)
-        self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · ")
+        seeing, self.round.sight = self.round.sight, MouseSight(name)
+        if not self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · "):
+            self.library.sight, self.round.sight = old, seeing  # the learning could not be kept: nothing changes
+            return False
         return True
 
     def cycle_sight(self) -> None:

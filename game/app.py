@@ -194,7 +194,13 @@ class Game:
             return False
         brain = self.library.read_file(target)
         self.library.cycle_from = None if brain is not None else target  # past a broken file at the next press
-        return brain is not None and self._swap(brain, target.name, target)
+        if brain is None or not self._swap(brain, target.name, target):
+            return False
+        if self.library.left_out and not self.message_is_error:
+            listed = brainfile.MAX_LISTED_FILES
+            self.show(f"{self.message} · the brain list holds {listed} files: the {self.library.left_out:,} "
+                      "oldest saved ones are left out")
+        return True
 
     def reset_brain(self) -> None:
         """Back to the weights as loaded (undo live learning). Unsaved learning on desktop is asked about first,

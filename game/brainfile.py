@@ -752,7 +752,36 @@ def file_kind(path: str | os.PathLike) -> tuple[str, str] | None:
     return _file_kind(os.fspath(path), info.st_mtime_ns, info.st_size)
 
 
-@functools.lru_cache(maxsize=256)
+# The brain files a game lists from its folders (weights/, user_brains/). Each is opened and checked once per
+# version (size and mtime) and remembered, so the cache holds the whole list with room for files that changed.
+MAX_LISTED_FILES = 256
+
+
+def listed_files(folders: list[Path]) -> tuple[list[Path], int]:
+    """The .npz files of the folders, each folder's sorted by name: all of the first folders', and when the
+    total passes MAX_LISTED_FILES only the newest (by mtime) of the later ones. Returns the files and how many
+    were left out. Only names and stat()s are read here, never a file's contents."""
+    files: list[Path] = []
+    left_out = 0
+    for folder in folders:
+        found = sorted(folder.glob("*.npz")) if folder.is_dir() else []
+        room = max(0, MAX_LISTED_FILES - len(files))
+        if len(found) > room:
+            newest = sorted(found, key=_mtime, reverse=True)[:room]
+            left_out += len(found) - room
+            found = sorted(newest)
+        files += found
+    return files, left_out
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -math.inf
+
+
+@functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)
 def _file_kind(path: str, mtime_ns: int, size: int) -> tuple[str, str] | None:
     try:
         brain = load_brain(path, role=None, sight=None)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import brainfile
 from .arena import check_size
 from .brain_np import Brain, LSTMBrain
@@ -52,12 +54,12 @@ class BrainLibrary:
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
         self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
+        self.left_out = 0  # brain files past brainfile.MAX_LISTED_FILES that the list leaves out (the oldest)
 
     def brain_files(self) -> list[Path]:
         """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
-        files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
-        if self.user_dir is not None and self.user_dir.is_dir():
-            files += sorted(self.user_dir.glob("*.npz"))
+        folders = [self.weights_dir] + ([self.user_dir] if self.user_dir is not None else [])
+        files, self.left_out = brainfile.listed_files(folders)
         # Only a mouse's brain for the sight in play; a file that cannot be read stays, so B says why.
         return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
 
@@ -93,6 +95,7 @@ class BrainLibrary:
         self.saved_at_update = 0
         self.brain_meta: dict[str, Any] = dict(brain.meta)
         self.pristine = brain.copy()  # the weights as loaded, for reset
+        self.kept_weights = self.pristine.params  # the weights as last loaded or saved
 
     def meta_teacher(self) -> str:
         teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
@@ -139,8 +142,16 @@ class BrainLibrary:
             return None
 
     def unsaved_updates(self) -> int:
-        """Learning updates made to the current brain since it was loaded or last saved."""
-        return self.tuned_updates - self.saved_at_update
+        """Learning updates made to the current brain since it was loaded or last saved; none when they left the
+        weights as they were then (rolled back, or fallen back to them): there is nothing new to keep."""
+        updates = self.tuned_updates - self.saved_at_update
+        if updates and all(np.array_equal(value, self.kept_weights[key]) for key, value in self.brain.params.items()):
+            return 0
+        return updates
+
+    def mark_saved(self) -> None:
+        self.saved_at_update = self.tuned_updates
+        self.kept_weights = {key: value.copy() for key, value in self.brain.params.items()}
 
     def next_file(self, step: int) -> Path | None:
         """The file the brain key goes to next (or back to), past a broken one it just reported."""
@@ -231,7 +242,7 @@ class BrainLibrary:
     def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
         """The current brain as a new file's name and bytes (the browser offers them as a download)."""
         self.saved_count += 1
-        self.saved_at_update = self.tuned_updates
+        self.mark_saved()
         filename = f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz"
         return filename, self.tuned_bytes(teacher, heldout)
 
@@ -258,7 +269,7 @@ class BrainLibrary:
                 self.show(str(error) if isinstance(error, brainfile.SaveError) else
                           f"{brainfile.printable(path, 100)}: cannot save ({brainfile.reason(error)})", error=True)
                 return None
-            self.saved_at_update = self.tuned_updates
+            self.mark_saved()
             self.show(f"saved to {brainfile.printable(path, 200)}")
             return path
         self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)

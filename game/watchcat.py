@@ -105,11 +105,8 @@ class CatRoster:
 
     def brain_files(self) -> list[Path]:
         """The cat brains of the folders (a file that cannot be read is left out: it plays neither side)."""
-        files = []
-        for folder in self.folders:
-            if folder.is_dir():
-                files += [f for f in sorted(folder.glob("*.npz")) if brainfile.file_role(f) == "cat"]
-        return files
+        files, _ = brainfile.listed_files(self.folders)  # the brain key's list: its bound and its checked files
+        return [f for f in files if brainfile.file_role(f) == "cat"]
 
     def brain_names(self) -> list[str]:
         names = [f.name for f in self.brain_files()]

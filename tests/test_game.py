@@ -919,3 +919,34 @@ def test_a_failed_keep_cancels_the_swap_and_backspace_asks_before_dropping_learn
     assert game.unsaved_updates() == 0 and game.message == f"{name}: back to its pretrained weights"
     assert not np.array_equal(game.brain.params["head.bias"], learned)
     assert game.cycle_brain() and game.brain_name != name  # nothing left to keep: B swaps at once
+
+
+def test_a_long_brain_list_is_checked_once_and_bounded_and_a_swap_with_nothing_new_keeps_no_file(dirs, monkeypatch):
+    weights, user = dirs
+    user.mkdir()
+    data = brainfile.brain_bytes(LSTMBrain(2, seed=1), {"grid_sizes": [[8, 8]], "teacher": "optimal"})
+    many = brainfile.MAX_LISTED_FILES + 60
+    for k in range(many):
+        (user / f"mine-{k:04d}.npz").write_bytes(data)
+        os.utime(user / f"mine-{k:04d}.npz", (1_000_000 + k, 1_000_000 + k))  # the later the newer
+    opened = []
+    real_load = brainfile.load_brain
+    monkeypatch.setattr(brainfile, "load_brain", lambda path, *a, **k: opened.append(path) or real_load(path, *a, **k))
+    brainfile._file_kind.cache_clear()
+    game = Game(weights, user, seed=3)
+    files = game.brain_files()
+    assert len(files) == brainfile.MAX_LISTED_FILES  # the bound: the three in weights/, then the newest of mine
+    assert files[-1].name == f"mine-{many - 1:04d}.npz" and (user / "mine-0000.npz") not in files  # the newest
+    opened.clear()
+    for press in (lambda: game.cycle_brain(), lambda: game.cycle_watch_cat(), lambda: game.cycle_brain(-1)):
+        press()
+        assert len(opened) <= 1, opened  # the brain swapped to; every other file is remembered as it was checked
+        opened.clear()
+    game.cycle_brain()
+    assert game.message.endswith(f"the brain list holds {brainfile.MAX_LISTED_FILES} files: the 63 oldest saved ones "
+                                 "are left out")
+    # learning that left the weights as they were (rolled back, fallen back) is nothing new to keep
+    game.library.tuned_updates = 9
+    before = set(user.iterdir())
+    assert game.unsaved_updates() == 0 and game.cycle_brain()
+    assert set(user.iterdir()) == before

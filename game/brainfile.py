@@ -21,6 +21,7 @@ import secrets
 import stat
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,6 @@ SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flick
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
-JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-JSON_BRACKETS = re.compile(r"[\[\]{}]")
 PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
 # torch.save writes a zip of FOLDER/data.pkl and FOLDER/data/N, or (before PyTorch 1.6, or when asked) a pickle
 # that begins with torch's magic number, pickled with protocol 2.
@@ -476,12 +475,28 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     return arrays, meta
 
 
-def nesting(text: str) -> int:
-    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count)."""
+def nesting(text: Iterable[str]) -> int:
+    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count).
+
+    One pass over the characters, each read once, so hostile text (a string that never closes, thousands of
+    escaped quotes) costs what its length does: a scan that restarts at every quote would be quadratic."""
     depth = deepest = 0
-    for bracket in JSON_BRACKETS.findall(JSON_STRING.sub('""', text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
     return deepest
 
 

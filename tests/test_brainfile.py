@@ -352,6 +352,39 @@ def test_deeply_nested_meta_json():
     refused(pack(arrays, "[" * 60000), "meta")
 
 
+class CountedText:
+    """A text that counts the characters a scan reads from it."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.reads = text, 0
+
+    def __iter__(self):
+        for ch in self.text:
+            self.reads += 1
+            yield ch
+
+
+@pytest.mark.parametrize("text, depth", [
+    ('"' + '\\"' * 8000, 0),  # one quote, then escaped quotes that never close it
+    ('"' + '\\"[{' * 4000, 0),  # brackets inside that string do not nest
+    ('[{"a": "\\\\", "b": ["]"]}]', 3),  # an escaped backslash ends before the quote that closes its string
+    ('{"a": "\\"[[[[", "b": [[1]]}', 3),
+    ("[" * 17 + "]" * 17, 17),
+])
+def test_the_nesting_scan_reads_each_character_once_and_ignores_strings(text, depth):
+    counted = CountedText(text)
+    assert brainfile.nesting(counted) == depth
+    assert counted.reads == len(text)  # one pass: hostile text costs its length, never its length squared
+    assert brainfile.nesting(text) == depth
+
+
+def test_a_meta_string_of_escaped_quotes_that_never_closes_is_refused_in_one_line():
+    arrays, _ = parts()
+    hostile = '"' + '\\"' * 8000
+    assert len(hostile) <= brainfile.MAX_META_CHARS
+    assert refused(pack(arrays, hostile), "not valid JSON") == f"{NAME}: has a 'meta' entry that is not valid JSON"
+
+
 def test_meta_that_is_not_a_string():
     arrays, _ = parts()
     arrays["meta"] = np.array([1.0, 2.0])

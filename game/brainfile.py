@@ -390,6 +390,11 @@ def check_probe(probe: dict[str, np.ndarray], meta: dict[str, Any], hidden: int,
             clean[key] = value.astype(np.float32)
         if not np.all(np.isfinite(clean[key])):
             raise BrainFileError(name, f"array {key!r} holds NaN or values beyond the range of float32")
+    # Each hidden value lies in [-1, 1], so a cell's row of |weights| plus its |bias| bounds its score; past
+    # float32's range the read-out's sum turns inf - inf = NaN and the picture goes blank.
+    bound = np.abs(clean["probe.weight"].astype(np.float64)).sum(axis=1) + np.abs(clean["probe.bias"])
+    if not np.all(bound < np.finfo(np.float32).max / 4):
+        raise BrainFileError(name, "has a belief probe with weights so large that its read-out overflows float32")
     return clean
 
 

@@ -67,7 +67,9 @@ SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flick
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
-PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+# A save's temporary file carries this program's tag, so a leftover can be told from anyone else's .part file.
+PART_TAG = "catmouse"
+PART_FILE = re.compile(rf"\..+\.{PART_TAG}-[0-9a-f]{{12}}\.part")
 # torch.save writes a zip of FOLDER/data.pkl and FOLDER/data/N, or (before PyTorch 1.6, or when asked) a pickle
 # that begins with torch's magic number, pickled with protocol 2.
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
@@ -219,7 +221,7 @@ def open_part_file(path: Path) -> tuple[int, str]:
     """A new, exclusive temporary file beside `path`, with the permissions the user's umask gives new files
     (mkstemp's would be owner-only)."""
     for _ in range(100):
-        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.part")
+        tmp = str(path.parent / f".{path.name}.{PART_TAG}-{secrets.token_hex(6)}.part")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:
@@ -230,8 +232,9 @@ def open_part_file(path: Path) -> tuple[int, str]:
 
 
 def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
-    """Remove the temporary files of saves that crashed (killed mid-write): `.NAME.XXXXXXXXXXXX.part` regular
-    files older than STALE_PART_SECONDS, so a save in progress elsewhere is left alone. Returns how many."""
+    """Remove the temporary files of saves that crashed (killed mid-write): only what is provably ours, regular
+    files named `.NAME.catmouse-XXXXXXXXXXXX.part` (open_part_file's names) owned by this user, and older than
+    STALE_PART_SECONDS, so a save in progress elsewhere is left alone. Returns how many."""
     now = time.time() if now is None else now
     removed = 0
     try:
@@ -243,7 +246,8 @@ def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_PART_SECONDS:
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if stat.S_ISREG(info.st_mode) and mine and now - info.st_mtime > STALE_PART_SECONDS:
                 os.unlink(entry.path)
                 removed += 1
         except OSError:

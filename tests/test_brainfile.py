@@ -763,16 +763,22 @@ def test_two_processes_saving_the_same_new_names_never_both_succeed(tmp_path):
 
 
 def test_a_crashed_saves_leftovers_are_cleaned_and_a_save_in_progress_is_left_alone(tmp_path):
-    stale, fresh = tmp_path / ".mine.npz.0123456789ab.part", tmp_path / ".mine.npz.ba9876543210.part"
+    stale, fresh = tmp_path / ".mine.npz.catmouse-0123456789ab.part", tmp_path / ".mine.npz.catmouse-ba9876543210.part"
     stale.write_bytes(b"half")
     fresh.write_bytes(b"being written")
     old = time.time() - brainfile.STALE_PART_SECONDS - 60
     os.utime(stale, (old, old))
-    other = tmp_path / ".notes.part"
-    other.write_bytes(b"not ours")
-    os.utime(other, (old, old))
+    others = [tmp_path / name for name in (".notes.part", ".notes.txt.0123456789ab.part", ".x.ab12cd34ef56.part")]
+    for other in others:  # another program's temporary files, however much they look like ours
+        other.write_bytes(b"not ours")
+        os.utime(other, (old, old))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root can give a file away: another user's, though tagged
+        others.append(tmp_path / ".theirs.npz.catmouse-0123456789ab.part")
+        others[-1].write_bytes(b"another user's save")
+        os.chown(others[-1], 54321, 54321)
+        os.utime(others[-1], (old, old))
     save_brain(lstm(), tmp_path / "next.npz")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "next.npz"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, *(o.name for o in others), "next.npz"])
 
 
 def test_a_save_into_a_folder_that_is_a_file_is_one_save_error(tmp_path):

@@ -275,6 +275,12 @@ def load_brain(path: str | os.PathLike, role: str | None = "mouse",
     much is read. A brain of another role than `role`, or trained for another sight preset than `sight`, is
     refused (None: any)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    return load_brain_bytes(read_regular(path, name), name, role, sight)
+
+
+def read_regular(path: str | os.PathLike, name: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else (a FIFO, a device, a folder, a
+    bigger file) is refused from its metadata before a byte is read, in one line naming it."""
     try:
         info = os.stat(path)
         check_regular(info, name)
@@ -296,7 +302,7 @@ def load_brain(path: str | os.PathLike, role: str | None = "mouse",
         raise BrainFileError(name, f"cannot be read ({reason(exc)})") from None
     except ValueError:  # e.g. a path with a NUL byte in it
         raise BrainFileError(name, "is not a usable file path") from None
-    return load_brain_bytes(b"".join(chunks), name, role, sight)
+    return b"".join(chunks)
 
 
 def check_regular(info: os.stat_result, name: str) -> None:

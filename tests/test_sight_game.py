@@ -339,7 +339,17 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
         drawn(view, game)  # the round's result
         game.help = True
         drawn(view, game)
-        game.help, game.overlays = False, False
+        game.help, game.paused = False, True
+        drawn(view, game)
+        game.paused = False
+        if (WEIGHTS / "cat_lstm32.npz").exists():  # brain against brain: the cat brain's eight choices drawn
+            assert game.set_watch("cat_lstm32")
+            game.new_round()
+            game.turn(game._watch_move())
+            drawn(view, game)
+            assert game.picture().cat_probabilities.shape == (8,)
+            game.set_watch(None)
+        game.overlays = False
         drawn(view, game)
         game.brain.params["head.bias"][...] += 0.01
         game.library.tuned_updates += 1

@@ -20,9 +20,9 @@ import numpy as np
 from . import brainfile, protocol
 from .brain_np import Brain
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
-from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, where  # noqa: F401
+from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
 from .mouse_sight import MouseSight
-from .picture import Picture, SightPicture
+from .picture import Picture, SightPicture, probe_line
 from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
@@ -96,6 +96,7 @@ class Game:
         self.help = False
         self.overlays = True  # trails, arrows and the brain's picture
         self.quit_asked = False  # the player was told of unsaved learning on a first Esc
+        self.reset_asked = False  # ... or on a first Backspace
         self.show_choices = False  # both players' move probabilities drawn on the board
         self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
@@ -137,16 +138,14 @@ class Game:
         brain = self.library.read_file(path)
         if brain is None:
             return False
-        self._swap(brain, path.name, path)
-        return True
+        return self._swap(brain, path.name, path)
 
     def load_brain_bytes(self, name: str, data: bytes) -> bool:
         """Swap to a brain given as a file's bytes (an upload); on a problem show it and keep the current one."""
         brain = self.library.read_bytes(name, data)
         if brain is None:
             return False
-        self._swap(brain, name, None)
-        return True
+        return self._swap(brain, name, None)
 
     def restore_brain_bytes(self, name: str, data: bytes) -> bool:
         """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
@@ -167,10 +166,16 @@ class Game:
     def unsaved_updates(self) -> int:
         return self.library.unsaved_updates()
 
-    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> None:
+    def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> bool:
+        """Play this brain, keeping the current one's unsaved learning first (the page keeps it in storage).
+        When that keep fails, nothing is swapped and the save's error line stays: the learning is still here."""
         self._close_round_for_learner()
         unsaved, old = self.unsaved_updates(), self.brain_name
-        kept = self.save_brain() if unsaved and self.page is None else None  # the page keeps it in storage
+        kept = None
+        if unsaved and self.page is None:
+            kept = self.save_brain()
+            if kept is None:
+                return False
         self._use_brain(brain, name, path)
         note = ""
         if kept is not None:
@@ -180,18 +185,32 @@ class Game:
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
         self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
         self.new_round()
+        return True
 
     def cycle_brain(self, step: int = 1) -> bool:
         """Load the next (or previous) brain file; a broken one is reported, and the next press moves past it."""
         target = self.library.next_file(step)
         if target is None:
             return False
-        loaded = self.load_brain_file(target)
-        self.library.cycle_from = None if loaded else target  # after a broken file, the next press starts past it
-        return loaded
+        brain = self.library.read_file(target)
+        self.library.cycle_from = None if brain is not None else target  # past a broken file at the next press
+        if brain is None or not self._swap(brain, target.name, target):
+            return False
+        if self.library.left_out and not self.message_is_error:
+            listed = brainfile.MAX_LISTED_FILES
+            self.show(f"{self.message} · the brain list holds {listed} files: the {self.library.left_out:,} "
+                      "oldest saved ones are left out")
+        return True
 
     def reset_brain(self) -> None:
-        """Back to the weights as loaded (undo live learning)."""
+        """Back to the weights as loaded (undo live learning). Unsaved learning on desktop is asked about first,
+        as quitting does: the next reset (Backspace) goes ahead, any other key drops the question."""
+        unsaved = self.unsaved_updates()
+        if unsaved and not self.browser and not self.reset_asked:
+            self.reset_asked = True
+            self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Backspace again resets to the pretrained weights")
+            return
+        self.reset_asked = False
         self._close_round_for_learner()
         library = self.library
         meta, name, path = library.brain_meta, library.brain_name, library.brain_path
@@ -224,8 +243,10 @@ class Game:
                       f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
             return False
         self.library.cycle_from = None
-        self.round.sight = MouseSight(name)
-        self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · ")
+        seeing, self.round.sight = self.round.sight, MouseSight(name)
+        if not self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · "):
+            self.library.sight, self.round.sight = old, seeing  # the learning could not be kept: nothing changes
+            return False
         return True
 
     def cycle_sight(self) -> None:
@@ -240,6 +261,9 @@ class Game:
         elif self.brain.probe is None:
             self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
                       if self.show_belief else "belief picture off")
+        elif not self.library.probe_fits(self.arena_size()) and self.show_belief:
+            self.show(f"belief {probe_line(self.library.probe_grid())}: only B's outline is drawn on "
+                      f"{self.arena.width}×{self.arena.height}")
         else:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
@@ -252,7 +276,7 @@ class Game:
     def tuned_meta(self) -> dict[str, Any]:
         return self.library.tuned_meta(self.teacher, self.heldout_now())
 
-    def brain_to_keep(self) -> tuple[str | None, bytes | None] | None:
+    def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
         library = self.library
         start = self.weights_dir / brainfile.SIGHT_BRAINS[brainfile.DEFAULT_SIGHT]
@@ -558,13 +582,15 @@ class Game:
         seeing, brain = self.round.sight, self.brain
         moves = int(self.arena.moves[0])
         believed, h = None, getattr(brain, "h", None)
-        if self.show_belief and not seeing.classic and brain.probe is not None and h is not None:
+        fits = self.library.probe_fits(self.arena_size())  # a probe of another arena would read the wrong cells
+        if self.show_belief and not seeing.classic and fits and h is not None:
             believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
         return SightPicture(
             name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
             next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
             show_belief=self.show_belief and not seeing.classic,
             belief=seeing.cells() if self.show_belief else None, believed=believed,
+            probe_elsewhere=None if fits else self.library.probe_grid(),
         )
 
     # -- the web page ------------------------------------------------------------------------------------

@@ -1068,6 +1068,10 @@ class Adam:
     def restore(self, state: tuple[np.ndarray, np.ndarray, int]) -> None:
         self.m[:], self.v[:], self.t = state[0], state[1], state[2]
 
+    def finite(self) -> bool:
+        """Its moments are usable: a NaN or infinity in them would spoil every step after."""
+        return bool(np.isfinite(self.m).all() and np.isfinite(self.v).all())
+
 
 class SGD:
     """Plain gradient descent, θ −= lr · g: the post's rule (no clipping, nothing remembered between steps)."""
@@ -1087,6 +1091,9 @@ class SGD:
 
     def restore(self, state: tuple[()]) -> None:
         pass
+
+    def finite(self) -> bool:
+        return True
 
 
 # -- the post's network ------------------------------------------------------------------------------------------

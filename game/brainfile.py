@@ -21,6 +21,7 @@ import secrets
 import stat
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,9 @@ SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flick
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
-JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-JSON_BRACKETS = re.compile(r"[\[\]{}]")
-PART_FILE = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+# A save's temporary file carries this program's tag, so a leftover can be told from anyone else's .part file.
+PART_TAG = "catmouse"
+PART_FILE = re.compile(rf"\..+\.{PART_TAG}-[0-9a-f]{{12}}\.part")
 # torch.save writes a zip of FOLDER/data.pkl and FOLDER/data/N, or (before PyTorch 1.6, or when asked) a pickle
 # that begins with torch's magic number, pickled with protocol 2.
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
@@ -130,6 +131,7 @@ def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
     clean, dropped = check_meta(meta, "brain to save")
     if dropped:
         raise BrainFileError("brain to save", dropped[0])
+    check_probe(brain.probe or {}, clean, brain.hidden_size, "brain to save")  # the loader would refuse it
     text = json.dumps(clean, sort_keys=True, allow_nan=False)
     if len(text) > MAX_META_CHARS:
         raise BrainFileError("brain to save", f"meta is {len(text):,} characters, more than {MAX_META_CHARS:,}")
@@ -219,7 +221,7 @@ def open_part_file(path: Path) -> tuple[int, str]:
     """A new, exclusive temporary file beside `path`, with the permissions the user's umask gives new files
     (mkstemp's would be owner-only)."""
     for _ in range(100):
-        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.part")
+        tmp = str(path.parent / f".{path.name}.{PART_TAG}-{secrets.token_hex(6)}.part")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:
@@ -230,8 +232,9 @@ def open_part_file(path: Path) -> tuple[int, str]:
 
 
 def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
-    """Remove the temporary files of saves that crashed (killed mid-write): `.NAME.XXXXXXXXXXXX.part` regular
-    files older than STALE_PART_SECONDS, so a save in progress elsewhere is left alone. Returns how many."""
+    """Remove the temporary files of saves that crashed (killed mid-write): only what is provably ours, regular
+    files named `.NAME.catmouse-XXXXXXXXXXXX.part` (open_part_file's names) owned by this user, and older than
+    STALE_PART_SECONDS, so a save in progress elsewhere is left alone. Returns how many."""
     now = time.time() if now is None else now
     removed = 0
     try:
@@ -243,7 +246,8 @@ def clean_leftovers(folder: str | os.PathLike, now: float | None = None) -> int:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_PART_SECONDS:
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if stat.S_ISREG(info.st_mode) and mine and now - info.st_mtime > STALE_PART_SECONDS:
                 os.unlink(entry.path)
                 removed += 1
         except OSError:
@@ -271,6 +275,12 @@ def load_brain(path: str | os.PathLike, role: str | None = "mouse",
     much is read. A brain of another role than `role`, or trained for another sight preset than `sight`, is
     refused (None: any)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    return load_brain_bytes(read_regular(path, name), name, role, sight)
+
+
+def read_regular(path: str | os.PathLike, name: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else (a FIFO, a device, a folder, a
+    bigger file) is refused from its metadata before a byte is read, in one line naming it."""
     try:
         info = os.stat(path)
         check_regular(info, name)
@@ -292,7 +302,7 @@ def load_brain(path: str | os.PathLike, role: str | None = "mouse",
         raise BrainFileError(name, f"cannot be read ({reason(exc)})") from None
     except ValueError:  # e.g. a path with a NUL byte in it
         raise BrainFileError(name, "is not a usable file path") from None
-    return load_brain_bytes(b"".join(chunks), name, role, sight)
+    return b"".join(chunks)
 
 
 def check_regular(info: os.stat_result, name: str) -> None:
@@ -390,6 +400,11 @@ def check_probe(probe: dict[str, np.ndarray], meta: dict[str, Any], hidden: int,
             clean[key] = value.astype(np.float32)
         if not np.all(np.isfinite(clean[key])):
             raise BrainFileError(name, f"array {key!r} holds NaN or values beyond the range of float32")
+    # Each hidden value lies in [-1, 1], so a cell's row of |weights| plus its |bias| bounds its score; past
+    # float32's range the read-out's sum turns inf - inf = NaN and the picture goes blank.
+    bound = np.abs(clean["probe.weight"].astype(np.float64)).sum(axis=1) + np.abs(clean["probe.bias"])
+    if not np.all(bound < np.finfo(np.float32).max / 4):
+        raise BrainFileError(name, "has a belief probe with weights so large that its read-out overflows float32")
     return clean
 
 
@@ -475,12 +490,28 @@ def read_arrays(data: bytes, name: str) -> tuple[dict[str, np.ndarray], dict[str
     return arrays, meta
 
 
-def nesting(text: str) -> int:
-    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count)."""
+def nesting(text: Iterable[str]) -> int:
+    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count).
+
+    One pass over the characters, each read once, so hostile text (a string that never closes, thousands of
+    escaped quotes) costs what its length does: a scan that restarts at every quote would be quadratic."""
     depth = deepest = 0
-    for bracket in JSON_BRACKETS.findall(JSON_STRING.sub('""', text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
     return deepest
 
 
@@ -751,7 +782,36 @@ def file_kind(path: str | os.PathLike) -> tuple[str, str] | None:
     return _file_kind(os.fspath(path), info.st_mtime_ns, info.st_size)
 
 
-@functools.lru_cache(maxsize=256)
+# The brain files a game lists from its folders (weights/, user_brains/). Each is opened and checked once per
+# version (size and mtime) and remembered, so the cache holds the whole list with room for files that changed.
+MAX_LISTED_FILES = 256
+
+
+def listed_files(folders: list[Path]) -> tuple[list[Path], int]:
+    """The .npz files of the folders, each folder's sorted by name: all of the first folders', and when the
+    total passes MAX_LISTED_FILES only the newest (by mtime) of the later ones. Returns the files and how many
+    were left out. Only names and stat()s are read here, never a file's contents."""
+    files: list[Path] = []
+    left_out = 0
+    for folder in folders:
+        found = sorted(folder.glob("*.npz")) if folder.is_dir() else []
+        room = max(0, MAX_LISTED_FILES - len(files))
+        if len(found) > room:
+            newest = sorted(found, key=_mtime, reverse=True)[:room]
+            left_out += len(found) - room
+            found = sorted(newest)
+        files += found
+    return files, left_out
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -math.inf
+
+
+@functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)
 def _file_kind(path: str, mtime_ns: int, size: int) -> tuple[str, str] | None:
     try:
         brain = load_brain(path, role=None, sight=None)

@@ -43,6 +43,8 @@ def handle_event(game: Game, view: View, event: pygame.event.Event) -> str | Non
     key, mods = event.key, event.mod
     if key != pygame.K_ESCAPE:
         game.quit_asked = False  # any other key: the question is dropped, the next Esc asks again
+    if key != pygame.K_BACKSPACE:
+        game.reset_asked = False
     ctrl = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
     shift = bool(mods & pygame.KMOD_SHIFT)
     if key == pygame.K_ESCAPE:

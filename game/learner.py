@@ -285,6 +285,13 @@ class Learner:
     def new_optimizer(self) -> None:
         self.optimizer = self.brain.optimizer(lr=self.rate(), clip=1.0)
 
+    def restore_optimizer(self, state: tuple) -> None:
+        """The optimizer's state as it was; moments that were not finite then would roll back every later
+        update, so the optimizer starts afresh instead."""
+        self.optimizer.restore(state)
+        if not self.optimizer.finite():
+            self.new_optimizer()
+
     def rate(self) -> float:
         """Adam's rate: fixed when given, else in proportion to the held-out error (Adam's steps are about the rate
         in every weight whatever the gradient's size, so a brain that is nearly right needs small ones). It follows
@@ -422,7 +429,7 @@ class Learner:
         self.pending = None  # gathered on the weights being left
         put_weights(self.brain, self.best)
         self.good = self.best.copy()
-        self.optimizer.restore(self.best_moments)  # fresh moments would make the next steps full-size everywhere
+        self.restore_optimizer(self.best_moments)  # fresh moments would make the next steps full-size everywhere
         self.fallbacks += 1
         self.heldout = self.best_heldout
         self.notice = f"{why}: back to the best weights ({self.best_heldout * 100:.1f}% held-out)"
@@ -509,9 +516,11 @@ class Learner:
         brain = self.brain
         norm = self.optimizer.step(brain.theta, grad) if np.isfinite(loss) else float("nan")
         if np.isfinite(norm) and norm < EXPLODED_NORM and weights_finite(brain):
+            if not self.optimizer.finite():  # the step is sound but its moments overflowed: they start afresh
+                self.new_optimizer()
             return True
         brain.theta[:] = saved[0]
-        self.optimizer.restore(saved[1])
+        self.restore_optimizer(saved[1])
         self.error = f"learning update {self.updates + 1} went wrong (gradient norm {norm:.3g}); rolled back"
         return False
 

@@ -27,6 +27,7 @@ MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name
 MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
 
 Show = Callable[..., None]  # show(text, error=False): one line for the player
+Kept = tuple[str | None, bytes | None]  # what the browser keeps: a file's name and bytes, or (None, None): nothing
 
 
 def where(path: Path) -> Path:
@@ -56,12 +57,12 @@ class BrainLibrary:
         self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
         self.in_play = 0  # counts the brains put in play
         self.kept: tuple[int, int] | None = None  # (in_play, tuned_updates) the browser was last handed
+        self.left_out = 0  # brain files past brainfile.MAX_LISTED_FILES that the list leaves out (the oldest)
 
     def brain_files(self) -> list[Path]:
         """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
-        files = sorted(self.weights_dir.glob("*.npz")) if self.weights_dir.is_dir() else []
-        if self.user_dir is not None and self.user_dir.is_dir():
-            files += sorted(self.user_dir.glob("*.npz"))
+        folders = [self.weights_dir] + ([self.user_dir] if self.user_dir is not None else [])
+        files, self.left_out = brainfile.listed_files(folders)
         # Only a mouse's brain for the sight in play; a file that cannot be read stays, so B says why.
         return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
 
@@ -97,6 +98,7 @@ class BrainLibrary:
         self.saved_at_update = 0
         self.brain_meta: dict[str, Any] = dict(brain.meta)
         self.pristine = brain.copy()  # the weights as loaded, for reset
+        self.kept_weights = self.pristine.params  # the weights as last loaded or saved
 
     def meta_teacher(self) -> str:
         teacher = self.brain_meta.get("teacher")  # the loader checked it, or filled in its default
@@ -113,6 +115,18 @@ class BrainLibrary:
         except (TypeError, ValueError, IndexError):  # a meta made in code, not loaded
             return brainfile.DEFAULT_GRID_SIZES[0]
         return width, height
+
+    def probe_grid(self) -> tuple[int, int] | None:
+        """The arena the brain's belief probe reads (one output per cell of its file's first grid size), or None
+        without a probe."""
+        if self.brain.probe is None:
+            return None
+        sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
+        return tuple(sizes[0])
+
+    def probe_fits(self, size: tuple[int, int]) -> bool:
+        """The probe reads this arena: the same width and height, not merely as many cells."""
+        return self.probe_grid() == tuple(size)
 
     def read_file(self, path: Path) -> Brain | None:
         """The brain in this file, or None after showing its one-line error."""
@@ -131,8 +145,16 @@ class BrainLibrary:
             return None
 
     def unsaved_updates(self) -> int:
-        """Learning updates made to the current brain since it was loaded or last saved."""
-        return self.tuned_updates - self.saved_at_update
+        """Learning updates made to the current brain since it was loaded or last saved; none when they left the
+        weights as they were then (rolled back, or fallen back to them): there is nothing new to keep."""
+        updates = self.tuned_updates - self.saved_at_update
+        if updates and all(np.array_equal(value, self.kept_weights[key]) for key, value in self.brain.params.items()):
+            return 0
+        return updates
+
+    def mark_saved(self) -> None:
+        self.saved_at_update = self.tuned_updates
+        self.kept_weights = {key: value.copy() for key, value in self.brain.params.items()}
 
     def next_file(self, step: int) -> Path | None:
         """The file the brain key goes to next (or back to), past a broken one it just reported."""
@@ -208,9 +230,9 @@ class BrainLibrary:
         file (tuned_name) whose meta says what it was tuned from and how."""
         if not self.changed():
             return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta)
-        return tuned_name, brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+        return tuned_name, self.tuned_bytes(teacher, heldout)
 
-    def brain_to_keep(self, teacher: str, heldout: float | None, default: bool) -> tuple[str | None, bytes | None] | None:
+    def brain_to_keep(self, teacher: str, heldout: float | None, default: bool) -> Kept | None:
         """What the browser's storage should hold so a reload brings back the brain in play: None when that
         has not changed since the last call; (None, None) for the brain the page starts with anyway (default,
         untouched by learning), so a site that ships a new default is not shadowed by an old copy."""
@@ -226,13 +248,22 @@ class BrainLibrary:
             self.show(str(error), error=True)
             return None
 
+    def tuned_bytes(self, teacher: str, heldout: float | None) -> bytes:
+        """The tuned brain's file. Its first grid size is the arena in play, so a probe made for another arena
+        is left out: the loader would refuse it, or read it on the wrong cells."""
+        brain = self.brain
+        if brain.probe is not None and not self.probe_fits(self.size_for_brain()):
+            brain = brain.copy()
+            brain.probe = None
+        return brainfile.brain_bytes(brain, self.tuned_meta(teacher, heldout))
+
     def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
         """The current brain as a file's name and bytes (the browser offers them as a download): a brain that
         learned as a new tuned file, one that did not under its own name."""
         if not self.changed():
             return self.as_it_is(teacher, heldout, "")
         self.saved_count += 1
-        self.saved_at_update = self.tuned_updates
+        self.mark_saved()
         return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz")
 
     def save_brain(self, teacher: str, heldout: float | None) -> Path | None:
@@ -242,7 +273,7 @@ class BrainLibrary:
             return None
         stem = self.tuned_stem()
         try:
-            data = brainfile.brain_bytes(self.brain, self.tuned_meta(teacher, heldout))
+            data = self.tuned_bytes(teacher, heldout)
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None
@@ -258,7 +289,7 @@ class BrainLibrary:
                 self.show(str(error) if isinstance(error, brainfile.SaveError) else
                           f"{brainfile.printable(path, 100)}: cannot save ({brainfile.reason(error)})", error=True)
                 return None
-            self.saved_at_update = self.tuned_updates
+            self.mark_saved()
             self.show(f"saved to {brainfile.printable(path, 200)}")
             return path
         self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)

@@ -110,7 +110,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--headless needs a cat to play the rounds: --watch CAT or --cat-brain PATH")
     if options.sight != CLASSIC.name and options.teacher is not None:
         parser.error(f"under --sight {options.sight} the teacher is the cautious one; leave out --teacher")
-    if not options.headless and (options.learn or options.save_brain or options.json):
+    if options.save_brain is not None and not options.save_brain.strip():
+        parser.error("--save-brain needs a file name (it was empty)")
+    if not options.headless and (options.learn or options.save_brain is not None or options.json):
         parser.error("--learn, --save-brain and --json belong to a --headless session")
     return options
 
@@ -176,7 +178,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
 
 def practice_session(options: argparse.Namespace) -> int:
     """The headless session (game/practice.py): results printed, the brain saved if asked (never over a file)."""
-    if options.save_brain and os.path.lexists(options.save_brain):
+    if options.save_brain is not None and os.path.lexists(options.save_brain):
         print(f"main.py: error: {options.save_brain}: already exists; not overwritten", file=sys.stderr)
         return 2
     try:
@@ -186,15 +188,19 @@ def practice_session(options: argparse.Namespace) -> int:
         return 2
     result = play_session(game, options.rounds, bool(options.learn), options.learn_speed, options.seed)
     status = 0
-    if options.save_brain:
+    if options.save_brain is not None:
+        shown = brainfile.printable(options.save_brain, brainfile.MAX_NAME_SHOWN)
         try:
-            result["saved"] = str(brainfile.save_brain(game.brain, options.save_brain, game.tuned_meta()))
+            data = game.library.tuned_bytes(game.teacher, game.heldout_now())  # as the game's own saves
+            result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
-            print(f"main.py: error: {options.save_brain}: appeared during the session; not overwritten",
-                  file=sys.stderr)
+            print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)
+            status = 1
+        except (brainfile.SaveError, BrainFileError) as error:  # one line that already names the file
+            print(f"main.py: error: {brainfile.printable(error, 300)}", file=sys.stderr)
             status = 1
         except OSError as error:
-            print(f"main.py: error: {options.save_brain}: cannot save ({error.strerror or error})", file=sys.stderr)
+            print(f"main.py: error: {shown}: cannot save ({brainfile.reason(error)})", file=sys.stderr)
             status = 1
     print(json.dumps(result) if options.json else session_report(result))
     return status

@@ -11,6 +11,11 @@ import numpy as np
 Cell = tuple[int, int]
 
 
+def probe_line(grid: tuple[int, int]) -> str:
+    """What the belief picture says when the brain's probe reads another arena than the one in play."""
+    return f"probe trained on {grid[0]}×{grid[1]}"
+
+
 @dataclass(frozen=True)
 class SightPicture:
     """What the mouse sees of the cat (game/mouse_sight.py), as the player is shown it."""
@@ -24,6 +29,7 @@ class SightPicture:
     show_belief: bool  # the belief picture is on (fog and flicker only)
     belief: np.ndarray | None  # B, (W·H,) bool, cells y·W + x: where the cat can be, given what the mouse saw
     believed: np.ndarray | None  # the brain's probe read from h: (W·H,) chances the cat may be there
+    probe_elsewhere: tuple[int, int] | None = None  # the arena the brain's probe reads, when not this one
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,8 @@ class Belief:
         seen = sight.sees(t, cat, mouse)
         b = reach_boards(boards, width, height)
         # Unseen: not where it would have been seen, and not on the mouse (the cat's move did not catch it).
-        on_beat = sight.on_beat(t, len(cat)).view(np.uint8)
+        # int64 row numbers: 2·W·H rows reach 512 on a 16×16 arena, past what a uint8 flag times W·H holds
+        on_beat = sight.on_beat(t, len(cat)).astype(np.int64)
         keeps = _unseen_keep_boards(width, height, sight.reach)
         cells = width * height
         b &= take_rows(keeps.reshape(2 * cells, -1), on_beat * cells + self._cell(mouse))

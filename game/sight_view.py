@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from .picture import Picture, SightPicture
+from .picture import Picture, SightPicture, probe_line
 
 if TYPE_CHECKING:
     from .view import View
@@ -179,5 +179,10 @@ def caption(pic: Picture) -> tuple[str, str]:
     else:
         look = "at its next move" if sight.next_look == 0 else f"in {sight.next_look + 1} moves"
         said = f"FLICKER: next look {look}  ·  {now}"
-    marks = "shade: its belief  ·  white: where the cat can be" if sight.show_belief else "K: what it believes"
+    if not sight.show_belief:
+        marks = "K: what it believes"
+    elif sight.probe_elsewhere is not None:  # no heat: the probe's cells are another arena's
+        marks = f"{probe_line(sight.probe_elsewhere)}  ·  white: where the cat can be"
+    else:
+        marks = "shade: its belief  ·  white: where the cat can be"
     return said, marks

@@ -7,6 +7,7 @@ is what imitation learning trains on (DAgger) and what the metrics count.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -389,9 +390,70 @@ def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     return cat[apart], mouse[apart]
 
 
+# Beside the rounds: the interpreter, NumPy and its BLAS, the solved game's tables.
+MEMORY_RESERVE_BYTES = 768 * 2**20
+ROUND_STEP_BYTES = 31  # play_cat's own record of one round's step: x (16), labels, moves, answers (4 each), 3 flags
+
+
+def trace_bytes(hidden: int, inputs: int = len(FEATURES), itemsize: int = 4) -> int:
+    """One round's step in a brain's trace, at most: an LSTM keeps its input and its 6H cell values (z, row)."""
+    return (7 * hidden + inputs + 2) * itemsize
+
+
+def cat_scores_bytes(task: CatTask, cat_hidden: int | None) -> int:
+    """What cat_scores holds at once for this task: every start against each mouse, each round's steps, the cat
+    brain's trace (cat_hidden units; None for a scripted cat) and each mouse brain's for its own rounds."""
+    starts = task.width * task.height * (task.width * task.height - 1)
+    steps = task.move_limit + 1
+    cat = 0 if cat_hidden is None else trace_bytes(cat_hidden)
+    mice = sum(trace_bytes(b.hidden_size, b.input_size, b.dtype.itemsize)
+               for name, b in task.brains.items() if name in task.mice)
+    return steps * starts * (len(task.mice) * (ROUND_STEP_BYTES + cat) + mice)
+
+
+def memory_limit() -> int | None:
+    """The most memory this process may use: the smallest of its address-space and data limits, its cgroup's
+    limit and the machine's memory; None where none can be read (the browser)."""
+    limits = []
+    try:
+        import resource
+
+        for kind in (resource.RLIMIT_AS, resource.RLIMIT_DATA):
+            soft = resource.getrlimit(kind)[0]
+            if soft not in (resource.RLIM_INFINITY, -1) and soft > 0:
+                limits.append(soft)
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            text = f.read().strip()
+        if text.isdigit():
+            limits.append(int(text))
+    except OSError:
+        pass
+    try:
+        limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        pass
+    return min(limits) if limits else None
+
+
+def check_cat_scores_fit(task: CatTask, cat_hidden: int | None) -> None:
+    """Refuse, in one line and before anything runs, a scoring of every start that would not fit in memory."""
+    need, limit = cat_scores_bytes(task, cat_hidden), memory_limit()
+    if limit is not None and need + MEMORY_RESERVE_BYTES > limit:
+        starts = task.width * task.height * (task.width * task.height - 1)
+        raise ValueError(f"{task.width}×{task.height}: every start ({starts:,}) against {len(task.mice)} mice for "
+                         f"{task.move_limit} moves needs about {need / 2**30:.1f} GiB, more than the "
+                         f"{max(0, limit - MEMORY_RESERVE_BYTES) / 2**30:.1f} GiB this process may use; choose a "
+                         "smaller size, fewer mice or a lower move limit")
+
+
 def cat_scores(brain: Brain | None, task: CatTask, cat: str = "brain") -> CatRounds:
     """Every start of the task against each of its mice in turn (W·H·(W·H−1) rounds per mouse), the random
-    mouse and random cats on a fixed stream: the cat's held-out figures come from these rounds."""
+    mouse and random cats on a fixed stream: the cat's held-out figures come from these rounds. Refused in one
+    line (ValueError) when they would not fit in memory."""
+    check_cat_scores_fit(task, None if brain is None else brain.hidden_size)
     cat_cells, mouse_cells = all_starts(task.width, task.height)
     reps = len(task.mice)
     # Round r meets mouse r % len(mice): repeating each start len(mice) times in a row gives every pair.

@@ -21,6 +21,7 @@ import io
 import os
 import shlex
 import sys
+import zipfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from .arena import parse_size
 from .brain_np import FEATURES, ROLES, LSTMBrain
 from .brainfile import (
     CAT_TEACHERS,
+    MAX_FILE_BYTES,
     MAX_HIDDEN,
     ROLE_ACTIONS,
     BrainFileError,
@@ -37,6 +39,7 @@ from .brainfile import (
     load_brain,
     load_brain_bytes,
     printable,
+    read_regular,
     write_atomic,
 )
 from .cli import Parser, argparse_type
@@ -90,10 +93,11 @@ def from_state_dict(
 
 def to_state_dict(brain: LSTMBrain | str | os.PathLike) -> dict[str, np.ndarray]:
     """A brain (or a brain file's path) as a PyTorch state dict of float32 NumPy arrays, keys `lstm.*`/`head.*`:
-    `model.load_state_dict({k: torch.from_numpy(v) for k, v in to_state_dict(path).items()})`."""
+    `model.load_state_dict({k: torch.from_numpy(v) for k, v in to_state_dict(path).items()})`. A fog or flicker
+    brain's LSTM has five inputs (torch.nn.LSTM(5, H)); a belief probe is the game's read-out, not part of it."""
     name = "brain"
-    if isinstance(brain, str | os.PathLike):
-        name, brain = os.fspath(brain), load_brain(brain, role=None)  # a cat's brain too: Linear(H, 8)
+    if isinstance(brain, str | os.PathLike):  # a cat's brain too (Linear(H, 8)), and any sight's
+        name, brain = os.fspath(brain), load_brain(brain, role=None, sight=None)
     if brain.arch != "lstm":
         raise BrainFileError(name, f"is a {brain.arch} brain; only an LSTM brain is a torch.nn.LSTM + Linear")
     return {key: np.array(brain.params[key], dtype=np.float32) for key in TORCH_KEYS}
@@ -130,13 +134,23 @@ def state_arrays(state_dict: Mapping[str, Any], name: str, moves: int = 4) -> di
 
 
 def as_array(value: Any, key: str, name: str) -> np.ndarray:
-    """A tensor (through .detach().cpu()) or anything np.asarray takes, as a floating-point array."""
+    """A tensor (through .detach().cpu()) or anything np.asarray takes, as a floating-point array. A tensor
+    with no plain values to read (on the meta device, sparse, quantized) is refused in one line."""
     if hasattr(value, "detach"):
-        value = value.detach().cpu()
+        odd = ("on the meta device (it holds no values)" if getattr(value, "is_meta", False) else
+               "quantized" if getattr(value, "is_quantized", False) else
+               f"{printable(value.layout, 30)}, not dense" if str(getattr(value, "layout", "torch.strided"))
+               != "torch.strided" else None)
+        if odd is not None:
+            raise BrainFileError(name, f"{key!r} is a tensor {odd}; save the model's plain float tensors")
         try:
-            value = value.numpy()
-        except TypeError:  # bfloat16 has no NumPy type; float32 holds every bfloat16 exactly
-            value = value.float().numpy()
+            value = value.detach().cpu()
+            try:
+                value = value.numpy()
+            except TypeError:  # bfloat16 has no NumPy type; float32 holds every bfloat16 exactly
+                value = value.float().numpy()
+        except Exception as exc:  # any other tensor torch cannot hand over as an array
+            raise BrainFileError(name, f"{key!r} cannot be read as an array ({type(exc).__name__})") from None
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
@@ -162,15 +176,44 @@ def grid_pairs(grid: Grid, name: str) -> list[list[Any]]:
 # -- command line (the only place torch is imported) ---------------------------------------------------------
 
 
-def read_torch_file(path: str) -> Any:
-    """torch.load of a .pt with weights_only (a file of tensors cannot run code); torch is imported here only."""
+# torch.load(weights_only=True) before 2.6 can be made to run code (CVE-2025-32434), and before 2.10 too
+# (CVE-2026-24747): an older torch is refused rather than trusted with a file from anywhere.
+MIN_TORCH = (2, 10)
+
+
+def import_torch(path: str, doing: str) -> Any:
+    """torch, imported here only; one line naming the file when it is missing or too old to trust."""
     try:
         import torch
     except ImportError:
-        raise BrainFileError(path, "reading a .pt file needs PyTorch, which is not installed "
-                             "(python -m pip install torch)") from None
+        raise BrainFileError(path, f"{doing} a .pt file needs PyTorch, which is not installed "
+                             f"(python -m pip install 'torch>={MIN_TORCH[0]}.{MIN_TORCH[1]}')") from None
+    if torch_version(getattr(torch, "__version__", "")) < MIN_TORCH:
+        raise BrainFileError(path, f"PyTorch {printable(torch.__version__, 20)} is older than "
+                             f"{MIN_TORCH[0]}.{MIN_TORCH[1]}, whose torch.load can be made to run code; upgrade it")
+    return torch
+
+
+def torch_version(text: str) -> tuple[int, int]:
+    """(major, minor) of a version like 2.13.0+cpu; (0, 0) when unreadable (then it is refused)."""
+    parts = text.split(".")
     try:
-        loaded = torch.load(path, map_location="cpu", weights_only=True)
+        return int(parts[0]), int("".join(ch for ch in parts[1] if ch.isdigit()) or "x")
+    except (IndexError, ValueError):
+        return 0, 0
+
+
+def read_torch_file(path: str) -> Any:
+    """torch.load of a .pt with weights_only (a file of tensors cannot run code). Only a regular file of at most
+    MAX_FILE_BYTES is read (a FIFO would block for ever), and a zip's members are proved to unpack to no more than
+    that before torch inflates them (a deflate bomb)."""
+    torch = import_torch(path, "reading")
+    data = read_regular(path, path)
+    if len(data) > MAX_FILE_BYTES:
+        raise BrainFileError(path, f"is more than {MAX_FILE_BYTES:,} bytes, more than any brain's state dict")
+    check_unpacked_size(data, path)
+    try:
+        loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except OSError as exc:
         raise BrainFileError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     except Exception as exc:  # torch reports a pickled module, a damaged zip, ... each its own way
@@ -187,6 +230,27 @@ def read_torch_file(path: str) -> Any:
     return loaded.state_dict() if hasattr(loaded, "state_dict") and callable(loaded.state_dict) else loaded
 
 
+def check_unpacked_size(data: bytes, path: str) -> None:
+    """A zip (torch.save's format) whose members unpack to more than MAX_FILE_BYTES is refused, by unpacking
+    them here a chunk at a time and stopping past the limit, whatever their headers claim."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return  # the older pickle format: its size is its length
+    left = MAX_FILE_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as f:
+                    while chunk := f.read(min(left + 1, 1 << 16)):
+                        left -= len(chunk)
+                        if left < 0:
+                            raise BrainFileError(path, f"unpacks to more than {MAX_FILE_BYTES:,} bytes, more than "
+                                                 "any brain's state dict")
+    except BrainFileError:
+        raise
+    except Exception as exc:  # zipfile and zlib report damage in several ways
+        raise BrainFileError(path, f"is damaged or truncated ({type(exc).__name__})") from None
+
+
 def brain_file_role(path: str) -> str | None:
     """The animal a brain file plays, or None when the file is not one."""
     try:
@@ -196,11 +260,7 @@ def brain_file_role(path: str) -> str | None:
 
 
 def write_torch_file(state: dict[str, np.ndarray], path: str, overwrite: bool) -> None:
-    try:
-        import torch
-    except ImportError:
-        raise BrainFileError(path, "writing a .pt file needs PyTorch, which is not installed "
-                             "(python -m pip install torch)") from None
+    torch = import_torch(path, "writing")
     buffer = io.BytesIO()
     torch.save({key: torch.from_numpy(value) for key, value in state.items()}, buffer)
     write_atomic(path, buffer.getvalue(), overwrite=overwrite)
@@ -256,8 +316,10 @@ def main(argv: list[str] | None = None) -> int:
             source, out = args.to_torch
             state = to_state_dict(source)
             write_torch_file(state, out, args.overwrite)
-            moves = len(state["head.bias"])
-            print(f"{out}: a state dict for torch.nn.LSTM(4, H) as `lstm` and torch.nn.Linear(H, {moves}) as `head`")
+            moves, inputs = len(state["head.bias"]), state["lstm.weight_ih_l0"].shape[1]
+            print(f"{out}: a state dict for torch.nn.LSTM({inputs}, H) as `lstm` and torch.nn.Linear(H, {moves}) as "
+                  "`head`" + ("" if inputs == len(FEATURES) else " (inputs cat_seen, cat_x, cat_y, mouse_x, mouse_y; "
+                              "the belief probe stays in the brain file)"))
     except (BrainFileError, OSError) as exc:  # each is one line naming the file
         parser.exit(1, f"{parser.prog}: error: {printable(exc, 300)}\n")
     return 0

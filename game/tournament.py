@@ -15,7 +15,6 @@ No pygame.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +23,11 @@ import numpy as np
 
 from .arena import parse_size
 from .brain_np import Brain
-from .brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain
+from .brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
 from .cats import CAT_NAMES
-from .tasks import CatRounds, CatTask, cat_scores
+from .cli import Parser, argparse_type
+from .tasks import CatRounds, CatTask, cat_scores, check_cat_scores_fit
+from .train import bounded_whole
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 # Targets for a shipped cat brain (issue 12), from every start of its arena against each mouse.
@@ -115,18 +116,24 @@ def targets(results: list[Match], cat: str) -> dict[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m game.tournament", description=__doc__.split("\n\n")[0])
+    p = Parser(prog="python -m game.tournament", description=__doc__.split("\n\n")[0])
     p.add_argument("--weights", type=Path, default=WEIGHTS, help="folder of brain files (default: weights/)")
-    p.add_argument("--size", default="8", help="arena N, WxH or W×H (8)")
-    p.add_argument("--move-limit", type=int, default=40, help="mouse moves a round (40)")
+    p.add_argument("--size", type=argparse_type(parse_size), default=(8, 8), help="arena N, WxH or W×H (8)")
+    p.add_argument("--move-limit", type=bounded_whole(1, 1000), default=40, help="mouse moves a round, 1 to 1000 (40)")
     args = p.parse_args(argv)
+    width, height = args.size
     try:
-        width, height = parse_size(args.size)
-        if not 1 <= args.move_limit <= 1000:
-            raise ValueError(f"--move-limit {args.move_limit} must be from 1 to 1000")
+        if not args.weights.is_dir():
+            raise ValueError(f"--weights {printable(args.weights, 100)}: is not a folder")
         cat_brains, mouse_brains = players(args.weights)
+        task = CatTask(width, height, ("optimal", *mouse_brains, "random"), args.move_limit, brains=mouse_brains)
+        for hidden in {None, *(brain.hidden_size for brain in cat_brains.values())}:
+            check_cat_scores_fit(task, hidden)  # before any round is played
     except (ValueError, BrainFileError) as exc:
-        p.exit(2, f"{p.prog}: error: {exc}\n")
+        p.exit(2, f"{p.prog}: error: {printable(exc, 300)}\n")
+    if not cat_brains and not mouse_brains:
+        print(f"{p.prog}: note: no brain files in {printable(args.weights, 100)}; scripted players only",
+              file=sys.stderr)
     results = tournament(cat_brains, mouse_brains, width, height, args.move_limit)
     print(f"{width}×{height}, every start ({width * height * (width * height - 1):,}) against each mouse, "
           f"{args.move_limit} mouse moves a round")

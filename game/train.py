@@ -28,7 +28,7 @@ from .probe import fit_probe, probe_scores
 from .provenance import made_with
 from .reports import brain_summary, print_table, write_curve
 from .sight import CLASSIC, SIGHTS
-from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, seed_task
+from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, check_cat_scores_fit, seed_task
 from .teachers import TEACHER_NAMES
 from .trainers import CAT_HYPER, CAT_TRAINERS, LSTM_HYPER, TRAINERS, Progress
 
@@ -204,6 +204,10 @@ def make_task(args: argparse.Namespace) -> Task | CatTask:
     if args.role == "cat":
         if args.task is not None:
             raise ValueError("--task is the mouse's; a cat trains against --mice")
+        if args.sight != CLASSIC.name:
+            raise ValueError(f"--sight {args.sight} is the mouse's; a cat sees the whole board")
+        if args.teacher is not None:
+            raise ValueError(f"--teacher {args.teacher} is the mouse's; a cat imitates the perfect cat")
         width, height = args.size or (8, 8)
         mice, brains = mouse_brains(args.mice)
         return CatTask(width, height, mice, args.move_limit, brains=brains)
@@ -282,6 +286,8 @@ def check_arguments(args: argparse.Namespace) -> Task:
         if value is not None and not 0 <= value <= 1:  # NaN fails this too
             raise ValueError(f"{flag} {value} must be from 0 to 1")
     check_batches(args, task)
+    if isinstance(task, CatTask) and args.arch in CAT_TRAINERS:  # its held-out figures play every start
+        check_cat_scores_fit(task, args.hidden or CAT_TRAINERS[args.arch].default_hidden)
     check_outputs(args)
     return task
 

@@ -105,11 +105,8 @@ class CatRoster:
 
     def brain_files(self) -> list[Path]:
         """The cat brains of the folders (a file that cannot be read is left out: it plays neither side)."""
-        files = []
-        for folder in self.folders:
-            if folder.is_dir():
-                files += [f for f in sorted(folder.glob("*.npz")) if brainfile.file_role(f) == "cat"]
-        return files
+        files, _ = brainfile.listed_files(self.folders)  # the brain key's list: its bound and its checked files
+        return [f for f in files if brainfile.file_role(f) == "cat"]
 
     def brain_names(self) -> list[str]:
         names = [f.name for f in self.brain_files()]
@@ -150,15 +147,30 @@ class CatRoster:
     def bring(self, path: str | Path | None = None, data: bytes | None = None, name: str | None = None) -> WatchCat:
         """A cat brain the player brings, from a path or a file's bytes; it joins the roster under its file
         name. Raises BrainFileError in one line naming the file."""
+        listed = self.brain_files()
         if data is None:
             brain = brainfile.load_brain(path, role="cat")
             name = Path(path).name
+            if Path(path).resolve() in {f.resolve() for f in listed}:
+                return BrainCat(brain, name)  # a listed cat brain itself: the name already means it
         else:
             name = name or "cat brain"
             brain = brainfile.load_brain_bytes(data, name, role="cat")
-        name = brainfile.printable(name, 80)
+        name = self.unshadowed(brainfile.printable(name, 80), listed)
         self.brought = (name, brain)
         return BrainCat(brain, name)
+
+    @staticmethod
+    def unshadowed(name: str, listed: list[Path]) -> str:
+        """A brought cat's name that means it alone: one that is a scripted cat's, or a listed brain's (with or
+        without .npz), gets " (brought)" (then a number) added, so neither the picker nor --watch loses a cat."""
+        taken = {*WATCH_CAT_NAMES, *(f.name for f in listed), *(f.stem for f in listed)}
+        stem, suffix = (name[:-4], ".npz") if name.endswith(".npz") else (name, "")
+        candidate, number = name, 1
+        while candidate in taken or candidate.removesuffix(".npz") in taken:
+            number += 1
+            candidate = f"{stem} (brought{'' if number == 2 else f' {number - 1}'}){suffix}"
+        return candidate
 
 
 def cat_picture(cat: WatchCat | None) -> dict[str, Any]:

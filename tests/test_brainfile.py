@@ -352,6 +352,39 @@ def test_deeply_nested_meta_json():
     refused(pack(arrays, "[" * 60000), "meta")
 
 
+class CountedText:
+    """A text that counts the characters a scan reads from it."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.reads = text, 0
+
+    def __iter__(self):
+        for ch in self.text:
+            self.reads += 1
+            yield ch
+
+
+@pytest.mark.parametrize("text, depth", [
+    ('"' + '\\"' * 8000, 0),  # one quote, then escaped quotes that never close it
+    ('"' + '\\"[{' * 4000, 0),  # brackets inside that string do not nest
+    ('[{"a": "\\\\", "b": ["]"]}]', 3),  # an escaped backslash ends before the quote that closes its string
+    ('{"a": "\\"[[[[", "b": [[1]]}', 3),
+    ("[" * 17 + "]" * 17, 17),
+])
+def test_the_nesting_scan_reads_each_character_once_and_ignores_strings(text, depth):
+    counted = CountedText(text)
+    assert brainfile.nesting(counted) == depth
+    assert counted.reads == len(text)  # one pass: hostile text costs its length, never its length squared
+    assert brainfile.nesting(text) == depth
+
+
+def test_a_meta_string_of_escaped_quotes_that_never_closes_is_refused_in_one_line():
+    arrays, _ = parts()
+    hostile = '"' + '\\"' * 8000
+    assert len(hostile) <= brainfile.MAX_META_CHARS
+    assert refused(pack(arrays, hostile), "not valid JSON") == f"{NAME}: has a 'meta' entry that is not valid JSON"
+
+
 def test_meta_that_is_not_a_string():
     arrays, _ = parts()
     arrays["meta"] = np.array([1.0, 2.0])
@@ -730,16 +763,22 @@ def test_two_processes_saving_the_same_new_names_never_both_succeed(tmp_path):
 
 
 def test_a_crashed_saves_leftovers_are_cleaned_and_a_save_in_progress_is_left_alone(tmp_path):
-    stale, fresh = tmp_path / ".mine.npz.0123456789ab.part", tmp_path / ".mine.npz.ba9876543210.part"
+    stale, fresh = tmp_path / ".mine.npz.catmouse-0123456789ab.part", tmp_path / ".mine.npz.catmouse-ba9876543210.part"
     stale.write_bytes(b"half")
     fresh.write_bytes(b"being written")
     old = time.time() - brainfile.STALE_PART_SECONDS - 60
     os.utime(stale, (old, old))
-    other = tmp_path / ".notes.part"
-    other.write_bytes(b"not ours")
-    os.utime(other, (old, old))
+    others = [tmp_path / name for name in (".notes.part", ".notes.txt.0123456789ab.part", ".x.ab12cd34ef56.part")]
+    for other in others:  # another program's temporary files, however much they look like ours
+        other.write_bytes(b"not ours")
+        os.utime(other, (old, old))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root can give a file away: another user's, though tagged
+        others.append(tmp_path / ".theirs.npz.catmouse-0123456789ab.part")
+        others[-1].write_bytes(b"another user's save")
+        os.chown(others[-1], 54321, 54321)
+        os.utime(others[-1], (old, old))
     save_brain(lstm(), tmp_path / "next.npz")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "next.npz"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, *(o.name for o in others), "next.npz"])
 
 
 def test_a_save_into_a_folder_that_is_a_file_is_one_save_error(tmp_path):

@@ -227,3 +227,51 @@ def test_the_tournament_command_prints_the_table(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--size", "3"])
     assert "arena width 3 is not a whole number from 4 to 16" in capsys.readouterr().err
+
+
+def test_the_tournament_refuses_bad_arguments_and_work_that_would_not_fit_in_one_line(tmp_path, capsys,
+                                                                                     monkeypatch):
+    from game import tasks
+    from game.tournament import main
+
+    for argv, problem in ((["--move-limit", "abc"], "argument --move-limit: 'abc' is not a whole number"),
+                          (["--weights", str(tmp_path / "nowhere")], "nowhere: is not a folder")):
+        with pytest.raises(SystemExit):
+            main(argv)
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and problem in err, err
+    monkeypatch.setattr(tasks, "memory_limit", lambda: 3 * 2**30)  # a 3 GiB cap
+    monkeypatch.setattr(tasks, "play_cat", lambda *a, **k: pytest.fail("played before the memory check"))
+    with pytest.raises(SystemExit):
+        main(["--size", "16"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "16×16: every start (65,280)" in err and "GiB this process may use" in err, err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.undo()
+    assert main(["--weights", str(empty), "--size", "4", "--move-limit", "3"]) == 0
+    assert "no brain files in" in capsys.readouterr().err
+
+
+def test_the_memory_estimate_counts_every_round_and_trace_and_fits_the_sizes_that_run():
+    from game.tasks import ROUND_STEP_BYTES, cat_scores_bytes, trace_bytes
+
+    task = CatTask(16, 16, ("optimal", "mouse", "random"), 40, brains={"mouse": small_mouse()})
+    starts, steps = 256 * 255, 41
+    assert cat_scores_bytes(task, 32) == steps * starts * (3 * (ROUND_STEP_BYTES + trace_bytes(32))
+                                                           + trace_bytes(small_mouse().hidden_size))
+    assert cat_scores_bytes(task, 32) > 3 * 2**30 > cat_scores_bytes(CatTask(8, 8, task.mice, 40, task.brains), 32)
+
+
+def test_a_cats_training_refuses_the_mouses_options_and_a_size_that_would_not_fit(capsys, monkeypatch):
+    from game import tasks
+    from game.train import main
+
+    monkeypatch.setattr(tasks, "memory_limit", lambda: 3 * 2**30)
+    for argv, problem in ((["--sight", "fog"], "--sight fog is the mouse's; a cat sees the whole board"),
+                          (["--teacher", "optimal"], "--teacher optimal is the mouse's; a cat imitates the perfect"),
+                          (["--size", "16"], "16×16: every start (65,280) against 2 mice")):
+        with pytest.raises(SystemExit):
+            main(["--role", "cat", "--games", "10", "--quiet", *argv])
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and problem in err, err

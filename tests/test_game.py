@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tracemalloc
@@ -17,9 +18,9 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, tasks  # noqa: E402
+from game import brainfile, controls, tasks  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import versus_par  # noqa: E402
+from game.app import Game, versus_par  # noqa: E402
 from game.arena import CAT_MOVES, MOUSE_MOVES, features  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
 from game.teachers import pursuit  # noqa: E402
@@ -271,6 +272,7 @@ def test_reset_returns_to_the_pretrained_weights(dirs):
         if frame == 60:
             assert game.learner.updates > 0 and not np.array_equal(game.brain.theta, shipped)
             pygame.event.post(key(pygame.K_p))  # paused: nothing learns until we have looked
+            pygame.event.post(key(pygame.K_BACKSPACE))  # unsaved learning: the first press asks
             pygame.event.post(key(pygame.K_BACKSPACE))
         if frame == 61:
             assert game.paused
@@ -930,3 +932,65 @@ def test_the_browser_keeps_the_brain_in_play_and_a_download_is_the_brain_as_it_i
     game.reset_brain()  # the loaded weights back in play: the browser keeps those
     assert game.brain_to_keep()[0] == "lstm32_post.npz"
     assert game.set_sight("fog") and game.brain_to_keep()[0] == "lstm32_fog.npz"
+
+
+def test_a_failed_keep_cancels_the_swap_and_backspace_asks_before_dropping_learning(dirs, tmp_path):
+    weights, _ = dirs
+    blocked = tmp_path / "not_a_folder"
+    blocked.write_bytes(b"a file where the user folder should be")  # every save fails, as on a full disk
+    shutil.copy(ROOT / "weights" / "lstm32_fog.npz", weights)
+    game = Game(weights, blocked, seed=3)
+    name = game.brain_name
+    learned = game.brain.params["head.bias"].copy() + 0.25
+    game.brain.params["head.bias"][...] = learned
+    game.brain.changed()
+    game.library.tuned_updates = 7
+    for swap in (game.cycle_brain, lambda: game.set_sight("fog"), lambda: game.load_brain_file(weights / "post16.npz")):
+        assert not swap()
+        assert game.message_is_error and "not_a_folder" in game.message and "dropped" not in game.message
+        assert game.brain_name == name and game.sight == "classic" and game.unsaved_updates() == 7
+        np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+    assert game.library.cycle_from is None  # the next B tries the same file again, not the one past it
+    pygame.display.init()
+    view = game_main.View(pygame.display.set_mode((1040, 640)))
+    controls.handle_event(game, view, key(pygame.K_BACKSPACE))
+    assert "7 updates unsaved" in game.message and "Backspace again" in game.message
+    np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+    controls.handle_event(game, view, key(pygame.K_n))  # any other key drops the question
+    controls.handle_event(game, view, key(pygame.K_BACKSPACE))
+    np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+    controls.handle_event(game, view, key(pygame.K_BACKSPACE))
+    assert game.unsaved_updates() == 0 and game.message == f"{name}: back to its pretrained weights"
+    assert not np.array_equal(game.brain.params["head.bias"], learned)
+    assert game.cycle_brain() and game.brain_name != name  # nothing left to keep: B swaps at once
+
+
+def test_a_long_brain_list_is_checked_once_and_bounded_and_a_swap_with_nothing_new_keeps_no_file(dirs, monkeypatch):
+    weights, user = dirs
+    user.mkdir()
+    data = brainfile.brain_bytes(LSTMBrain(2, seed=1), {"grid_sizes": [[8, 8]], "teacher": "optimal"})
+    many = brainfile.MAX_LISTED_FILES + 60
+    for k in range(many):
+        (user / f"mine-{k:04d}.npz").write_bytes(data)
+        os.utime(user / f"mine-{k:04d}.npz", (1_000_000 + k, 1_000_000 + k))  # the later the newer
+    opened = []
+    real_load = brainfile.load_brain
+    monkeypatch.setattr(brainfile, "load_brain", lambda path, *a, **k: opened.append(path) or real_load(path, *a, **k))
+    brainfile._file_kind.cache_clear()
+    game = Game(weights, user, seed=3)
+    files = game.brain_files()
+    assert len(files) == brainfile.MAX_LISTED_FILES  # the bound: the three in weights/, then the newest of mine
+    assert files[-1].name == f"mine-{many - 1:04d}.npz" and (user / "mine-0000.npz") not in files  # the newest
+    opened.clear()
+    for press in (lambda: game.cycle_brain(), lambda: game.cycle_watch_cat(), lambda: game.cycle_brain(-1)):
+        press()
+        assert len(opened) <= 1, opened  # the brain swapped to; every other file is remembered as it was checked
+        opened.clear()
+    game.cycle_brain()
+    assert game.message.endswith(f"the brain list holds {brainfile.MAX_LISTED_FILES} files: the 63 oldest saved ones "
+                                 "are left out")
+    # learning that left the weights as they were (rolled back, fallen back) is nothing new to keep
+    game.library.tuned_updates = 9
+    before = set(user.iterdir())
+    assert game.unsaved_updates() == 0 and game.cycle_brain()
+    assert set(user.iterdir()) == before

@@ -88,6 +88,31 @@ def test_nan_update_is_rolled_back():
     assert brain.step(np.zeros(4, dtype=np.float32)) in range(4)
 
 
+def learned_a_little() -> tuple[LSTMBrain, Learner]:
+    """A brain and its learner after three rounds, each followed by an update."""
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "post", 6, 6)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        play_round(brain, learner, rng)
+        learner.update()
+    return brain, learner
+
+
+@pytest.mark.parametrize("part", ["m", "v"])
+def test_nan_in_the_optimizers_own_moments_costs_one_update_not_every_later_one(part):
+    brain, learner = learned_a_little()
+    getattr(learner.optimizer, part)[5] = np.nan  # however it got there, the rollback must not keep it
+    learner.update()
+    assert np.isfinite(learner.optimizer.m).all() and np.isfinite(learner.optimizer.v).all()
+    learner.error = None
+    before = brain.theta.copy()
+    for _ in range(3):
+        learner.update()
+        assert learner.error is None, learner.error
+    assert not np.array_equal(brain.theta, before) and np.isfinite(brain.theta).all()
+
+
 def test_post_brain_learns_with_the_posts_sgd():
     brain = PostBrain(16, rng=np.random.default_rng(3))
     learner = Learner(brain, "post", 6, 6, seed=0)
@@ -245,12 +270,7 @@ def test_the_best_weights_come_back_when_the_check_falls():
 
 def test_nan_already_in_the_weights_goes_back_to_the_last_finite_weights():
     """Issue 9: the rollback restored only the step before, so NaN already in the weights stayed."""
-    brain = LSTMBrain(8, seed=0)
-    learner = Learner(brain, "post", 6, 6)
-    rng = np.random.default_rng(0)
-    for _ in range(3):
-        play_round(brain, learner, rng)
-        learner.update()
+    brain, learner = learned_a_little()
     good = brain.theta.copy()
     brain.theta[5] = np.nan  # mid-session, from outside any update
     brain.changed()

@@ -168,12 +168,24 @@ def rewritten(data: bytes, change) -> bytes:
     (lambda m, a: a.pop("probe.bias"), "has a belief probe without 'probe.bias'"),
     (lambda m, a: a.update({"probe.weight": np.zeros((36, 6))}), "array 'probe.weight' has shape (36, 6) but a 8x8"),
     (lambda m, a: a.update({"probe.bias": np.full(64, np.inf)}), "array 'probe.bias' holds NaN"),
+    (lambda m, a: a.update({"probe.weight": np.tile(np.float32([3e38, -3e38]), (64, 3))}),
+     "has a belief probe with weights so large that its read-out overflows float32"),
 ])
 def test_bad_sight_or_probe_is_one_line(change, problem):
     data = rewritten(brain_bytes(sight_brain(probe=True)), change)
     with pytest.raises(BrainFileError) as refused:
         load_brain_bytes(data, "odd.npz", sight=None)
     assert str(refused.value).startswith("odd.npz: ") and problem in str(refused.value)
+
+
+def test_a_probe_the_loader_takes_reads_finite_chances_from_any_hidden_state():
+    big = np.tile(np.float32([1.4e37, -1.4e37]), (64, 3))  # just under the bound: six of them sum to 8.4e37
+    data = rewritten(brain_bytes(sight_brain(probe=True)), lambda m, a: a.update({"probe.weight": big}))
+    probe = load_brain_bytes(data, "big.npz", sight=None).probe
+    corners = ((np.arange(64)[:, None] >> np.arange(6)[None, :]) & 1) * 2.0 - 1.0  # every h in {-1, 1}^6
+    with np.errstate(all="raise"):
+        chances = read_belief(probe, corners)
+    assert np.isfinite(chances).all() and ((chances >= 0) & (chances <= 1)).all()
 
 
 def test_the_cautious_teacher_on_a_classic_brain_is_dropped():

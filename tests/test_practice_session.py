@@ -13,6 +13,8 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import pytest  # noqa: E402
+
 from game import brainfile  # noqa: E402
 from game import main as game_main  # noqa: E402
 
@@ -62,3 +64,16 @@ def test_the_command_line_reports_in_words_and_help_documents_the_session():
     bad = subprocess.run([sys.executable, str(ROOT / "game" / "main.py"), "--headless"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "--watch CAT" in bad.stderr
+
+
+def test_a_save_that_fails_is_one_line_naming_the_file_once_and_an_empty_name_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"a file where a folder should be")
+    target = blocker / "out.npz"
+    status, _, err = session(["--headless", "--watch", "greedy", "--rounds", "1", "--save-brain", str(target)],
+                             capsys)
+    assert status == 1 and err.count("\n") == 1 and err.startswith("main.py: error: ")
+    assert err.count(str(blocker)) == 1, err  # the file named once, not the error wrapped in itself
+    with pytest.raises(SystemExit):
+        game_main.parse_args(["--headless", "--watch", "greedy", "--save-brain", ""])
+    assert "--save-brain needs a file name" in capsys.readouterr().err

@@ -29,7 +29,7 @@ from game.teachers import pursuit
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 CAT = {name: k for k, name in enumerate(("Up", "Up-Right", "Right", "Down-Right", "Down", "Down-Left", "Left",
                                          "Up-Left"))}
-SIZES = [(4, 4), (5, 7), (6, 6), (8, 5), (8, 8)]
+SIZES = [(4, 4), (5, 7), (6, 6), (8, 5), (8, 8), (16, 16)]  # 16×16: 2·W·H belief rows pass 255
 
 
 # -- the plain reference: the rules on Python sets, one round at a time ------------------------------

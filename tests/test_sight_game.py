@@ -16,9 +16,10 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, protocol  # noqa: E402
+from game import brainfile, controls, protocol, sight_view  # noqa: E402
 from game import main as game_main  # noqa: E402
 from game.app import Game  # noqa: E402
+from game.arena import MAX_SIDE, MIN_SIDE  # noqa: E402
 from game.cats import cat_moves  # noqa: E402
 from game.learner import PRACTICE_CATS  # noqa: E402
 from game.sight import SIGHTS, sight_named  # noqa: E402
@@ -265,6 +266,98 @@ def test_the_belief_picture_draws_the_probes_heat_and_bs_outline(view):
     game.toggle_belief()
     assert game.picture().sight.belief is None and not game.picture().sight.show_belief
 
+
+
+@needs_brains
+@pytest.mark.parametrize("size", [(9, 9), (4, 4), (4, 16)])  # more cells, fewer, and as many (64) on another grid
+def test_a_probe_for_another_arena_draws_no_heat_says_so_and_saves_a_file_that_loads(view, tmp_path, size):
+    game = Game(WEIGHTS, tmp_path, size=size, seed=6, sight="fog")
+    scripted_turns(game, 2, "random")
+    drawn(view, game)
+    off = {c: pixel(view, game, c, 0.5, 0.3) for c in free_cells(game)}
+    game.toggle_belief()
+    assert game.message == f"belief probe trained on 8×8: only B's outline is drawn on {size[0]}×{size[1]}"
+    pic = game.picture().sight
+    assert pic.believed is None and pic.probe_elsewhere == (8, 8) and pic.belief.shape == (size[0] * size[1],)
+    assert sight_view.caption(game.picture())[1].startswith("probe trained on 8×8")
+    drawn(view, game)
+    b = pic.belief.reshape(size[1], size[0])
+    for c in free_cells(game):  # no heat anywhere: a cell of B is outlined, not filled
+        assert pixel(view, game, c, 0.5, 0.3) == off[c]
+    assert b.any()
+    game.library.tuned_updates = 3
+    saved = game.save_brain()
+    brain = brainfile.load_brain(saved, sight="fog")  # its first grid is the arena; the 8×8 probe stays out
+    assert brain.probe is None and brain.meta["grid_sizes"][0] == list(size)
+    assert game.picture().sight.probe_elsewhere == (8, 8)  # the brain in play keeps its probe
+    if size[0] * size[1] != 64:
+        with pytest.raises(brainfile.BrainFileError, match="probe.weight"):
+            brainfile.brain_bytes(game.brain, {"grid_sizes": [list(size)]})  # never a file the loader refuses
+
+
+def arena_pixels(view: View, game: Game) -> bytes:
+    left, top, cell = view.grid(game.arena_size())
+    box = view.rect(left, top, cell * game.arena_size()[0], cell * game.arena_size()[1])
+    return pygame.image.tobytes(view.screen.subsurface(box), "RGB")
+
+
+@needs_brains
+@pytest.mark.parametrize("height", range(MIN_SIDE, MAX_SIDE + 1))
+@pytest.mark.parametrize("width", range(MIN_SIDE, MAX_SIDE + 1))
+def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_saves(view, tmp_path, width, height):
+    game = Game(WEIGHTS, tmp_path, size=(width, height), seed=width * 31 + height)
+    for sight in SIGHTS:
+        if sight != game.sight:  # G, with learning not yet saved: it is kept as a file first
+            game.brain.params["head.bias"][...] += 0.01
+            game.brain.changed()
+            game.library.tuned_updates += 1
+            before = set(tmp_path.iterdir())
+            controls.actions_for(game)[pygame.K_g]()
+            assert game.sight == sight and not game.message_is_error, game.message
+            kept = set(tmp_path.iterdir()) - before
+            assert len(kept) == 1 and "learning updates kept in" in game.message
+            assert brainfile.load_brain(kept.pop(), sight=None).meta["grid_sizes"][0] == [width, height]
+        assert game.arena_size() == (width, height) and game.brain_name == brainfile.SIGHT_BRAINS[sight]
+        game.overlays, game.show_choices, game.show_belief = True, True, sight != "classic"
+        scripted_turns(game, 1, "noisy")
+        drawn(view, game)  # mid-round: trails, arrows, the brain's picture, both choices, the belief
+        pic = game.picture().sight
+        if sight != "classic":
+            assert pic.belief.shape == (width * height,) and pic.belief.any()
+            fits = (width, height) == (8, 8)  # the shipped probes read 8×8
+            assert (pic.believed is not None) == fits and pic.probe_elsewhere == (None if fits else (8, 8))
+            on = arena_pixels(view, game)
+            game.show_belief = False
+            drawn(view, game)
+            assert arena_pixels(view, game) != on  # the belief picture is drawn on the board
+            game.show_belief = True
+        turns = 0
+        while not game.over:
+            scripted_turns(game, 1, "noisy")
+            turns += 1
+            assert turns <= game.arena.move_limit
+        drawn(view, game)  # the round's result
+        game.help = True
+        drawn(view, game)
+        game.help, game.paused = False, True
+        drawn(view, game)
+        game.paused = False
+        if (WEIGHTS / "cat_lstm32.npz").exists():  # brain against brain: the cat brain's eight choices drawn
+            assert game.set_watch("cat_lstm32")
+            game.new_round()
+            game.turn(game._watch_move())
+            drawn(view, game)
+            assert game.picture().cat_probabilities.shape == (8,)
+            game.set_watch(None)
+        game.overlays = False
+        drawn(view, game)
+        game.brain.params["head.bias"][...] += 0.01
+        game.library.tuned_updates += 1
+        saved = game.save_brain()
+        assert saved is not None and saved.parent == tmp_path, game.message
+        again = brainfile.load_brain(saved, sight=sight)
+        assert again.meta["grid_sizes"][0] == [width, height]
+        assert (again.probe is not None) == (sight != "classic" and (width, height) == (8, 8))
 
 # -- learning under a preset -----------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ file on the command line; the loader names a torch.save file and a string format
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -381,3 +382,86 @@ def test_the_command_line_converts_a_torch_cat_both_ways(tmp_path, capsys):
             main(argv)
         err = capsys.readouterr().err
         assert words in err and err.count("\n") == 1, err
+
+
+# -- the door's hostile inputs -------------------------------------------------------------------------------
+
+
+def convert(tmp_path, source) -> str:
+    """--from-torch on `source`; the one line it exits with."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--from-torch", str(source), str(tmp_path / "out.npz"), "--teacher", "post", "--grid", "6x6"])
+    assert stop.value.code == 1
+    return stop
+
+
+def test_a_fifo_given_as_the_model_is_refused_without_opening_it(tmp_path, capsys):
+    pytest.importorskip("torch", reason=TORCH_REASON)
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    fifo = tmp_path / "model.pt"
+    os.mkfifo(fifo)  # no writer: opening it to read would wait for ever
+    convert(tmp_path, fifo)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{fifo}: is a FIFO, not a regular file" in err
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_a_deflate_bomb_is_refused_before_torch_inflates_it(tmp_path, capsys, monkeypatch):
+    torch, model = torch_mouse(4, 1)
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    bomb = tmp_path / "bomb.pt"
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(bomb, "w") as out:
+        for member in source.infolist():
+            out.writestr(member, source.read(member))
+        out.writestr("model/data/99", b"\0" * (64 * 2**20), compress_type=zipfile.ZIP_DEFLATED)  # 64 MiB in 64 kB
+    assert bomb.stat().st_size < 200_000
+    monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load inflated it"))
+    convert(tmp_path, bomb)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bomb}: unpacks to more than 1,048,576 bytes" in err
+
+
+@pytest.mark.parametrize("kind", ["sparse", "quantized", "meta"])
+def test_tensors_with_no_plain_values_are_one_line(kind):
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
+    state = {key: torch.from_numpy(value) for key, value in numpy_state(4).items()}
+    dense = state["head.weight"]
+    state["head.weight"] = {"sparse": lambda: dense.to_sparse(),
+                            "quantized": lambda: torch.quantize_per_tensor(dense, 0.1, 0, torch.qint8),
+                            "meta": lambda: dense.to("meta")}[kind]()
+    with pytest.raises(BrainFileError) as refused:
+        from_state_dict(state, teacher="post", grid=(6, 6), name="odd.pt")
+    message = str(refused.value)
+    assert message.startswith("odd.pt: 'head.weight' is a tensor ") and "\n" not in message
+
+
+def test_an_old_torch_is_refused_in_one_line(tmp_path, capsys, monkeypatch):
+    torch, model = torch_mouse(4, 2)
+    pt = tmp_path / "model.pt"
+    torch.save(model.state_dict(), pt)
+    monkeypatch.setattr(torch, "__version__", "2.9.1+cpu")
+    convert(tmp_path, pt)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "PyTorch 2.9.1+cpu is older than 2.10" in err
+
+
+@pytest.mark.parametrize("sight", ["fog", "flicker"])
+def test_the_shipped_fog_and_flicker_brains_convert_to_a_torch_lstm_of_five_inputs(tmp_path, capsys, sight):
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
+    source = ROOT / "weights" / f"lstm32_{sight}.npz"
+    if not source.exists():
+        pytest.skip(f"{source.name} is not in this checkout")
+    out = tmp_path / f"{sight}.pt"
+    assert main(["--to-torch", str(source), str(out)]) == 0
+    assert "torch.nn.LSTM(5, H)" in capsys.readouterr().out
+    state = torch.load(out, weights_only=True)
+    lstm, head = torch.nn.LSTM(5, 32), torch.nn.Linear(32, 4)
+    lstm.load_state_dict({k[len("lstm."):]: v for k, v in state.items() if k.startswith("lstm.")})
+    head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
+    brain = load_brain(source, sight=sight)
+    xs = np.array([[1, 0.5, 0.25, 0.75, 0], [0, 0, 0, 0.5, 0.5], [0, 0, 0, 1, 0.5]], dtype=np.float32)
+    with torch.no_grad():
+        expected = torch.softmax(head(lstm(torch.from_numpy(xs))[0]), dim=-1).numpy()
+    np.testing.assert_allclose(brain_probabilities(brain, xs), expected, atol=PROB_TOL)

@@ -304,3 +304,17 @@ def test_brain_against_brain_plays_under_fog_and_flicker(sight):
         play_round(game)
         assert bool(game.arena.caught[0]) and game.cat_moves_made <= par
         game.new_round()
+
+
+def test_a_cat_upload_named_like_another_cat_never_shadows_it(folder):
+    game = Game(folder, None, seed=4)
+    data = (folder / "cat_b.npz").read_bytes()
+    for name in ("perfect", "cat_a.npz", "cat_a", "cat_a (brought).npz"):
+        assert game.load_cat_brain_bytes(name, data)
+        cats = game.status()["cats"]
+        assert len(cats) == len(set(cats)) and game.watch_cat not in ("perfect", "cat_a.npz", "cat_a")
+        assert game.watch_cat.startswith(name.removesuffix(".npz")) and "(brought" in game.watch_cat
+        assert game.cats.cat("perfect").brain is None  # the scripted perfect cat is still the perfect cat
+        shipped = game.cats.cat("cat_a")
+        np.testing.assert_array_equal(shipped.brain.theta, brainfile.load_brain(folder / "cat_a.npz", role="cat").theta)
+    assert game.load_cat_brain_bytes("mine.npz", data) and game.watch_cat == "mine.npz"  # no clash: its own name

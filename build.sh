@@ -16,7 +16,7 @@ PORT=8000
 
 usage() {
     cat <<EOF
-Usage: ./build.sh [--serve] [--archive] [--out DIR] [--port N]
+Usage: ./build.sh [--serve] [--archive] [--out DIR] [--port N] [--cdn URL]
 
 Packages the game for the browser with pygbag ${PYGBAG_VERSION} (CPython ${PYBUILD} in WebAssembly).
 It copies what the browser needs (main.py, game/*.py without the training, torch and test tools, weights/*.npz)
@@ -31,6 +31,8 @@ Options:
   --archive    also write build/web.zip, the upload itch.io takes (index.html at the top)
   --out DIR    write the site to DIR instead of build/web (the archive goes to DIR.zip)
   --port N     port for --serve (default ${PORT})
+  --cdn URL    where players' browsers fetch pygbag's ${PYGBAG_VERSION} runtime (default ${CDN}):
+               a copy you host yourself, so the files players get cannot change under you
   -h, --help   show this help
 
 Environment: PYTHON selects the interpreter that has pygbag==${PYGBAG_VERSION} (default python3).
@@ -49,6 +51,8 @@ while [[ $# -gt 0 ]]; do
         --archive) ARCHIVE=1 ;;
         --out) [[ $# -ge 2 ]] || die "--out needs a directory"; OUT="$2"; shift ;;
         --port) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--port needs a number"; PORT="$2"; shift ;;
+        --cdn) [[ $# -ge 2 && "$2" =~ ^https?://.+/$ ]] || die "--cdn needs a URL ending in / (http:// or https://)"
+               CDN="$2"; shift ;;
         *) die "unknown option '$1' (see ./build.sh --help)" ;;
     esac
     shift
@@ -123,6 +127,8 @@ done
 apk_bytes="$(wc -c <"$OUT/$APP.apk" | tr -d ' ')"
 tar_bytes="$(wc -c <"$OUT/$APP.tar.gz" | tr -d ' ')"
 echo "built $OUT ($APP.tar.gz: $tar_bytes bytes, $APP.apk: $apk_bytes bytes; runtime: CPython $PYBUILD from $CDN)"
+# what a player downloads from the site, measured (docs/WEB.md shows this table; a test holds it to the build)
+"$PYTHON" "$ROOT/web/site_sizes.py" "$OUT"
 
 if [[ $ARCHIVE -eq 1 ]]; then
     ZIP="${OUT%/}.zip"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.util
 import os
 import re
 import subprocess
@@ -225,3 +226,47 @@ def test_missing_pygbag_fails_with_one_clear_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "pygbag is not installed" in lines[0] and "pip install pygbag==0.9.3" in lines[0]
     assert not (tmp_path / "web").exists()
+
+
+def test_the_docs_give_the_sizes_the_build_measures(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """docs/WEB.md's table of what a player fetches is web/site_sizes.py's table of this build, to within a few
+    KB (an edit to the code moves the archive a little; a figure left from another build is caught)."""
+    out, result = build
+    spec = importlib.util.spec_from_file_location("site_sizes", ROOT / "web" / "site_sizes.py")
+    site_sizes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_sizes)
+    fresh = site_sizes.markdown(site_sizes.measure(out))
+    assert fresh in result.stdout, "build.sh should print the table"
+    docs = (ROOT / "docs" / "WEB.md").read_text(encoding="utf-8")
+    rows = [line for line in docs.splitlines() if line.startswith("| ")]
+
+    def table(lines: list[str]) -> dict[str, int]:
+        cells = [line.strip("|").rsplit("|", 1) for line in lines]
+        return {what.strip(): int(kb.replace(",", "")) for what, kb in cells if kb.strip().replace(",", "").isdigit()}
+
+    written, measured = table(rows), table(fresh.splitlines())
+    for what, kb in measured.items():
+        assert what in written, f"docs/WEB.md lacks the row {what!r} (run: python web/site_sizes.py build/web)"
+        assert abs(written[what] - kb) <= max(3, kb * 0.05), f"docs/WEB.md says {written[what]} KB for {what!r}; " \
+            f"the build measures {kb} KB (run: python web/site_sizes.py build/web)"
+    readme = re.search(r"plus our own files, about ([\d,]+) KB", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert readme, "README.md should say how much of a first visit is ours"
+    ours = measured["our part of a first visit: the page and the tarball"]
+    said = int(readme.group(1).replace(",", ""))
+    assert abs(said - ours) <= max(10, ours * 0.05), f"README.md says {said} KB; the build has {ours} KB"
+
+
+def test_a_self_hosted_runtime_is_one_option(tmp_path: Path) -> None:
+    """--cdn points the page at a copy of pygbag's runtime the deployer hosts; a malformed one is one line."""
+    bad = subprocess.run([str(BUILD_SH), "--cdn", "pygbag.example"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "build.sh: error: --cdn needs a URL ending in / (http:// or https://)"
+    if missing_prerequisite():
+        pytest.skip(missing_prerequisite())
+    out = tmp_path / "web"
+    built = subprocess.run([str(BUILD_SH), "--cdn", "https://games.example/pygbag/0.9.3/", "--out", str(out)],
+                           cwd=ROOT, env=offline_env(), capture_output=True, text=True, timeout=180)
+    assert built.returncode == 0, built.stderr
+    first_line = (out / "index.html").read_text(encoding="utf-8").splitlines()[0]
+    assert first_line.startswith('<html lang="en"><script src="https://games.example/pygbag/0.9.3/pythons.js"')
+    assert 'cdn: "https://games.example/pygbag/0.9.3/"' in (out / "index.html").read_text(encoding="utf-8")

@@ -35,6 +35,7 @@ WATCH_SPEEDS = ("×1", "×4", "max")
 WATCH_TURN_SECONDS = (0.32, 0.08, 0.0)
 WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
+MAX_SPEED_MIN_TURNS = 8  # ...but never fewer than this: a slow or busy machine still plays several a frame
 MESSAGE_SECONDS = 6.0
 SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
@@ -524,8 +525,9 @@ class Game:
     def _watch(self, dt: float) -> None:
         speed = self.watch_speed
         if WATCH_SPEEDS[speed] == "max":
-            start = time.perf_counter()
-            while (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
+            start, turns = time.perf_counter(), 0
+            while turns < MAX_SPEED_MIN_TURNS or (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
+                turns += 1
                 if self.over:
                     self.new_round()
                 self.turn(self._watch_move())

@@ -124,9 +124,10 @@ def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     return meta
 
 
-def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
+def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None, compress: bool = True) -> bytes:
     """The brain as the bytes of a brain file. Raises BrainFileError (naming the field) rather than write a
-    file the loader would refuse or strip."""
+    file the loader would refuse or strip. compress=False skips deflate, most of the cost, for a copy made
+    often (the browser's keep): a few KB larger, read the same way."""
     meta = brain_meta(brain, **(meta or {}))
     clean, dropped = check_meta(meta, "brain to save")
     if dropped:
@@ -138,7 +139,7 @@ def brain_bytes(brain: Brain, meta: dict[str, Any] | None = None) -> bytes:
     arrays = {name: np.asarray(value) for name, value in brain.params.items()}
     arrays.update({name: np.asarray(value) for name, value in (brain.probe or {}).items()})
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(text), **arrays)
+    (np.savez_compressed if compress else np.savez)(buffer, meta=np.array(text), **arrays)
     return buffer.getvalue()
 
 

@@ -225,12 +225,13 @@ class BrainLibrary:
         return self.tuned_updates > 0 and any(
             not np.array_equal(value, self.pristine.params[name]) for name, value in self.brain.params.items())
 
-    def as_it_is(self, teacher: str, heldout: float | None, tuned_name: str) -> tuple[str, bytes]:
+    def as_it_is(self, teacher: str, heldout: float | None, tuned_name: str,
+                 compress: bool = True) -> tuple[str, bytes]:
         """The brain in play as a file: its own name and meta while learning has not changed it, else a tuned
         file (tuned_name) whose meta says what it was tuned from and how."""
         if not self.changed():
-            return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta)
-        return tuned_name, self.tuned_bytes(teacher, heldout)
+            return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta, compress)
+        return tuned_name, self.tuned_bytes(teacher, heldout, compress)
 
     def brain_to_keep(self, teacher: str, heldout: float | None, default: bool) -> Kept | None:
         """What the browser's storage should hold so a reload brings back the brain in play: None when that
@@ -243,19 +244,20 @@ class BrainLibrary:
         if default and not self.changed():
             return None, None
         try:
-            return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned.npz")
+            # handed over up to twice a second while learning: deflate would cost more than the bytes it saves
+            return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned.npz", compress=False)
         except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
             self.show(str(error), error=True)
             return None
 
-    def tuned_bytes(self, teacher: str, heldout: float | None) -> bytes:
+    def tuned_bytes(self, teacher: str, heldout: float | None, compress: bool = True) -> bytes:
         """The tuned brain's file. Its first grid size is the arena in play, so a probe made for another arena
         is left out: the loader would refuse it, or read it on the wrong cells."""
         brain = self.brain
         if brain.probe is not None and not self.probe_fits(self.size_for_brain()):
             brain = brain.copy()
             brain.probe = None
-        return brainfile.brain_bytes(brain, self.tuned_meta(teacher, heldout))
+        return brainfile.brain_bytes(brain, self.tuned_meta(teacher, heldout), compress)
 
     def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
         """The current brain as a file's name and bytes (the browser offers them as a download): a brain that

@@ -200,7 +200,8 @@ class View:
         self.cache = cache  # keep the panel's picture and redraw it only when what it shows changed
         self.fonts: dict[int, pygame.font.Font] = {}
         self.texts: OrderedDict[tuple, pygame.Surface] = OrderedDict()
-        self._parts: dict[str, tuple[Any, pygame.Rect, pygame.Surface]] = {}
+        self._parts: dict[str, tuple[Any, pygame.Rect, pygame.Surface, Any]] = {}
+        self.shift = (0, 0)  # the screen position of the part being drawn into its own surface
         self.panel_draws = 0  # times the panel was drawn rather than blitted from its cache
         self.layout(screen.get_size())
         self._shade: pygame.Surface | None = None
@@ -251,7 +252,9 @@ class View:
         return round(v * self.scale)
 
     def pt(self, x: float, y: float) -> tuple[int, int]:
-        return round(self.origin[0] + x * self.scale), round(self.origin[1] + y * self.scale)
+        # rounded on the screen, then moved by whole pixels onto a cached part: the same pixels either way
+        return (round(self.origin[0] + x * self.scale) - self.shift[0],
+                round(self.origin[1] + y * self.scale) - self.shift[1])
 
     def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
         left, top = self.pt(x, y)
@@ -304,7 +307,7 @@ class View:
             self.texts.move_to_end(key)
         box = surface.get_rect(**{anchor: self.pt(x, y)})
         self.screen.blit(surface, box)
-        return box
+        return box.move(self.shift)  # where it is on the screen
 
     def pixels(self, size: float) -> int:
         """A text size in design units as the font's size in screen pixels; a compact layout draws none smaller
@@ -354,12 +357,12 @@ class View:
         entry = self._parts.get(name)
         if entry is None or entry[0] != key or entry[1] != area:
             surface = self._board.subsurface(area).copy()
-            screen, origin = self.screen, self.origin
-            self.screen, self.origin = surface, (origin[0] - area.x, origin[1] - area.y)
+            screen = self.screen
+            self.screen, self.shift = surface, (area.x, area.y)
             try:
                 result = draw()
             finally:
-                self.screen, self.origin = screen, origin
+                self.screen, self.shift = screen, (0, 0)
             self.panel_draws += 1
             entry = (key, area, surface, result)
             self._parts[name] = entry

@@ -104,3 +104,63 @@ def test_the_page_sizes_the_canvas_and_the_layout_follows(tmp_path):
     assert seen["size"] == (752, 1222) and seen["layout"] == "portrait"
     assert seen["cat"] == seen["target"]
     assert seen["report"]["name"] == "portrait" and seen["report"]["cell_css"] >= 40
+
+
+def session_frames(game: Game):
+    """A fixed-clock session that changes everything the panel shows: watched turns gliding, learning with its
+    updates and held-out line, new rounds, another sight and brain, a message, pause and help."""
+    game.set_watch("greedy")
+    game.set_watch_speed(0)
+    for frame in range(220):
+        if frame == 40:
+            game.set_learning(True)
+        if frame == 90:
+            game.cycle_sight()
+        if frame == 120:
+            game.show_belief = True
+            game.show_choices = True
+        if frame == 150:
+            game.set_watch(None)
+            game.show("a message in the top bar")
+        if frame == 170:
+            game.paused = True
+        if frame == 190:
+            game.paused, game.help = False, True
+        if frame == 200:
+            game.help = False
+            game.set_learning(False)
+        game.update(1 / 60)
+        yield game.picture()
+
+
+@pytest.mark.parametrize("room", [(1040, 640, 1.0), (620, 376, 2.0), (376, 830, 2.0)],
+                         ids=["landscape", "compact", "portrait"])
+def test_the_cached_panel_draws_exactly_what_drawing_it_every_frame_draws(room):
+    """Pixel for pixel, frame by frame, against the panel drawn straight on the screen every frame, while the
+    panel is redrawn only when what it shows changed."""
+    _, size, density = canvas_for(*room)
+    plain = View(pygame.Surface(size), density, cache=False)
+    cached = View(pygame.Surface(size), density, cache=True)
+    game = Game(WEIGHTS, None, seed=9)
+    frames = 0
+    for pic in session_frames(game):
+        plain.draw(pic)
+        cached.draw(pic)
+        frames += 1
+        assert pygame.image.tobytes(cached.screen, "RGB") == pygame.image.tobytes(plain.screen, "RGB"), frames
+    assert plain.panel_draws == frames
+    assert cached.panel_draws < frames / 2, cached.panel_draws  # about one redraw a mouse move, not every frame
+
+
+def test_an_idle_frame_does_not_redraw_the_panel():
+    view = View(pygame.Surface((1040, 640)))
+    game = Game(WEIGHTS, None, seed=1)
+    for _ in range(30):
+        game.update(1 / 60)
+        view.draw(game.picture())
+    assert view.panel_draws == 1
+    game.player_move(2)  # a move changes the round line, the choice, the memory and the agreement: one redraw
+    for _ in range(30):
+        game.update(1 / 60)
+        view.draw(game.picture())
+    assert view.panel_draws == 2

@@ -49,6 +49,16 @@ class SightLayer:
         self._belief: pygame.Surface | None = None
         self._belief_key: tuple | None = None
 
+    @staticmethod
+    def key(pic: Picture) -> tuple | None:
+        """What draw_under draws, to compare with ==: it changes about once a mouse move (None: nothing)."""
+        sight = pic.sight
+        if sight is None or sight.name == "classic":
+            return None
+        heat = None if sight.believed is None or not sight.show_belief else sight.believed.round(3).tobytes()
+        outline = None if sight.belief is None or not sight.show_belief else sight.belief.tobytes()
+        return pic.size, sight.square, sight.next_look, sight.show_belief, heat, outline
+
     def draw_under(self, view: View, pic: Picture) -> None:
         """Below the trails and the animals: the fog or the blind shade, then the belief picture."""
         sight = pic.sight

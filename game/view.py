@@ -10,7 +10,6 @@ Okabe–Ito palette, which colour-blind players can tell apart: the cat orange, 
 
 from __future__ import annotations
 
-import json
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -167,13 +166,16 @@ PANEL_FIELDS = (
 
 
 def frozen(value: Any) -> Any:
-    """A picture's value as something to compare with ==: arrays by their bytes, dicts by their JSON."""
+    """A picture's value as something to compare with ==: arrays by their bytes, dicts by their repr, the
+    memory's rows (name, array, hint) by theirs; anything else (numbers, text, tuples of numbers) as it is."""
     if isinstance(value, np.ndarray):
         return value.dtype.str, value.shape, value.tobytes()
     if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, default=str)
-    if isinstance(value, tuple | list):
+        return repr(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
         return tuple(frozen(item) for item in value)
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[1], np.ndarray):
+        return value[0], frozen(value[1]), value[2]
     return value
 
 
@@ -207,6 +209,9 @@ class View:
         self._shade: pygame.Surface | None = None
         self._board: pygame.Surface | None = None
         self._board_key: tuple | None = None
+        self._static: pygame.Surface | None = None  # the background with the cached panel drawn on it
+        self._static_key: tuple | None = None  # the background the panel's picture was drawn on
+        self._under_key: tuple | None = None  # the sight's shades in the static picture
         self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
@@ -330,15 +335,33 @@ class View:
         if self.screen.get_size() != self.size:
             self.layout(self.screen.get_size())
         self.draw_board(pic)
-        self.draw_title(pic)
-        self.draw_arena(pic)
         x, y, w, h = self.plan.panel
         if self.plan.compact:
-            self.cached("panel", panel_key(pic), (x - 12, y - 10, w + 24, h + 12),
-                        lambda: self.draw_compact_panel(pic, x, y, w))
+            def panel() -> float:
+                self.draw_compact_panel(pic, x, y, w)
+                return 0.0
         else:
-            timing_y = self.cached("panel", panel_key(pic), (x - 12, y - 10, w + 24, h + 12),
-                                   lambda: self.draw_panel(pic))
+            def panel() -> float:
+                return self.draw_panel(pic)
+        if self.cache:
+            # the background and the panel as one picture (redrawn only when the panel's content changed), then
+            # what moves, kept off the panel as the panel drawn over it would keep it
+            timing_y, area = self.cached_panel(pic, panel_key(pic), (x - 12, y - 10, w + 24, h + 12), panel)
+            self.screen.blit(self._static, (0, 0))
+            width, height = self.size
+            self.screen.set_clip((0, 0, area.left, height) if area.top <= 0.1 * height else (0, 0, width, area.top))
+            try:
+                self.draw_title(pic)
+                self.draw_arena(pic, under=False)  # the sight's shades are in the static picture
+            finally:
+                self.screen.set_clip(None)
+        else:
+            self.screen.blit(self._board, (0, 0))
+            self.draw_title(pic)
+            self.draw_arena(pic)
+            self.panel_draws += 1
+            timing_y = panel()
+        if not self.plan.compact:
             self.draw_timing(pic, x, timing_y)
         self.sight_layer.draw_caption(self, pic)  # after the panel: a compact layout puts it there
         if pic.paused and not pic.help:
@@ -346,16 +369,17 @@ class View:
         if pic.help:
             self.draw_help()
 
-    def cached(self, name: str, key: Any, box: tuple[float, float, float, float], draw) -> Any:
-        """Draw a part of the frame that sits on the fixed background, in this design box, through a picture of
-        it kept until its key changes: drawn on a copy of the background under it (so it is pixel for pixel
-        what drawing it straight on the screen gives), then blitted. Returns what draw() returned."""
-        if not self.cache:
-            self.panel_draws += 1
-            return draw()
+    def cached_panel(self, pic: Picture, key: Any, box: tuple[float, float, float, float],
+                     draw) -> tuple[Any, pygame.Rect]:
+        """The still part of the frame as one picture, self._static: the background, the sight's shades under
+        the pieces, and the panel (in this design box), redrawn only when the panel's key or the shades' key
+        changed (about once a mouse move). The panel is drawn on a copy of the background under it, so the
+        picture is pixel for pixel what drawing it all straight on the screen gives. Returns what draw()
+        returned and the panel's area on the screen."""
         area = self.rect(*box).clip(self.screen.get_rect())
-        entry = self._parts.get(name)
-        if entry is None or entry[0] != key or entry[1] != area:
+        entry = self._parts.get("panel")
+        changed = entry is None or entry[0] != key or entry[1] != area
+        if changed:
             surface = self._board.subsurface(area).copy()
             screen = self.screen
             self.screen, self.shift = surface, (area.x, area.y)
@@ -365,9 +389,19 @@ class View:
                 self.screen, self.shift = screen, (0, 0)
             self.panel_draws += 1
             entry = (key, area, surface, result)
-            self._parts[name] = entry
-        self.screen.blit(entry[2], entry[1])
-        return entry[3]
+            self._parts["panel"] = entry
+        under = self.sight_layer.key(pic)
+        if changed or under != self._under_key:
+            self._under_key = under
+            static, screen = self._board.copy(), self.screen
+            self.screen = static
+            try:
+                self.sight_layer.draw_under(self, pic)
+            finally:
+                self.screen = screen
+            static.blit(entry[2], area)
+            self._static = static
+        return entry[3], area
 
     def draw_title(self, pic: Picture) -> None:
         self.text("Cat & Mouse", 34, TEXT, self.plan.arena[0], 18 if not self.plan.compact else 12)
@@ -400,7 +434,9 @@ class View:
                                  border_radius=self.px(12))
             finally:
                 self.screen = screen
-        self.screen.blit(self._board, (0, 0))
+        if self._board_key != self._static_key:
+            self._parts = {}  # a new background: the panel's picture is drawn on it again
+            self._static_key = key
 
     def draw_grid(self, pic: Picture) -> None:
         left, top, cell = self.grid(pic.size)
@@ -418,7 +454,7 @@ class View:
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
 
-    def draw_arena(self, pic: Picture) -> None:
+    def draw_arena(self, pic: Picture, under: bool = True) -> None:
         left, top, cell = self.grid(pic.size)
         fast = pic.watching and pic.watch_speed == "max"
         since = pic.now - pic.turn_time
@@ -426,7 +462,8 @@ class View:
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
-        self.sight_layer.draw_under(self, pic)
+        if under:
+            self.sight_layer.draw_under(self, pic)
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)

@@ -233,6 +233,7 @@ class View:
         self._shade = None
         self._board = None
         self._parts = {}
+        self._static = None
 
     def set_screen(self, screen: pygame.Surface, density: float | None = None) -> None:
         self.screen = screen
@@ -391,16 +392,22 @@ class View:
             entry = (key, area, surface, result)
             self._parts["panel"] = entry
         under = self.sight_layer.key(pic)
-        if changed or under != self._under_key:
+        if self._static is None or self._static.get_size() != self.size:
+            self._static, self._under_key, changed = self._board.copy(), (), True
+        if under != self._under_key:  # the board again where the shades go (all but the panel), and the shades
             self._under_key = under
-            static, screen = self._board.copy(), self.screen
-            self.screen = static
+            width, height = self.size
+            rest = pygame.Rect(0, 0, area.left, height) if area.top <= 0.1 * height else \
+                pygame.Rect(0, 0, width, area.top)
+            self._static.blit(self._board, rest, rest)
+            screen, self.screen = self.screen, self._static
             try:
                 self.sight_layer.draw_under(self, pic)
             finally:
                 self.screen = screen
-            static.blit(entry[2], area)
-            self._static = static
+            changed = True
+        if changed:
+            self._static.blit(entry[2], area)
         return entry[3], area
 
     def draw_title(self, pic: Picture) -> None:
@@ -435,7 +442,7 @@ class View:
             finally:
                 self.screen = screen
         if self._board_key != self._static_key:
-            self._parts = {}  # a new background: the panel's picture is drawn on it again
+            self._parts, self._static = {}, None  # a new background: the still picture is made on it again
             self._static_key = key
 
     def draw_grid(self, pic: Picture) -> None:
@@ -791,16 +798,27 @@ class View:
         for name, values, hint in rows:
             top = y + 4
             self.text(name, 20, TEXT, x + 2, top + (cell_h * lines) / 2 - 8)
-            index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64)
-            for u in range(units):
-                line, col = divmod(u, per_row)
-                pygame.draw.rect(self.screen, STATE_COLOURS[index[u]],
-                                 self.rect(x + label_w + col * cell_w, top + line * cell_h, cell_w - 1.5,
-                                           cell_h - 1.5))
+            self.draw_units(values, x + label_w, top, per_row, cell_w, cell_h)
             y = top + cell_h * lines
             self.text(hint, 14, FAINT, x + w, y + 1, "topright")
             y += 12
         return y
+
+    def draw_units(self, values: np.ndarray, left: float, top: float, per_row: int, cell_w: float,
+                   cell_h: float) -> None:
+        """One coloured cell a unit (blue −, orange +), per_row to a line, each placed exactly as rect() places
+        it but filled directly: a memory strip is 64 or more of them, the panel's largest cost."""
+        index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64).tolist()
+        ox, oy, s = self.origin[0], self.origin[1], self.scale
+        sx, sy = self.shift
+        w, h = cell_w - 1.5, cell_h - 1.5
+        fill = self.screen.fill
+        for u, shade in enumerate(index):
+            line, col = divmod(u, per_row)
+            x0, y0 = left + col * cell_w, top + line * cell_h
+            l, t = round(ox + x0 * s) - sx, round(oy + y0 * s) - sy
+            r, b = round(ox + (x0 + w) * s) - sx, round(oy + (y0 + h) * s) - sy
+            fill(STATE_COLOURS[shade], (l, t, max(1, r - l), max(1, b - t)))
 
     def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:
         agreement = pic.agreement
@@ -910,11 +928,7 @@ class View:
             lines = math.ceil(units / per_row)
             cell_w, cell_h = (w - label_w) / per_row, (size if lines == 1 else size * 0.6)
             self.text(name, size, TEXT, x, y + cell_h * lines / 2, "midleft")
-            index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64)
-            for u in range(units):
-                row, col = divmod(u, per_row)
-                pygame.draw.rect(self.screen, STATE_COLOURS[index[u]],
-                                 self.rect(x + label_w + col * cell_w, y + row * cell_h, cell_w - 1.5, cell_h - 1.5))
+            self.draw_units(values, x + label_w, y, per_row, cell_w, cell_h)
             y += cell_h * lines + 4
         return y
 

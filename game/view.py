@@ -54,7 +54,7 @@ HELP_LINES = (
     ("Arrows / W A S D", "move the cat up, left, down, right"),
     ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
     ("Keypad 7 8 9 4 6 1 2 3", "all eight moves"),
-    ("Click or tap a cell", "step towards it"),
+    ("Click or tap a cell", "step towards it (a diagonal neighbour: a diagonal step)"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),

@@ -85,21 +85,17 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class WholeNumber:
-    """An integer in low..high (JSON's 3.0 counts as 3, true does not count as 1)."""
+class Bounded:
+    """A number in low..high; each kind below says which numbers it takes."""
 
     name: str
-    low: int
-    high: int
-    kind = "whole"
+    low: float
+    high: float
+    kind = "number"
 
-    def check(self, command: str, value: Any) -> int:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise CommandError(f"{command!r} needs a whole number {self.name!r}")
+    def within(self, command: str, value: Any) -> Any:
         if not self.low <= value <= self.high:
-            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low}..{self.high}")
+            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low:g}..{self.high:g}")
         return value
 
     def describe(self) -> dict[str, Any]:
@@ -107,23 +103,29 @@ class WholeNumber:
 
 
 @dataclass(frozen=True)
-class Decimal:
+class WholeNumber(Bounded):
+    """An integer in low..high (JSON's 3.0 counts as 3, true does not count as 1)."""
+
+    kind = "whole"
+
+    def check(self, command: str, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CommandError(f"{command!r} needs a whole number {self.name!r}")
+        return self.within(command, value)
+
+
+@dataclass(frozen=True)
+class Decimal(Bounded):
     """A finite number in low..high (a whole number counts too, true does not)."""
 
-    name: str
-    low: float
-    high: float
     kind = "decimal"
 
     def check(self, command: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise CommandError(f"{command!r} needs a number {self.name!r}")
-        if not self.low <= value <= self.high:
-            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low:g}..{self.high:g}")
-        return float(value)
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": self.kind, "min": self.low, "max": self.high}
+        return float(self.within(command, value))
 
 
 @dataclass(frozen=True)

@@ -511,22 +511,17 @@ async function panelOnPhone(page) {
         assert.ok(box && box.x >= 0 && box.x + box.width <= width + 0.5, `${selector} is cut off on the phone`);
         await control.tap();
     };
-    await tap("[data-sight=fog]");
-    await waitFor(page, () => window.catmouse.status.sight === "fog", null, "fog, tapped on the phone");
-    await tap("[data-sight=classic]");
-    await waitFor(page, () => window.catmouse.status.sight === "classic", null, "classic again");
-    await tap('#cm-brains button[data-brain="lstm32_post.npz"]');
-    await waitFor(page, () => window.catmouse.status.brain === "lstm32_post.npz", null, "a brain tapped");
-    await tap('#cm-brains button[data-brain="lstm32_optimal.npz"]');
-    await waitFor(page, () => window.catmouse.status.brain === "lstm32_optimal.npz", null, "the default brain");
-    await tap('#cm-cats button[data-cat="greedy"]');
-    await waitFor(page, () => window.catmouse.status.cat === "greedy", null, "a cat tapped");
-    await tap('#cm-cats button[data-cat="you"]');
-    await waitFor(page, () => window.catmouse.status.cat === "you", null, "you as the cat again");
-    await tap("#cm-learn");
-    await waitFor(page, () => window.catmouse.status.learning === true, null, "learning tapped on");
-    await tap("#cm-learn");
-    await waitFor(page, () => window.catmouse.status.learning === false, null, "learning tapped off");
+    // each control, and the status field and value the game shows once it has done what the control says
+    const steps = [["[data-sight=fog]", "sight", "fog"], ["[data-sight=classic]", "sight", "classic"],
+        ['#cm-brains button[data-brain="lstm32_post.npz"]', "brain", "lstm32_post.npz"],
+        ['#cm-brains button[data-brain="lstm32_optimal.npz"]', "brain", "lstm32_optimal.npz"],
+        ['#cm-cats button[data-cat="greedy"]', "cat", "greedy"], ['#cm-cats button[data-cat="you"]', "cat", "you"],
+        ["#cm-learn", "learning", true], ["#cm-learn", "learning", false]];
+    for (const [selector, field, value] of steps) {
+        await tap(selector);
+        await waitFor(page, ([f, v]) => window.catmouse.status[f] === v, [field, value],
+            `${field} ${value} after a tap on ${selector}`);
+    }
     const [download] = await Promise.all([page.waitForEvent("download"), tap("#cm-download")]);
     assert.match(download.suggestedFilename(), /\.npz$/);
     check("on the phone, below the game: sights, brains, cats, learning and download, each tapped, each works");

@@ -202,8 +202,7 @@ class View:
         self.cache = cache  # keep the panel's picture and redraw it only when what it shows changed
         self.fonts: dict[int, pygame.font.Font] = {}
         self.texts: OrderedDict[tuple, pygame.Surface] = OrderedDict()
-        self._parts: dict[str, tuple[Any, pygame.Rect, pygame.Surface, Any]] = {}
-        self.shift = (0, 0)  # the screen position of the part being drawn into its own surface
+        self._parts: dict[str, tuple[Any, pygame.Rect, Any]] = {}
         self.panel_draws = 0  # times the panel was drawn rather than blitted from its cache
         self.layout(screen.get_size())
         self._shade: pygame.Surface | None = None
@@ -258,9 +257,7 @@ class View:
         return round(v * self.scale)
 
     def pt(self, x: float, y: float) -> tuple[int, int]:
-        # rounded on the screen, then moved by whole pixels onto a cached part: the same pixels either way
-        return (round(self.origin[0] + x * self.scale) - self.shift[0],
-                round(self.origin[1] + y * self.scale) - self.shift[1])
+        return round(self.origin[0] + x * self.scale), round(self.origin[1] + y * self.scale)
 
     def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
         left, top = self.pt(x, y)
@@ -313,7 +310,7 @@ class View:
             self.texts.move_to_end(key)
         box = surface.get_rect(**{anchor: self.pt(x, y)})
         self.screen.blit(surface, box)
-        return box.move(self.shift)  # where it is on the screen
+        return box
 
     def pixels(self, size: float) -> int:
         """A text size in design units as the font's size in screen pixels; a compact layout draws none smaller
@@ -373,42 +370,39 @@ class View:
     def cached_panel(self, pic: Picture, key: Any, box: tuple[float, float, float, float],
                      draw) -> tuple[Any, pygame.Rect]:
         """The still part of the frame as one picture, self._static: the background, the sight's shades under
-        the pieces, and the panel (in this design box), redrawn only when the panel's key or the shades' key
-        changed (about once a mouse move). The panel is drawn on a copy of the background under it, so the
-        picture is pixel for pixel what drawing it all straight on the screen gives. Returns what draw()
-        returned and the panel's area on the screen."""
+        the pieces, and the panel (in this design box). Each is drawn again, on the background restored where it
+        goes, only when its key changed (about once a mouse move), so the picture is pixel for pixel what drawing
+        it all straight on the screen gives. Returns what draw() returned and the panel's area on the screen."""
         area = self.rect(*box).clip(self.screen.get_rect())
-        entry = self._parts.get("panel")
-        changed = entry is None or entry[0] != key or entry[1] != area
-        if changed:
-            surface = self._board.subsurface(area).copy()
-            screen = self.screen
-            self.screen, self.shift = surface, (area.x, area.y)
-            try:
-                result = draw()
-            finally:
-                self.screen, self.shift = screen, (0, 0)
-            self.panel_draws += 1
-            entry = (key, area, surface, result)
-            self._parts["panel"] = entry
+        fresh = self._static is None or self._static.get_size() != self.size
+        if fresh:
+            self._static, self._under_key, self._parts = self._board.copy(), (), {}
+        screen = self.screen
         under = self.sight_layer.key(pic)
-        if self._static is None or self._static.get_size() != self.size:
-            self._static, self._under_key, changed = self._board.copy(), (), True
-        if under != self._under_key:  # the board again where the shades go (all but the panel), and the shades
+        if under != self._under_key:  # the board again where the shades go, then the shades
             self._under_key = under
-            width, height = self.size
-            rest = pygame.Rect(0, 0, area.left, height) if area.top <= 0.1 * height else \
-                pygame.Rect(0, 0, width, area.top)
-            self._static.blit(self._board, rest, rest)
-            screen, self.screen = self.screen, self._static
+            left, top, cell = self.grid(pic.size)
+            edge = self.rect(left - 6, top - 6, cell * pic.size[0] + 12, cell * pic.size[1] + 12)
+            self._static.blit(self._board, edge, edge)
+            self.screen = self._static
             try:
                 self.sight_layer.draw_under(self, pic)
             finally:
                 self.screen = screen
-            changed = True
-        if changed:
-            self._static.blit(entry[2], area)
-        return entry[3], area
+        entry = self._parts.get("panel")
+        if entry is None or entry[0] != key or entry[1] != area:
+            self._static.blit(self._board, area, area)
+            self.screen = self._static
+            self._static.set_clip(area)
+            try:
+                result = draw()
+            finally:
+                self.screen = screen
+                self._static.set_clip(None)
+            self.panel_draws += 1
+            entry = (key, area, result)
+            self._parts["panel"] = entry
+        return entry[2], area
 
     def draw_title(self, pic: Picture) -> None:
         self.text("Cat & Mouse", 34, TEXT, self.plan.arena[0], 18 if not self.plan.compact else 12)
@@ -810,14 +804,13 @@ class View:
         it but filled directly: a memory strip is 64 or more of them, the panel's largest cost."""
         index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64).tolist()
         ox, oy, s = self.origin[0], self.origin[1], self.scale
-        sx, sy = self.shift
         w, h = cell_w - 1.5, cell_h - 1.5
         fill = self.screen.fill
         for u, shade in enumerate(index):
             line, col = divmod(u, per_row)
             x0, y0 = left + col * cell_w, top + line * cell_h
-            l, t = round(ox + x0 * s) - sx, round(oy + y0 * s) - sy
-            r, b = round(ox + (x0 + w) * s) - sx, round(oy + (y0 + h) * s) - sy
+            l, t = round(ox + x0 * s), round(oy + y0 * s)
+            r, b = round(ox + (x0 + w) * s), round(oy + (y0 + h) * s)
             fill(STATE_COLOURS[shade], (l, t, max(1, r - l), max(1, b - t)))
 
     def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:

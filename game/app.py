@@ -99,6 +99,8 @@ class Game:
         self.quit_asked = False  # the player was told of unsaved learning on a first Esc
         self.reset_asked = False  # ... or on a first Backspace
         self.show_choices = False  # both players' move probabilities drawn on the board
+        self.screen_box: tuple[int, int, float] | None = None  # the page's room for the canvas, when it says
+        self.layout: dict[str, Any] = {}  # the view's layout report, for the page (set by the main loop)
         self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
         self.message = ""
         self.message_is_error = False
@@ -621,8 +623,14 @@ class Game:
             "cats": ["you", *self.cats.names()],
             "round": self.round_status(),
             "frames": self.stats.frames,
+            "layout": self.layout,
         }
         return {name: values[name] for name in protocol.STATUS_FIELDS}
+
+    def set_screen_box(self, width: int, height: int, dpr: float) -> None:
+        """The page's room for the canvas (CSS pixels) and its devicePixelRatio; the main loop sizes the canvas
+        and lays it out from it (the game itself draws nothing)."""
+        self.screen_box = (width, height, dpr)
 
     def round_status(self) -> dict[str, Any]:
         play = self.round

@@ -40,7 +40,7 @@ from game.practice import play_session, session_report  # noqa: E402
 from game.protocol import LEARN_SPEED  # noqa: E402
 from game.sight import CLASSIC, SIGHTS  # noqa: E402
 from game.teachers import TEACHER_NAMES  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
 from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
 
 WEIGHTS_DIR = os.path.join(ROOT, "weights")
@@ -155,6 +155,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             last_poll = wall
             for command in page.poll():
                 game.handle_command(command, page)
+            fit_canvas(game, view)
         began = time.perf_counter()
         game.update(dt)
         view.draw(game.picture())
@@ -162,6 +163,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         game.stats.frame(spent)
         if page is not None and wall - last_status >= PAGE_STATUS_SECONDS:
             last_status = wall
+            game.layout = view.report(game.arena_size())
             kept = game.brain_to_keep()  # before the status: the page never shows a brain newer than it keeps
             if kept is not None:
                 page.store_brain(*kept)
@@ -174,6 +176,18 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         frame += 1
         if frames is not None and frame >= frames:
             break
+
+
+def fit_canvas(game: Game, view: View) -> None:
+    """Once the page has said how much room the canvas has (and again when that changes): the layout for it
+    and a canvas of as many device pixels as it shows, so text and lines are drawn crisp, never scaled."""
+    box = game.screen_box
+    if box is None:
+        return
+    game.screen_box = None
+    _, size, density = canvas_for(*box)
+    if size != view.screen.get_size() or abs(density - view.density) > 1e-6:
+        view.set_screen(pygame.display.set_mode(size), density)
 
 
 def practice_session(options: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from .teachers import TEACHER_NAMES
 LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its messages and the game accept
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
+SCREEN_CSS = (120, 8192)  # the canvas's room on the page, CSS pixels a side
+SCREEN_DPR = (0.25, 8.0)  # devicePixelRatio
 TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
 CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch; the page's cat picker adds the cat brains
 PLAYER_CAT = "you"  # the cat picker's choice for the player playing the cat
@@ -82,12 +85,27 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class WholeNumber:
-    """An integer in low..high (JSON's 3.0 counts as 3, true does not count as 1)."""
+class Bounded:
+    """A number in low..high; each kind below says which numbers it takes."""
 
     name: str
-    low: int
-    high: int
+    low: float
+    high: float
+    kind = "number"
+
+    def within(self, command: str, value: Any) -> Any:
+        if not self.low <= value <= self.high:
+            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low:g}..{self.high:g}")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.kind, "min": self.low, "max": self.high}
+
+
+@dataclass(frozen=True)
+class WholeNumber(Bounded):
+    """An integer in low..high (JSON's 3.0 counts as 3, true does not count as 1)."""
+
     kind = "whole"
 
     def check(self, command: str, value: Any) -> int:
@@ -95,12 +113,19 @@ class WholeNumber:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise CommandError(f"{command!r} needs a whole number {self.name!r}")
-        if not self.low <= value <= self.high:
-            raise CommandError(f"{command!r}: {shown(value)} is outside {self.low}..{self.high}")
-        return value
+        return self.within(command, value)
 
-    def describe(self) -> dict[str, Any]:
-        return {"type": self.kind, "min": self.low, "max": self.high}
+
+@dataclass(frozen=True)
+class Decimal(Bounded):
+    """A finite number in low..high (a whole number counts too, true does not)."""
+
+    kind = "decimal"
+
+    def check(self, command: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise CommandError(f"{command!r} needs a number {self.name!r}")
+        return float(self.within(command, value))
 
 
 @dataclass(frozen=True)
@@ -164,7 +189,7 @@ class CatName(FileName):
         return {"type": self.kind, "choices": [PLAYER_CAT, *CATS], "max_chars": MAX_NAME_CHARS}
 
 
-Field = Switch | Choice | WholeNumber | FileName | FileBytes | CatName
+Field = Switch | Choice | WholeNumber | Decimal | FileName | FileBytes | CatName
 
 
 # -- what the game does with each command (game is the Game, page the web.Page or None) ------------------------
@@ -219,6 +244,10 @@ def cat_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
     game.load_cat_brain_bytes(name, data)
 
 
+def screen(game: Any, page: Any, width: int, height: int, dpr: float) -> None:
+    game.set_screen_box(width, height, dpr)
+
+
 def reset(game: Any, page: Any) -> None:
     game.reset_brain()  # the browser then keeps the brain as loaded (Game.brain_to_keep)
 
@@ -254,6 +283,12 @@ COMMANDS: dict[str, Command] = {
                           "watch a cat brain file of the player's play the mouse"),
     "download": Command((), download, "save the brain as it is now as a new file"),
     "reset": Command((), reset, "back to the brain's pretrained weights (the browser then keeps those)"),
+    "screen": Command((WholeNumber("width", *SCREEN_CSS), WholeNumber("height", *SCREEN_CSS),
+                       Decimal("dpr", *SCREEN_DPR)), screen,
+                      "the room the page has for the canvas, in CSS pixels, and its devicePixelRatio: the game picks "
+                      "its layout (landscape, compact or portrait) and sizes its canvas to show it crisp",
+                      without_control="the page sends it by itself at the start and when the window's size or "
+                      "orientation changes"),
     "restore": Command((FileName("name"), FileBytes("data", MAX_UPLOAD_BYTES)), restore,
                        "the brain the page kept in this browser",
                        without_control="the page sends it by itself when it starts, from browser storage"),
@@ -287,6 +322,10 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "round": StatusField("object", "the round in play: number, size [W, H], cat and mouse cells [x, y] (0, 0 bottom "
                          "left), the cat's moves, par, and the result once it is over (else empty)"),
     "frames": StatusField("count", "frames the game has drawn since it started (the page's frames per second)"),
+    "layout": StatusField("object", "how the game lays out its canvas: name (landscape, compact, portrait), design "
+                          "[w, h], canvas [w, h] in device pixels, density (device px per CSS px), board {left, top, "
+                          "cell} of the arena in canvas pixels, cell_css and smallest_text_css (the smallest text "
+                          "drawn) in CSS pixels; empty before the first frame"),
 }
 
 # The brain card: (meta key, label, how to show the value), in the order shown. The keys are those brain files

@@ -49,6 +49,16 @@ class SightLayer:
         self._belief: pygame.Surface | None = None
         self._belief_key: tuple | None = None
 
+    @staticmethod
+    def key(pic: Picture) -> tuple | None:
+        """What draw_under draws, to compare with ==: it changes about once a mouse move (None: nothing)."""
+        sight = pic.sight
+        if sight is None or sight.name == "classic":
+            return None
+        heat = None if sight.believed is None or not sight.show_belief else sight.believed.round(3).tobytes()
+        outline = None if sight.belief is None or not sight.show_belief else sight.belief.tobytes()
+        return pic.size, sight.square, sight.next_look, sight.show_belief, heat, outline
+
     def draw_under(self, view: View, pic: Picture) -> None:
         """Below the trails and the animals: the fog or the blind shade, then the belief picture."""
         sight = pic.sight
@@ -143,22 +153,25 @@ class SightLayer:
         said, marks = caption(pic)
         if not said:
             return
-        x, y, w, h = view.ARENA_BOX
-        view.text(marks, 14, FAINT_TEXT, x + w, y + h + 7, "topright")
+        x, top, w = view.plan.caption  # under the board, or in a compact panel as two lines
+        if view.plan.compact:
+            view.text(marks, 14, FAINT_TEXT, x, top + view.plan.text + 4)
+        else:
+            view.text(marks, 14, FAINT_TEXT, x + w, top, "topright")
         sight = pic.sight
         if sight.square is not None or sight.beat == 1:
-            view.text(said, 14, DIM, x, y + h + 7)
+            view.text(said, 14, DIM, x, top)
             return
         name, rest = said.split(": ", 1)
-        box = view.text(name, 14, DIM, x, y + h + 7)
+        box = view.text(name, 14, DIM, x, top)
         left = (box.right - view.origin[0]) / view.scale + 9
         for k in range(sight.beat):
-            centre = view.pt(left + 11 * k, y + h + 12)
+            centre = view.pt(left + 11 * k, top + 5)
             if k == sight.next_look:
                 pygame.draw.circle(view.screen, SKY, centre, view.px(4))
             else:
                 pygame.draw.circle(view.screen, DIM, centre, view.px(3.5), max(1, view.px(1.2)))
-        view.text(rest, 14, DIM, left + 11 * sight.beat + 2, y + h + 7)
+        view.text(rest, 14, DIM, left + 11 * sight.beat + 2, top)
 
     def draw_spotted(self, view: View, pic: Picture, cat_xy: tuple[float, float], cell: float) -> None:
         """A ring round the cat when the mouse saw it at its last move."""

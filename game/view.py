@@ -1,14 +1,19 @@
 """All drawing: the arena, the animals, and the panel that shows what the mouse's brain is doing.
 
-The picture is laid out on a 1040×640 design grid and drawn straight at the window's size (no bitmap scaling),
-so lines and text stay crisp however the window is stretched. Colours are the Okabe–Ito palette, which
-colour-blind players can tell apart: the cat orange, the mouse sky blue, the teacher yellow.
+The picture is laid out on a design grid and drawn straight at the window's size (no bitmap scaling), so lines
+and text stay crisp however the window is stretched. Three layouts share the drawing: landscape (1040×640, the
+full panel beside the board), compact (the same grid with a shorter panel of larger text, for a landscape phone)
+and portrait (640×1040, the board at full width with the compact panel under it). The one used is picked from
+the screen's size in CSS pixels, so text stays legible at arm's length (choose_layout). Colours are the
+Okabe–Ito palette, which colour-blind players can tell apart: the cat orange, the mouse sky blue, the teacher yellow.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pygame
@@ -21,7 +26,7 @@ from .picture import Cell, Picture
 from .round import versus_par
 from .sight_view import SightLayer
 
-DESIGN_W, DESIGN_H = 1040, 640
+DESIGN_W, DESIGN_H = 1040, 640  # the landscape layout's design grid, the window's size on desktop
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
 
@@ -49,7 +54,7 @@ HELP_LINES = (
     ("Arrows / W A S D", "move the cat up, left, down, right"),
     ("Q  E  Z  C", "move diagonally (up-left, up-right, down-left, down-right)"),
     ("Keypad 7 8 9 4 6 1 2 3", "all eight moves"),
-    ("Click or tap a cell", "step towards it"),
+    ("Click or tap a cell", "step towards it (a diagonal neighbour: a diagonal step)"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
@@ -69,6 +74,13 @@ HELP_LINES = (
     ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
     ("Esc", "close help; quit (asks first if learning is unsaved)"),
+)
+
+# What a finger does, before the keys: the help as a phone's player needs it.
+TOUCH_HELP = (
+    ("Tap a cell", "the cat steps towards it, diagonals too"),
+    ("The pad under the game", "eight moves: up, down, left, right and the four diagonals"),
+    ("The panel below the game", "what the mouse sees, brains, learning, the cat, download"),
 )
 
 LEGEND = (
@@ -93,6 +105,84 @@ STATE_COLOURS = [mix(BLUE, CELL, k / 32) if k <= 32 else mix(CELL, ORANGE, (k - 
 
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes on one design grid; boxes are (x, y, w, h) in design units."""
+
+    name: str
+    design: tuple[int, int]
+    arena: tuple[float, float, float, float]
+    panel: tuple[float, float, float, float]  # the HUD: the brain, the round, choice, memory, agreement, learning
+    message: tuple[float, float, float, float]  # the top bar right of the title
+    mode_right: float  # the mode line ends here (anchored top right)
+    caption: tuple[float, float, float]  # the sight's caption line: left, top, width
+    text: float  # the smallest text size the layout draws (design units); compact layouts hold every text to it
+    compact: bool
+
+
+LANDSCAPE = Layout("landscape", (DESIGN_W, DESIGN_H), (24, 60, 560, 560), (612, 24, 404, 600), (190, 6, 394, 46),
+                   584, (24, 627, 560), 12, False)
+COMPACT = Layout("compact", (DESIGN_W, DESIGN_H), (24, 60, 560, 560), (612, 22, 404, 606), (190, 4, 394, 48),
+                 584, (612, 566, 404), 20, True)
+PORTRAIT = Layout("portrait", (640, 1040), (16, 64, 608, 608), (16, 760, 608, 270), (214, 4, 418, 52),
+                  624, (16, 682, 608), 22, True)
+LAYOUTS = {layout.name: layout for layout in (LANDSCAPE, COMPACT, PORTRAIT)}
+MIN_CSS_TEXT = 11.0  # the smallest text a player reads without zooming, in CSS pixels
+FULL_PANEL_TEXT = 14  # the full panel's common small text (its hints and curve labels)
+MAX_CANVAS_PIXELS = 2_000_000  # a crisp canvas costs its pixels every frame: about 3× a 1040×640 one at most
+MAX_DENSITY = 2.0  # device pixels per CSS pixel: a phone's 3 would cost 2.25× the pixels for little to see
+
+
+def choose_layout(css_w: float, css_h: float) -> Layout:
+    """The layout for a screen of this size in CSS pixels: portrait when it is clearly taller than wide;
+    else the full landscape panel where its small text comes out at 10.5 CSS px or more (a desktop window),
+    the compact one where it would not (a phone on its side)."""
+    if css_h > css_w * 1.15:
+        return PORTRAIT
+    scale = min(css_w / LANDSCAPE.design[0], css_h / LANDSCAPE.design[1])
+    return LANDSCAPE if FULL_PANEL_TEXT * scale >= MIN_CSS_TEXT - 0.5 else COMPACT
+
+
+def canvas_for(css_w: float, css_h: float, dpr: float) -> tuple[Layout, tuple[int, int], float]:
+    """For a box of css_w×css_h CSS pixels at this devicePixelRatio: the layout, the canvas size in device pixels
+    that shows it crisp (the design's shape, as large as fits the box, capped at MAX_CANVAS_PIXELS), and that
+    canvas's device pixels per CSS pixel (dpr, or less where capped)."""
+    layout = choose_layout(css_w, css_h)
+    dw, dh = layout.design
+    css = max(0.05, min(css_w / dw, css_h / dh))  # CSS px per design unit
+    density = max(0.5, min(MAX_DENSITY, float(dpr)))
+    density = min(density, math.sqrt(MAX_CANVAS_PIXELS / (dw * dh)) / css)
+    return layout, (max(1, round(dw * css * density)), max(1, round(dh * css * density))), density
+
+
+# What the panel shows, read from the picture: the panel is redrawn when one of these changed, else blitted.
+PANEL_FIELDS = (
+    "brain_name", "brain_label", "hidden_size", "tuned_line", "tuned_updates", "heldout_now", "watching",
+    "cat_label", "cat_detail", "round_number", "cat_moves_made", "moves_made", "move_limit", "par", "best",
+    "brain_move", "teacher_move", "probabilities", "readout", "memory", "memory_title", "teacher", "agreement",
+    "agreement_window", "curve", "curve_stride", "learning", "learn_speed", "learn_budget_ms", "updates_per_round",
+    "updates", "start_heldout", "fallbacks",
+)
+
+
+def frozen(value: Any) -> Any:
+    """A picture's value as something to compare with ==: arrays by their bytes, dicts by their repr, the
+    memory's rows (name, array, hint) by theirs; anything else (numbers, text, tuples of numbers) as it is."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.str, value.shape, value.tobytes()
+    if isinstance(value, dict):
+        return repr(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return tuple(frozen(item) for item in value)
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[1], np.ndarray):
+        return value[0], frozen(value[1]), value[2]
+    return value
+
+
+def panel_key(pic: Picture) -> tuple:
+    return (*(frozen(getattr(pic, name)) for name in PANEL_FIELDS), frozen(pic.brain_meta))
+
+
 def round_line(pic: Picture) -> str:
     """The round's count in the score's unit: the cat's moves, against par (in cat moves too)."""
     return f"Round {pic.round_number}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
@@ -106,14 +196,21 @@ def limit_line(pic: Picture) -> str:
 class View:
     """Draws a Game onto the display surface; knows where every cell is so clicks can be read back."""
 
-    def __init__(self, screen: pygame.Surface) -> None:
+    def __init__(self, screen: pygame.Surface, density: float = 1.0, cache: bool = True) -> None:
         self.screen = screen
+        self.density = density  # the screen's pixels per CSS pixel (the page's devicePixelRatio; 1 on desktop)
+        self.cache = cache  # keep the panel's picture and redraw it only when what it shows changed
         self.fonts: dict[int, pygame.font.Font] = {}
         self.texts: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._parts: dict[str, tuple[Any, pygame.Rect, Any]] = {}
+        self.panel_draws = 0  # times the panel was drawn rather than blitted from its cache
         self.layout(screen.get_size())
         self._shade: pygame.Surface | None = None
         self._board: pygame.Surface | None = None
         self._board_key: tuple | None = None
+        self._static: pygame.Surface | None = None  # the background with the cached panel drawn on it
+        self._static_key: tuple | None = None  # the background the panel's picture was drawn on
+        self._under_key: tuple | None = None  # the sight's shades in the static picture
         self._banner: pygame.Surface | None = None
         self.timing_text = ""
         self.timing_time = -math.inf
@@ -124,14 +221,37 @@ class View:
     def layout(self, size: tuple[int, int]) -> None:
         w, h = size
         self.size = size
-        self.scale = min(w / DESIGN_W, h / DESIGN_H)
-        self.origin = ((w - DESIGN_W * self.scale) / 2, (h - DESIGN_H * self.scale) / 2)
+        self.plan = choose_layout(w / self.density, h / self.density)
+        self.ARENA_BOX = self.plan.arena
+        self.PANEL_X, self.PANEL_W = self.plan.panel[0], self.plan.panel[2]
+        self.MESSAGE_BOX = self.plan.message
+        dw, dh = self.plan.design
+        self.scale = min(w / dw, h / dh)
+        self.origin = ((w - dw * self.scale) / 2, (h - dh * self.scale) / 2)
+        self.smallest_text = math.inf  # the smallest text drawn since this layout began, in screen pixels
         self._shade = None
         self._board = None
+        self._parts = {}
+        self._static = None
 
-    def set_screen(self, screen: pygame.Surface) -> None:
+    def set_screen(self, screen: pygame.Surface, density: float | None = None) -> None:
         self.screen = screen
+        if density is not None:
+            self.density = density
         self.layout(screen.get_size())
+
+    def report(self, size: Cell) -> dict[str, Any]:
+        """The layout as the page and its tests read it: its name and design size, the canvas in device pixels,
+        the board of an arena of this size in canvas pixels, and its cell and the smallest text drawn so far,
+        in CSS pixels."""
+        left, top, cell = self.grid(size)
+        x, y = self.pt(left, top)
+        css = self.scale / self.density
+        smallest = self.smallest_text if math.isfinite(self.smallest_text) else None
+        return {"name": self.plan.name, "design": list(self.plan.design), "canvas": list(self.size),
+                "density": round(self.density, 3), "board": {"left": x, "top": y, "cell": round(cell * self.scale, 2)},
+                "cell_css": round(cell * css, 2),
+                "smallest_text_css": None if smallest is None else round(smallest / self.density, 2)}
 
     def px(self, v: float) -> int:
         return round(v * self.scale)
@@ -143,8 +263,6 @@ class View:
         left, top = self.pt(x, y)
         right, bottom = self.pt(x + w, y + h)
         return pygame.Rect(left, top, max(1, right - left), max(1, bottom - top))
-
-    ARENA_BOX = (24, 60, 560, 560)
 
     def grid(self, size: Cell) -> tuple[float, float, float]:
         """Design-space left, top and cell size of the grid of an arena of this size (width, height)."""
@@ -172,14 +290,16 @@ class View:
     # -- text --------------------------------------------------------------------------------------------
 
     def font(self, size: float) -> pygame.font.Font:
-        pixels = max(8, round(size * self.scale))
+        pixels = self.pixels(size)
         if pixels not in self.fonts:
             self.fonts[pixels] = pygame.font.Font(None, pixels)
         return self.fonts[pixels]
 
     def text(self, s: str, size: float, colour: tuple[int, int, int], x: float, y: float,
              anchor: str = "topleft") -> pygame.Rect:
-        key = (s, max(8, round(size * self.scale)), colour)
+        pixels = self.pixels(size)
+        self.smallest_text = min(self.smallest_text, pixels)
+        key = (s, pixels, colour)
         surface = self.texts.get(key)
         if surface is None:
             surface = self.render(self.font(size), s, colour)
@@ -191,6 +311,11 @@ class View:
         box = surface.get_rect(**{anchor: self.pt(x, y)})
         self.screen.blit(surface, box)
         return box
+
+    def pixels(self, size: float) -> int:
+        """A text size in design units as the font's size in screen pixels; a compact layout draws none smaller
+        than its own smallest size."""
+        return max(8, round(max(size, self.plan.text if self.plan.compact else 0) * self.scale))
 
     @staticmethod
     def render(font: pygame.font.Font, s: str, colour: tuple[int, int, int]) -> pygame.Surface:
@@ -208,16 +333,79 @@ class View:
         if self.screen.get_size() != self.size:
             self.layout(self.screen.get_size())
         self.draw_board(pic)
-        self.draw_title(pic)
-        self.draw_arena(pic)
-        self.draw_panel(pic)
+        x, y, w, h = self.plan.panel
+        if self.plan.compact:
+            def panel() -> float:
+                self.draw_compact_panel(pic, x, y, w)
+                return 0.0
+        else:
+            def panel() -> float:
+                return self.draw_panel(pic)
+        if self.cache:
+            # the background and the panel as one picture (redrawn only when the panel's content changed), then
+            # what moves, kept off the panel as the panel drawn over it would keep it
+            timing_y, area = self.cached_panel(pic, panel_key(pic), (x - 12, y - 10, w + 24, h + 12), panel)
+            self.screen.blit(self._static, (0, 0))
+            width, height = self.size
+            self.screen.set_clip((0, 0, area.left, height) if area.top <= 0.1 * height else (0, 0, width, area.top))
+            try:
+                self.draw_title(pic)
+                self.draw_arena(pic, under=False)  # the sight's shades are in the static picture
+            finally:
+                self.screen.set_clip(None)
+        else:
+            self.screen.blit(self._board, (0, 0))
+            self.draw_title(pic)
+            self.draw_arena(pic)
+            self.panel_draws += 1
+            timing_y = panel()
+        if not self.plan.compact:
+            self.draw_timing(pic, x, timing_y)
+        self.sight_layer.draw_caption(self, pic)  # after the panel: a compact layout puts it there
         if pic.paused and not pic.help:
             self.draw_banner("Paused", "P or Space to play on", DIM)
         if pic.help:
             self.draw_help()
 
+    def cached_panel(self, pic: Picture, key: Any, box: tuple[float, float, float, float],
+                     draw) -> tuple[Any, pygame.Rect]:
+        """The still part of the frame as one picture, self._static: the background, the sight's shades under
+        the pieces, and the panel (in this design box). Each is drawn again, on the background restored where it
+        goes, only when its key changed (about once a mouse move), so the picture is pixel for pixel what drawing
+        it all straight on the screen gives. Returns what draw() returned and the panel's area on the screen."""
+        area = self.rect(*box).clip(self.screen.get_rect())
+        fresh = self._static is None or self._static.get_size() != self.size
+        if fresh:
+            self._static, self._under_key, self._parts = self._board.copy(), (), {}
+        screen = self.screen
+        under = self.sight_layer.key(pic)
+        if under != self._under_key:  # the board again where the shades go, then the shades
+            self._under_key = under
+            left, top, cell = self.grid(pic.size)
+            edge = self.rect(left - 6, top - 6, cell * pic.size[0] + 12, cell * pic.size[1] + 12)
+            self._static.blit(self._board, edge, edge)
+            self.screen = self._static
+            try:
+                self.sight_layer.draw_under(self, pic)
+            finally:
+                self.screen = screen
+        entry = self._parts.get("panel")
+        if entry is None or entry[0] != key or entry[1] != area:
+            self._static.blit(self._board, area, area)
+            self.screen = self._static
+            self._static.set_clip(area)
+            try:
+                result = draw()
+            finally:
+                self.screen = screen
+                self._static.set_clip(None)
+            self.panel_draws += 1
+            entry = (key, area, result)
+            self._parts["panel"] = entry
+        return entry[2], area
+
     def draw_title(self, pic: Picture) -> None:
-        self.text("Cat & Mouse", 34, TEXT, 24, 18)
+        self.text("Cat & Mouse", 34, TEXT, self.plan.arena[0], 18 if not self.plan.compact else 12)
         if pic.message_visible:  # in the top bar, where no piece can be; the mode line is back when it fades
             self.draw_message(pic)
             return
@@ -230,7 +418,7 @@ class View:
             colour = PURPLE
         else:
             mode, colour = "You are the cat: catch the mouse", ORANGE
-        self.text(mode, 20, colour, 584, 26, "topright")
+        self.text(mode, 20, colour, self.plan.mode_right, 26 if not self.plan.compact else 16, "topright")
 
     def draw_board(self, pic: Picture) -> None:
         """What does not move (background, the grid, the panel's card) is drawn once per size and blitted."""
@@ -242,11 +430,14 @@ class View:
             try:
                 self.screen.fill(BACKGROUND)
                 self.draw_grid(pic)
-                pygame.draw.rect(self.screen, PANEL, self.rect(self.PANEL_X - 12, 14, self.PANEL_W + 24, 612),
+                x, y, w, h = self.plan.panel
+                pygame.draw.rect(self.screen, PANEL, self.rect(x - 12, y - 10, w + 24, h + 12),
                                  border_radius=self.px(12))
             finally:
                 self.screen = screen
-        self.screen.blit(self._board, (0, 0))
+        if self._board_key != self._static_key:
+            self._parts, self._static = {}, None  # a new background: the still picture is made on it again
+            self._static_key = key
 
     def draw_grid(self, pic: Picture) -> None:
         left, top, cell = self.grid(pic.size)
@@ -264,7 +455,7 @@ class View:
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
 
-    def draw_arena(self, pic: Picture) -> None:
+    def draw_arena(self, pic: Picture, under: bool = True) -> None:
         left, top, cell = self.grid(pic.size)
         fast = pic.watching and pic.watch_speed == "max"
         since = pic.now - pic.turn_time
@@ -272,7 +463,8 @@ class View:
         p_mouse = 1.0 if fast else ease((since - 0.03) / TURN_SECONDS)
         cat_xy = self.glide(pic, pic.cat_from, pic.cat_cell, p_cat)
         mouse_xy = self.glide(pic, pic.mouse_from, pic.mouse_cell, p_mouse)
-        self.sight_layer.draw_under(self, pic)
+        if under:
+            self.sight_layer.draw_under(self, pic)
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
@@ -293,7 +485,6 @@ class View:
             # inside the cell, clear of the cell's gap, so in a corner it stays off the board's edge
             pygame.draw.circle(self.screen, mix(VERMILLION, TEXT, pulse), self.pt(*cat_xy),
                                self.px(cell * 0.44), max(2, self.px(3)))
-        self.sight_layer.draw_caption(self, pic)
         if pic.over:
             good = pic.result_score is not None
             # the banner sits in the half of the arena away from the cat, so the catch itself stays in view
@@ -418,8 +609,6 @@ class View:
         self.text(title, 44, colour, x + w / 2, mid - 38, "midtop")
         self.text(detail, 21, TEXT, x + w / 2, mid + 12, "midtop")
 
-    MESSAGE_BOX = (190, 6, 394, 46)  # the top bar right of the title, above the grid's edge (y 54)
-
     def draw_message(self, pic: Picture) -> None:
         """The message in the top bar, in up to two lines, the font shrunk (then the text cut) to fit."""
         colour = VERMILLION if pic.message_is_error else TEXT
@@ -429,7 +618,7 @@ class View:
         box = self.rect(x + w - used, y, used, h)  # as wide as its text, from the right
         pygame.draw.rect(self.screen, INK, box, border_radius=self.px(8))
         pygame.draw.rect(self.screen, colour, box, max(1, self.px(1.5)), border_radius=self.px(8))
-        line_h = size + 1
+        line_h = self.pixels(size) / self.scale + 1
         top = y + h / 2 - line_h * len(lines) / 2 + 1
         for k, line in enumerate(lines):
             self.text(line, size, colour, x + w - 8, top + k * line_h, "topright")
@@ -466,9 +655,7 @@ class View:
 
     # -- the panel ---------------------------------------------------------------------------------------
 
-    PANEL_X, PANEL_W = 612, 404
-
-    def draw_panel(self, pic: Picture) -> None:
+    def draw_panel(self, pic: Picture) -> float:
         X, Wp = self.PANEL_X, self.PANEL_W
         y = 24
         y = self.draw_brain_card(pic, X, y, Wp)
@@ -481,7 +668,7 @@ class View:
         y = self.draw_learning(pic, X, y + 12)
         legend_y = max(566, y + 4)  # the cat's line and a tuned brain's line push learning's lines down
         self.draw_legend(X, legend_y, "cat" if pic.watching else "you", "mouse" if pic.cat_detail else "the brain")
-        self.draw_timing(pic, X, legend_y + 32)
+        return legend_y + 32  # where the timing line goes, drawn each frame outside the cached panel
 
     def draw_legend(self, x: float, y: float, cat: str, mouse: str = "the brain") -> None:
         """What the arena's marks mean, for a first look."""
@@ -605,16 +792,26 @@ class View:
         for name, values, hint in rows:
             top = y + 4
             self.text(name, 20, TEXT, x + 2, top + (cell_h * lines) / 2 - 8)
-            index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64)
-            for u in range(units):
-                line, col = divmod(u, per_row)
-                pygame.draw.rect(self.screen, STATE_COLOURS[index[u]],
-                                 self.rect(x + label_w + col * cell_w, top + line * cell_h, cell_w - 1.5,
-                                           cell_h - 1.5))
+            self.draw_units(values, x + label_w, top, per_row, cell_w, cell_h)
             y = top + cell_h * lines
             self.text(hint, 14, FAINT, x + w, y + 1, "topright")
             y += 12
         return y
+
+    def draw_units(self, values: np.ndarray, left: float, top: float, per_row: int, cell_w: float,
+                   cell_h: float) -> None:
+        """One coloured cell a unit (blue −, orange +), per_row to a line, each placed exactly as rect() places
+        it but filled directly: a memory strip is 64 or more of them, the panel's largest cost."""
+        index = np.clip(np.rint(np.nan_to_num((values + 1.0) * 32)), 0, 64).astype(np.int64).tolist()
+        ox, oy, s = self.origin[0], self.origin[1], self.scale
+        w, h = cell_w - 1.5, cell_h - 1.5
+        fill = self.screen.fill
+        for u, shade in enumerate(index):
+            line, col = divmod(u, per_row)
+            x0, y0 = left + col * cell_w, top + line * cell_h
+            l, t = round(ox + x0 * s), round(oy + y0 * s)
+            r, b = round(ox + (x0 + w) * s), round(oy + (y0 + h) * s)
+            fill(STATE_COLOURS[shade], (l, t, max(1, r - l), max(1, b - t)))
 
     def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:
         agreement = pic.agreement
@@ -671,13 +868,128 @@ class View:
             self.timing_time = pic.now
         self.text(self.timing_text, 15, FAINT, x, y)
 
+    # -- the compact panel: the same facts in fewer, larger lines ----------------------------------------
+
+    def draw_compact_panel(self, pic: Picture, x: float, y: float, w: float) -> None:
+        """The brain, the round, the mouse's choice, its memory, the agreement and the learning line, every
+        text at the layout's smallest size or larger (the page's panel has the rest)."""
+        size = self.plan.text
+        line = size + 6
+        self.text(pic.brain_name, size + 2, TEXT, x, y)
+        self.text(f"teacher: {pic.teacher}", size, DIM, x + w, y + 2, "topright")
+        y += line + 2
+        best = "—" if pic.best is None else versus_par(pic.best)
+        self.text(f"Round {pic.round_number} · moves {pic.cat_moves_made} · par {pic.par}", size, TEXT, x, y)
+        self.text(f"best {best}", size, ORANGE, x + w, y, "topright")
+        y += line + 4
+        y = self.draw_compact_choice(pic, x, y, w, size)
+        y = self.draw_compact_memory(pic, x, y + 4, w, size)
+        y = self.draw_compact_agreement(pic, x, y + 6, w, size)
+        self.draw_compact_learning(pic, x, y + 6, w, size)
+
+    def draw_compact_choice(self, pic: Picture, x: float, y: float, w: float, size: float) -> float:
+        """The four moves in two rows of two: arrow, name and chance, the chance's bar under them."""
+        gap = 16
+        col_w, row_h = (w - gap) / 2, size + 16
+        for k, name in enumerate(MOUSE_MOVE_NAMES):
+            left, top = x + (k % 2) * (col_w + gap), y + (k // 2) * row_h
+            chosen = pic.brain_move == k
+            known = pic.brain_move is not None
+            ink = TEXT if chosen else DIM if known else FAINT
+            self.draw_mini_arrow(left + 8, top + size / 2, k, SKY if chosen else ink)
+            self.text(name, size, ink, left + 22, top)
+            track = self.rect(left, top + size + 2, col_w, 8)
+            pygame.draw.rect(self.screen, CELL, track, border_radius=self.px(3))
+            if not known:
+                continue
+            p = float(pic.probabilities[k]) if math.isfinite(float(pic.probabilities[k])) else 0.0
+            self.text(f"{p * 100:.1f}%", size, ink, left + col_w, top, "topright")
+            if p > 0.002:
+                pygame.draw.rect(self.screen, SKY if chosen else mix(SKY, PANEL, 0.55),
+                                 self.rect(left, top + size + 2, col_w * p, 8), border_radius=self.px(3))
+            if pic.teacher_move == k:
+                pygame.draw.rect(self.screen, YELLOW, track.inflate(self.px(4), self.px(4)), max(1, self.px(2)),
+                                 border_radius=self.px(4))
+        return y + 2 * row_h
+
+    def draw_compact_memory(self, pic: Picture, x: float, y: float, w: float, size: float) -> float:
+        """The LSTM's memory, one coloured cell a unit, a row for each of its states (blue −, orange +)."""
+        label_w = size * 1.3
+        for name, values, _ in pic.memory:
+            units = len(values)
+            per_row = min(units, 32)
+            lines = math.ceil(units / per_row)
+            cell_w, cell_h = (w - label_w) / per_row, (size if lines == 1 else size * 0.6)
+            self.text(name, size, TEXT, x, y + cell_h * lines / 2, "midleft")
+            self.draw_units(values, x + label_w, y, per_row, cell_w, cell_h)
+            y += cell_h * lines + 4
+        return y
+
+    def draw_compact_agreement(self, pic: Picture, x: float, y: float, w: float, size: float) -> float:
+        """The agreement with the teacher as a figure, and its curve beside it (50 % and 100 % lines)."""
+        value = "—" if pic.agreement is None else f"{pic.agreement * 100:.1f}%"
+        label = self.text(f"agreement {value}", size, GREEN, x, y)
+        left = (label.right - self.origin[0]) / self.scale + 14
+        height = size + 8
+        plot_w = x + w - left
+        pygame.draw.rect(self.screen, CELL, self.rect(left, y - 4, plot_w, height), border_radius=self.px(4))
+        for level in (0.5, 1.0):
+            yy = y - 2 + (height - 4) * (1 - level)
+            pygame.draw.line(self.screen, GRID_EDGE, self.pt(left, yy), self.pt(left + plot_w, yy))
+        curve = list(pic.curve)
+        if len(curve) >= 2:
+            step = plot_w / (len(curve) - 1)
+            points = [self.pt(left + k * step, y - 2 + (height - 4) * (1 - v)) for k, v in enumerate(curve)]
+            pygame.draw.lines(self.screen, GREEN, False, points, max(1, self.px(2)))
+        return y + height
+
+    def draw_compact_learning(self, pic: Picture, x: float, y: float, w: float, size: float) -> None:
+        if not pic.learning:
+            self.text("Learning off · L or Learn turns it on", size, DIM, x, y)
+            return
+        line = f"LEARNING · {pic.updates:,} updates"
+        if pic.heldout_now is not None:
+            line += f" · held-out {pic.heldout_now * 100:.1f}%"
+        if pic.fallbacks:
+            line += f" · fell back {pic.fallbacks}×"
+        self.text(line, size, ORANGE if pic.fallbacks else GREEN, x, y)
+
     # -- help --------------------------------------------------------------------------------------------
+
+    def draw_compact_help(self) -> None:
+        """Touch first, then as many keys as fit, each wrapped to the box at the layout's text size."""
+        dw, dh = self.plan.design
+        size = self.plan.text
+        x, y, w, h = 16, 16, dw - 32, dh - 32
+        box = self.rect(x, y, w, h)
+        pygame.draw.rect(self.screen, PANEL, box, border_radius=self.px(14))
+        pygame.draw.rect(self.screen, YELLOW, box, max(1, self.px(2)), border_radius=self.px(14))
+        self.text("Controls", size + 8, TEXT, x + 20, y + 14)
+        self.text("tap to close", size, DIM, x + w - 20, y + 18, "topright")
+        top, bottom, line = y + 56, y + h - 16 - (size + 4), size + 4
+        beside = w >= 900  # wide enough: each description on its key's line
+        column = 300 if beside else 20
+        for key, what in (*TOUCH_HELP, *HELP_LINES):
+            if not what:
+                continue
+            lines = self.wrap(what, size, w - column - 20)
+            rows = len(lines) + (0 if beside else 1)
+            if top + line * rows > bottom:
+                self.text("more keys in a larger window", size, FAINT, x + 20, top)
+                break
+            self.text(key, size, ORANGE, x + 20, top)
+            for k, part in enumerate(lines):
+                self.text(part, size, TEXT, x + column, top + line * (k + rows - len(lines)))
+            top += line * rows + 6
 
     def draw_help(self) -> None:
         if self._shade is None or self._shade.get_size() != self.screen.get_size():
             self._shade = pygame.Surface(self.screen.get_size(), pygame.SRCALPHA)
             self._shade.fill((*INK, 225))
         self.screen.blit(self._shade, (0, 0))
+        if self.plan.compact:
+            self.draw_compact_help()
+            return
         box = self.rect(120, 30, 800, 580)
         pygame.draw.rect(self.screen, PANEL, box, border_radius=self.px(14))
         pygame.draw.rect(self.screen, YELLOW, box, max(1, self.px(2)), border_radius=self.px(14))

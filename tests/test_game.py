@@ -425,7 +425,7 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
     assert set(last) == {"brain", "meta", "brains", "sight", "learning", "teacher", "learn_speed", "agreement",
                          "heldout", "fallbacks", "learning_status", "step_ms",
-                         "update_ms", "message", "error", "cat", "cats", "round", "frames"}
+                         "update_ms", "message", "error", "cat", "cats", "round", "frames", "layout"}
     assert last["cat"] == "you" and last["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy"]
 
 

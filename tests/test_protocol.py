@@ -291,6 +291,8 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     send({"type": "sight", "name": "fog"})
     fog = brainfile.SIGHT_BRAINS["fog"]
     assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
+    send({"type": "screen", "width": 376, "height": 780, "dpr": 2.5})
+    assert game.screen_box == (376, 780, 2.5)
     assert done == set(COMMANDS)
 
 
@@ -322,3 +324,18 @@ def test_the_learn_speed_bounds_are_the_protocols_everywhere(game: Game) -> None
     for value in (low - 1, high + 1):
         with pytest.raises(web.CommandError, match=f"outside {low}..{high}"):
             web.parse_command({"type": "learn_speed", "value": value})
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"width": 376, "height": 780, "dpr": True}, "needs a number 'dpr'"),
+    ({"width": 376, "height": 780, "dpr": float("nan")}, "needs a number 'dpr'"),
+    ({"width": 376, "height": 780, "dpr": "2"}, "needs a number 'dpr'"),
+    ({"width": 376, "height": 780, "dpr": 9}, "outside 0.25..8"),
+    ({"width": 20, "height": 780, "dpr": 2}, "outside 120..8192"),
+    ({"width": 376, "height": 1e9, "dpr": 2}, "outside 120..8192"),
+])
+def test_the_screen_command_refuses_what_no_page_measures(entry: dict[str, Any], problem: str) -> None:
+    with pytest.raises(web.CommandError, match=re.escape(problem)):
+        web.parse_command({"type": "screen", **entry})
+    assert web.parse_command({"type": "screen", "width": 376, "height": 780, "dpr": 3}) == \
+        {"type": "screen", "width": 376, "height": 780, "dpr": 3.0}

@@ -30,7 +30,9 @@
     const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // every .npz is a zip archive
     const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Spacebar",
         "PageUp", "PageDown", "Home", "End"]);
-    const KEY_CODES = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
+    // The keys the on-screen pad presses: the arrows and the diagonals' Q E Z C, as the keyboard sends them.
+    const KEY_CODES = { ArrowLeft: [37, "ArrowLeft"], ArrowUp: [38, "ArrowUp"], ArrowRight: [39, "ArrowRight"],
+        ArrowDown: [40, "ArrowDown"], q: [81, "KeyQ"], e: [69, "KeyE"], z: [90, "KeyZ"], c: [67, "KeyC"] };
 
     const byId = (id) => document.getElementById(id);
     const mailbox = [];
@@ -55,7 +57,7 @@
     // ---- page -> game ----
     function send(command) {
         mailbox.push(command);
-        if (command.type !== "restore" && pageError) setError("");
+        if (command.type !== "restore" && command.type !== "screen" && pageError) setError("");
     }
 
     function take() {
@@ -558,28 +560,64 @@
         byId("frame").addEventListener("pointerdown", () => focusGame());
     }
 
-    // Scale the canvas (never resize it): as wide as the column allows, as tall as the window allows.
+    // The room the canvas has, in CSS pixels: the column's width (less the pad's, where the pad stands beside
+    // it: a phone on its side) and the window's height below the frame's top.
+    function canvasRoom() {
+        const frame = byId("frame");
+        const stage = frame.parentElement;
+        const beside = getComputedStyle(stage).getPropertyValue("--pad-beside").trim() === "1";
+        const pad = byId("cm-dpad");
+        const border = frame.offsetWidth - frame.clientWidth;
+        const gap = beside ? parseFloat(getComputedStyle(stage).columnGap) || 0 : 0;
+        const width = stage.clientWidth - border - (beside ? pad.offsetWidth + gap : 0);
+        const top = frame.getBoundingClientRect().top + window.scrollY;
+        const margin = matchMedia("(pointer: coarse)").matches ? 6 : 40;
+        const height = window.innerHeight - top - margin - border;
+        return [Math.floor(Math.max(120, width)), Math.floor(Math.max(240, height))];
+    }
+
+    // Scale the canvas to the room it has (the game sizes it to that room, in device pixels: crisp at 1:1).
     function fitCanvas() {
         const canvas = byId("canvas");
         const frame = byId("frame");
         if (!canvas.width || !canvas.height) return;
-        const top = frame.getBoundingClientRect().top + window.scrollY;
-        const room = Math.max(240, window.innerHeight - top - 40);
-        frame.style.maxWidth = Math.floor(room * canvas.width / canvas.height) + "px";
+        const [, height] = canvasRoom();
+        frame.style.maxWidth = Math.floor(height * canvas.width / canvas.height) + "px";
+    }
+
+    // The game picks its layout and its canvas's size from the room the page gives it (protocol "screen").
+    let roomSent = "";
+    function tellRoom() {
+        const [width, height] = canvasRoom();
+        const dpr = Math.round(Math.min(8, Math.max(0.25, window.devicePixelRatio || 1)) * 100) / 100;
+        const said = `${width}x${height}@${dpr}`;
+        if (said === roomSent) return;
+        roomSent = said;
+        send({ type: "screen", width: Math.min(8192, width), height: Math.min(8192, height), dpr: dpr });
+    }
+
+    let roomTimer = 0;
+    function roomChanged() {
+        fitCanvas();
+        clearTimeout(roomTimer);
+        roomTimer = setTimeout(tellRoom, 120); // once a drag or a rotation settles
     }
 
     function wireFit() {
         new MutationObserver(fitCanvas).observe(byId("canvas"), { attributes: true, attributeFilter: ["width", "height"] });
-        window.addEventListener("resize", fitCanvas);
+        window.addEventListener("resize", roomChanged);
+        window.addEventListener("orientationchange", roomChanged);
         fitCanvas();
+        tellRoom();
     }
 
-    // The on-screen pad (touch screens) presses the same arrow keys the keyboard does.
+    // The on-screen pad (touch screens) presses the same keys the keyboard does: arrows and Q E Z C.
     function pressKey(key, type) {
-        const init = { key: key, code: key, bubbles: true, cancelable: true };
+        const [keyCode, code] = KEY_CODES[key];
+        const init = { key: key, code: code, bubbles: true, cancelable: true };
         const event = new KeyboardEvent(type, init);
         for (const name of ["keyCode", "which"]) {
-            Object.defineProperty(event, name, { get: () => KEY_CODES[key] });
+            Object.defineProperty(event, name, { get: () => keyCode });
         }
         byId("canvas").dispatchEvent(event);
     }
@@ -631,8 +669,8 @@
     for (const event of (window.catmouse_early || []).splice(0)) runtimeError(event);
     wirePanel();
     wirePad();
-    wireFit();
     const saved = readStored();
     if (saved) send({ type: "restore", name: saved.name, data: saved.data });
+    wireFit(); // after the restore: the brain kept in this browser is the first thing the game hears of
     focusGame();
 })();

@@ -53,17 +53,6 @@ def why_not() -> str | None:
     return None
 
 
-def board_geometry() -> dict[str, float]:
-    """The 8x8 grid in the canvas's own pixels, as the game's view lays it out."""
-    import pygame
-
-    from game.view import DESIGN_H, DESIGN_W, View
-
-    view = View(pygame.Surface((DESIGN_W, DESIGN_H)))
-    left, top, cell = view.grid((8, 8))
-    return {"left": left, "top": top, "cell": cell, "width": DESIGN_W, "height": DESIGN_H}
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "web"
@@ -89,7 +78,7 @@ def test_the_real_game_in_the_real_page(which: str, site: Path, tmp_path: Path,
     shots = Path(os.environ.get("CATMOUSE_SHOTS", tmp_path))
     command = ["node", str(HERE / "real" / "real_page.mjs"), str(site), "--pass", which, "--version", version,
                "--pyodide", str(HERE / "node_modules" / f"pyodide-{version}"),
-               "--weights", str(ROOT / "weights"), "--board", json.dumps(board_geometry()),
+               "--weights", str(ROOT / "weights"),
                "--brains", ",".join(bundled_brains()), "--cats", ",".join(cat_choices()),
                "--report", str(report), "--shots", str(shots)]
     for wheel in wheels:

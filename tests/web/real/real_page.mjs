@@ -6,12 +6,12 @@
 // the page's own controls and taps on the canvas; the game's state is read from the status it sends the page.
 //
 //   node real_page.mjs SITE --pyodide DIR --version 0.27.7 --wheel FILE:SHA256 ... --weights DIR
-//        --board JSON --brains a.npz,b.npz --cats you,perfect,... --pass full|keys
+//        --brains a.npz,b.npz --cats you,perfect,... --pass full|keys
 //        [--report FILE.json] [--shots DIR] [--skip starting,download,reload,blocked,debug]
 //
 // --pass full: everything the pygbag wheel can do in Pyodide 0.27.7 (its keyboard hook does not load there);
 // --pass keys: the arrow keys, the diagonals and the on-screen pad (Pyodide 0.29.0's own pygame-ce).
-// --board: the 8x8 grid in the canvas's own pixels, {left, top, cell, width, height}, from game/view.py.
+// Where the board is comes from the game itself: the layout it reports in its status (game/view.py's report).
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -39,7 +39,6 @@ function options(argv) {
             const [file, sha256] = next().split(":");
             result.wheels.push({ file: resolve(file), name: basename(file), sha256 });
         } else if (arg === "--weights") result.weights = resolve(next());
-        else if (arg === "--board") result.board = JSON.parse(next());
         else if (arg === "--brains") result.brains = next().split(",");
         else if (arg === "--cats") result.cats = next().split(",");
         else if (arg === "--pass") result.pass = next();
@@ -48,7 +47,7 @@ function options(argv) {
         else if (arg === "--skip") result.skip = new Set(next().split(","));
         else result.site = resolve(arg);
     }
-    for (const key of ["site", "pyodide", "version", "weights", "board", "brains", "cats"]) {
+    for (const key of ["site", "pyodide", "version", "weights", "brains", "cats"]) {
         if (!result[key]) throw new Error(`real_page.mjs: --${key} is missing`);
     }
     return result;
@@ -138,13 +137,33 @@ async function framesPerSecond(page, ms = 4000) {
     return Math.round((10 * (last[1] - first[1]) * 1000) / (last[0] - first[0])) / 10;
 }
 
-// Where a cell's centre is on the page: the grid's place in the canvas's pixels, scaled to its CSS box.
-async function cellPoint(page, board, cell) {
+// Where a cell's centre is on the page: the grid's place in the canvas's pixels, as the game reports its
+// layout, scaled to the canvas's CSS box.
+async function cellPoint(page, cell) {
     await page.locator("#canvas").scrollIntoViewIfNeeded();
     const box = await page.locator("#canvas").boundingBox();
-    const x = board.left + (cell[0] + 0.5) * board.cell;
-    const y = board.top + (7 - cell[1] + 0.5) * board.cell;
-    return [box.x + (x * box.width) / board.width, box.y + (y * box.height) / board.height];
+    const { layout, round } = await status(page);
+    const [width, height] = layout.canvas;
+    const x = layout.board.left + (cell[0] + 0.5) * layout.board.cell;
+    const y = layout.board.top + (round.size[1] - 1 - cell[1] + 0.5) * layout.board.cell;
+    return [box.x + (x * box.width) / width, box.y + (y * box.height) / height];
+}
+
+// The layout as a player's eye meets it, in CSS pixels: the canvas's box, a cell of the 8x8 board and the
+// smallest text the game has drawn, from the game's report and the canvas's real size on the page (so a
+// canvas the page scaled differently from what the game believes shows here).
+async function measureLayout(page) {
+    await page.locator("#canvas").scrollIntoViewIfNeeded();
+    const box = await page.locator("#canvas").boundingBox();
+    const { layout } = await status(page);
+    const pixels = await page.evaluate(() => [document.getElementById("canvas").width,
+        document.getElementById("canvas").height]);
+    assert.deepEqual(pixels, layout.canvas, "the canvas is not the size the game reports");
+    const cssPerCanvasPx = box.width / pixels[0];
+    const round2 = (v) => Math.round(v * 100) / 100;
+    return { layout: layout.name, canvas_css: [round2(box.width), round2(box.height)], canvas_px: pixels,
+        cell_css: round2(layout.board.cell * cssPerCanvasPx),
+        smallest_text_css: round2((layout.smallest_text_css * layout.density) * cssPerCanvasPx), box: box };
 }
 
 async function openPage(context, origin, opts, errors, dialogs, hash = "") {
@@ -219,7 +238,7 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
         await page.click("#cm-learn", { force: true }).catch(() => undefined);
         await page.click("[data-sight=fog]", { force: true }).catch(() => undefined);
         assert.equal(await page.isChecked("#cm-learn"), false, "Learn could be ticked before the game was up");
-        assert.deepEqual(await page.evaluate(() => window.catmouse.mailbox.filter((c) => c.type !== "restore")), [],
+        assert.deepEqual(await page.evaluate(() => window.catmouse.mailbox.filter((c) => c.type !== "restore" && c.type !== "screen")), [],
             "clicks queued commands before the game was up");
         server.gate.open = true;
         for (const go of server.gate.waiting.splice(0)) go();
@@ -234,6 +253,14 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     assert.equal(await page.locator("#cm-panel").evaluate((panel) => panel.inert), false, "the panel stayed asleep");
     results.first_frame = page.firstFrame;
     results.lit_share = Math.round(lit * 1000) / 1000;
+    await waitFor(page, () => (window.catmouse.status.layout || {}).name === "landscape", null, "the desktop layout");
+    const desktop = await measureLayout(page);
+    delete desktop.box;
+    results.desktop = desktop;
+    assert.ok(Math.abs(desktop.canvas_px[0] - desktop.canvas_css[0]) <= 1,
+        `the canvas is ${desktop.canvas_px[0]} px shown at ${desktop.canvas_css[0]} CSS px: scaled, not crisp`);
+    check(`desktop: the landscape layout on a canvas of ${desktop.canvas_px.join("x")} px shown 1:1, cells ` +
+        `${desktop.cell_css} CSS px, smallest text ${desktop.smallest_text_css} CSS px`);
     if (opts.shots) await page.screenshot({ path: join(opts.shots, "real-page.png") });
     assert.equal(await page.textContent("#cm-brain"), "lstm32_optimal.npz");
     await waitFor(page, (n) => document.querySelectorAll("#cm-brains button").length === n, opts.brains.length,
@@ -324,7 +351,7 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     const round = await freshRound(page);
     const away = [[1, 0], [-1, 0], [0, 1], [0, -1]].find((delta) => roomFor(round, delta));
     await stepsTo(page, async (target) => {
-        const [x, y] = await cellPoint(page, opts.board, target);
+        const [x, y] = await cellPoint(page, target);
         await page.mouse.click(x, y);
     }, away, "a tap on the next cell");
     check("a tap on a cell moves the cat there");
@@ -376,20 +403,128 @@ async function keysPass(launch, origin, opts, errors, dialogs) {
     results.fps_idle = await framesPerSecond(page);
     await desktop.close();
 
-    // the on-screen pad shows on a touch screen: each of its buttons, tapped, moves the cat its way
-    const phone = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
+    // phones: the layout for the screen it is on, measured as the player meets it; the pad's eight moves and a
+    // tap on a diagonal cell; every panel control reachable and working below the game; then a rotation
+    results.phones = {};
+    const first = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true,
         hasTouch: true });
-    const touch = await openPage(phone, origin, opts, errors, dialogs);
+    const touch = await openPage(first, origin, opts, errors, dialogs);
     await started(touch);
+    await onPhone(touch, "390x844", "portrait", opts);
     const pad = await touch.$$eval("#cm-dpad [data-key]", (buttons) => buttons.map((b) => b.dataset.key));
+    assert.equal(pad.length, 8, `the pad has ${pad.length} buttons, not one for each of the cat's 8 moves`);
     for (const key of pad) {
         const delta = keys[key] || keys[key.toLowerCase()];
         assert.ok(delta, `the pad has a button for ${key}, which moves nothing`);
         await roundWithRoom(touch, delta);
         await stepsTo(touch, () => touch.locator(`#cm-dpad [data-key="${key}"]`).tap(), delta, `the pad's ${key}`);
     }
-    check(`the on-screen pad's ${pad.length} buttons, tapped on a phone, move the cat`);
-    await phone.close();
+    check(`the on-screen pad's ${pad.length} buttons (four of them diagonals), tapped on a phone, each move the cat its way`);
+    for (const delta of [[1, 1], [-1, -1]]) {
+        await roundWithRoom(touch, delta);
+        await stepsTo(touch, async (target) => {
+            const [x, y] = await cellPoint(touch, target);
+            await touch.touchscreen.tap(x, y);
+        }, delta, `a tap on the diagonal cell ${delta}`);
+    }
+    check("a tap on a diagonal cell steps the cat there");
+    await panelOnPhone(touch);
+    await touch.setViewportSize({ width: 844, height: 390 }); // the phone turned on its side
+    await onPhone(touch, "844x390", "compact", opts);
+    await touch.setViewportSize({ width: 390, height: 844 }); // and back
+    await onPhone(touch, "390x844 again", "portrait", null);
+    check("turned on its side and back, the page tells the game and the game lays itself out again");
+    await first.close();
+
+    const small = await launch({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true,
+        hasTouch: true });
+    const narrow = await openPage(small, origin, opts, errors, dialogs);
+    await started(narrow);
+    await onPhone(narrow, "360x740", "portrait", opts);
+    await small.close();
+}
+
+// One phone screen: the game's layout for it; cells a finger hits (40 CSS px and more on 8x8), text read at
+// arm's length (no text in the canvas under 11 CSS px), nothing cut off or overlapping, the pad in view with the
+// whole board, the panel below the game.
+async function onPhone(page, name, expected, opts) {
+    await waitFor(page, (n) => (window.catmouse.status.layout || {}).name === n, expected, `the ${expected} layout`);
+    await waitFor(page, () => {
+        const canvas = document.getElementById("canvas");
+        const layout = window.catmouse.status.layout;
+        return canvas.width === layout.canvas[0] && canvas.height === layout.canvas[1];
+    }, null, "the canvas at the size the game reports");
+    await page.waitForTimeout(700); // a status or two after the resize: the smallest text is the new layout's
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const measured = await measureLayout(page);
+    const viewport = page.viewportSize();
+    const box = measured.box;
+    delete measured.box;
+    const boxes = await page.evaluate(() => {
+        const rect = (el) => { const r = el.getBoundingClientRect(); return { x: r.x, y: r.y + scrollY, w: r.width, h: r.height }; };
+        return { pad: rect(document.getElementById("cm-dpad")), panel: rect(document.getElementById("cm-panel")),
+            buttons: [...document.querySelectorAll("#cm-dpad button")].map(rect),
+            scrollWidth: document.documentElement.scrollWidth };
+    });
+    const canvasTop = box.y + (await page.evaluate(() => scrollY));
+    const reach = Math.max(canvasTop + box.height, boxes.pad.y + boxes.pad.h) - Math.min(canvasTop, boxes.pad.y);
+    Object.assign(measured, { viewport: [viewport.width, viewport.height],
+        board_and_pad_css_tall: Math.round(reach), pad_button_css: [boxes.buttons[0].w, boxes.buttons[0].h] });
+    results.phones[name] = measured;
+    console.log(`phone ${name}: ${JSON.stringify(measured)}`);
+    assert.ok(measured.cell_css >= 40, `${name}: cells are ${measured.cell_css} CSS px, a finger needs 40+`);
+    assert.ok(measured.smallest_text_css >= 11, `${name}: text of ${measured.smallest_text_css} CSS px in the canvas`);
+    assert.ok(box.x >= 0 && box.x + box.width <= viewport.width + 0.5, `${name}: the canvas is cut off at the side`);
+    assert.ok(box.height <= viewport.height, `${name}: the canvas is taller than the screen`);
+    assert.ok(boxes.scrollWidth <= viewport.width, `${name}: the page scrolls sideways (${boxes.scrollWidth} px)`);
+    assert.ok(reach <= viewport.height, `${name}: the board and the pad take ${reach} px, the screen has ${viewport.height}`);
+    for (const button of boxes.buttons) {
+        assert.ok(button.w >= 44 && button.h >= 44, `${name}: a pad button of ${button.w}x${button.h} CSS px`);
+        const apart = button.y >= canvasTop + box.height - 0.5 || button.x >= box.x + box.width - 0.5;
+        assert.ok(apart, `${name}: a pad button overlaps the canvas`);
+        assert.ok(button.x >= 0 && button.x + button.w <= viewport.width + 0.5, `${name}: a pad button is cut off`);
+    }
+    assert.ok(boxes.panel.y >= canvasTop + box.height, `${name}: the panel is not below the game`);
+    if (opts && opts.shots) {
+        await page.screenshot({ path: join(opts.shots, `real-phone-${name}.png`) });
+        // (not fullPage: Chromium drops the touch emulation for it, and the page is a desktop one after)
+        await page.evaluate(() => document.getElementById("cm-panel").scrollIntoView());
+        await page.screenshot({ path: join(opts.shots, `real-phone-${name}-panel.png`) });
+        await page.evaluate(() => window.scrollTo(0, 0));
+    }
+    check(`phone ${name}: ${measured.layout} layout, canvas ${measured.canvas_css.join("x")} CSS px ` +
+        `(${measured.canvas_px.join("x")} px), cells ${measured.cell_css} CSS px, smallest text ` +
+        `${measured.smallest_text_css} CSS px; board and pad ${Math.round(reach)} px of ${viewport.height}; panel below`);
+}
+
+// What a desktop player has, on the phone: sights, brains, cats, learning and download, each in reach below the
+// game, legible (14 CSS px and more), and each doing what it says when tapped.
+async function panelOnPhone(page) {
+    const sizes = await page.$$eval("#cm-panel button, #cm-panel label, #cm-panel dd, #cm-panel dt",
+        (els) => els.map((el) => parseFloat(getComputedStyle(el).fontSize)));
+    assert.ok(Math.min(...sizes) >= 12, `the panel has text of ${Math.min(...sizes)} CSS px`);
+    const tap = async (selector) => {
+        const control = page.locator(selector);
+        await control.scrollIntoViewIfNeeded();
+        const box = await control.boundingBox();
+        const width = page.viewportSize().width;
+        assert.ok(box && box.x >= 0 && box.x + box.width <= width + 0.5, `${selector} is cut off on the phone`);
+        await control.tap();
+    };
+    // each control, and the status field and value the game shows once it has done what the control says
+    const steps = [["[data-sight=fog]", "sight", "fog"], ["[data-sight=classic]", "sight", "classic"],
+        ['#cm-brains button[data-brain="lstm32_post.npz"]', "brain", "lstm32_post.npz"],
+        ['#cm-brains button[data-brain="lstm32_optimal.npz"]', "brain", "lstm32_optimal.npz"],
+        ['#cm-cats button[data-cat="greedy"]', "cat", "greedy"], ['#cm-cats button[data-cat="you"]', "cat", "you"],
+        ["#cm-learn", "learning", true], ["#cm-learn", "learning", false]];
+    for (const [selector, field, value] of steps) {
+        await tap(selector);
+        await waitFor(page, ([f, v]) => window.catmouse.status[f] === v, [field, value],
+            `${field} ${value} after a tap on ${selector}`);
+    }
+    const [download] = await Promise.all([page.waitForEvent("download"), tap("#cm-download")]);
+    assert.match(download.suggestedFilename(), /\.npz$/);
+    check("on the phone, below the game: sights, brains, cats, learning and download, each tapped, each works");
 }
 
 async function main() {

@@ -281,11 +281,7 @@ class Game:
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        library = self.library
-        start = self.weights_dir / brainfile.SIGHT_BRAINS[brainfile.DEFAULT_SIGHT]
-        default = (self.sight == brainfile.DEFAULT_SIGHT and library.brain_path is not None
-                   and where(library.brain_path) == where(start))
-        return library.brain_to_keep(self.teacher, self.heldout_now(), default)
+        return self.library.brain_to_keep(self.teacher, self.heldout_now())
 
     def export_brain(self) -> tuple[str, bytes]:
         return self.library.export_brain(self.teacher, self.heldout_now())

@@ -148,9 +148,11 @@ class BrainLibrary:
         """Learning updates made to the current brain since it was loaded or last saved; none when they left the
         weights as they were then (rolled back, or fallen back to them): there is nothing new to keep."""
         updates = self.tuned_updates - self.saved_at_update
-        if updates and all(np.array_equal(value, self.kept_weights[key]) for key, value in self.brain.params.items()):
-            return 0
-        return updates
+        return 0 if updates and self.weights_equal(self.kept_weights) else updates
+
+    def weights_equal(self, reference: dict[str, np.ndarray]) -> bool:
+        """Whether the brain's weights are, to the bit, those of `reference` (a params dict)."""
+        return all(np.array_equal(value, reference[key]) for key, value in self.brain.params.items())
 
     def mark_saved(self) -> None:
         self.saved_at_update = self.tuned_updates
@@ -222,8 +224,7 @@ class BrainLibrary:
 
     def changed(self) -> bool:
         """Whether learning changed the weights (updates that were all rolled back leave the brain as loaded)."""
-        return self.tuned_updates > 0 and any(
-            not np.array_equal(value, self.pristine.params[name]) for name, value in self.brain.params.items())
+        return self.tuned_updates > 0 and not self.weights_equal(self.pristine.params)
 
     def as_it_is(self, teacher: str, heldout: float | None, tuned_name: str,
                  compress: bool = True) -> tuple[str, bytes]:
@@ -233,14 +234,18 @@ class BrainLibrary:
             return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta, compress)
         return tuned_name, self.tuned_bytes(teacher, heldout, compress)
 
-    def brain_to_keep(self, teacher: str, heldout: float | None, default: bool) -> Kept | None:
+    def brain_to_keep(self, teacher: str, heldout: float | None) -> Kept | None:
         """What the browser's storage should hold so a reload brings back the brain in play: None when that
-        has not changed since the last call; (None, None) for the brain the page starts with anyway (default,
-        untouched by learning), so a site that ships a new default is not shadowed by an old copy."""
+        has not changed since the last call; (None, None) for the brain the page starts with anyway (the
+        default sight's shipped brain, untouched by learning), so a site that ships a new default is not
+        shadowed by an old copy."""
         key = (self.in_play, self.tuned_updates)
         if key == self.kept:
             return None
         self.kept = key
+        start = self.weights_dir / brainfile.SIGHT_BRAINS[brainfile.DEFAULT_SIGHT]
+        default = (self.sight == brainfile.DEFAULT_SIGHT and self.brain_path is not None
+                   and where(self.brain_path) == where(start))
         if default and not self.changed():
             return None, None
         try:

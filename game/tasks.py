@@ -15,10 +15,11 @@ import numpy as np
 
 from .arena import Arena, features
 from .brain_np import FEATURES, Brain, BrainTrace
-from .cats import CAT_NAMES, cat_moves
+from .cats import CAT_NAMES, SCRIPTED_CATS, cat_moves
+from .rooms import Room
 from .rows import put_rows, take_rows
 from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_moves, sight_features, sight_named
-from .teachers import pursuit, teacher_moves
+from .teachers import check_post_teacher, pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 
@@ -32,7 +33,8 @@ class Task:
 
     `sight` names what the mouse sees of the cat (sight.SIGHTS): under classic it sees it always and its brain
     gets the four coordinates; under fog or flicker its brain gets sight.FEATURE_NAMES and the cautious teacher
-    (teacher "cautious") labels each state from the belief B."""
+    (teacher "cautious") labels each state from the belief B. `room`, when it has furniture, is where the rounds
+    are played (width and height are then its own); None is the open board."""
 
     name: str = "seed"
     width: int = 6
@@ -41,6 +43,10 @@ class Task:
     move_limit: int = 10
     teacher: str = "post"
     sight: str = "classic"
+    room: Room | None = None
+
+    def __post_init__(self) -> None:
+        check_room_task(self.room, self.width, self.height, self.teacher, self.sight)
 
     @property
     def catching(self) -> bool:
@@ -52,19 +58,38 @@ class Task:
         return FEATURES if self.sight == CLASSIC.name else FEATURE_NAMES
 
     def arena(self, n: int) -> Arena:
-        return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching)
+        return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching,
+                     room=self.room)
+
+
+def check_room_task(room: Room | None, width: int, height: int, teacher: str, sight: str) -> None:
+    """ValueError, one line, for a task a room cannot have: another size than the room's, the post's teacher
+    (it ignores furniture) or a sight whose belief knows no furniture."""
+    if room is None or room.is_open:
+        return
+    if (width, height) != room.size:
+        raise ValueError(f"room {room.name!r} is {room.width}×{room.height}, not {width}×{height}")
+    check_post_teacher(room if teacher == "post" else None)
+    if sight != CLASSIC.name:
+        raise ValueError(f"{sight} sight is for the open board; room {room.name!r} is played with classic sight")
 
 
 SEED_TASK = Task()
 
 
 def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = CAT_NAMES,
-               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic") -> Task:
+               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic",
+               room: Room | None = None) -> Task:
     """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn. Under fog or
-    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B)."""
+    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B). A room
+    with furniture sets the size."""
     sight_named(sight)  # a bad name fails here, with the choices
+    if room is not None and room.is_open:
+        room = None
+    if room is not None:
+        width, height = room.size
     return Task("chase", width, height, tuple(cats), move_limit, teacher if sight == CLASSIC.name else CAUTIOUS,
-                sight)
+                sight, room)
 
 
 def seed_task(teacher: str = "post") -> Task:
@@ -152,14 +177,15 @@ def playing(
                 if len(games):
                     mine = live[kind_of_live == k]
                     chosen[mine] = cat_moves(name, take_rows(arena.cat, mine), take_rows(arena.mouse, mine), W, H,
-                                             cat_rng, among=np.searchsorted(games, mine), rounds=len(games))
+                                             cat_rng, among=np.searchsorted(games, mine), rounds=len(games),
+                                             room=task.room)
             live = live[~arena.move_cat(chosen[live], live)]
         if not len(live):
             break
         cat_now, mouse_now = take_rows(arena.cat, live), take_rows(arena.mouse, live)
         if belief is None:
             seen_x = features(cat_now, mouse_now, W, H)
-            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
+            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H, task.room)
         else:
             seen = belief.update_rows(live, t, cat_now, mouse_now)
             seen_x = sight_features(seen, cat_now, mouse_now, W, H)
@@ -247,6 +273,7 @@ class CatTask:
     name: str = "pursuit"
     teacher: str = "perfect"
     sight: str = "classic"  # the cat sees everything (and so, for now, do the mice it meets)
+    room: Room | None = None  # furniture, when there is any (width and height are then the room's)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -254,6 +281,11 @@ class CatTask:
         return FEATURES
 
     def __post_init__(self) -> None:
+        if self.room is not None and not self.room.is_open and "post" in self.mice:
+            check_post_teacher(self.room)
+        if self.room is not None and self.room.size != (self.width, self.height):
+            raise ValueError(f"room {self.room.name!r} is {self.room.width}×{self.room.height}, not "
+                             f"{self.width}×{self.height}")
         if not self.mice:
             raise ValueError("a cat's task needs at least one mouse")
         for mouse in self.mice:
@@ -310,11 +342,11 @@ def play_cat(
     """Play n rounds of the cat's task at once, by the arena's rules: the cat moves by its own choice (its brain,
     or a scripted cat of cats.CAT_NAMES) while the perfect cat labels every state it is in (DAgger); then the
     round's mouse answers. Random cats and mice draw from `rng` (the random mouse from `mouse_rng` if given)."""
-    arena = Arena(task.width, task.height, n=n, move_limit=task.move_limit)
+    arena = Arena(task.width, task.height, n=n, move_limit=task.move_limit, room=task.room)
     arena.rng = rng
     arena.reset(cat=cat_start, mouse=mouse_start)
     mouse_rng = rng if mouse_rng is None else mouse_rng
-    solved = pursuit(task.width, task.height)
+    solved = pursuit(task.width, task.height, task.room)
     T, every = task.move_limit, np.arange(n)
     x = np.zeros((T, n, 4), dtype=np.float32)
     labels, moves = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=np.int32)
@@ -324,8 +356,8 @@ def play_cat(
     cat_lost, mouse_lost, cat_count = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     if cat == "brain" and brain is None:
         raise ValueError("a brain cat needs a brain")
-    if cat != "brain" and cat not in CAT_NAMES:
-        raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(CAT_NAMES)}")
+    if cat != "brain" and cat not in SCRIPTED_CATS:
+        raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(SCRIPTED_CATS)}")
     trace = brain.start(n, T) if cat == "brain" else None
     kinds = every % len(task.mice)
     rounds_of = [kinds == k for k in range(len(task.mice))]
@@ -340,7 +372,7 @@ def play_cat(
             x[t], _, moves[t] = cat_brain_turn(trace, arena)
         else:
             x[t] = arena.observe()
-            moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng)
+            moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng, room=task.room)
         values = solved.cat_values(arena.cat, arena.mouse)
         lost = values[every, moves[t]] - values.min(axis=1)
         mask[t], optimal[t] = active, lost == 0
@@ -379,14 +411,18 @@ def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brai
         elif name == "random":
             answer[games] = rng.integers(0, 4, size=int(games.sum()))
         else:
-            answer[games] = teacher_moves(name, arena.cat[games], arena.mouse[games], task.width, task.height)
+            answer[games] = teacher_moves(name, arena.cat[games], arena.mouse[games], task.width, task.height,
+                                          task.room)
     return answer
 
 
-def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every start a round of the cat's task can have: each (cat, mouse) pair of different cells."""
+def all_starts(width: int, height: int, room: Room | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every start a round with a catch can have: each (cat, mouse) pair of different floor cells."""
     cat, mouse = all_seed_starts(width, height)
     apart = np.any(cat != mouse, axis=1)
+    if room is not None and not room.is_open:
+        blocked = room.blocked
+        apart &= ~blocked[cat[:, 1] * width + cat[:, 0]] & ~blocked[mouse[:, 1] * width + mouse[:, 0]]
     return cat[apart], mouse[apart]
 
 
@@ -454,7 +490,7 @@ def cat_scores(brain: Brain | None, task: CatTask, cat: str = "brain") -> CatRou
     mouse and random cats on a fixed stream: the cat's held-out figures come from these rounds. Refused in one
     line (ValueError) when they would not fit in memory."""
     check_cat_scores_fit(task, None if brain is None else brain.hidden_size)
-    cat_cells, mouse_cells = all_starts(task.width, task.height)
+    cat_cells, mouse_cells = all_starts(task.width, task.height, task.room)
     reps = len(task.mice)
     # Round r meets mouse r % len(mice): repeating each start len(mice) times in a row gives every pair.
     rng = np.random.default_rng([CAT_HELDOUT_SEED, task.width, task.height])

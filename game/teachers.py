@@ -8,13 +8,25 @@ The optimal mouse comes from solving the pursuit game exactly; the same solution
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arena import CAT_MOVES, MOUSE_MOVES, check_size
+from .arena import CAT_MOVES, MOUSE_MOVES, check_size, step_cells
+
+if TYPE_CHECKING:
+    from .rooms import Room
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 TEACHER_NAMES = ("post", "optimal")
+NEVER = np.int32(1 << 20)  # a pair's par when the perfect cat cannot catch from it
+
+
+def check_post_teacher(room: Room | None) -> None:
+    """ValueError, one line, when the post's teacher is asked to teach in a room with furniture."""
+    if room is not None and not room.is_open:
+        raise ValueError(f"the post's teacher ignores furniture and teaches on the open board only, not in room "
+                         f"{room.name!r}; use the optimal teacher")
 
 
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -48,17 +60,21 @@ def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) ->
 
 
 class Pursuit:
-    """The exact solution of the pursuit game on a W×H grid: king-move cat against four-move mouse.
+    """The exact solution of the pursuit game on a W×H grid or in a room: king-move cat against four-move mouse,
+    by the arena's own moves (step_cells, furniture included).
 
     `par[c, m]` is the number of cat moves a perfect cat needs to catch a perfect mouse when the cat is to move
     with the cat on cell c and the mouse on cell m (cells numbered y * W + x); `after_cat[c, m]` is the same count
     still to come after the cat's move, with the mouse to move. Solved by backward induction (value iteration
-    from "never caught" down to the fixed point), so every value is exact.
+    from "never caught" down to the fixed point), so every value is exact. Pairs with a cell on furniture are
+    never reached and their values mean nothing; a pair the perfect cat cannot catch from holds NEVER.
     """
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, room: Room | None = None) -> None:
         check_size(width, height)
         self.width, self.height = width, height
+        self.room = room
+        self.blocked = None if room is None else room.blocked
         cells = width * height
         xy = np.stack(np.divmod(np.arange(cells, dtype=np.int32), width)[::-1], axis=1)  # (C, 2) as x, y
         self.xy = xy
@@ -75,14 +91,14 @@ class Pursuit:
         self.best_cat = self._best_cat(c, m).reshape(cells, cells)
 
     def _next(self, xy: np.ndarray, table: np.ndarray) -> np.ndarray:
-        moved = xy[:, None, :] + table[None, :, :]
-        x = np.clip(moved[..., 0], 0, self.width - 1)
-        y = np.clip(moved[..., 1], 0, self.height - 1)
-        return (y * self.width + x).astype(np.int32)
+        k = len(table)
+        moves = np.tile(np.arange(k, dtype=np.int32), len(xy))
+        moved = step_cells(np.repeat(xy, k, axis=0), moves, table, self.width, self.height, self.blocked)
+        return (moved[:, 1] * self.width + moved[:, 0]).astype(np.int32).reshape(len(xy), k)
 
     def _solve(self) -> tuple[np.ndarray, np.ndarray]:
         cells = self.width * self.height
-        never = np.int32(1 << 20)
+        never = NEVER
         idx = np.arange(cells)
         par = np.full((cells, cells), never, dtype=np.int32)
         par[idx, idx] = 0
@@ -153,16 +169,25 @@ class Pursuit:
         return np.argmin((values << 24) + distance, axis=1).astype(np.int32)
 
 
+def pursuit(width: int, height: int, room: Room | None = None) -> Pursuit:
+    """The solved pursuit game for this grid size, or this room, solved once and kept."""
+    return _solved(width, height, None if room is None or room.is_open else room)
+
+
 @lru_cache(maxsize=16)
-def pursuit(width: int, height: int) -> Pursuit:
-    """The solved pursuit game for this grid size, solved once and kept."""
-    return Pursuit(width, height)
+def _solved(width: int, height: int, room: Room | None) -> Pursuit:
+    if room is not None and room.size != (width, height):
+        raise ValueError(f"room {room.name!r} is {room.width}×{room.height}, not {width}×{height}")
+    return Pursuit(width, height, room)
 
 
-def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The named teacher's moves ("post" or "optimal") for N positions."""
+def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                  room: Room | None = None) -> np.ndarray:
+    """The named teacher's moves ("post" or "optimal") for N positions. The post's teacher knows nothing of
+    furniture: it is the open board's only, and refused in a room with furniture."""
     if name == "post":
+        check_post_teacher(room)
         return post_teacher(cat, mouse, width, height)
     if name == "optimal":
-        return pursuit(width, height).mouse_moves(cat, mouse)
+        return pursuit(width, height, room).mouse_moves(cat, mouse)
     raise ValueError(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}")

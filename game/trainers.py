@@ -349,7 +349,7 @@ class CatUpdate(LSTMUpdate):
         super().__init__(brain, task, hp, rng, games, seconds)
         self.focus = float(hp["focus"])
         # Only starts a round can have (the cat off the mouse's cell): every drawn round has a move to learn.
-        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height)
+        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height, task.room)
         self.recent = np.zeros(len(self.starts_cat))
 
     def rollout(self, B: int, cat: np.ndarray | None, mouse: np.ndarray | None) -> CatRounds:

@@ -1,0 +1,83 @@
+"""How well a room makes a contest: scripted cats against the optimal mouse from every start. No pygame.
+
+A room is worth playing when planning beats chasing: the perfect cat catches from (nearly) every start within
+the move limit, while the straight chaser (cats.straight_cat) needs clearly more moves or lets the mouse escape.
+`room_contest` measures both, and the greedy cat, from every start of distinct floor cells; the same figures
+make the table in docs/ROOMS.md (bench/bench_rooms.py) and the shipped rooms' tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cats import STRAIGHT_CAT
+from .rooms import Room
+from .tasks import CatTask, all_starts, play_cat
+from .teachers import pursuit
+
+CONTEST_CATS = ("perfect", STRAIGHT_CAT, "greedy")
+MOVE_LIMIT = 40
+MIN_PERFECT_CATCH = 0.95  # a shipped room: the perfect cat catches from at least this share of starts
+MIN_CHASER_RATIO = 1.3  # ... and the straight chaser needs this many times its moves,
+MIN_CHASER_MISS = 0.20  # ... or misses at least this share of rounds
+MIN_PAR = 3  # the game deals starts of at least this par
+
+
+@dataclass(frozen=True)
+class CatResult:
+    """One cat against the optimal mouse from every start: share caught within the limit, mean cat moves over
+    the rounds it caught, and those moves against the perfect cat's on the same starts (its `ratio`)."""
+
+    cat: str
+    caught: float
+    escapes: int
+    mean_moves: float
+    ratio: float
+
+
+@dataclass(frozen=True)
+class Contest:
+    room: Room
+    starts: int
+    par: np.ndarray  # (starts,) the solved game's value of every start, cat to move
+    results: dict[str, CatResult]
+    move_limit: int
+
+    def par_shares(self) -> dict[str, float]:
+        """The share of starts by par: 1, 2, 3-5, 6-10, 11-20, more, and never caught by a perfect cat."""
+        par, n = self.par, len(self.par)
+        bands = {"1": par == 1, "2": par == 2, "3-5": (par >= 3) & (par <= 5), "6-10": (par >= 6) & (par <= 10),
+                 "11-20": (par >= 11) & (par <= 20), ">20": (par > 20) & (par < 2**20), "never": par >= 2**20}
+        return {band: float(mask.sum()) / n for band, mask in bands.items()}
+
+    @property
+    def dealt_share(self) -> float:
+        """The share of starts the game deals (par at least MIN_PAR and catchable)."""
+        return float(((self.par >= MIN_PAR) & (self.par < 2**20)).mean())
+
+    @property
+    def planning_pays(self) -> bool:
+        """The room's test: the perfect cat catches nearly always, the straight chaser clearly worse."""
+        perfect, straight = self.results["perfect"], self.results[STRAIGHT_CAT]
+        return perfect.caught >= MIN_PERFECT_CATCH and (
+            straight.ratio >= MIN_CHASER_RATIO or 1.0 - straight.caught >= MIN_CHASER_MISS)
+
+
+def room_contest(room: Room, move_limit: int = MOVE_LIMIT, cats: tuple[str, ...] = CONTEST_CATS) -> Contest:
+    """Each cat against the optimal mouse from every start of two distinct floor cells."""
+    task = CatTask(room.width, room.height, ("optimal",), move_limit, room=room)
+    cat, mouse = all_starts(room.width, room.height, room)
+    par = pursuit(room.width, room.height, room).start_par(cat, mouse)
+    rng = np.random.default_rng(0)  # no cat here draws at random; play_cat asks for a stream
+    rounds = {name: play_cat(task, len(cat), rng, cat=name, cat_start=cat, mouse_start=mouse) for name in cats}
+    perfect = rounds.get("perfect") or play_cat(task, len(cat), rng, cat="perfect", cat_start=cat, mouse_start=mouse)
+    results = {}
+    for name, played in rounds.items():
+        caught = played.caught
+        both = caught & perfect.caught
+        ratio = float(played.cat_moves[both].sum() / max(perfect.cat_moves[both].sum(), 1))
+        mean = float(played.cat_moves[caught].mean()) if caught.any() else float("nan")
+        results[name] = CatResult(name, float(caught.mean()), int((~caught).sum()), mean, ratio)
+    return Contest(room, len(cat), par, results, move_limit)

@@ -30,6 +30,7 @@ import numpy as np
 from .arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
 from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
 from .cats import CAT_NAMES
+from .rooms import Room, RoomError, parse_room
 from .sight import FEATURE_NAMES as SIGHT_FEATURES
 from .sight import SIGHTS
 from .teachers import TEACHER_NAMES
@@ -270,13 +271,13 @@ def save_brain(
 
 
 def load_brain(path: str | os.PathLike, role: str | None = "mouse",
-               sight: str | None = DEFAULT_SIGHT) -> Brain:
+               sight: str | None = DEFAULT_SIGHT, room: Room | None = None) -> Brain:
     """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
     MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
-    much is read. A brain of another role than `role`, or trained for another sight preset than `sight`, is
-    refused (None: any)."""
+    much is read. A brain of another role than `role`, trained for another sight preset than `sight`, or for
+    another room than `room`, is refused (None: any)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
-    return load_brain_bytes(read_regular(path, name), name, role, sight)
+    return load_brain_bytes(read_regular(path, name), name, role, sight, room)
 
 
 def read_regular(path: str | os.PathLike, name: str) -> bytes:
@@ -317,17 +318,19 @@ def check_regular(info: os.stat_result, name: str) -> None:
 
 
 def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "mouse",
-                     sight: str | None = DEFAULT_SIGHT) -> Brain:
+                     sight: str | None = DEFAULT_SIGHT, room: Room | None = None) -> Brain:
     """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
     meta fields are dropped; `brain.meta_notice` is then one line saying which (else None). A brain of another
     role than `role` is refused (a cat's brain cannot play the mouse, nor the reverse), and so is one trained
-    for another sight preset than `sight` (other inputs); None takes any."""
+    for another sight preset than `sight` (other inputs), and one trained for another room than `room` (the
+    open board when its meta names none); None takes any."""
     arrays, meta = read_arrays(data, name)
     meta, dropped = check_meta(meta, name)
     plays = meta.get("role", "mouse")
     if role is not None and plays != role:
         raise BrainFileError(name, f"is a {plays}'s brain (meta role {plays!r}); a {role}'s brain is needed here")
     check_sight(meta, sight, name)
+    check_room(meta, room, name)
     probe = {key: arrays.pop(key) for key in PROBE_ARRAYS if key in arrays}
     arch, hidden = meta["architecture"], meta["hidden_size"]
     kind = brain_type(arch)  # check_meta let through only registered architectures
@@ -368,6 +371,49 @@ def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "
 def meta_sight(meta: dict[str, Any]) -> str:
     """The sight preset a (checked) meta names: classic when it names none."""
     return meta.get("sight", DEFAULT_SIGHT)
+
+
+def meta_room(meta: dict[str, Any]) -> Room | None:
+    """The room a (checked) meta names, or None for the open board."""
+    named = meta.get("room")
+    return None if named is None else Room(named["name"], tuple(named["layout"]))
+
+
+def room_meta(room: Room | None) -> dict[str, Any]:
+    """The meta field that names a room with furniture (nothing for the open board)."""
+    return {} if room is None or room.is_open else {"room": {"name": room.name, "layout": list(room.rows)}}
+
+
+def check_room(meta: dict[str, Any], room: Room | None, name: str) -> None:
+    """Refuse, in one line, a brain trained for another room than the one it is to play in: it learned where
+    the furniture stands (an open-board brain is for open boards of any size)."""
+    if room is None:
+        return
+    trained = meta_room(meta)
+    wanted = None if room.is_open else room
+    if trained is None and wanted is None:
+        return
+    if trained is not None and wanted is not None and trained.rows == wanted.rows:
+        return
+    where = "the open board" if trained is None else f"room {trained.name!r} ({trained.width}×{trained.height})"
+    here = "the open board" if wanted is None else f"room {wanted.name!r}"
+    if trained is not None and wanted is not None and trained.name == wanted.name:
+        where += " as it was laid out then"
+    raise BrainFileError(name, f"was trained for {where}; {here} needs a brain trained there")
+
+
+def room_field(value: Any) -> dict[str, Any]:
+    """A meta's room: its name and its rows, as a room file would hold them."""
+    if not isinstance(value, dict) or set(value) != {"name", "layout"}:
+        raise BadField("is not an object of 'name' and 'layout'")
+    rows = value["layout"]
+    if not isinstance(value["name"], str) or not isinstance(rows, list) or not all(isinstance(r, str) for r in rows):
+        raise BadField("has no text name or no list of text rows")
+    try:
+        parse_room("\n".join(rows), value["name"], "its layout")
+    except RoomError as exc:
+        raise BadField(str(exc)) from None
+    return {"name": text(value["name"], 32), "layout": list(rows)}
 
 
 def check_sight(meta: dict[str, Any], sight: str | None, name: str) -> None:
@@ -691,6 +737,8 @@ OPTIONAL_META: dict[str, Any] = {
     "tuned_heldout_agreement": lambda v: number(v, 0.0, 1.0),
     "probe_cell_accuracy": lambda v: number(v, 0.0, 1.0),
     "probe_overlap": lambda v: number(v, 0.0, 1.0),
+    "value_optimal": lambda v: number(v, 0.0, 1.0),
+    "optimal_survival_share": lambda v: number(v, 0.0, 10.0),
 }
 DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
 
@@ -737,9 +785,14 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
     clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
     if "sight" in meta:
         clean["sight"] = sight  # absent means classic (meta_sight), as in every file before sight presets
+    if "room" in meta:  # where the brain plays: a bad one refuses the file rather than drop it
+        try:
+            clean["room"] = room_field(meta["room"])
+        except BadField as bad:
+            raise BrainFileError(name, f"meta 'room' {bad}") from None
     dropped: list[str] = []
     for key, value in meta.items():
-        if key in REQUIRED_META or key == "sight":
+        if key in REQUIRED_META or key in ("sight", "room"):
             continue
         check = OPTIONAL_META.get(key)
         if key == "teacher" and role == "cat":

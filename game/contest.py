@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .brain_np import Brain
 from .cats import STRAIGHT_CAT
 from .rooms import Room
-from .tasks import CatTask, all_starts, play_cat
+from .tasks import CatTask, all_starts, chase_task, play, play_cat
 from .teachers import pursuit
 
 CONTEST_CATS = ("perfect", STRAIGHT_CAT, "greedy")
@@ -81,3 +82,42 @@ def room_contest(room: Room, move_limit: int = MOVE_LIMIT, cats: tuple[str, ...]
         mean = float(played.cat_moves[caught].mean()) if caught.any() else float("nan")
         results[name] = CatResult(name, float(caught.mean()), int((~caught).sum()), mean, ratio)
     return Contest(room, len(cat), par, results, move_limit)
+
+
+@dataclass(frozen=True)
+class MouseJudgement:
+    """A mouse against the perfect cat from every start of a room: the share of its moves whose value in the
+    solved game equals the best move's (ties count as right), and the mouse moves it survives on average
+    beside the optimal mouse's from the same starts."""
+
+    value_optimal: float
+    survival: float
+    optimal_survival: float
+
+    @property
+    def survival_share(self) -> float:
+        return self.survival / self.optimal_survival
+
+
+def judge_mouse(brain: Brain | None, room: Room | None, width: int = 8, height: int = 8,
+                move_limit: int = MOVE_LIMIT, mouse: str = "brain") -> MouseJudgement:
+    """`brain` (or, with mouse="teacher", the optimal mouse) against the perfect cat from every start of two
+    distinct floor cells of the room (or of the open W×H board)."""
+    if room is not None:
+        width, height = room.size
+    task = chase_task(width, height, ("perfect",), move_limit, "optimal", room=room)
+    cat, mouse_cells = all_starts(width, height, room)
+    solved = pursuit(width, height, room)
+    rng = np.random.default_rng(0)
+
+    def played(who: str) -> tuple[float, float]:
+        rounds = play(task, len(cat), rng, brain, mouse=who, cat=cat, mouse_start=mouse_cells)
+        scale = np.array([width - 1, height - 1, width - 1, height - 1], dtype=np.float32)
+        cells = np.rint(rounds.x[rounds.mask] * scale).astype(np.int32)  # the classic inputs are the cells, scaled
+        values = solved.mouse_values(cells[:, :2], cells[:, 2:])
+        chosen = values[np.arange(len(values)), rounds.moves[rounds.mask]]
+        return float((chosen == values.max(axis=1)).mean()), float(rounds.survived.mean())
+
+    rate, survival = played(mouse)
+    _, optimal = played("teacher")
+    return MouseJudgement(rate, survival, optimal)

@@ -141,3 +141,21 @@ def test_the_round_deals_only_starts_of_par_three_or_more(name: str) -> None:
         assert not np.array_equal(arena.cat, arena.mouse)
     assert min(pars) >= MIN_PAR and max(pars) <= 41
     assert len(set(pars)) > 3  # still a spread of starts, not one kind
+
+
+def test_the_tournament_in_a_room_plays_the_brains_trained_there(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from game.tournament import main as tournament_main
+
+    nook = room_named("nook")
+    brain = mouse_brain()
+    save_brain(brain, tmp_path / "nook_mouse.npz", brain_meta(brain, **room_meta(nook)))
+    save_brain(brain, tmp_path / "open_mouse.npz", brain_meta(brain))
+    assert tournament_main(["--weights", str(tmp_path), "--room", "nook"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("room nook, 7×6, every start (1,332) against each mouse")
+    assert "| straight | nook_mouse |" in out and "open_mouse" not in out
+    assert "| perfect | optimal | 100.00% |" in out
+    assert tournament_main(["--weights", str(tmp_path), "--size", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "| perfect | open_mouse |" in out and "nook_mouse" not in out

@@ -18,6 +18,7 @@ PLAYER_LIKE_CAT = "clumsy"  # a greedy cat that errs now and then, as a player d
 STRAIGHT_CAT = "straight"  # the careless chase a room is measured against: nearest by king steps, no plan
 WATCH_CAT_NAMES = (*CAT_NAMES, PLAYER_LIKE_CAT)
 SCRIPTED_CATS = (*WATCH_CAT_NAMES, STRAIGHT_CAT)  # every cat cat_moves knows
+TRAINING_CATS = (*CAT_NAMES, STRAIGHT_CAT)  # the cats a mouse may train against (a room's mouse meets the chaser)
 NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
 CLUMSY_CAT_SLIP = 0.1  # chance that the clumsy cat makes a random move instead of the greedy one
 

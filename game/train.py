@@ -32,7 +32,7 @@ from .brainfile import (
     room_meta,
     write_atomic,
 )
-from .cats import CAT_NAMES
+from .cats import CAT_NAMES, TRAINING_CATS
 from .cli import Parser, argparse_type
 from .contest import MouseJudgement, judge_mouse
 from .probe import fit_probe, probe_scores
@@ -53,8 +53,8 @@ ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arc
 def parse_cats(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     for name in names:
-        if name not in CAT_NAMES:
-            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(CAT_NAMES)}")
+        if name not in TRAINING_CATS:
+            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(TRAINING_CATS)}")
     if not names:
         raise argparse.ArgumentTypeError("give at least one cat")
     return names

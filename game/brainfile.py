@@ -740,6 +740,7 @@ OPTIONAL_META: dict[str, Any] = {
     "probe_overlap": lambda v: number(v, 0.0, 1.0),
     "value_optimal": lambda v: number(v, 0.0, 1.0),
     "optimal_survival_share": lambda v: number(v, 0.0, 10.0),
+    "chaser_escapes": lambda v: number(v, 0.0, 1.0),
 }
 DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
 

@@ -86,13 +86,16 @@ def room_contest(room: Room, move_limit: int = MOVE_LIMIT, cats: tuple[str, ...]
 
 @dataclass(frozen=True)
 class MouseJudgement:
-    """A mouse against the perfect cat from every start of a room: the share of its moves whose value in the
-    solved game equals the best move's (ties count as right), and the mouse moves it survives on average
-    beside the optimal mouse's from the same starts."""
+    """A mouse from every start of a room: against the perfect cat, the share of its moves whose value in the
+    solved game equals the best move's (ties count as right) and the mouse moves it survives on average beside
+    the optimal mouse's; against the straight chaser, the share of rounds it escapes beside the optimal mouse's
+    (a careless chase should let it slip away)."""
 
     value_optimal: float
     survival: float
     optimal_survival: float
+    chaser_escapes: float = float("nan")
+    optimal_chaser_escapes: float = float("nan")
 
     @property
     def survival_share(self) -> float:
@@ -101,23 +104,26 @@ class MouseJudgement:
 
 def judge_mouse(brain: Brain | None, room: Room | None, width: int = 8, height: int = 8,
                 move_limit: int = MOVE_LIMIT, mouse: str = "brain") -> MouseJudgement:
-    """`brain` (or, with mouse="teacher", the optimal mouse) against the perfect cat from every start of two
-    distinct floor cells of the room (or of the open W×H board)."""
+    """`brain` (or, with mouse="teacher", the optimal mouse) from every start of two distinct floor cells of the
+    room (or of the open W×H board), against the perfect cat and against the straight chaser."""
     if room is not None:
         width, height = room.size
-    task = chase_task(width, height, ("perfect",), move_limit, "optimal", room=room)
     cat, mouse_cells = all_starts(width, height, room)
     solved = pursuit(width, height, room)
     rng = np.random.default_rng(0)
 
-    def played(who: str) -> tuple[float, float]:
+    def played(who: str, chaser: str) -> tuple[float, float, float]:
+        task = chase_task(width, height, (chaser,), move_limit, "optimal", room=room)
         rounds = play(task, len(cat), rng, brain, mouse=who, cat=cat, mouse_start=mouse_cells)
         scale = np.array([width - 1, height - 1, width - 1, height - 1], dtype=np.float32)
         cells = np.rint(rounds.x[rounds.mask] * scale).astype(np.int32)  # the classic inputs are the cells, scaled
         values = solved.mouse_values(cells[:, :2], cells[:, 2:])
         chosen = values[np.arange(len(values)), rounds.moves[rounds.mask]]
-        return float((chosen == values.max(axis=1)).mean()), float(rounds.survived.mean())
+        rate = float((chosen == values.max(axis=1)).mean())
+        return rate, float(rounds.survived.mean()), float((~rounds.caught).mean())
 
-    rate, survival = played(mouse)
-    _, optimal = played("teacher")
-    return MouseJudgement(rate, survival, optimal)
+    rate, survival, _ = played(mouse, "perfect")
+    _, optimal, _ = played("teacher", "perfect")
+    *_, escapes = played(mouse, STRAIGHT_CAT)
+    *_, optimal_escapes = played("teacher", STRAIGHT_CAT)
+    return MouseJudgement(rate, survival, optimal, escapes, optimal_escapes)

@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = brain_summary(brain, task)
     if plays:
         final = plays[-1][1]
-        summary |= {"value_optimal": final.value_optimal, "optimal_survival_share": final.survival_share}
+        summary |= {"value_optimal": final.value_optimal, "optimal_survival_share": final.survival_share,
+                    "chaser_escapes": final.chaser_escapes}
     if task.sight != CLASSIC.name and isinstance(brain, LSTMBrain):
         brain.probe = fit_probe(brain, task)
         scores = probe_scores(brain, task, brain.probe)
@@ -336,9 +337,10 @@ def write_play_curve(plays: list[tuple[int, MouseJudgement]], prefix: Path) -> P
     from every start, as a share of the optimal mouse's."""
     path = prefix.with_name(prefix.name + "_play.csv")
     with open(path, "w") as f:
-        f.write("games,value_optimal,survival,optimal_survival\n")
-        for games, judged in plays:
-            f.write(f"{games},{judged.value_optimal:.6f},{judged.survival:.4f},{judged.optimal_survival:.4f}\n")
+        f.write("games,value_optimal,survival,optimal_survival,chaser_escapes,optimal_chaser_escapes\n")
+        for games, j in plays:
+            f.write(f"{games},{j.value_optimal:.6f},{j.survival:.4f},{j.optimal_survival:.4f},"
+                    f"{j.chaser_escapes:.4f},{j.optimal_chaser_escapes:.4f}\n")
     return path
 
 
@@ -358,8 +360,10 @@ def train(args: argparse.Namespace, task: Task,
     def judged(p: Progress) -> bool:
         plays.append((p.games, judge_mouse(brain, task.room, move_limit=task.move_limit)))
         if args.quiet:
-            print(f"{p.games:,} games: value-optimal {plays[-1][1].value_optimal:.4f}, survival "
-                  f"{plays[-1][1].survival_share:.4f} of the optimal mouse's", flush=True)
+            j = plays[-1][1]
+            print(f"{p.games:,} games: value-optimal {j.value_optimal:.4f}, survival {j.survival_share:.4f} of the "
+                  f"optimal mouse's; escapes the straight chaser {j.chaser_escapes:.1%} (optimal mouse "
+                  f"{j.optimal_chaser_escapes:.1%})", flush=True)
         return stop(p)
 
     watch = plays is not None and judges_play(task)

@@ -114,7 +114,9 @@ def test_bad_room_arguments_are_one_line(argv: list[str], problem: str, capsys: 
 def test_judge_mouse_scores_the_optimal_mouse_as_perfect_and_an_untrained_brain_lower() -> None:
     best = judge_mouse(None, LIVING, mouse="teacher")
     assert best.value_optimal == 1.0 and best.survival_share == 1.0
-    assert best.optimal_survival == pytest.approx(room_contest(LIVING).results["perfect"].mean_moves - 1, abs=0.01)
+    contest = room_contest(LIVING)
+    assert best.optimal_survival == pytest.approx(contest.results["perfect"].mean_moves - 1, abs=0.01)
+    assert best.chaser_escapes == best.optimal_chaser_escapes == pytest.approx(1 - contest.results["straight"].caught)
     untrained = judge_mouse(mouse_brain(), LIVING)
     assert untrained.value_optimal < 0.9 and untrained.survival_share < 0.9
 

@@ -402,6 +402,14 @@ def check_room(meta: dict[str, Any], room: Room | None, name: str) -> None:
     raise BrainFileError(name, f"was trained for {where}; {here} needs a brain trained there")
 
 
+def check_room_fits(meta: dict[str, Any], room: Room | None, name: str) -> None:
+    """Refuse, in one line, a brain trained for a room with furniture when it is to play elsewhere. An
+    open-board brain may play in a room (the game says it was not trained there); a room's brain knows only
+    its own room."""
+    if meta_room(meta) is not None:
+        check_room(meta, room if room is not None else Room("open", ("....",) * 4), name)
+
+
 def room_field(value: Any) -> dict[str, Any]:
     """A meta's room: its name and its rows, as a room file would hold them."""
     if not isinstance(value, dict) or set(value) != {"name", "layout"}:
@@ -865,6 +873,25 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return -math.inf
+
+
+def file_room(path: str | os.PathLike) -> str | None:
+    """The name of the room the brain in this file was trained for; None for the open board or a file that
+    cannot be read as a brain file. Remembered per file version, as file_kind."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _file_room(os.fspath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)
+def _file_room(path: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        room = meta_room(load_brain(path, role=None, sight=None).meta)
+    except BrainFileError:
+        return None
+    return None if room is None else room.name
 
 
 @functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)

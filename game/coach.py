@@ -11,6 +11,7 @@ from .brain_np import Brain
 from .brainfile import DEFAULT_TEACHER
 from .learner import Learner
 from .protocol import LEARN_SPEED
+from .rooms import Room
 from .sight import CLASSIC
 from .tasks import CAUTIOUS
 from .teachers import TEACHER_NAMES
@@ -28,25 +29,31 @@ class Coach:
         self.learning = False
         self.learn_speed = 3
         self.sight = CLASSIC.name  # under fog and flicker the teacher is the cautious one, whatever was chosen
+        self.room: Room | None = None  # furniture the rounds are played among (None: the open board)
 
-    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name) -> None:
-        """A brain comes into play: its teacher unless one was chosen, and the learner follows it."""
-        self.sight = sight
+    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name,
+             room: Room | None = None) -> None:
+        """A brain comes into play: its teacher unless one was chosen, and the learner follows it. The post's
+        teacher knows no furniture: in a room the optimal mouse teaches instead."""
+        self.sight, self.room = sight, (None if room is None or room.is_open else room)
         if sight != CLASSIC.name:
             self.teacher = CAUTIOUS  # only it decides from what the mouse knows (B)
         else:
             chosen = self.fixed_teacher or brain_teacher
             self.teacher = chosen if chosen in TEACHER_NAMES else DEFAULT_TEACHER
+            if self.room is not None and self.teacher == "post":
+                self.teacher = "optimal"
         self.rebind(brain, size)
 
     def rebind(self, brain: Brain, size: tuple[int, int]) -> None:
         if self.learner is not None:
-            self.learner.rebind(brain, self.teacher, *size, sight=self.sight)
+            self.learner.rebind(brain, self.teacher, *size, sight=self.sight, room=self.room)
 
     def set_learning(self, on: bool, brain: Brain, size: tuple[int, int]) -> None:
         if on and self.learner is None:
             self.learner = Learner(brain, self.teacher, *size, move_limit=self.move_limit,
-                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES, sight=self.sight)
+                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES, sight=self.sight,
+                                   room=self.room)
         if not on:
             self.close_round()
         self.learning = on

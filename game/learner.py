@@ -32,6 +32,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .brain_np import Brain
+from .rooms import Room
 from .tasks import HELDOUT_SEED, chase_task, playing
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
@@ -187,10 +188,10 @@ class Rollout:
     `advance` only sets up, so no piece of the work is much dearer than a step)."""
 
     def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
-                 move_limit: int, rng: np.random.Generator, sight: str = "classic") -> None:
+                 move_limit: int, rng: np.random.Generator, sight: str = "classic", room: Room | None = None) -> None:
         self.weights = brain.theta.copy()
         self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
-        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight)
+        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight, room)
         self.steps = None
         self.rounds = None
         self.moments: tuple | None = None  # the optimizer's state that goes with these weights
@@ -237,19 +238,22 @@ class Learner:
         move_limit: int = 40,
         seed: int = 0,
         sight: str = "classic",
+        room: Room | None = None,
     ) -> None:
         self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
         self.clock = learning_clock()  # what budgets are measured with (tests give it a fake clock)
-        self.rebind(brain, teacher, width, height, sight)
+        self.rebind(brain, teacher, width, height, sight, room)
 
-    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic") -> None:
+    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic",
+               room: Room | None = None) -> None:
         """Start afresh for this brain (after a swap or reset), teacher or sight: the old labels no longer apply.
         Under fog or flicker (sight.SIGHTS) practice and the held-out check play that sight's rounds, labelled
-        by the cautious teacher from B, as the trainer's are."""
+        by the cautious teacher from B, as the trainer's are. In a room (with furniture) every round is played
+        there; width and height are then its own."""
         self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
-        self.sight = sight
+        self.sight, self.room = sight, room
         self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
         self.practised: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=PRACTICE_KEPT)
         self.round_x: list[np.ndarray] = []
@@ -392,14 +396,14 @@ class Learner:
         if self.check is None and weights_finite(self.brain):
             rng = np.random.default_rng(self.check_rng_seed)
             self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
-                                 rng, self.sight)
+                                 rng, self.sight, self.room)
             self.check.moments = self.optimizer.state()
 
     def start_practice(self) -> None:
         if self.practice and self.practice_play is None:
             self.practice_play = Rollout(self.brain, self.teacher, self.width, self.height,
                                          PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng,
-                                         self.sight)
+                                         self.sight, self.room)
 
     def finish(self, rollout: Rollout) -> None:
         rounds = rollout.rounds
@@ -447,7 +451,7 @@ class Learner:
         for weights in candidates:
             put_weights(self.brain, weights)
             figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
-                                   self.move_limit, np.random.default_rng(seed), self.sight).play_out())
+                                   self.move_limit, np.random.default_rng(seed), self.sight, self.room).play_out())
         pick = int(np.argmax(figures))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:

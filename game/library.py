@@ -18,6 +18,7 @@ import numpy as np
 from . import brainfile
 from .arena import check_size
 from .brain_np import Brain, LSTMBrain
+from .rooms import Room
 from .teachers import TEACHER_NAMES
 
 DEFAULT_SIZE = (8, 8)
@@ -55,22 +56,29 @@ class BrainLibrary:
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
         self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
+        self.room: Room | None = None  # the room in play (None: the open board): its brains and the open board's
         self.in_play = 0  # counts the brains put in play
         self.kept: tuple[int, int] | None = None  # (in_play, tuned_updates) the browser was last handed
         self.left_out = 0  # brain files past brainfile.MAX_LISTED_FILES that the list leaves out (the oldest)
 
     def brain_files(self) -> list[Path]:
-        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
+        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones; in a room,
+        the room's own brains first, then the open board's."""
         folders = [self.weights_dir] + ([self.user_dir] if self.user_dir is not None else [])
         files, self.left_out = brainfile.listed_files(folders)
         # Only a mouse's brain for the sight in play; a file that cannot be read stays, so B says why.
-        return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
+        files = [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
+        here = None if self.room is None else self.room.name
+        own = [f for f in files if here is not None and brainfile.file_room(f) == here]
+        return own + [f for f in files if brainfile.file_room(f) is None]
 
     def sight_brain(self) -> tuple[Brain, str, Path] | None:
-        """The sight's shipped brain (brainfile.SIGHT_BRAINS), else the first file for it that loads (each
-        broken one shown), else None."""
+        """The room's brain (the first file trained for it that loads), else the sight's shipped brain
+        (brainfile.SIGHT_BRAINS), else the first file for it that loads (each broken one shown), else None."""
         files = self.brain_files()
-        for path in [f for f in files if f.name == brainfile.SIGHT_BRAINS[self.sight]] + files:
+        here = None if self.room is None else self.room.name
+        own = [f for f in files if here is not None and brainfile.file_room(f) == here]
+        for path in own + [f for f in files if f.name == brainfile.SIGHT_BRAINS[self.sight]] + files:
             brain = self.read_file(path)
             if brain is not None:
                 return brain, path.name, path
@@ -105,7 +113,10 @@ class BrainLibrary:
         return teacher if teacher in (*TEACHER_NAMES, brainfile.CAUTIOUS) else brainfile.DEFAULT_TEACHER
 
     def size_for_brain(self) -> tuple[int, int]:
-        """The arena size: the command line's, else the first grid size the brain was trained on."""
+        """The arena size: the room's, else the command line's, else the first grid size the brain was trained
+        on."""
+        if self.room is not None:
+            return self.room.size
         if self.fixed_size is not None:
             return self.fixed_size
         sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
@@ -131,7 +142,9 @@ class BrainLibrary:
     def read_file(self, path: Path) -> Brain | None:
         """The brain in this file, or None after showing its one-line error."""
         try:
-            return brainfile.load_brain(path, sight=self.sight)
+            brain = brainfile.load_brain(path, sight=self.sight)
+            brainfile.check_room_fits(brain.meta, self.room, str(path))
+            return brain
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None
@@ -139,7 +152,9 @@ class BrainLibrary:
     def read_bytes(self, name: str, data: bytes) -> Brain | None:
         """The brain in a file's bytes (an upload), or None after showing its one-line error."""
         try:
-            return brainfile.load_brain_bytes(data, name, sight=self.sight)
+            brain = brainfile.load_brain_bytes(data, name, sight=self.sight)
+            brainfile.check_room_fits(brain.meta, self.room, name)
+            return brain
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None

@@ -161,3 +161,42 @@ def test_the_tournament_in_a_room_plays_the_brains_trained_there(tmp_path: Path,
     assert tournament_main(["--weights", str(tmp_path), "--size", "4"]) == 0
     out = capsys.readouterr().out
     assert "| perfect | open_mouse |" in out and "nook_mouse" not in out
+
+
+def test_the_library_offers_a_rooms_brains_then_the_open_boards_and_refuses_another_rooms(tmp_path: Path) -> None:
+    from game.library import BrainLibrary
+
+    saved(tmp_path, LIVING, "a_living.npz")
+    saved(tmp_path, DEN, "b_den.npz")
+    saved(tmp_path, None, "c_open.npz")
+    shown: list[str] = []
+    library = BrainLibrary(tmp_path, None, None, lambda text, error=False: shown.append(text))
+    assert [f.name for f in library.brain_files()] == ["c_open.npz"]
+    library.room = LIVING
+    assert [f.name for f in library.brain_files()] == ["a_living.npz", "c_open.npz"]
+    assert library.sight_brain()[1] == "a_living.npz"
+    assert library.size_for_brain() == (8, 8)
+    assert library.read_file(tmp_path / "c_open.npz") is not None  # plays here, with the HUD's note
+    assert library.read_file(tmp_path / "b_den.npz") is None
+    assert shown[-1] == f"{tmp_path / 'b_den.npz'}: was trained for room 'den' (8×8); room 'living' needs a brain " \
+                        "trained there"
+    library.room = room_named("office")
+    assert library.sight_brain()[1] == "c_open.npz" and library.size_for_brain() == (9, 7)
+
+
+def test_live_learning_in_a_room_plays_there_with_the_optimal_teacher() -> None:
+    from game.coach import Coach
+
+    coach = Coach(None, 40)
+    brain = mouse_brain()
+    coach.bind(brain, "post", LIVING.size, room=LIVING)
+    assert coach.teacher == "optimal" and coach.room is LIVING
+    coach.set_learning(True, brain, LIVING.size)
+    learner = coach.learner
+    learner.start_check()
+    while not learner.check.advance():
+        pass
+    rounds = learner.check.rounds
+    assert learner.check.task.room is LIVING and rounds.mask.any()
+    cells = np.rint(rounds.x[rounds.mask][:, 2:] * 7).astype(int)
+    assert not LIVING.blocked[cells[:, 1] * 8 + cells[:, 0]].any()

@@ -200,3 +200,25 @@ def test_live_learning_in_a_room_plays_there_with_the_optimal_teacher() -> None:
     assert learner.check.task.room is LIVING and rounds.mask.any()
     cells = np.rint(rounds.x[rounds.mask][:, 2:] * 7).astype(int)
     assert not LIVING.blocked[cells[:, 1] * 8 + cells[:, 0]].any()
+
+
+def test_watch_mode_offers_only_the_cat_brains_trained_for_the_room(tmp_path: Path) -> None:
+    from game.brainfile import BrainFileError as FileError
+    from game.trainers import cat_brain
+    from game.watchcat import CatRoster, ScriptedCat
+
+    for name, room in (("cat_living.npz", LIVING), ("cat_open.npz", None)):
+        brain = cat_brain(8, seed=0)
+        save_brain(brain, tmp_path / name, brain_meta(brain, **room_meta(room)))
+    roster = CatRoster(tmp_path)
+    assert roster.brain_names() == ["cat_open.npz"]
+    roster.room = LIVING
+    assert roster.brain_names() == ["cat_living.npz"]
+    assert roster.cat("cat_living").brain.meta["room"]["name"] == "living"
+    with pytest.raises(FileError, match="was trained for the open board; room 'living' needs"):
+        roster.bring(tmp_path / "cat_open.npz")
+    arena = Arena(n=1, room=LIVING)
+    arena.reset(cat=np.array([[3, 4]]), mouse=np.array([[3, 6]]))  # the sofa between them
+    cat = ScriptedCat("perfect")
+    move = cat.move(arena, np.random.default_rng(0))
+    assert move == pursuit(8, 8, LIVING).cat_moves(arena.cat, arena.mouse)[0]

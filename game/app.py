@@ -277,14 +277,14 @@ class Game:
         return self.coach.heldout_now()
 
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.teacher, self.heldout_now())
+        return self.library.tuned_meta(self.teacher, self.coach.heldout_agreement())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.teacher, self.heldout_now())
+        return self.library.brain_to_keep(self.teacher, self.coach.heldout_agreement())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.teacher, self.heldout_now())
+        return self.library.export_brain(self.teacher, self.coach.heldout_agreement())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
@@ -301,7 +301,7 @@ class Game:
         if self.page is not None:
             self.handle_command({"type": "download"}, self.page)
             return None
-        return self.library.save_brain(self.teacher, self.heldout_now())
+        return self.library.save_brain(self.teacher, self.coach.heldout_agreement())
 
     # -- learning --------------------------------------------------------------------------------------
 
@@ -409,8 +409,9 @@ class Game:
         x, label = self.round.mouse_sees(self.teacher)
         began = time.perf_counter()
         move = self.brain.step(x)
-        self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3)
-        self.coach.record(x, label)
+        best = self.round.sight.best
+        self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3, bool(best[move]))
+        self.coach.record(x, label, best)
         if self.round.mouse_turn(self.brain, move, label):
             self.end_round()
 
@@ -562,12 +563,13 @@ class Game:
             brain_name=self.brain_name, brain_meta=self.brain_meta, brain_label=brain.label,
             hidden_size=brain.hidden_size, tuned_line=self.tuned_line(), tuned_updates=self.tuned_updates,
             heldout_now=self.heldout_now(),
-            teacher=self.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
+            teacher=self.teacher, agreement=stats.agreement(), value_optimal=stats.value_optimal(),
+            agreement_window=stats.recent.maxlen,
             curve=tuple(stats.curve), curve_stride=stats.curve_stride,
             learning=learning, learn_speed=self.learn_speed, learn_budget_ms=self.learn_budget_ms(),
             updates_per_round=learner.updates_per_round if learning else 0,
             updates=learner.updates if learning else 0,
-            start_heldout=learner.start_heldout if learning else None,
+            start_heldout=learner.start_heldout if learning else None, heldout_kind=self.coach.heldout_kind(),
             fallbacks=learner.fallbacks if learning else 0,
             watching=self.watching, watch_cat=self.watch_cat, watch_speed=WATCH_SPEEDS[self.watch_speed],
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
@@ -608,6 +610,7 @@ class Game:
             "teacher": self.teacher,
             "learn_speed": self.learn_speed,
             "agreement": self.agreement(),
+            "value_optimal": self.stats.value_optimal(),
             "heldout": self.heldout_now(),
             "fallbacks": self.learner.fallbacks if self.learner is not None else 0,
             "learning_status": self.learning_status(),
@@ -642,7 +645,7 @@ class Game:
         if line:
             parts.append(line)
         if learner is not None and learner.heldout is not None:
-            parts.append(f"held-out {learner.heldout * 100:.1f}% now")
+            parts.append(f"held-out {self.coach.heldout_kind()} {learner.heldout * 100:.1f}% now")
             if learner.fallbacks:
                 times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
                 parts.append(f"fell back to the best weights {times}")

@@ -14,7 +14,7 @@ from .protocol import LEARN_SPEED
 from .rooms import Room
 from .sight import CLASSIC
 from .tasks import CAUTIOUS
-from .teachers import TEACHER_NAMES
+from .teachers import TEACHER_NAMES, VALUE_TEACHERS
 
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (protocol.LEARN_SPEED)
 LEARN_SPEED_UPDATES = 12  # learning updates each finished round earns, per step of learning speed
@@ -72,10 +72,11 @@ class Coach:
     def learn_budget_ms(self) -> float:
         return self.learn_speed * LEARN_SPEED_MS
 
-    def record(self, x: np.ndarray, label: int) -> None:
-        """One mouse move, with the move its teacher would have made, while learning."""
+    def record(self, x: np.ndarray, label: int, best: np.ndarray | None = None) -> None:
+        """One mouse move, with the move its teacher would have made and the value-optimal moves, while
+        learning."""
         if self.learning and self.learner is not None:
-            self.learner.record(x, label)
+            self.learner.record(x, label, best)
 
     def close_round(self) -> None:
         if self.learner is not None and self.learner.round_x:
@@ -90,5 +91,14 @@ class Coach:
         return updates, (time.perf_counter() - began) * 1e3
 
     def heldout_now(self) -> float | None:
-        """The learner's held-out check of the brain as it is now (None before one has run)."""
+        """The learner's held-out check of the brain as it is now (None before one has run): what its safety net
+        judges by (`heldout_kind`)."""
         return self.learner.heldout if self.learner is not None else None
+
+    def heldout_kind(self) -> str:
+        """What heldout_now measures: value-optimal moves for a teacher that chooses by value, else agreement."""
+        return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
+
+    def heldout_agreement(self) -> float | None:
+        """The latest check's agreement with the teacher (what a tuned file's meta records)."""
+        return self.learner.heldout_agreement if self.learner is not None else None

@@ -75,6 +75,7 @@ class Picture:
     # agreement and learning
     teacher: str
     agreement: float | None
+    value_optimal: float | None  # agreement's play twin: share of recent moves as good as the teacher's by value
     agreement_window: int
     curve: tuple[float, ...]
     curve_stride: int
@@ -84,6 +85,7 @@ class Picture:
     updates_per_round: float
     updates: int
     start_heldout: float | None
+    heldout_kind: str  # what the held-out figures measure: value-optimal, or agreement (the post's teacher)
     fallbacks: int
     # modes, messages and timings
     watching: bool

@@ -310,7 +310,10 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
     "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),
     "agreement": StatusField("number", "share of recent mouse moves the teacher would make, 0..1 or null"),
-    "heldout": StatusField("number", "the learner's held-out agreement now, 0..1 or null"),
+    "value_optimal": StatusField("number", "share of recent mouse moves as good as the teacher's by its value (the "
+                                 "solved game's; the guaranteed survival under fog and flicker), 0..1 or null"),
+    "heldout": StatusField("number", "the learner's held-out figure now, 0..1 or null: the share of value-optimal "
+                           "moves (optimal and cautious teachers) or agreement (the post's teacher)"),
     "fallbacks": StatusField("count", "times the learner fell back to its best weights"),
     "learning_status": StatusField("text", "the learner's line: tuned from, held-out now, fallbacks"),
     "step_ms": StatusField("number", "milliseconds a brain step takes"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,8 +19,8 @@ from .brain_np import FEATURES, Brain, BrainTrace
 from .cats import CAT_NAMES, SCRIPTED_CATS, cat_moves
 from .rooms import Room
 from .rows import put_rows, take_rows
-from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_moves, sight_features, sight_named
-from .teachers import check_post_teacher, pursuit, teacher_moves
+from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
+from .teachers import VALUE_TEACHERS, check_post_teacher, pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 
@@ -101,7 +102,11 @@ def seed_task(teacher: str = "post") -> Task:
 class Rounds:
     """What `play` saw, step by step: inputs (T, N, I), teacher's moves and mouse's moves (T, N), and which
     steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit). Under fog
-    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief)."""
+    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief).
+
+    `best` (T, N, 4) bool is the value-optimal moves at every step: the solved game's (classic sight), the
+    largest guaranteed survival over B (fog, flicker); on a still-cat task, where nothing is at stake, the
+    teacher's move. `teacher_name` says whether the targets are those sets or the teacher's one move."""
 
     x: np.ndarray
     teacher: np.ndarray
@@ -111,11 +116,39 @@ class Rounds:
     survived: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)  # the brain's run, when a brain played
     belief: np.ndarray | None = field(default=None, repr=False)
+    best: np.ndarray | None = field(default=None, repr=False)
+    teacher_name: str = "post"
 
     @property
     def mistakes(self) -> np.ndarray:
         """Per round: steps at which the mouse's move differs from its teacher's."""
         return ((self.moves != self.teacher) & self.mask).sum(axis=0)
+
+    @property
+    def targets(self) -> np.ndarray:
+        """What a brain learns to give, (T, N, 4) bool: the set of value-optimal moves for a teacher that
+        chooses by value (teachers.VALUE_TEACHERS), the teacher's one move for the post's."""
+        return learning_targets(self.teacher_name, self.teacher, self.best)
+
+    @property
+    def optimal(self) -> np.ndarray:
+        """(T, N) bool: the mouse's move was value-optimal (False where no step happened)."""
+        picked = np.take_along_axis(self.best, self.moves[..., None].astype(np.intp), axis=2)[..., 0]
+        return picked & self.mask
+
+    @property
+    def value_optimal(self) -> float:
+        """Share of the mouse's moves that were value-optimal: the agreement's play twin."""
+        steps = int(self.mask.sum())
+        return float(self.optimal.sum()) / steps if steps else 1.0
+
+
+def learning_targets(teacher: str, moves: np.ndarray, best: np.ndarray | None) -> np.ndarray:
+    """The sets a brain imitates, (..., 4) bool: `best` for a teacher in VALUE_TEACHERS, else the teacher's
+    one move."""
+    if teacher in VALUE_TEACHERS and best is not None:
+        return best
+    return np.arange(4) == np.asarray(moves)[..., None]
 
 
 def play(
@@ -160,6 +193,8 @@ def playing(
     belief = None if sight is CLASSIC else Belief(sight, W, H, arena.mouse)
     x = np.zeros((T, n, len(task.features)), dtype=np.float32)
     labels = np.zeros((T, n), dtype=np.int32)
+    best = np.zeros((T, n, 4), dtype=bool)
+    solved = pursuit(W, H, task.room) if task.catching else None
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
     kept = np.zeros((T, n, W * H), dtype=bool) if keep_belief and belief is not None else None
@@ -185,11 +220,13 @@ def playing(
         cat_now, mouse_now = take_rows(arena.cat, live), take_rows(arena.mouse, live)
         if belief is None:
             seen_x = features(cat_now, mouse_now, W, H)
-            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H, task.room)
+            labels[t, live] = taught = teacher_moves(task.teacher, cat_now, mouse_now, W, H, task.room)
+            best[t, live] = (np.arange(4) == taught[:, None]) if solved is None else solved.mouse_best(cat_now,
+                                                                                                      mouse_now)
         else:
             seen = belief.update_rows(live, t, cat_now, mouse_now)
             seen_x = sight_features(seen, cat_now, mouse_now, W, H)
-            labels[t, live] = cautious_board_moves(take_rows(belief.boards, live), mouse_now, W, H)
+            labels[t, live], best[t, live] = cautious_board_choice(take_rows(belief.boards, live), mouse_now, W, H)
             if kept is not None:
                 kept[t] = belief.cells
         put_rows(x[t], live, seen_x)
@@ -202,7 +239,7 @@ def playing(
         mask[t, live] = True
         live = live[~arena.move_mouse(moves[t, live], live)]
         yield None
-    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept)
+    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept, best, task.teacher)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
@@ -244,6 +281,48 @@ def survival(
     rng = heldout_rng(task)
     rounds = play(task, games, rng, brain, mouse=mouse, cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
     return float(rounds.survived.mean())
+
+
+@dataclass(frozen=True)
+class PlayFigures:
+    """How a mouse plays on held-out rounds of a chase task: its agreement with the teacher, and agreement's
+    play twins: the share of its moves that were value-optimal, and the moves it survived against each cat
+    beside its teacher's on the same starts and the same cat draws."""
+
+    agreement: float
+    value_optimal: float
+    survival: dict[str, float]
+    teacher_survival: dict[str, float]
+
+    def share(self, cat: str) -> float:
+        """Survival against this cat as a share of the teacher's."""
+        return self.survival[cat] / max(self.teacher_survival[cat], 1e-9)
+
+    def line(self) -> str:
+        """One line: value-optimal share, then survival as a share of the teacher's, cat by cat."""
+        shares = " ".join(f"{cat} {self.share(cat) * 100:.1f}%" for cat in self.survival)
+        return f"value-optimal {self.value_optimal * 100:.1f}% · survival vs teacher {shares}"
+
+
+def play_figures(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> PlayFigures:
+    """The brain's PlayFigures on `games` held-out rounds of the task (its cats in turn)."""
+    rounds = play(task, games, heldout_rng(task), brain, cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
+    steps = max(int(rounds.mask.sum()), 1)
+    return PlayFigures(1.0 - float(rounds.mistakes.sum()) / steps, rounds.value_optimal,
+                       survival_by_cat(task, rounds), teacher_survival(task, games))
+
+
+def survival_by_cat(task: Task, rounds: Rounds) -> dict[str, float]:
+    """Mean moves survived per cat (round r met cat r mod the number of cats)."""
+    kinds = np.arange(len(rounds.survived)) % max(len(task.cats), 1)
+    return {cat: float(rounds.survived[kinds == k].mean()) for k, cat in enumerate(task.cats)}
+
+
+@lru_cache(maxsize=32)
+def teacher_survival(task: Task, games: int = HELDOUT_GAMES) -> dict[str, float]:
+    """The teacher's survival per cat on play_figures' rounds (the same starts and cat draws)."""
+    rounds = play(task, games, heldout_rng(task), mouse="teacher", cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
+    return survival_by_cat(task, rounds)
 
 
 def heldout_scores(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
@@ -317,6 +396,12 @@ class CatRounds:
     cat_lost: np.ndarray
     mouse_lost: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)
+    best: np.ndarray | None = field(default=None, repr=False)  # (T, N, 8) bool: the value-optimal cat moves
+
+    @property
+    def targets(self) -> np.ndarray:
+        """What a cat brain learns to give, (T, N, 8) bool: every move that keeps the perfect cat's count."""
+        return self.best
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -351,6 +436,7 @@ def play_cat(
     x = np.zeros((T, n, 4), dtype=np.float32)
     labels, moves = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=np.int32)
     mask, optimal = np.zeros((T, n), dtype=bool), np.zeros((T, n), dtype=bool)
+    best = np.zeros((T, n, 8), dtype=bool)
     answers, answered = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=bool)
     par = np.where(arena.caught, 0, solved.start_par(arena.cat, arena.mouse))
     cat_lost, mouse_lost, cat_count = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
@@ -374,7 +460,9 @@ def play_cat(
             x[t] = arena.observe()
             moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng, room=task.room)
         values = solved.cat_values(arena.cat, arena.mouse)
-        lost = values[every, moves[t]] - values.min(axis=1)
+        least = values.min(axis=1)
+        lost = values[every, moves[t]] - least
+        best[t] = (values == least[:, None]) & active[:, None]
         mask[t], optimal[t] = active, lost == 0
         cat_lost += np.where(active, lost, 0)
         cat_count += active
@@ -384,7 +472,7 @@ def play_cat(
         mouse_lost += np.where(answered[t], values.max(axis=1) - values[every, answers[t]], 0)
         arena.move_mouse(answers[t])
     return CatRounds(x, labels, moves, mask, optimal, answers, answered, arena.caught.copy(), cat_count, par,
-                     cat_lost, mouse_lost, trace)
+                     cat_lost, mouse_lost, trace, best)
 
 
 def cat_brain_turn(trace: BrainTrace, arena: Arena) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

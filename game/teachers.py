@@ -29,6 +29,12 @@ def check_post_teacher(room: Room | None) -> None:
                          f"{room.name!r}; use the optimal teacher")
 
 
+# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
+# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
+# value: its one move is the target.
+VALUE_TEACHERS = ("optimal", "cautious")
+
+
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """The post's teacher: run away along the axis the mouse is already furthest on; along a wall when stuck.
 
@@ -134,6 +140,11 @@ class Pursuit:
     def _mouse_values(self, c: np.ndarray, m: np.ndarray) -> np.ndarray:
         landing = self.mouse_next[m]
         return np.where(landing == c[:, None], 0, self.par[c[:, None], landing])
+
+    def mouse_best(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """(N, 4) bool: the value-optimal mouse moves, those that keep the perfect cat's count as long as any."""
+        values = self.mouse_values(cat, mouse)
+        return values == values.max(axis=1, keepdims=True)
 
     def cat_values(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """(N, 8): cat moves a perfect cat needs, counting this one, after each cat move (1 for landing on the

@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"LSTM: spread of the wide input-weight init ({LSTM_HYPER['init_scale']})")
     p.add_argument("--decay", type=float, default=None,
                    help=f"LSTM: final share of the run with a cosine-falling rate ({LSTM_HYPER['decay']})")
+    p.add_argument("--targets", choices=("value", "teacher"), default=None,
+                   help="LSTM: imitate the set of moves the teacher rates equally best (value), or its one move, "
+                   f"tie-breaks and all (teacher) ({LSTM_HYPER['targets']}; the post's teacher has one move)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--table", type=Path, nargs="+", default=None, metavar="BRAIN",
                    help="instead of training: print the weights table (markdown) for these brain files")
@@ -376,7 +379,8 @@ def train(args: argparse.Namespace, task: Task,
     if args.arch in (LSTMBrain.arch, MLPBrain.arch):
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
-                  ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
+                  ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay),
+                  ("targets", args.targets))
         hyper = {k: v for k, v in chosen if v is not None}
         recipe = CAT_HYPER if args.role == "cat" else LSTM_HYPER
         return brain, trainer.train(brain, task, **common, **hyper), {**recipe, **hyper}

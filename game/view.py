@@ -160,8 +160,8 @@ PANEL_FIELDS = (
     "brain_name", "brain_label", "hidden_size", "tuned_line", "tuned_updates", "heldout_now", "watching",
     "cat_label", "cat_detail", "round_number", "cat_moves_made", "moves_made", "move_limit", "par", "best",
     "brain_move", "teacher_move", "probabilities", "readout", "memory", "memory_title", "teacher", "agreement",
-    "agreement_window", "curve", "curve_stride", "learning", "learn_speed", "learn_budget_ms", "updates_per_round",
-    "updates", "start_heldout", "fallbacks",
+    "value_optimal", "heldout_kind", "agreement_window", "curve", "curve_stride", "learning", "learn_speed",
+    "learn_budget_ms", "updates_per_round", "updates", "start_heldout", "fallbacks",
 )
 
 
@@ -816,6 +816,8 @@ class View:
     def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:
         agreement = pic.agreement
         value = "—" if agreement is None else f"{agreement * 100:.1f}%"
+        if pic.value_optimal is not None:
+            value += f" · value-optimal {pic.value_optimal * 100:.1f}%"
         y = self.section(f"Agreement with the {pic.teacher} teacher", x, y, value, GREEN)
         height, pad, plot_w = 92, 7, w - 36  # labels sit to the right of the plot, clear of the curve
         box = self.rect(x, y + 4, plot_w, height)
@@ -855,7 +857,7 @@ class View:
         if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        line = f"held-out {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
+        line = f"held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
         if pic.fallbacks:
             times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
             line += f"  ·  fell back to the best weights {times}"
@@ -928,6 +930,8 @@ class View:
     def draw_compact_agreement(self, pic: Picture, x: float, y: float, w: float, size: float) -> float:
         """The agreement with the teacher as a figure, and its curve beside it (50 % and 100 % lines)."""
         value = "—" if pic.agreement is None else f"{pic.agreement * 100:.1f}%"
+        if pic.value_optimal is not None:
+            value += f" · value-opt. {pic.value_optimal * 100:.1f}%"
         label = self.text(f"agreement {value}", size, GREEN, x, y)
         left = (label.right - self.origin[0]) / self.scale + 14
         height = size + 8
@@ -949,7 +953,7 @@ class View:
             return
         line = f"LEARNING · {pic.updates:,} updates"
         if pic.heldout_now is not None:
-            line += f" · held-out {pic.heldout_now * 100:.1f}%"
+            line += f" · held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}%"
         if pic.fallbacks:
             line += f" · fell back {pic.fallbacks}×"
         self.text(line, size, ORANGE if pic.fallbacks else GREEN, x, y)

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from game import brainfile  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
 FRAME_BUDGET_MS = 1000 / 60
 TARGET_MS = 4.0

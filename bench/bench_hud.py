@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from game.app import Game  # noqa: E402
-from game.view import View  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import View  # noqa: E402
 
 SIZE = (1040, 640)
 

@@ -94,8 +94,8 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
     sys.path.insert(0, str(ROOT))
     import time
 
-    from game.app import Game
-    from game.practice import play_session
+    from game.play.app import Game
+    from game.play.practice import play_session
 
     game = Game(ROOT / "weights", None, brain_path=ROOT / "weights" / f"{brain}.npz", seed=0, watch="clumsy")
     wall, cpu = [], []

@@ -25,9 +25,9 @@ import numpy as np
 from machine import ROOT, print_machine, table
 
 from game.brain_np import Brain, LSTMBrain
-from game.brainfile import load_brain
-from game.cats import CAT_NAMES
-from game.tasks import CAUTIOUS, chase_task, heldout_scores, survival
+from game.brains.brainfile import load_brain
+from game.brains.tasks import CAUTIOUS, chase_task, heldout_scores, survival
+from game.world.cats import CAT_NAMES
 
 PRESETS = {"classic": "lstm32_optimal", "fog": "lstm32_fog", "flicker": "lstm32_flicker"}
 SURVIVAL_CATS = ("perfect", "greedy", "noisy")
@@ -58,7 +58,7 @@ def scores(brain: Brain | ZeroedState | None, sight: str, teacher: str) -> dict[
 
 def main() -> None:
     print_machine("bench_memory: does the mouse's memory matter under fog and flicker?",
-                  ("game/tasks.py", "game/sight.py", "game/brain_np.py"))
+                  ("game/brains/tasks.py", "game/world/sight.py", "game/brain_np.py"))
     results: dict[str, dict[str, dict[str, float]]] = {}
     rows = []
     start = time.perf_counter()

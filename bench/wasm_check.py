@@ -39,12 +39,12 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from game import brainfile, tasks  # noqa: E402
 from game.arena import Arena  # noqa: E402
 from game.brain_np import Adam, LSTMBrain  # noqa: E402
 from game.brain_np import post_move as post_direction_to_move  # noqa: E402
-from game.cats import CAT_NAMES, cat_moves  # noqa: E402
-from game.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
+from game.brains import brainfile, tasks  # noqa: E402
+from game.world.cats import CAT_NAMES, cat_moves  # noqa: E402
+from game.world.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
 
 WEIGHTS = ROOT / "weights"
 # References computed natively (CPython 3.11, numpy 2.4): the rules are fixed by SPEC.md, so these never move.
@@ -329,8 +329,8 @@ async def time_frames(times: dict, frame: dict, frames: int) -> None:
     """The real Game and View in watch mode (greedy cat, ×4), every overlay on; update + draw per frame."""
     import pygame
 
-    from game.app import Game
-    from game.view import DESIGN_H, DESIGN_W, View
+    from game.play.app import Game
+    from game.ui.view import DESIGN_H, DESIGN_W, View
 
     game = Game(WEIGHTS, None, seed=0, browser=False)  # browser=False: no page here to talk to
     game.set_watch("greedy")

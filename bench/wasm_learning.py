@@ -28,9 +28,9 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from game.app import Game  # noqa: E402
-from game.learner import learning_clock  # noqa: E402
-from game.practice import play_session  # noqa: E402
+from game.brains.learner import learning_clock  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.play.practice import play_session  # noqa: E402
 
 
 def frame_costs(game: Game) -> list[float]:

@@ -30,18 +30,20 @@ if ROOT not in sys.path:
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from game import brainfile, controls  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import parse_size  # noqa: E402
-from game.brainfile import BrainFileError  # noqa: E402
-from game.cats import WATCH_CAT_NAMES  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.brainfile import BrainFileError  # noqa: E402
+from game.browser.protocol import page_status, run_command  # noqa: E402
+from game.browser.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
 from game.cli import Parser, argparse_type  # noqa: E402
-from game.practice import play_session, session_report  # noqa: E402
-from game.protocol import LEARN_SPEED  # noqa: E402
-from game.sight import CLASSIC, SIGHTS  # noqa: E402
-from game.teachers import TEACHER_NAMES  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
-from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
+from game.play.app import Game  # noqa: E402
+from game.play.coach import LEARN_SPEED  # noqa: E402
+from game.play.practice import play_session, session_report  # noqa: E402
+from game.ui import controls  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
+from game.world.cats import WATCH_CAT_NAMES  # noqa: E402
+from game.world.sight import CLASSIC, SIGHTS  # noqa: E402
+from game.world.teachers import TEACHER_NAMES  # noqa: E402
 
 WEIGHTS_DIR = os.path.join(ROOT, "weights")
 USER_DIR = os.path.join(ROOT, "user_brains")  # the player's fine-tuned brains; never weights/
@@ -154,7 +156,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         if page is not None and wall - last_poll >= PAGE_POLL_SECONDS:
             last_poll = wall
             for command in page.poll():
-                game.handle_command(command, page)
+                run_command(game, command, page)
             fit_canvas(game, view)
         began = time.perf_counter()
         game.update(dt)
@@ -167,7 +169,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             kept = game.brain_to_keep()  # before the status: the page never shows a brain newer than it keeps
             if kept is not None:
                 page.store_brain(*kept)
-            status = game.status()
+            status = page_status(game)
             if status != shown_status:
                 page.show(status)
                 shown_status = status
@@ -238,7 +240,7 @@ async def main(argv: list[str] | None = None, frames: int | None = None, on_fram
     view = View(screen)
     page = None
     if browser:
-        from game.web import Page
+        from game.browser.web import Page
 
         page = Page()
         game.page = page

@@ -28,6 +28,6 @@ def learning_counts_work_not_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Live learning is budgeted by its CPU time a frame, so how much a game learns in N frames would depend on
     the machine. In tests its clock counts readings instead (counting_clock): what a test sees learned follows
     the frames and rounds played, not the machine's speed. Tests of the budget give the learner their own."""
-    from game import learner
+    from game.brains import learner
 
     monkeypatch.setattr(learner, "learning_clock", counting_clock)

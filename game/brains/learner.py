@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .brain_np import Brain
+from ..brain_np import Brain
 from .tasks import HELDOUT_SEED, chase_task, playing
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..arena import check_size
+from ..brain_np import Brain, LSTMBrain
+from ..world.teachers import TEACHER_NAMES
 from . import brainfile
-from .arena import check_size
-from .brain_np import Brain, LSTMBrain
-from .teachers import TEACHER_NAMES
 
 DEFAULT_SIZE = (8, 8)
 DEFAULT_BRAIN = "lstm32_optimal.npz"

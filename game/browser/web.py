@@ -19,7 +19,7 @@ import math
 import sys
 from typing import Any
 
-from .brainfile import MAX_MESSAGE_CHARS, printable
+from ..brains.brainfile import MAX_MESSAGE_CHARS, printable
 from .protocol import COMMANDS, MAX_UPLOAD_BYTES, CommandError, shown
 
 MAX_ENTRIES = 32  # commands in one mailbox read (the page sends a few a second at most)

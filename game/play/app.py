@@ -17,17 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from . import brainfile, protocol
-from .brain_np import Brain
+from ..brain_np import Brain
+from ..brains import brainfile
+from ..brains.library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
+from ..brains.probe import read_belief
+from ..world.mouse_sight import MouseSight
+from ..world.sight import CLASSIC, SIGHTS
+from ..world.teachers import TEACHER_NAMES
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
-from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
-from .mouse_sight import MouseSight
 from .picture import Picture, SightPicture, probe_line
-from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
-from .sight import CLASSIC, SIGHTS
-from .teachers import TEACHER_NAMES
 from .watchcat import CatRoster, WatchCat, cat_picture
 
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
@@ -37,7 +37,6 @@ WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 MAX_SPEED_MIN_TURNS = 8  # ...but never fewer than this: a slow or busy machine still plays several a frame
 MESSAGE_SECONDS = 6.0
-SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
 
 def _reads(room: str, *names: str) -> None:
@@ -247,7 +246,7 @@ class Game:
             return False
         self.library.cycle_from = None
         seeing, self.round.sight = self.round.sight, MouseSight(name)
-        if not self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · "):
+        if not self._swap(*found, said=f"{name} sight ({SIGHTS[name].title}) · "):
             self.library.sight, self.round.sight = old, seeing  # the learning could not be kept: nothing changes
             return False
         return True
@@ -299,9 +298,21 @@ class Game:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file).
         In the browser there is no folder: the page offers the file as a download and keeps it in storage."""
         if self.page is not None:
-            self.handle_command({"type": "download"}, self.page)
+            self.download_brain(self.page)
             return None
         return self.library.save_brain(self.teacher, self.heldout_now())
+
+    def download_brain(self, page: Any) -> None:
+        """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
+        by itself: brain_to_keep)."""
+        try:
+            filename, data = self.export_brain()
+        except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+            self.show(str(error), error=True)
+            return
+        if page is not None:
+            page.offer_download(filename, data)
+        self.show(f"downloading {filename}")
 
     # -- learning --------------------------------------------------------------------------------------
 
@@ -586,73 +597,14 @@ class Game:
         if self.show_belief and not seeing.classic and fits and h is not None:
             believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
         return SightPicture(
-            name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
+            name=seeing.name, line=SIGHTS[seeing.name].title, sees=seeing.sees, beat=seeing.sight.beat,
             next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
             show_belief=self.show_belief and not seeing.classic,
             belief=seeing.cells() if self.show_belief else None, believed=believed,
             probe_elsewhere=None if fits else self.library.probe_grid(),
         )
 
-    # -- the web page ------------------------------------------------------------------------------------
-
-    def status(self) -> dict[str, Any]:
-        """What the page shows beside the canvas (game.web.Page.show): exactly protocol.STATUS_FIELDS."""
-        error = self.message if self.message_is_error and self.message_visible() else ""
-        message = self.message if not self.message_is_error and self.message_visible() else ""
-        values = {
-            "brain": self.brain_name,
-            "meta": self.brain_meta,
-            "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
-            "sight": self.sight,
-            "learning": self.learning,
-            "teacher": self.teacher,
-            "learn_speed": self.learn_speed,
-            "agreement": self.agreement(),
-            "heldout": self.heldout_now(),
-            "fallbacks": self.learner.fallbacks if self.learner is not None else 0,
-            "learning_status": self.learning_status(),
-            "step_ms": round(self.step_ms, 4),
-            "update_ms": round(self.update_ms, 3),
-            "message": message,
-            "error": error,
-            "cat": self.watch_cat or "you",
-            "cats": ["you", *self.cats.names()],
-            "round": self.round_status(),
-            "frames": self.stats.frames,
-            "layout": self.layout,
-        }
-        return {name: values[name] for name in protocol.STATUS_FIELDS}
-
     def set_screen_box(self, width: int, height: int, dpr: float) -> None:
         """The page's room for the canvas (CSS pixels) and its devicePixelRatio; the main loop sizes the canvas
         and lays it out from it (the game itself draws nothing)."""
         self.screen_box = (width, height, dpr)
-
-    def round_status(self) -> dict[str, Any]:
-        play = self.round
-        return {"number": play.number, "size": list(self.arena_size()), "cat": list(play.cat_cell()),
-                "mouse": list(play.mouse_cell()), "cat_moves": play.cat_moves_made, "par": play.par,
-                "result": play.result if play.over else ""}
-
-    def learning_status(self) -> str:
-        """One line for the HUD and the page: the held-out figure now, and any fallback."""
-        learner = self.learner
-        parts = []
-        line = self.tuned_line()
-        if line:
-            parts.append(line)
-        if learner is not None and learner.heldout is not None:
-            parts.append(f"held-out {learner.heldout * 100:.1f}% now")
-            if learner.fallbacks:
-                times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
-                parts.append(f"fell back to the best weights {times}")
-        return " · ".join(parts)
-
-    def handle_command(self, command: dict[str, Any], page: Any = None) -> None:
-        """One command from the page (already checked by game.web.parse_command), run as protocol.COMMANDS says."""
-        kind = command.get("type")
-        spec = protocol.COMMANDS.get(kind) if isinstance(kind, str) else None
-        if spec is None:
-            self.show(f"unknown page command {kind!r}", error=True)
-            return
-        spec.run(self, page, **{field.name: command[field.name] for field in spec.fields})

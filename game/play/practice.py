@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from . import tasks
+from ..brains import tasks
 from .app import Game
 
 HEADLESS_DT = 1 / 60

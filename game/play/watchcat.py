@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from . import brainfile
-from .arena import Arena
-from .brain_np import Brain, BrainTrace, softmax
-from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
-from .tasks import cat_brain_turn
+from ..arena import Arena
+from ..brain_np import Brain, BrainTrace, softmax
+from ..brains import brainfile
+from ..brains.tasks import cat_brain_turn
+from ..world.cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 
 SCRIPTED = "scripted"
 

@@ -30,9 +30,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
-from .brain_np import FEATURES, POST_DIRECTIONS, Adam, Brain, LSTMBrain, MLPBrain, PostBrain, imitation_loss, post_move
-from .tasks import (
+from ..arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
+from ..brain_np import FEATURES, POST_DIRECTIONS, Adam, Brain, LSTMBrain, MLPBrain, PostBrain, imitation_loss, post_move
+from ..brains.tasks import (
     SEED_TASK,
     CatRounds,
     CatTask,
@@ -46,7 +46,7 @@ from .tasks import (
     play,
     play_cat,
 )
-from .teachers import teacher_moves
+from ..world.teachers import teacher_moves
 
 POST_TARGET = 1.2  # the post's stopping point for its smoothed error metric
 POST_SMOOTHING = 0.999

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pygame
 
-from .app import Game
+from ..play.app import Game
 from .view import View
 
 UP, UP_RIGHT, RIGHT, DOWN_RIGHT, DOWN, DOWN_LEFT, LEFT, UP_LEFT = range(8)

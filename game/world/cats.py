@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import CAT_MOVES, step_cells
+from ..arena import CAT_MOVES, step_cells
 from .teachers import pursuit
 
 CAT_NAMES = ("perfect", "greedy", "noisy", "random")  # the cats brains train against

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arena import Arena
+from ..arena import Arena
 from .sight import CLASSIC, Belief, Sight, cautious_moves, sight_features, sight_named
 from .teachers import teacher_moves
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import CAT_MOVES, MOUSE_MOVES, check_size
+from ..arena import CAT_MOVES, MOUSE_MOVES, check_size
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 TEACHER_NAMES = ("post", "optimal")

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game import brainfile
 from game.arena import CAT_MOVE_NAMES
 from game.brain_np import LSTMBrain, PostBrain
-from game.brainfile import (
+from game.brains import brainfile
+from game.brains.brainfile import (
     MAX_FILE_BYTES,
     BrainFileError,
     brain_bytes,
@@ -137,7 +137,7 @@ def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
     assert again.meta["fine_tuned_from"] == "hi"
 
 
-SHIPPED = sorted((Path(__file__).parent.parent / "weights").glob("*.npz"))
+SHIPPED = sorted((Path(__file__).resolve().parents[2] / "weights").glob("*.npz"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])

@@ -6,15 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game import brainfile
 from game.arena import Arena
 from game.brain_np import SGD, LSTMBrain, PostBrain
-from game.cats import cat_moves
-from game.learner import Learner, SlicePrices
-from game.tasks import agreement, chase_task
-from game.teachers import teacher_moves
+from game.brains import brainfile
+from game.brains.learner import Learner, SlicePrices
+from game.brains.tasks import agreement, chase_task
+from game.world.cats import cat_moves
+from game.world.teachers import teacher_moves
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def play_round(brain, learner, rng, size=6):

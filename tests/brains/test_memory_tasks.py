@@ -14,13 +14,13 @@ import pytest
 
 from game.arena import Arena
 from game.brain_np import FEATURES, LSTMBrain, MLPBrain, imitation_loss
-from game.brainfile import SIGHT_BRAINS, SIGHT_INPUTS, BrainFileError, brain_bytes, load_brain, load_brain_bytes
-from game.cats import cat_moves
-from game.probe import fit_probe, probe_scores, read_belief
-from game.sight import FEATURE_NAMES, SIGHTS, Belief, cautious_moves, sight_features
-from game.tasks import CAUTIOUS, chase_task, play
-from game.train import main as train_main
-from game.trainers import train_lstm
+from game.brains.brainfile import SIGHT_BRAINS, SIGHT_INPUTS, BrainFileError, brain_bytes, load_brain, load_brain_bytes
+from game.brains.probe import fit_probe, probe_scores, read_belief
+from game.brains.tasks import CAUTIOUS, chase_task, play
+from game.training.train import main as train_main
+from game.training.trainers import train_lstm
+from game.world.cats import cat_moves
+from game.world.sight import FEATURE_NAMES, SIGHTS, Belief, cautious_moves, sight_features
 
 
 def replay(task, n: int, seed: int, brain=None):
@@ -236,7 +236,7 @@ def test_sight_arguments_it_cannot_honour_are_one_line(argv, named, capsys):
     assert named in err and err.count("\n") == 1
 
 
-WEIGHTS = Path(__file__).parent.parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 
 
 @pytest.mark.parametrize("sight", list(SIGHT_BRAINS))

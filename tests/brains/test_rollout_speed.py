@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from game.arena import Arena
-from game.sight import SIGHTS, Belief, _belief_sums, _bitboards, cat_reach
-from game.tasks import chase_task, play
+from game.brains.tasks import chase_task, play
+from game.world.sight import SIGHTS, Belief, _belief_sums, _bitboards, cat_reach
 
 # sha256 (first 16 hex digits) of x, teacher, moves, mask, caught, survived (and B under fog and flicker) of 3,000
 # teacher-driven rounds, seed 2026, as main gave them at a6ad093, before the live-rounds rollout and the

@@ -23,10 +23,12 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from game import brainfile, web  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.browser import web
+from game.browser.protocol import page_status, run_command
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
 
 class FakeCatmouse:
@@ -96,7 +98,7 @@ def play_through(game: Game, view: View, page: web.Page) -> None:
         game.player_move(move)
         game.update(1 / 60)
         view.draw(game.picture())
-    page.show(game.status())
+    page.show(page_status(game))
     filename, data = game.export_brain()
     assert isinstance(brainfile.load_brain_bytes(data, filename), LSTMBrain | PostBrain)
     game.save_brain()
@@ -211,7 +213,7 @@ def test_file_system_oddities_are_refused_one_line_each_and_b_cycles_past_them(w
     for _ in range(len(os.listdir(odd)) + 1):
         loaded = cycling.cycle_brain(1)
         view.draw(cycling.picture())
-        page.show(cycling.status())
+        page.show(page_status(cycling))
         one_line(cycling.message)
         outcomes[cycling.message.split(":")[0]] = loaded
     assert "is a FIFO" in str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "fifo.npz").value)
@@ -332,10 +334,10 @@ def test_any_page_message_is_checked_before_the_game_sees_it(world, entries, raw
         return
     shown_before = len(js.shown)
     for command in page.poll():
-        game.handle_command(command, page)
+        run_command(game, command, page)
     game.update(1 / 60)
     view.draw(game.picture())
-    page.show(game.status())
+    page.show(page_status(game))
     for status in js.shown[shown_before:]:
         if status.get("error"):
             one_line(status["error"])

@@ -17,12 +17,24 @@ from typing import Any
 
 import pytest
 
-from game import brainfile, main, protocol, web
-from game.app import LEARN_SPEED_UPDATES, Game
-from game.protocol import COMMANDS, STATUS_FIELDS, Choice, FileBytes, FileName, Switch, WholeNumber
-from game.teachers import TEACHER_NAMES
+from game import main
+from game.brains import brainfile
+from game.browser import protocol, web
+from game.browser.protocol import (
+    COMMANDS,
+    STATUS_FIELDS,
+    Choice,
+    FileBytes,
+    FileName,
+    Switch,
+    WholeNumber,
+    page_status,
+    run_command,
+)
+from game.play.app import LEARN_SPEED_UPDATES, Game
+from game.world.teachers import TEACHER_NAMES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "web" / "index.tmpl"
 SCRIPT = ROOT / "web" / "catmouse.js"
 WEIGHTS = ROOT / "weights"
@@ -260,7 +272,7 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     done = set()
 
     def send(command: dict[str, Any]) -> None:
-        game.handle_command(clean(command), page)
+        run_command(game, clean(command), page)
         done.add(command["type"])
 
     send({"type": "learn", "on": True})
@@ -281,28 +293,28 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     send({"type": "reset"})
     assert "back to its pretrained weights" in game.message
     send({"type": "cat", "name": "cat_lstm32.npz"})
-    assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
+    assert game.watching and game.cat_player.brain is not None and page_status(game)["cat"] == "cat_lstm32.npz"
     send({"type": "cat", "name": "you"})
-    assert not game.watching and game.status()["cat"] == "you"
+    assert not game.watching and page_status(game)["cat"] == "you"
     cat_file = base64.b64encode((WEIGHTS / "cat_lstm32.npz").read_bytes()).decode("ascii")
     send({"type": "cat_upload", "name": "my_cat.npz", "data": cat_file})
-    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in game.status()["cats"]
+    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in page_status(game)["cats"]
     send({"type": "cat", "name": "you"})
     send({"type": "sight", "name": "fog"})
     fog = brainfile.SIGHT_BRAINS["fog"]
-    assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
+    assert game.sight == "fog" and game.brain_name == fog and page_status(game)["brains"] == [fog]
     send({"type": "screen", "width": 376, "height": 780, "dpr": 2.5})
     assert game.screen_box == (376, 780, 2.5)
     assert done == set(COMMANDS)
 
 
 def test_an_unknown_command_is_one_error_line_not_a_crash(game: Game) -> None:
-    game.handle_command({"type": "explode"})
+    run_command(game, {"type": "explode"})
     assert game.message_is_error and game.message == "unknown page command 'explode'"
 
 
 def test_the_status_is_exactly_the_declared_fields(game: Game) -> None:
-    status = game.status()
+    status = page_status(game)
     assert list(status) == list(STATUS_FIELDS)
     kinds = {"text": str, "object": dict, "list": list, "bool": bool, "count": int, "number": (int, float)}
     for name, field in STATUS_FIELDS.items():

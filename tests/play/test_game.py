@@ -18,14 +18,16 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, tasks  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game, versus_par  # noqa: E402
 from game.arena import CAT_MOVES, MOUSE_MOVES, features  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
-from game.teachers import pursuit  # noqa: E402
+from game.brains import brainfile, tasks  # noqa: E402
+from game.browser.protocol import page_status
+from game.play.app import Game, versus_par  # noqa: E402
+from game.ui import controls
+from game.world.teachers import pursuit  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY_FOR_MOVE = [pygame.K_UP, pygame.K_e, pygame.K_RIGHT, pygame.K_c, pygame.K_DOWN, pygame.K_z, pygame.K_LEFT,
                 pygame.K_q]
 
@@ -347,7 +349,7 @@ def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
 
 def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     weights, _ = dirs
-    from game.web import Page
+    from game.browser.web import Page
 
     class Mailbox:
         def __init__(self):
@@ -516,7 +518,7 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
                 assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
 
     run_game(argv, frames=4, script=script)
-    from game.view import ORANGE, SKY
+    from game.ui.view import ORANGE, SKY
 
     assert colours["cat"] == ORANGE and colours["mouse"] == SKY
 
@@ -583,8 +585,8 @@ def test_quitting_with_unsaved_learning_asks_once_and_a_second_esc_quits(dirs):
 
 
 def test_the_help_lists_every_control(dirs):
-    from game import controls
-    from game.view import HELP_LINES
+    from game.ui import controls
+    from game.ui.view import HELP_LINES
 
     labels = " ".join(key for key, what in HELP_LINES if what).lower().replace("/", " ").split()
     game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=False)
@@ -601,7 +603,7 @@ def test_the_browser_keeps_a_brain_that_learned_without_a_download(dirs, monkeyp
     import base64
     import json
 
-    from game.web import Page
+    from game.browser.web import Page
 
     class Mailbox:
         def __init__(self):
@@ -706,7 +708,7 @@ def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
 
     def script(frame, game, view):
         if frame == 0:
-            assert "cat_lstm8.npz" not in game.status()["brains"] and len(game.status()["brains"]) == 3
+            assert "cat_lstm8.npz" not in page_status(game)["brains"] and len(page_status(game)["brains"]) == 3
             assert not game.load_brain_file(weights / "cat_lstm8.npz")  # asked for by name, as the page can
             assert game.message == (f"{weights / 'cat_lstm8.npz'}: is a cat's brain (meta role 'cat'); a mouse's "
                                     "brain is needed here") and game.message_is_error
@@ -725,8 +727,8 @@ def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
 def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
     """X steps through cats.CAT_NAMES as training and the help line list them; --watch clumsy steps on to the
     first of them."""
-    from game.cats import CAT_NAMES
-    from game.view import HELP_LINES
+    from game.ui.view import HELP_LINES
+    from game.world.cats import CAT_NAMES
 
     game = game_main.make_game(game_main.parse_args(["--watch", "clumsy", "--seed", "2"]), browser=False)
     seen = []
@@ -752,14 +754,14 @@ def test_the_view_draws_from_the_picture_alone(dirs):
     assert before.cat_trail == trail and game.picture().cat_trail != trail and before.round_number == number
     with pytest.raises(dataclasses.FrozenInstanceError):
         before.over = True  # type: ignore[misc]
-    tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
+    tree = ast.parse((Path(game_main.__file__).parent / "ui" / "view.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert "app" not in imported and "picture" in imported
+    assert "play.app" not in imported and "play.picture" in imported
 
 
 def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(dirs):
     """The panel's count is the cat's moves, the unit of par and of the result; the limit is the mouse's."""
-    from game.view import limit_line, round_line
+    from game.ui.view import limit_line, round_line
 
     game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
     for _ in range(2):
@@ -804,7 +806,7 @@ def test_r_retries_the_same_start_and_n_deals_a_new_one(dirs):
 
 
 def test_help_readme_and_page_say_which_key_retries_and_which_deals(dirs):
-    from game.view import HELP_LINES
+    from game.ui.view import HELP_LINES
 
     help_keys = dict((k, what) for k, what in HELP_LINES if what)
     assert help_keys["R / N"] == "retry the round from the same start / new round, new start"
@@ -904,9 +906,9 @@ def test_the_session_report_counts_one_round_in_the_singular():
 def test_the_browser_keeps_the_brain_in_play_and_a_download_is_the_brain_as_it_is(dirs):
     """The page's storage holds what is in play (nothing for the untouched default brain), so a reload brings back
     exactly that; "tuned" only when learning changed the weights, in storage and in a download alike."""
-    from game.app import Game
+    from game.play.app import Game
 
-    weights = Path(__file__).resolve().parent.parent / "weights"
+    weights = Path(__file__).resolve().parents[2] / "weights"
     game = Game(weights, seed=1, browser=True)
     assert game.brain_to_keep() == (None, None) and game.brain_to_keep() is None
     assert game.load_brain_file(weights / "lstm32_post.npz")

@@ -16,19 +16,22 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, protocol, sight_view  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import MAX_SIDE, MIN_SIDE  # noqa: E402
-from game.cats import cat_moves  # noqa: E402
-from game.learner import PRACTICE_CATS  # noqa: E402
-from game.sight import SIGHTS, sight_named  # noqa: E402
-from game.sight_view import HEAT, TEXT  # noqa: E402
-from game.tasks import chase_task  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
-from tests.test_sight import ref_cautious, ref_start, ref_update  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.learner import PRACTICE_CATS  # noqa: E402
+from game.brains.tasks import chase_task  # noqa: E402
+from game.browser import protocol
+from game.browser.protocol import page_status, run_command
+from game.play.app import Game  # noqa: E402
+from game.ui import controls, sight_view
+from game.ui.sight_view import HEAT, TEXT  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.world.cats import cat_moves  # noqa: E402
+from game.world.sight import SIGHTS, sight_named  # noqa: E402
+from tests.world.test_sight import ref_cautious, ref_start, ref_update  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 SIGHT_BRAINS = {name: WEIGHTS / file for name, file in brainfile.SIGHT_BRAINS.items()}
 needs_brains = pytest.mark.skipif(not all(p.exists() for p in SIGHT_BRAINS.values()),
@@ -54,8 +57,8 @@ def test_switching_sight_plays_each_presets_brain_and_the_brain_key_cycles_only_
         seen.append((game.sight, game.brain_name, game.teacher))
         files = game.brain_files()
         assert files and all(brainfile.file_kind(f) == ("mouse", game.sight) for f in files)
-        assert game.status()["sight"] == game.sight
-        assert game.status()["brains"] == [f.name for f in files]
+        assert page_status(game)["sight"] == game.sight
+        assert page_status(game)["brains"] == [f.name for f in files]
     assert seen == [("fog", "lstm32_fog.npz", "cautious"), ("flicker", "lstm32_flicker.npz", "cautious"),
                     ("classic", "lstm32_optimal.npz", "optimal")]
     assert {f.name for f in game.brain_files()} == classic_files
@@ -433,19 +436,19 @@ def test_the_page_protocol_offers_each_sight_and_runs_it():
 @needs_brains
 def test_the_brain_the_page_kept_comes_back_under_its_own_sight():
     """A fog brain tuned in the browser is restored at the next start (the game starts under classic)."""
-    from game import web
+    from game.browser import web
 
     game = Game(WEIGHTS, None, seed=8, sight="fog", browser=True)
     game.set_learning(True)
     scripted_turns(game, 30)
     name, data = game.export_brain()
     fresh = Game(WEIGHTS, None, seed=8, browser=True)
-    fresh.handle_command(web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
+    run_command(fresh, web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
     assert (fresh.sight, fresh.brain_name, fresh.teacher) == ("fog", name, "cautious")
-    assert fresh.round.sight.name == "fog" and fresh.status()["brains"] == ["lstm32_fog.npz"]
+    assert fresh.round.sight.name == "fog" and page_status(fresh)["brains"] == ["lstm32_fog.npz"]
     np.testing.assert_array_equal(fresh.brain.theta, game.brain.theta)
     scripted_turns(fresh, 3)
     assert fresh.picture().sight.square is not None
     # a broken kept file: one line, and the game stays as it was
-    fresh.handle_command(web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
+    run_command(fresh, web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
     assert fresh.message_is_error and fresh.sight == "fog" and fresh.brain_name == name

@@ -14,15 +14,18 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, watchcat  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import CAT_MOVE_NAMES, CAT_MOVES  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.cats import CAT_NAMES  # noqa: E402
-from game.tasks import CatTask, play_cat  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.tasks import CatTask, play_cat  # noqa: E402
+from game.browser.protocol import page_status, run_command
+from game.play import watchcat
+from game.play.app import Game  # noqa: E402
+from game.ui import controls
+from game.world.cats import CAT_NAMES  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 SHIPPED_CAT = WEIGHTS / "cat_lstm32.npz"
 SHIPPED_MOUSE = WEIGHTS / "lstm32_optimal.npz"
@@ -99,7 +102,7 @@ def test_a_cat_brain_forgets_between_rounds(folder):
 
 
 def test_a_scripted_cat_plays_as_the_scripted_cats_do(folder):
-    from game.cats import cat_moves
+    from game.world.cats import cat_moves
 
     game = Game(folder, None, seed=3, watch="noisy")
     twin = np.random.default_rng(3 + 1)  # the game's cat stream: seed + 1
@@ -151,7 +154,7 @@ def test_the_flags_name_a_cat_brain_and_a_bad_one_is_one_line(folder, tmp_path, 
     mine = tmp_path / "my cat.npz"
     brainfile.save_brain(cat_brain(4, 9), mine, {"grid_sizes": [[8, 8]]})
     game = game_main.make_game(game_main.parse_args(["--cat-brain", str(mine)]), browser=False)
-    assert game.watch_cat == "my cat.npz" and "my cat.npz" in game.status()["cats"]
+    assert game.watch_cat == "my cat.npz" and "my cat.npz" in page_status(game)["cats"]
     assert game.picture().cat_label == "my cat.npz" and "LSTM · 4 units" in game.picture().cat_detail
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"PK\x03\x04 not a brain")
@@ -183,25 +186,26 @@ def test_a_cat_upload_that_is_bad_is_one_line_and_the_game_goes_on(folder):
 
 
 def test_the_page_command_picks_any_cat_and_refuses_others_in_one_line(folder):
-    from game import web
-    from game.protocol import CommandError
+    from game.browser import web
+    from game.browser.protocol import CommandError
 
     game = Game(folder, None, seed=4)
-    assert game.status()["cat"] == "you"
-    assert game.status()["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy", "cat_a.npz", "cat_b.npz"]
-    for name in game.status()["cats"]:
-        game.handle_command(web.parse_command({"type": "cat", "name": name}))
-        assert game.status()["cat"] == name and game.watching == (name != "you")
-    game.handle_command(web.parse_command({"type": "cat", "name": "cat_z.npz"}))  # well-formed, not there
+    assert page_status(game)["cat"] == "you"
+    cats = ["you", "perfect", "greedy", "noisy", "random", "clumsy", "cat_a.npz", "cat_b.npz"]
+    assert page_status(game)["cats"] == cats
+    for name in page_status(game)["cats"]:
+        run_command(game, web.parse_command({"type": "cat", "name": name}))
+        assert page_status(game)["cat"] == name and game.watching == (name != "you")
+    run_command(game, web.parse_command({"type": "cat", "name": "cat_z.npz"}))  # well-formed, not there
     assert game.message_is_error and "unknown cat 'cat_z.npz'" in game.message
-    assert game.status()["cat"] == "cat_b.npz"  # the cat in play stays
+    assert page_status(game)["cat"] == "cat_b.npz"  # the cat in play stays
     for bad in ("../cat_a.npz", "cat_a", 3, ""):
         with pytest.raises(CommandError):
             web.parse_command({"type": "cat", "name": bad})
 
 
 def draw(game: Game) -> pygame.Surface:
-    from game.view import DESIGN_H, DESIGN_W, View
+    from game.ui.view import DESIGN_H, DESIGN_W, View
 
     pygame.display.init()
     pygame.font.init()
@@ -218,7 +222,7 @@ def colour_count(screen: pygame.Surface, box: tuple[int, int, int, int], colour:
 
 
 def cell_box(game: Game, cell: tuple[int, int]) -> tuple[int, int, int, int]:
-    from game.view import View
+    from game.ui.view import View
 
     view = View(pygame.display.get_surface())
     left, top, size = view.grid(game.arena_size())
@@ -227,7 +231,7 @@ def cell_box(game: Game, cell: tuple[int, int]) -> tuple[int, int, int, int]:
 
 
 def test_the_panel_says_whose_brain_is_whose(folder):
-    from game.view import ORANGE
+    from game.ui.view import ORANGE
 
     game = Game(folder, None, seed=6)
     line = (612, 88, 220, 22)  # the left of the cat's line, under the mouse's brain card (the round line's, else)
@@ -243,8 +247,8 @@ def test_the_panel_says_whose_brain_is_whose(folder):
 
 
 def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in(folder):
-    from game.choices_view import DIAL
-    from game.view import CELL, INK, ORANGE, SKY, mix
+    from game.ui.choices_view import DIAL
+    from game.ui.view import CELL, INK, ORANGE, SKY, mix
 
     game = Game(folder, None, seed=11, watch="cat_a")
     for _ in range(3):
@@ -311,7 +315,7 @@ def test_a_cat_upload_named_like_another_cat_never_shadows_it(folder):
     data = (folder / "cat_b.npz").read_bytes()
     for name in ("perfect", "cat_a.npz", "cat_a", "cat_a (brought).npz"):
         assert game.load_cat_brain_bytes(name, data)
-        cats = game.status()["cats"]
+        cats = page_status(game)["cats"]
         assert len(cats) == len(set(cats)) and game.watch_cat not in ("perfect", "cat_a.npz", "cat_a")
         assert game.watch_cat.startswith(name.removesuffix(".npz")) and "(brought" in game.watch_cat
         assert game.cats.cat("perfect").brain is None  # the scripted perfect cat is still the perfect cat

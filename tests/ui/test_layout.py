@@ -16,10 +16,11 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
-from game.view import MIN_CSS_TEXT, View, canvas_for, choose_layout  # noqa: E402
+from game.browser.protocol import run_command
+from game.play.app import Game  # noqa: E402
+from game.ui.view import MIN_CSS_TEXT, View, canvas_for, choose_layout  # noqa: E402
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 # The room each phone's page gives the canvas (CSS px, as catmouse.js measures it) and its devicePixelRatio.
 PHONES = {"390x844": (376, 830, 3.0), "360x740": (346, 726, 2.0), "844x390 on its side": (620, 376, 2.0)}
 
@@ -86,7 +87,7 @@ def test_the_page_sizes_the_canvas_and_the_layout_follows(tmp_path):
 
     def script(frame, game, view):
         if frame == 0:
-            game.handle_command({"type": "screen", "width": 376, "height": 830, "dpr": 2.0})
+            run_command(game, {"type": "screen", "width": 376, "height": 830, "dpr": 2.0})
         if frame == 1:
             main_fit(game, view)
             seen["size"], seen["layout"] = view.screen.get_size(), view.plan.name

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from game.arena import CAT_MOVES, Arena
-from game.cats import CAT_NAMES, NOISY_CAT_SLIP, cat_moves, greedy_cat
-from game.teachers import pursuit, teacher_moves
+from game.world.cats import CAT_NAMES, NOISY_CAT_SLIP, cat_moves, greedy_cat
+from game.world.teachers import pursuit, teacher_moves
 
 
 def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:

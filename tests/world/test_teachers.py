@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from game.teachers import TEACHER_NAMES, Pursuit, post_teacher, pursuit, teacher_moves
+from game.world.teachers import TEACHER_NAMES, Pursuit, post_teacher, pursuit, teacher_moves
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 NAMES = ("Up", "Right", "Down", "Left")

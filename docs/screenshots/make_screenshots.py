@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from game import brainfile  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.cats import cat_moves  # noqa: E402
-from game.teachers import pursuit  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.world.cats import cat_moves  # noqa: E402
+from game.world.teachers import pursuit  # noqa: E402
 
 
 def settle(game: Game, seconds: float = 0.4) -> None:

@@ -44,7 +44,7 @@ def make_game(brain: Path | None, weights: Path, sight: str = "classic") -> Game
     game.overlays = True
     for _ in range(300):  # fill the agreement curve and the trails as a long session would
         game.turn(game._watch_move())
-        if game.over:
+        if game.round.over:
             game.new_round()
     return game
 

@@ -359,11 +359,11 @@ async def time_frames(times: dict, frame: dict, frames: int) -> None:
     times["frame_update_draw_mean_us"] = float(np.mean(np.add(update, draw))) * 1e6
     frame["driver"] = pygame.display.get_driver()
     frame["screen"] = list(screen.get_size())
-    frame["brain"] = game.brain_name
+    frame["brain"] = game.library.brain_name
     frame["frames"] = frames
     # Where the round stands after these frames: the same on every platform, since dt is fixed.
-    frame["round"] = game.round_number
-    frame["cat_mouse"] = [list(map(int, game.cat_cell())), list(map(int, game.mouse_cell()))]
+    frame["round"] = game.round.number
+    frame["cat_mouse"] = [list(map(int, game.round.cat_cell())), list(map(int, game.round.mouse_cell()))]
     frame["pixel_sum"] = int(pygame.surfarray.array3d(screen).astype(np.int64).sum())
     # Keep the last frame on the canvas for the screenshot; don't pygame.quit() in the browser.
     if not IN_BROWSER:

@@ -207,7 +207,7 @@ def practice_session(options: argparse.Namespace) -> int:
     if options.save_brain is not None:
         shown = brainfile.printable(options.save_brain, brainfile.MAX_NAME_SHOWN)
         try:
-            data = game.library.tuned_bytes(game.teacher, game.heldout_now())  # as the game's own saves
+            data = game.library.tuned_bytes(game.coach.teacher, game.coach.heldout_now())  # as the game's own saves
             result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
             print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)

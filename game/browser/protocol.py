@@ -209,7 +209,7 @@ def learn_speed(game: Any, page: Any, value: int) -> None:
 
 
 def bundled_brain(game: Any, page: Any, name: str) -> None:
-    game.load_brain_file(game.weights_dir / name)
+    game.load_brain_file(game.library.weights_dir / name)
 
 
 def brain_bytes(game: Any, page: Any, name: str, data: bytes) -> None:

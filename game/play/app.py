@@ -39,26 +39,6 @@ MAX_SPEED_MIN_TURNS = 8  # ...but never fewer than this: a slow or busy machine 
 MESSAGE_SECONDS = 6.0
 
 
-def _reads(room: str, *names: str) -> None:
-    """Read-only Game properties for the rooms' state that tests, controls and benches read by its old name."""
-
-    def install(cls: type) -> type:
-        for name in names:
-            attr = name.split(":")
-            setattr(cls, attr[0], property(lambda self, r=room, a=attr[-1]: getattr(getattr(self, r), a)))
-        return cls
-
-    return install
-
-
-@_reads("library", "brain", "brain_name", "brain_path", "brain_meta", "weights_dir", "user_dir", "fixed_size",
-        "saved_count", "tuned_updates", "pristine", "cycle_from")
-@_reads("round", "arena", "par", "cat_moves_made", "over", "over_time", "result", "result_score", "cat_trail",
-        "mouse_trail", "cat_from", "mouse_from", "turn_time", "probabilities", "brain_move", "teacher_move",
-        "decision_cell", "readout", "best", "round_number:number")
-@_reads("coach", "learner", "learning", "learn_speed", "teacher", "fixed_teacher")
-@_reads("stats", "recent", "curve", "curve_stride", "rounds_finished", "rounds_per_second", "step_ms", "update_ms",
-        "frame_ms", "learn_frame_ms")
 class Game:
     """A session: the brain in play and its library, the round, live learning and the statistics shown."""
 
@@ -123,16 +103,10 @@ class Game:
 
     # -- brains ----------------------------------------------------------------------------------------
 
-    def brain_files(self) -> list[Path]:
-        return self.library.brain_files()
-
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.library.use(brain, name, path)
-        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain(), self.sight)
+        self.coach.bind(brain, self.library.meta_teacher(), self.library.size_for_brain(), self.sight)
         self.stats.restart_agreement()
-
-    def size_for_brain(self) -> tuple[int, int]:
-        return self.library.size_for_brain()
 
     def load_brain_file(self, path: str | Path) -> bool:
         """Swap to the brain in this file; on any problem show its one-line error and keep the current brain."""
@@ -165,14 +139,11 @@ class Game:
             return False
         return True
 
-    def unsaved_updates(self) -> int:
-        return self.library.unsaved_updates()
-
     def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> bool:
         """Play this brain, keeping the current one's unsaved learning first (the page keeps it in storage).
         When that keep fails, nothing is swapped and the save's error line stays: the learning is still here."""
-        self._close_round_for_learner()
-        unsaved, old = self.unsaved_updates(), self.brain_name
+        self.coach.close_round()
+        unsaved, old = self.library.unsaved_updates(), self.library.brain_name
         kept = None
         if unsaved and self.page is None:
             kept = self.save_brain()
@@ -185,7 +156,7 @@ class Game:
         elif unsaved:
             note = f" ({old}'s {unsaved:,} unsaved learning updates were dropped)"
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
-        self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
+        self.show(notice if notice else f"{said}brain: {self.library.brain_name}{note}", error=bool(notice))
         self.new_round()
         return True
 
@@ -207,13 +178,13 @@ class Game:
     def reset_brain(self) -> None:
         """Back to the weights as loaded (undo live learning). Unsaved learning on desktop is asked about first,
         as quitting does: the next reset (Backspace) goes ahead, any other key drops the question."""
-        unsaved = self.unsaved_updates()
+        unsaved = self.library.unsaved_updates()
         if unsaved and not self.browser and not self.reset_asked:
             self.reset_asked = True
             self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Backspace again resets to the pretrained weights")
             return
         self.reset_asked = False
-        self._close_round_for_learner()
+        self.coach.close_round()
         library = self.library
         meta, name, path = library.brain_meta, library.brain_name, library.brain_path
         self._use_brain(library.pristine_copy(), name, path)
@@ -241,7 +212,7 @@ class Game:
         found = self.library.sight_brain()
         if found is None:
             self.library.sight = old
-            self.show(f"no brain for {name} sight in {brainfile.printable(self.weights_dir.name, 40)}/ "
+            self.show(f"no brain for {name} sight in {brainfile.printable(self.library.weights_dir.name, 40)}/ "
                       f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
             return False
         self.library.cycle_from = None
@@ -260,34 +231,28 @@ class Game:
         self.show_belief = not self.show_belief
         if self.sight == CLASSIC.name:
             self.show("what the mouse believes is drawn under fog and flicker sight (G switches sight)")
-        elif self.brain.probe is None:
-            self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
+        elif self.library.brain.probe is None:
+            self.show(f"{self.library.brain_name} has no belief probe: only B's outline is drawn"
                       if self.show_belief else "belief picture off")
         elif not self.library.probe_fits(self.arena_size()) and self.show_belief:
             self.show(f"belief {probe_line(self.library.probe_grid())}: only B's outline is drawn on "
-                      f"{self.arena.width}×{self.arena.height}")
+                      f"{self.round.arena.width}×{self.round.arena.height}")
         else:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
-    def tuned_line(self) -> str | None:
-        return self.library.tuned_line(self.teacher)
-
-    def heldout_now(self) -> float | None:
-        return self.coach.heldout_now()
-
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.teacher, self.heldout_now())
+        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_now())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.teacher, self.heldout_now())
+        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_now())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.teacher, self.heldout_now())
+        return self.library.export_brain(self.coach.teacher, self.coach.heldout_now())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
-        unsaved = self.unsaved_updates()
+        unsaved = self.library.unsaved_updates()
         if self.browser or not unsaved or self.quit_asked:
             return True
         self.quit_asked = True
@@ -300,7 +265,7 @@ class Game:
         if self.page is not None:
             self.download_brain(self.page)
             return None
-        return self.library.save_brain(self.teacher, self.heldout_now())
+        return self.library.save_brain(self.coach.teacher, self.coach.heldout_now())
 
     def download_brain(self, page: Any) -> None:
         """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
@@ -319,84 +284,72 @@ class Game:
     def set_learning(self, on: bool) -> None:
         """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
         on = bool(on)
-        self.coach.set_learning(on, self.brain, self.arena_size())
+        self.coach.set_learning(on, self.library.brain, self.arena_size())
         self.show("learning from the teacher: " + ("on" if on else "off"))
 
     def set_teacher(self, name: str) -> None:
         if self.sight != CLASSIC.name:
             self.show(f"under {self.sight} sight the teacher is the cautious one: it alone decides from what the "
-                      "mouse knows", error=name != self.teacher)
+                      "mouse knows", error=name != self.coach.teacher)
             return
         if name not in TEACHER_NAMES:
             self.show(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}", error=True)
             return
-        if name == self.teacher:
+        if name == self.coach.teacher:
             return
-        self.coach.choose_teacher(name, self.brain, self.arena_size())
+        self.coach.choose_teacher(name, self.library.brain, self.arena_size())
         self.stats.restart_agreement()
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
-        if self.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
-            self.set_teacher(self.teacher)
+        if self.coach.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
+            self.set_teacher(self.coach.teacher)
             return
-        self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
+        self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.coach.teacher) + 1) % len(TEACHER_NAMES)])
 
     def set_learn_speed(self, value: int) -> None:
         self.coach.set_learn_speed(value)
-        self.show(f"learning speed {self.learn_speed} ({self.learn_budget_ms():.1f} ms a frame)")
-
-    def learn_budget_ms(self) -> float:
-        return self.coach.learn_budget_ms()
-
-    def _close_round_for_learner(self) -> None:
-        self.coach.close_round()
+        self.show(f"learning speed {self.coach.learn_speed} ({self.coach.learn_budget_ms():.1f} ms a frame)")
 
     def _learn(self) -> None:
         """Spend this frame's learning budget (the coach says how)."""
         updates, self.stats.learn_frame_ms = self.coach.learn()
         self.library.tuned_updates += updates
-        self.stats.update_ms = self.learner.update_ms
+        self.stats.update_ms = self.coach.learner.update_ms
 
     # -- rounds ----------------------------------------------------------------------------------------
 
     def arena_size(self) -> tuple[int, int]:
-        return self.arena.width, self.arena.height
+        return self.round.arena.width, self.round.arena.height
 
     def new_round(self, again: bool = False) -> None:
-        width, height = self.size_for_brain()
+        width, height = self.library.size_for_brain()
         if self.round.resize(width, height):
-            self.coach.rebind(self.brain, (width, height))
-        self.round.start(self.rng, self.brain, again)
+            self.coach.rebind(self.library.brain, (width, height))
+        self.round.start(self.rng, self.library.brain, again)
         if self.cat_player is not None:
-            self.cat_player.reset(self.arena)  # a cat brain's memory starts afresh each round, as the mouse's
+            self.cat_player.reset(self.round.arena)  # a cat brain's memory starts afresh each round, as the mouse's
 
     def retry_round(self) -> None:
         """R: the same start again, to try for a better score against the same par."""
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.new_round(again=True)
 
     def deal_round(self) -> None:
         """N: a new start."""
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.new_round()
-
-    def cat_cell(self) -> tuple[int, int]:
-        return self.round.cat_cell()
-
-    def mouse_cell(self) -> tuple[int, int]:
-        return self.round.mouse_cell()
 
     @property
     def watching(self) -> bool:
         return self.watch_cat is not None
 
     def can_move(self) -> bool:
-        return not (self.over or self.paused or self.help or self.watching)
+        return not (self.round.over or self.paused or self.help or self.watching)
 
     def player_move(self, move: int) -> bool:
         """The player's cat takes CAT_MOVES[move]; during a round's result it starts the next round instead."""
-        if self.over and not self.watching and not self.paused and not self.help:
+        if self.round.over and not self.watching and not self.paused and not self.help:
             self.new_round()
             return False
         if not self.can_move():
@@ -406,7 +359,7 @@ class Game:
 
     def move_toward(self, cell: tuple[int, int]) -> bool:
         """A click or tap: one king step from the cat towards that cell (a neighbour is reached at once)."""
-        if self.over and not self.watching and not self.paused and not self.help:
+        if self.round.over and not self.watching and not self.paused and not self.help:
             self.new_round()
             return False
         move = self.round.step_toward(cell)
@@ -417,21 +370,18 @@ class Game:
         if self.round.cat_turn(cat_move, self.now):
             self.end_round()
             return
-        x, label = self.round.mouse_sees(self.teacher)
+        x, label = self.round.mouse_sees(self.coach.teacher)
         began = time.perf_counter()
-        move = self.brain.step(x)
+        move = self.library.brain.step(x)
         self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3)
         self.coach.record(x, label)
-        if self.round.mouse_turn(self.brain, move, label):
+        if self.round.mouse_turn(self.library.brain, move, label):
             self.end_round()
 
     def end_round(self) -> None:
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.stats.round_finished()
-        self.round.finish(self.now, self.brain_name, keep_best=not self.watching)
-
-    def agreement(self) -> float | None:
-        return self.stats.agreement()
+        self.round.finish(self.now, self.library.brain_name, keep_best=not self.watching)
 
     # -- modes -----------------------------------------------------------------------------------------
 
@@ -455,10 +405,10 @@ class Game:
         if player is None:
             self.show("you are the cat")
         else:
-            player.reset(self.arena)  # from this position on, with a fresh memory
+            player.reset(self.round.arena)  # from this position on, with a fresh memory
             self.show(f"watching the {player.name} cat" if player.brain is None else f"watching {player.name}, "
                       "a cat's brain")
-        if self.over:
+        if self.round.over:
             self.new_round()
 
     def load_cat_brain_bytes(self, name: str, data: bytes) -> bool:
@@ -519,16 +469,16 @@ class Game:
         self.now += dt
         if self.watching:
             self._watch(dt)
-        elif self.over and self.now - self.over_time >= RESULT_SECONDS:
+        elif self.round.over and self.now - self.round.over_time >= RESULT_SECONDS:
             self.new_round()
-        if self.learning and self.learner is not None:
+        if self.coach.learning and self.coach.learner is not None:
             self._learn()
-            if self.learner.error:
-                self.show(self.learner.error, error=True)
-                self.learner.error = None
-            elif self.learner.notice:
-                self.show(self.learner.notice)
-                self.learner.notice = None
+            if self.coach.learner.error:
+                self.show(self.coach.learner.error, error=True)
+                self.coach.learner.error = None
+            elif self.coach.learner.notice:
+                self.show(self.coach.learner.notice)
+                self.coach.learner.notice = None
         self.stats.tick(self.now)
 
     def _watch(self, dt: float) -> None:
@@ -537,12 +487,12 @@ class Game:
             start, turns = time.perf_counter(), 0
             while turns < MAX_SPEED_MIN_TURNS or (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 turns += 1
-                if self.over:
+                if self.round.over:
                     self.new_round()
                 self.turn(self._watch_move())
             return
-        if self.over:
-            if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
+        if self.round.over:
+            if self.now - self.round.over_time >= WATCH_RESULT_SECONDS[speed]:
                 self.new_round()
                 self.turn_clock = 0.0
             return
@@ -552,30 +502,31 @@ class Game:
             self.turn(self._watch_move())
 
     def _watch_move(self) -> int:
-        return self.cat_player.move(self.arena, self.cat_rng)
+        return self.cat_player.move(self.round.arena, self.cat_rng)
 
     # -- what the view draws ---------------------------------------------------------------------------
 
     def picture(self) -> Picture:
         """Everything the view shows, once a frame."""
-        r, stats, learner, brain = self.round, self.stats, self.learner, self.brain
-        learning = self.learning and learner is not None
+        r, stats, learner, brain = self.round, self.stats, self.coach.learner, self.library.brain
+        learning = self.coach.learning and learner is not None
         return Picture(
             size=self.arena_size(), cat_cell=r.cat_cell(), mouse_cell=r.mouse_cell(), cat_from=r.cat_from,
             mouse_from=r.mouse_from, cat_trail=tuple(r.cat_trail), mouse_trail=tuple(r.mouse_trail),
             caught=bool(r.arena.caught[0]), now=self.now, turn_time=r.turn_time,
             round_number=r.number, cat_moves_made=r.cat_moves_made, moves_made=int(r.arena.moves[0]),
             move_limit=r.arena.move_limit, par=r.par,
-            best=r.best.get(self.brain_name), over=r.over, over_time=r.over_time, result=r.result,
+            best=r.best.get(self.library.brain_name), over=r.over, over_time=r.over_time, result=r.result,
             result_score=r.result_score,
             decision_cell=r.decision_cell, brain_move=r.brain_move, teacher_move=r.teacher_move,
             probabilities=r.probabilities, readout=r.readout, memory=brain.memory(), memory_title=brain.memory_title,
-            brain_name=self.brain_name, brain_meta=self.brain_meta, brain_label=brain.label,
-            hidden_size=brain.hidden_size, tuned_line=self.tuned_line(), tuned_updates=self.tuned_updates,
-            heldout_now=self.heldout_now(),
-            teacher=self.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
+            brain_name=self.library.brain_name, brain_meta=self.library.brain_meta, brain_label=brain.label,
+            hidden_size=brain.hidden_size, tuned_line=self.library.tuned_line(self.coach.teacher),
+            tuned_updates=self.library.tuned_updates,
+            heldout_now=self.coach.heldout_now(),
+            teacher=self.coach.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
             curve=tuple(stats.curve), curve_stride=stats.curve_stride,
-            learning=learning, learn_speed=self.learn_speed, learn_budget_ms=self.learn_budget_ms(),
+            learning=learning, learn_speed=self.coach.learn_speed, learn_budget_ms=self.coach.learn_budget_ms(),
             updates_per_round=learner.updates_per_round if learning else 0,
             updates=learner.updates if learning else 0,
             start_heldout=learner.start_heldout if learning else None,
@@ -590,8 +541,8 @@ class Game:
 
     def sight_picture(self) -> SightPicture:
         """What the player is shown of the mouse's sight: the square, the beat and, on request, the belief."""
-        seeing, brain = self.round.sight, self.brain
-        moves = int(self.arena.moves[0])
+        seeing, brain = self.round.sight, self.library.brain
+        moves = int(self.round.arena.moves[0])
         believed, h = None, getattr(brain, "h", None)
         fits = self.library.probe_fits(self.arena_size())  # a probe of another arena would read the wrong cells
         if self.show_belief and not seeing.classic and fits and h is not None:

@@ -19,8 +19,9 @@ HEADLESS_WATCH_SPEED = 0  # ×1, as the game starts: a turn every 19 frames, so 
 def heldout_agreement(game: Game) -> float:
     """Agreement with the game's teacher on 2,000 held-out rounds of the chase task against all four cats, under
     the game's sight (fog and flicker: the cautious teacher)."""
-    width, height = game.size_for_brain()
-    return tasks.agreement(game.brain, tasks.chase_task(width, height, teacher=game.teacher, sight=game.sight))
+    width, height = game.library.size_for_brain()
+    task = tasks.chase_task(width, height, teacher=game.coach.teacher, sight=game.sight)
+    return tasks.agreement(game.library.brain, task)
 
 
 def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: int | None = None) -> dict:
@@ -32,25 +33,27 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
         game.set_learning(True)
         game.set_learn_speed(learn_speed)
     began, longest, frames = time.perf_counter(), 0.0, 0
-    while game.rounds_finished < rounds:
+    while game.stats.rounds_finished < rounds:
         game.update(HEADLESS_DT)
         frames += 1
-        longest = max(longest, game.learn_frame_ms)
-    learner = game.learner
+        longest = max(longest, game.stats.learn_frame_ms)
+    learner = game.coach.learner
     learned = None
     if learner is not None:
-        game._close_round_for_learner()
+        game.coach.close_round()
         learned = heldout_agreement(game)  # what learning made of it, before the end keeps the best weights
         learner.settle()
     after = heldout_agreement(game)
     return {
-        "brain": game.brain_name, "teacher": game.teacher, "cat": game.watch_cat, "rounds": game.rounds_finished,
-        "seed": seed, "learn": learn, "learn_speed": game.learn_speed,
-        "heldout_before": before, "heldout_learned": learned, "heldout_after": after, "updates": game.tuned_updates,
+        "brain": game.library.brain_name, "teacher": game.coach.teacher, "cat": game.watch_cat,
+        "rounds": game.stats.rounds_finished,
+        "seed": seed, "learn": learn, "learn_speed": game.coach.learn_speed,
+        "heldout_before": before, "heldout_learned": learned, "heldout_after": after,
+        "updates": game.library.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,
         "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
-        "budget_ms": game.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,
-        "seconds": time.perf_counter() - began, "tuned": game.tuned_line(), "saved": None,
+        "budget_ms": game.coach.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,
+        "seconds": time.perf_counter() - began, "tuned": game.library.tuned_line(game.coach.teacher), "saved": None,
     }
 
 

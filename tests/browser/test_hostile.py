@@ -122,9 +122,9 @@ def test_a_bad_optional_meta_field_is_dropped_with_one_line_and_the_game_plays_o
     path = tmp / "odd.npz"
     path.write_bytes(brain_file(**{field: value}))
     assert game.load_brain_file(path)
-    assert game.brain_name == "odd.npz" and game.brain_meta.get(field, object()) != value
+    assert game.library.brain_name == "odd.npz" and game.library.brain_meta.get(field, object()) != value
     assert game.message_is_error and f"'{field}'" in game.message and "ignored meta" in game.message
-    assert game.teacher == brainfile.DEFAULT_TEACHER or field != "teacher"
+    assert game.coach.teacher == brainfile.DEFAULT_TEACHER or field != "teacher"
     assert game.arena_size() == (6, 6) or field != "grid_sizes"  # the one default: the post's 6×6
     play_through(game, view, page)
 
@@ -137,7 +137,7 @@ def test_missing_teacher_and_grid_sizes_get_one_default_everywhere(world):
     path = tmp / "bare.npz"
     path.write_bytes(npz({k: np.array(v) for k, v in brain.params.items()}, meta))
     assert game.load_brain_file(path) and game.message == "brain: bare.npz"
-    assert (game.teacher, game.arena_size()) == ("post", (6, 6))
+    assert (game.coach.teacher, game.arena_size()) == ("post", (6, 6))
     _, data = game.export_brain()
     saved = brainfile.load_brain_bytes(data, "saved.npz").meta
     assert saved["teacher"] == "post" and saved["grid_sizes"] == [[6, 6]]
@@ -174,10 +174,10 @@ def test_float64_weights_beyond_float32_are_refused_and_the_old_brain_stays(worl
     brain = LSTMBrain(4, seed=1)
     arrays = {k: np.array(v, dtype=np.float64) for k, v in brain.params.items()}
     arrays["head.bias"][0] = 1e39  # finite in float64, inf in the float32 LSTM
-    before = game.brain.theta.copy()
+    before = game.library.brain.theta.copy()
     assert not game.load_brain_bytes("wide.npz", npz(arrays, meta_of(brain)))
     assert "beyond the range of float32" in game.message and "'head.bias'" in game.message
-    np.testing.assert_array_equal(game.brain.theta, before)
+    np.testing.assert_array_equal(game.library.brain.theta, before)
     play_through(game, view, page)
 
 
@@ -187,7 +187,7 @@ def test_finite_weights_that_overflow_on_the_first_step_are_refused(world):
     arrays = {k: np.array(v) for k, v in brain.params.items()}
     arrays["head.weight"][:] = 3e38  # each finite in float32; their sum over 4 units is not
     assert not game.load_brain_bytes("hot.npz", npz(arrays, meta_of(brain)))
-    assert "overflow" in game.message and game.brain_name == "good.npz"
+    assert "overflow" in game.message and game.library.brain_name == "good.npz"
     play_through(game, view, page)
 
 
@@ -220,7 +220,7 @@ def test_file_system_oddities_are_refused_one_line_each_and_b_cycles_past_them(w
     assert "is a device" in str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "zero.npz").value)
     loop = str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "loop1.npz").value)
     assert "cannot be read" in loop
-    assert game.load_brain_file(odd / "new\nline.npz") and game.brain_name == "new\\x0aline.npz"
+    assert game.load_brain_file(odd / "new\nline.npz") and game.library.brain_name == "new\\x0aline.npz"
     play_through(game, view, page)
     saved = sorted(p.name for p in (tmp / "user_brains").iterdir())
     assert saved == ["new_x0aline-tuned-001.npz"]  # a plain file name, whatever the brain was called
@@ -235,7 +235,7 @@ def test_a_page_supplied_name_with_nul_or_surrogate_never_reaches_the_screen(wor
         assert "not a plain file name" in page._window.catmouse.shown[-1]["error"]
     # The game itself takes any name (a test, a future caller) and still draws it.
     assert game.load_brain_bytes("a\x00b\ud800.npz", brain_file())
-    assert game.brain_name == "a\\x00b\\ud800.npz"
+    assert game.library.brain_name == "a\\x00b\\ud800.npz"
     play_through(game, view, page)
 
 
@@ -307,9 +307,9 @@ def test_any_brain_the_loader_accepts_plays_draws_reports_exports_and_saves(worl
     loaded = game.load_brain_bytes(name, data)  # the game shows the error instead
     one_line(game.message)
     if loaded:
-        assert all(np.isfinite(v).all() for v in game.brain.params.values())
+        assert all(np.isfinite(v).all() for v in game.library.brain.params.values())
     play_through(game, view, page)
-    assert np.isfinite(game.probabilities).all()
+    assert np.isfinite(game.round.probabilities).all()
     json.dumps(page._window.catmouse.shown[-1])
 
 

@@ -267,7 +267,7 @@ def clean(command: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     page = FakePage()
-    other = game.brain_files()[0]  # a mouse brain (the list skips cat brains)
+    other = game.library.brain_files()[0]  # a mouse brain (the list skips cat brains)
     data = base64.b64encode(other.read_bytes()).decode("ascii")
     done = set()
 
@@ -276,17 +276,17 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
         done.add(command["type"])
 
     send({"type": "learn", "on": True})
-    assert game.learning and game.learner is not None
+    assert game.coach.learning and game.coach.learner is not None
     send({"type": "teacher", "name": "post"})
-    assert game.teacher == "post"
+    assert game.coach.teacher == "post"
     send({"type": "learn_speed", "value": 7})
-    assert game.learn_speed == 7 and game.learner.updates_per_round == 7 * LEARN_SPEED_UPDATES
+    assert game.coach.learn_speed == 7 and game.coach.learner.updates_per_round == 7 * LEARN_SPEED_UPDATES
     send({"type": "brain", "name": other.name})
-    assert game.brain_name == other.name
+    assert game.library.brain_name == other.name
     send({"type": "upload", "name": "mine.npz", "data": data})
-    assert game.brain_name == "mine.npz"
+    assert game.library.brain_name == "mine.npz"
     send({"type": "restore", "name": "kept.npz", "data": data})
-    assert game.brain_name == "kept.npz"
+    assert game.library.brain_name == "kept.npz"
     send({"type": "download"})
     assert page.downloads == ["kept.npz"], "a brain that has not learned comes down as it is"
     assert page.stored == [], "the page's storage is the main loop's to fill (Game.brain_to_keep)"
@@ -302,7 +302,7 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     send({"type": "cat", "name": "you"})
     send({"type": "sight", "name": "fog"})
     fog = brainfile.SIGHT_BRAINS["fog"]
-    assert game.sight == "fog" and game.brain_name == fog and page_status(game)["brains"] == [fog]
+    assert game.sight == "fog" and game.library.brain_name == fog and page_status(game)["brains"] == [fog]
     send({"type": "screen", "width": 376, "height": 780, "dpr": 2.5})
     assert game.screen_box == (376, 780, 2.5)
     assert done == set(COMMANDS)
@@ -325,9 +325,9 @@ def test_the_status_is_exactly_the_declared_fields(game: Game) -> None:
 def test_the_learn_speed_bounds_are_the_protocols_everywhere(game: Game) -> None:
     low, high = protocol.LEARN_SPEED
     game.set_learn_speed(low - 5)
-    assert game.learn_speed == low
+    assert game.coach.learn_speed == low
     game.set_learn_speed(high + 5)
-    assert game.learn_speed == high
+    assert game.coach.learn_speed == high
     for value in (low, high):
         assert main.parse_args(["--headless", "--watch", "greedy", "--learn-speed", str(value)]).learn_speed == value
     for value in (low - 1, high + 1):

@@ -55,7 +55,7 @@ def key(k: int, mod: int = 0) -> pygame.event.Event:
 def play_round(game: Game) -> list[int]:
     """One whole round in watch mode, turn by turn; the cat's moves."""
     moves = []
-    while not game.over:
+    while not game.round.over:
         move = game._watch_move()
         moves.append(move)
         game.turn(move)
@@ -72,14 +72,14 @@ def test_the_shipped_cat_brain_plays_in_the_game_as_in_its_rollout(seed):
     mouse = brainfile.load_brain(SHIPPED_MOUSE)
     task = CatTask(8, 8, ("lstm32_optimal",), brains={"lstm32_optimal": mouse})
     for _ in range(4):
-        cat0, mouse0 = game.arena.cat.copy(), game.arena.mouse.copy()
+        cat0, mouse0 = game.round.arena.cat.copy(), game.round.arena.mouse.copy()
         moves = play_round(game)
         rounds = play_cat(task, 1, np.random.default_rng(0), game.cat_player.brain, cat_start=cat0,
                           mouse_start=mouse0)
         made = int(rounds.mask[:, 0].sum())
         assert rounds.moves[:made, 0].tolist() == moves
-        assert bool(rounds.caught[0]) == bool(game.arena.caught[0])
-        assert int(rounds.cat_moves[0]) == game.cat_moves_made
+        assert bool(rounds.caught[0]) == bool(game.round.arena.caught[0])
+        assert int(rounds.cat_moves[0]) == game.round.cat_moves_made
         game.new_round()
 
 
@@ -95,7 +95,7 @@ def test_a_cat_brain_forgets_between_rounds(folder):
     brain = game.cat_player.brain
     fresh = brain.start(1, 40)
     for _ in range(6):
-        logits = fresh.step(game.arena.observe())
+        logits = fresh.step(game.round.arena.observe())
         game.turn(game._watch_move())
         probabilities = np.exp(logits[0] - logits[0].max())
         np.testing.assert_allclose(game.cat_player.probabilities, probabilities / probabilities.sum(), rtol=1e-6)
@@ -107,9 +107,9 @@ def test_a_scripted_cat_plays_as_the_scripted_cats_do(folder):
     game = Game(folder, None, seed=3, watch="noisy")
     twin = np.random.default_rng(3 + 1)  # the game's cat stream: seed + 1
     for _ in range(30):
-        if game.over:
+        if game.round.over:
             break
-        expected = int(cat_moves("noisy", game.arena.cat, game.arena.mouse, 8, 8, twin)[0])
+        expected = int(cat_moves("noisy", game.round.arena.cat, game.round.arena.mouse, 8, 8, twin)[0])
         move = game._watch_move()
         assert move == expected and game.cat_player.probabilities is None
         game.turn(move)
@@ -141,7 +141,7 @@ def test_a_cat_file_that_breaks_is_one_line_the_cat_stays_and_x_moves_past_it(fo
     assert "\n" not in game.message and game.watch_cat == "random"
     for _ in range(5):
         game.update(0.4)  # the game goes on with the cat it had
-    assert game.cat_moves_made > 0 or game.rounds_finished > 0
+    assert game.round.cat_moves_made > 0 or game.stats.rounds_finished > 0
     game.cycle_watch_cat()
     assert game.watch_cat == "cat_b.npz" and not game.message_is_error
 
@@ -253,11 +253,11 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     game = Game(folder, None, seed=11, watch="cat_a")
     for _ in range(3):
         game.turn(game._watch_move())
-    assert not game.over
+    assert not game.round.over
     game.now += 1.0
     game.message_time = -1e9
     dial = mix(CELL, INK, 0.45)
-    cat_cell, mouse_cell = game.round.cat_from, game.decision_cell
+    cat_cell, mouse_cell = game.round.cat_from, game.round.decision_cell
     assert cat_cell != mouse_cell
     off = draw(game)
     counts_off = {name: colour_count(off, cell_box(game, cell), dial) for name, cell in
@@ -270,7 +270,7 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     assert colour_count(on, cat_box, dial) > 0.3 * disc and colour_count(on, mouse_box, dial) > 0.3 * disc
     assert colour_count(on, cat_box, ORANGE) > 30 and colour_count(on, mouse_box, SKY) > 30
     # the cat's brightest ray points the way it moved
-    made = np.subtract(game.cat_cell(), cat_cell)  # where its move took it (clipped at a wall)
+    made = np.subtract(game.round.cat_cell(), cat_cell)  # where its move took it (clipped at a wall)
     assert made.any() and tuple(made) in {tuple(m) for m in CAT_MOVES}
     cx, cy = cat_box[0] + cat_box[2] // 2, cat_box[1] + cat_box[3] // 2
     along = 0.13 * cat_box[2] / np.hypot(*made)  # past the hub, within the shortest ray
@@ -282,7 +282,7 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     game.now += 1.0
     game.message_time = -1e9
     assert game.picture().cat_probabilities is None
-    if not game.over and game.round.cat_from != game.decision_cell:
+    if not game.round.over and game.round.cat_from != game.round.decision_cell:
         assert colour_count(draw(game), cell_box(game, game.round.cat_from), dial) == 0
 
 
@@ -302,11 +302,11 @@ def test_brain_against_brain_plays_under_fog_and_flicker(sight):
     """The preset's mouse brain (five inputs: what it sees) against the cat brain (which sees everything): every
     round is caught within par, as a value-optimal cat catches any mouse, and the mouse's inputs are its sight's."""
     game = Game(WEIGHTS, None, seed=4, watch="cat_lstm32", sight=sight)
-    assert game.brain_name == brainfile.SIGHT_BRAINS[sight] and game.brain.input_size == 5
+    assert game.library.brain_name == brainfile.SIGHT_BRAINS[sight] and game.library.brain.input_size == 5
     for _ in range(6):
         par = game.round.par
         play_round(game)
-        assert bool(game.arena.caught[0]) and game.cat_moves_made <= par
+        assert bool(game.round.arena.caught[0]) and game.round.cat_moves_made <= par
         game.new_round()
 
 

@@ -231,7 +231,7 @@ def test_a_post_brain_has_no_torch_form():
 
 def test_the_game_never_imports_torch():
     code = ("import sys, numpy as np\n"
-            "from game import torch_brain, brainfile, main\n"
+            "from game import main\nfrom game.brains import brainfile\nfrom game.training import torch_brain\n"
             "brain = torch_brain.from_state_dict({k: np.array(v) for k, v in brainfile.load_brain("
             "'weights/lstm16_post.npz').params.items()}, teacher='post', grid=(6, 6))\n"
             "torch_brain.to_state_dict(brain)\n"
@@ -329,8 +329,8 @@ def test_a_torch_cat_plays_in_the_game_as_torch_computes(tmp_path, hidden, seed)
     # in the game, against the rounds' real positions
     game = Game(ROOT / "weights", None, seed=seed, cat_brain=path)
     seen, probabilities = [], []
-    while not game.over:
-        seen.append(game.arena.observe()[0].copy())
+    while not game.round.over:
+        seen.append(game.round.arena.observe()[0].copy())
         move = game._watch_move()
         probabilities.append(game.cat_player.probabilities)
         game.turn(move)

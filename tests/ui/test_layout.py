@@ -57,7 +57,7 @@ def game_in(sight: str, learning: bool) -> Game:
     game.set_learning(learning)
     for _ in range(30):
         game.turn(game._watch_move())
-        if game.over:
+        if game.round.over:
             game.new_round()
     game.show_belief = sight != "classic"
     game.show_choices = True
@@ -91,13 +91,13 @@ def test_the_page_sizes_the_canvas_and_the_layout_follows(tmp_path):
         if frame == 1:
             main_fit(game, view)
             seen["size"], seen["layout"] = view.screen.get_size(), view.plan.name
-            cx, cy = game.cat_cell()
+            cx, cy = game.round.cat_cell()
             target = (cx - 1 if cx > 0 else cx + 1, cy)
             seen["target"] = target
             pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
         if frame == 2:
-            seen["cat"] = game.cat_cell()
+            seen["cat"] = game.round.cat_cell()
             seen["report"] = view.report(game.arena_size())
 
     main_fit = game_main.fit_canvas

@@ -83,10 +83,10 @@ def tuned_status(work: Path) -> Path:
     game.set_watch_speed(2)
     game.set_learning(True)
     for _ in range(3000):
-        if game.tuned_updates >= 8:
+        if game.library.tuned_updates >= 8:
             break
         game.update(1 / 60)
-    assert game.tuned_updates >= 8, "the game made no learning updates to tune the brain"
+    assert game.library.tuned_updates >= 8, "the game made no learning updates to tune the brain"
     name, data = game.export_brain()
     assert game.load_brain_bytes(name, data), game.message
     path = work / "tuned-status.json"

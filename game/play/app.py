@@ -59,8 +59,7 @@ class Game:
         self.page: Any = None  # the web page (game.web.Page) when in the browser
         if sight not in SIGHTS:
             raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
-        self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
-        self.library.sight = sight
+        self.library = BrainLibrary(weights_dir, user_dir, size, self.show, sight=lambda: self.round.sight.name)
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
         self.cats = CatRoster(weights_dir, user_dir)
@@ -132,10 +131,9 @@ class Game:
             sight = self.sight  # the load below says what is wrong with it
         if sight == self.sight:
             return self.load_brain_bytes(name, data)
-        old, seeing = self.sight, self.round.sight
-        self.library.sight, self.round.sight = sight, MouseSight(sight)
+        seeing, self.round.sight = self.round.sight, MouseSight(sight)
         if not self.load_brain_bytes(name, data):
-            self.library.sight, self.round.sight = old, seeing
+            self.round.sight = seeing
             return False
         return True
 
@@ -196,8 +194,8 @@ class Game:
 
     @property
     def sight(self) -> str:
-        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker."""
-        return self.library.sight
+        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker; the round holds it."""
+        return self.round.sight.name
 
     def set_sight(self, name: str) -> bool:
         """Play under another sight preset, with its brain (brainfile.SIGHT_BRAINS, else the first brain file
@@ -207,18 +205,17 @@ class Game:
             return False
         if name == self.sight:
             return True
-        old = self.sight
-        self.library.sight = name
+        old, seeing = self.sight, self.round.sight
+        self.round.sight = MouseSight(name)
         found = self.library.sight_brain()
         if found is None:
-            self.library.sight = old
+            self.round.sight = seeing
             self.show(f"no brain for {name} sight in {brainfile.printable(self.library.weights_dir.name, 40)}/ "
                       f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
             return False
         self.library.cycle_from = None
-        seeing, self.round.sight = self.round.sight, MouseSight(name)
         if not self._swap(*found, said=f"{name} sight ({SIGHTS[name].title}) · "):
-            self.library.sight, self.round.sight = old, seeing  # the learning could not be kept: nothing changes
+            self.round.sight = seeing  # the learning could not be kept: nothing changes
             return False
         return True
 

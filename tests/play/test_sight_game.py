@@ -452,3 +452,16 @@ def test_the_brain_the_page_kept_comes_back_under_its_own_sight():
     # a broken kept file: one line, and the game stays as it was
     run_command(fresh, web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
     assert fresh.message_is_error and fresh.sight == "fog" and fresh.library.brain_name == name
+
+
+@needs_brains
+def test_the_sight_in_play_lives_in_one_place() -> None:
+    """The round holds the sight in play; the brain list and the loader read it from there, so a switch and its
+    roll-back cannot leave the two apart."""
+    game = Game(WEIGHTS, None, seed=3)
+    assert game.library.sight == game.round.sight.name == game.sight == "classic"
+    assert game.set_sight("flicker")
+    assert game.library.sight == game.round.sight.name == "flicker"
+    assert {f.name for f in game.library.brain_files()} == {"lstm32_flicker.npz"}
+    assert not game.set_sight("smoke")
+    assert game.library.sight == game.round.sight.name == "flicker"

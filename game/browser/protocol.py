@@ -25,13 +25,13 @@ from ..brains.library import MAX_BRAIN_NAME
 from ..play.coach import LEARN_SPEED
 from ..world.cats import WATCH_CAT_NAMES
 from ..world.sight import SIGHTS
-from ..world.teachers import TEACHER_NAMES
+from ..world.teachers import TEACHER_NAMES, TEACHERS
 
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
 SCREEN_CSS = (120, 8192)  # the canvas's room on the page, CSS pixels a side
 SCREEN_DPR = (0.25, 8.0)  # devicePixelRatio
-TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
+TEACHER_LABELS = {name: teacher.label for name, teacher in TEACHERS.items()}
 CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch; the page's cat picker adds the cat brains
 PLAYER_CAT = "you"  # the cat picker's choice for the player playing the cat
 CAUTIOUS_LABEL = "Cautious (from what the mouse knows)"  # fog and flicker brains' teacher, on the brain card

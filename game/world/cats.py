@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -9,11 +11,7 @@ import numpy as np
 from ..arena import CAT_MOVES, step_cells
 from .teachers import pursuit
 
-CAT_NAMES = ("perfect", "greedy", "noisy", "random")  # the cats brains train against
-PLAYER_LIKE_CAT = "clumsy"  # a greedy cat that errs now and then, as a player does; for watching and benchmarks
-WATCH_CAT_NAMES = (*CAT_NAMES, PLAYER_LIKE_CAT)
-NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
-CLUMSY_CAT_SLIP = 0.1  # chance that the clumsy cat makes a random move instead of the greedy one
+Chooser = Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]  # (cat, mouse, width, height) -> moves
 
 
 @lru_cache(maxsize=16)
@@ -33,6 +31,37 @@ def greedy_table(width: int, height: int) -> np.ndarray:
 def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """Step to the neighbouring cell nearest the mouse (straight-line distance), ties in move order."""
     return greedy_table(width, height)[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+
+
+def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The solved pursuit game's cat: it catches in par moves from every start."""
+    return pursuit(width, height).cat_moves(cat, mouse)
+
+
+@dataclass(frozen=True)
+class ScriptedCat:
+    """A scripted cat, declared once with all the game, the trainer and the page need: its choice of move
+    (None: a random move every time), how often it slips to a random move instead, whether brains train
+    against it, and a line for the help and the docs."""
+
+    name: str
+    about: str
+    chooses: Chooser | None
+    slip: float = 0.0
+    trains: bool = True
+
+
+CATS = {cat.name: cat for cat in (
+    ScriptedCat("perfect", "plays the solved pursuit game: catches in par moves", perfect_cat),
+    ScriptedCat("greedy", "steps to the neighbouring cell nearest the mouse", greedy_cat),
+    ScriptedCat("noisy", "the perfect cat, with a random move a quarter of the time", perfect_cat, slip=0.25),
+    ScriptedCat("random", "any of its eight moves, at random", None),
+    ScriptedCat("clumsy", "the greedy cat, with a random move one time in ten, as a player errs", greedy_cat,
+                slip=0.1, trains=False),
+)}
+CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.trains)  # the cats brains train against
+WATCH_CAT_NAMES = tuple(CATS)  # the cats the game can watch
+PLAYER_LIKE_CAT = "clumsy"  # the benchmarks' stand-in for a player
 
 
 def cat_moves(
@@ -55,15 +84,13 @@ def cat_moves(
     def draws(values: np.ndarray) -> np.ndarray:
         return values if among is None else values[among]
 
-    if name == "perfect":
-        return pursuit(width, height).cat_moves(cat, mouse)
-    if name == "greedy":
-        return greedy_cat(cat, mouse, width, height)
-    if name == "random":
+    scripted = CATS.get(name)
+    if scripted is not None and scripted.chooses is None:
         return draws(rng.integers(0, 8, size=n)).astype(np.int32)
-    if name in ("noisy", PLAYER_LIKE_CAT):
-        noisy = name == "noisy"
-        moves = pursuit(width, height).cat_moves(cat, mouse) if noisy else greedy_cat(cat, mouse, width, height)
-        slip = draws(rng.random(n) < (NOISY_CAT_SLIP if noisy else CLUMSY_CAT_SLIP))
+    if scripted is not None and not scripted.slip:
+        return scripted.chooses(cat, mouse, width, height)
+    if scripted is not None:
+        moves = scripted.chooses(cat, mouse, width, height)
+        slip = draws(rng.random(n) < scripted.slip)
         return np.where(slip, draws(rng.integers(0, 8, size=n)), moves).astype(np.int32)
     raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from game.arena import CAT_MOVES, Arena
-from game.world.cats import CAT_NAMES, NOISY_CAT_SLIP, cat_moves, greedy_cat
+from game.world.cats import CAT_NAMES, CATS, cat_moves, greedy_cat
 from game.world.teachers import pursuit, teacher_moves
 
 
@@ -113,7 +113,8 @@ def test_noisy_cat_is_mostly_perfect():
     perfect = cat_moves("perfect", cat, mouse, 6, 6, np.random.default_rng(3))
     same = (noisy == perfect).mean()
     # A slip is a uniformly random move, which is the perfect one 1 time in 8.
-    expected = 1 - NOISY_CAT_SLIP + NOISY_CAT_SLIP / 8
+    slip = CATS["noisy"].slip
+    expected = 1 - slip + slip / 8
     assert abs(same - expected) < 0.04
 
 

@@ -207,6 +207,7 @@ def test_the_probe_reads_the_belief_better_than_a_map_that_ignores_memory():
     np.testing.assert_allclose(read_belief(probe, h)[0], 1 / (1 + np.exp(-probe["probe.bias"])), rtol=1e-5)
 
 
+@pytest.mark.slow  # a training run
 def test_trainer_command_line_makes_a_fog_brain_with_its_probe(tmp_path, capsys):
     out = tmp_path / "fog.npz"
     assert train_main(["--task", "chase", "--sight", "fog", "--hidden", "8", "--games", "600", "--quiet",

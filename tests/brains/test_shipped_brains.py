@@ -20,6 +20,8 @@ from game.brains.brainfile import load_brain
 from game.training.provenance import reproduction_gap
 from game.training.reports import brain_row, cat_row
 
+pytestmark = pytest.mark.slow  # re-runs the shipped brains' training commands
+
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")

@@ -16,6 +16,8 @@ import pytest
 
 from game.browser.protocol import page_script
 
+pytestmark = pytest.mark.slow  # runs the pygbag build
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_SH = ROOT / "build.sh"
 CDN = "https://pygame-web.github.io/cdn/0.9.3/"

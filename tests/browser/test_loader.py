@@ -18,6 +18,8 @@ import pytest
 from tests.browser.test_build import imported_game_modules
 from tests.prerequisites import pygbag_missing
 
+pytestmark = pytest.mark.slow  # runs the pygbag build
+
 ROOT = Path(__file__).resolve().parents[2]
 FAKE = Path(__file__).resolve().parents[1] / "fake_pygbag.py"
 HANDOVER_SECONDS = 5.0  # main.py must reach the runtime's shell this soon after the loader starts

@@ -26,7 +26,7 @@ from game.browser.protocol import page_status, run_command
 from game.play.app import Game  # noqa: E402
 from game.ui import controls, sight_view
 from game.ui.sight_view import HEAT, TEXT  # noqa: E402
-from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.ui.view import View  # noqa: E402
 from game.world.cats import cat_moves  # noqa: E402
 from game.world.sight import SIGHTS, sight_named  # noqa: E402
 from tests.world.test_sight import ref_cautious, ref_start, ref_update  # noqa: E402
@@ -159,15 +159,6 @@ def test_the_command_line_takes_a_sight_and_refuses_a_teacher_under_it(capsys):
 
 
 # -- the pictures --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def view():
-    pygame.display.init()
-    pygame.font.init()
-    screen = pygame.display.set_mode((DESIGN_W, DESIGN_H))
-    yield View(screen)
-    pygame.quit()
 
 
 def pixel(view: View, game: Game, cell: tuple[int, int], fx: float = 0.5, fy: float = 0.5) -> tuple[int, int, int]:

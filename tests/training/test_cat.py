@@ -137,6 +137,7 @@ def test_a_cats_task_refuses_what_it_cannot_play():
 # -- the cat's trainer -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a training run
 def test_a_short_cat_run_learns_value_optimal_moves():
     """10,000 games on 6×6 take the untrained cat from about 6 % value-optimal moves (every start, against the
     optimal and a random mouse) to at least 98 %: a gain of 0.9 or more."""
@@ -150,6 +151,7 @@ def test_a_short_cat_run_learns_value_optimal_moves():
     assert last.exhaustive_mistakes < first.exhaustive_mistakes and last.mistakes_per_game is None
 
 
+@pytest.mark.slow  # a training run
 def test_a_seeded_cat_run_repeats_and_refuses_a_mouse():
     from game.training.trainers import cat_brain, train_cat_lstm
 
@@ -165,6 +167,7 @@ def test_a_seeded_cat_run_repeats_and_refuses_a_mouse():
 # -- the shipped cat brain and the tournament --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a training run
 def test_the_shipped_cat_brain_meets_its_targets():
     """weights/cat_lstm32.npz, from every start of 8×8 against the optimal mouse, each shipped mouse brain and a
     random mouse: ≥ 99.5 % value-optimal moves against the optimal mouse, every round caught within the move

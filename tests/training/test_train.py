@@ -19,6 +19,8 @@ from game.training.reports import CURVE_COLUMNS, read_curve
 from game.training.train import main
 from game.training.trainers import TRAINERS, Progress, train_lstm, train_post
 
+pytestmark = pytest.mark.slow  # training runs
+
 
 def test_help_from_the_command_line() -> None:
     done = subprocess.run([sys.executable, "-m", "game.train", "--help"], capture_output=True, text=True, timeout=60)

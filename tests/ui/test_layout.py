@@ -25,12 +25,7 @@ WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 PHONES = {"390x844": (376, 830, 3.0), "360x740": (346, 726, 2.0), "844x390 on its side": (620, 376, 2.0)}
 
 
-@pytest.fixture(autouse=True)
-def display():
-    pygame.display.init()
-    pygame.font.init()
-    yield
-    pygame.quit()
+pytestmark = pytest.mark.usefixtures("display")  # every layout is measured on a real (headless) display
 
 
 def test_each_screen_gets_its_layout():

@@ -19,6 +19,8 @@ import pytest
 
 from tests.prerequisites import pygbag_missing
 
+pytestmark = pytest.mark.slow  # runs the pygbag build and the page in node
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 FAKE = ROOT / "tests" / "fake_pygbag.py"

@@ -87,7 +87,7 @@ mkdir -p "$STAGE/game" "$STAGE/weights" "$STAGE/static"
 
 cp "$ROOT/game/main.py" "$STAGE/main.py"
 # Every module of game/ but the desktop's training tools: game/training/ and the command names that start them
-# (a module importing game.training, such as game/train.py); main.py sits at the archive's root.
+# (a module importing game.training, such as game/training/train.py); main.py sits at the archive's root.
 while IFS= read -r module; do
     case "$module" in
         game/main.py|game/training/*) continue ;;

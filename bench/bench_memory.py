@@ -7,7 +7,7 @@ For each preset (classic, fog, flicker) on the 8×8 chase task (40 moves): agree
 over 2,000 held-out rounds (the four cats in turn, the mouse moving by its own choice: tasks.heldout_scores),
 and mean moves survived against the perfect, the greedy and the noisy cat alone (tasks.survival, the same
 held-out starts for every mouse). Under classic sight the cautious teacher is the optimal mouse, move for move
-(tests/test_sight.py), so the classic LSTM is the shipped lstm32_optimal. The brains:
+(tests/world/test_sight.py), so the classic LSTM is the shipped lstm32_optimal. The brains:
   (a) LSTM: weights/lstm32_{optimal,fog,flicker}.npz;
   (b) the same LSTM with h and c set to 0 before every step (a feed-forward net made of its weights);
   (c) memoryless: bench/results/mlp32_{classic,fog,flicker}.npz, one tanh layer of 32 units on the current

@@ -2,8 +2,8 @@
 
     python bench/bench_seed.py [--post-cap GAMES]
 
-LSTM: 32 units, game/trainers.py's train_lstm with its default recipe, seed 0 (its learning rate schedule follows
-the budget, so each budget is its own run):
+LSTM: 32 units, game/training/trainers.py's train_lstm with its default recipe, seed 0 (its learning rate
+schedule follows the budget, so each budget is its own run):
   - run A, 100,000 games (the recipe's budget), evaluated every 500 games: games and seconds until held-out
     mistakes per game ≤ 0.5, and when exact imitation is reached and from when it holds to the end;
   - run B, 10 s of training, evaluated every 2,500 games: the first evaluation with exact imitation (0 mistakes

@@ -1,4 +1,4 @@
-"""A headless practice session (game/practice.py) in the browser's Python, to measure what live learning gets
+"""A headless practice session (game/play/practice.py) in the browser's Python, to measure what live learning gets
 done there: the held-out agreement before and after, the updates made, and what learning took per frame.
 
 Run by bench/wasm_learning.sh (by hand, never in CI) under native CPython and under Pyodide 0.27.7 (CPython

@@ -193,7 +193,7 @@ def fit_canvas(game: Game, view: View) -> None:
 
 
 def practice_session(options: argparse.Namespace) -> int:
-    """The headless session (game/practice.py): results printed, the brain saved if asked (never over a file)."""
+    """The headless session (game/play/practice.py): results printed, the brain saved if asked (never over a file)."""
     if options.save_brain is not None and os.path.lexists(options.save_brain):
         print(f"main.py: error: {options.save_brain}: already exists; not overwritten", file=sys.stderr)
         return 2

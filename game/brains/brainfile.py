@@ -679,7 +679,7 @@ OPTIONAL_META: dict[str, Any] = {
     "training_seed": whole,
     "training_recipe": recipe,
     "command": lambda v: text(v, MAX_COMMAND_CHARS),
-    "made_with": recipe,  # short texts: code version, NumPy, BLAS kernel (game/provenance.py)
+    "made_with": recipe,  # short texts: code version, NumPy, BLAS kernel (game/training/provenance.py)
     "heldout_mistakes_per_game": number,
     "exhaustive_mistakes": lambda v: None if v is None else whole(v),
     "agreement": lambda v: number(v, 0.0, 1.0),

@@ -3,7 +3,7 @@ and what the game does with it), every field of the status the game sends back, 
 draw its controls (the teachers and their labels, the learning-speed bounds, the upload limit, the labels of
 the brain card).
 
-game/web.py checks each page message against COMMANDS, Game.handle_command runs it through COMMANDS,
+game/browser/web.py checks each page message against COMMANDS, Game.handle_command runs it through COMMANDS,
 Game.status sends exactly STATUS_FIELDS, and build.sh writes `page_table()` into the site as protocol.js,
 which web/catmouse.js reads to build and wire the controls that web/index.tmpl marks with data-command.
 So a new page button is one entry here and one line in the template. No pygame, no browser.
@@ -416,7 +416,7 @@ def page_table() -> dict[str, Any]:
 def page_script() -> str:
     """protocol.js for the site: the table as window.catmouse_protocol, read by catmouse.js."""
     table = json.dumps(page_table(), indent=1, ensure_ascii=True, sort_keys=False)
-    return ("// Written by build.sh from game/protocol.py: the page protocol (do not edit; edit protocol.py).\n"
+    return ("// Written by build.sh from game/browser/protocol.py: the page protocol (do not edit; edit protocol.py).\n"
             f"window.catmouse_protocol = {table};\n")
 
 

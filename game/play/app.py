@@ -1,11 +1,12 @@
 """The game: the rooms of a session put together, and the modes and messages around them.
 
 Everything the player or the web page can ask for is one method here (`player_move`, `set_learning`,
-`load_brain_file`, ...), so the desktop keys and the page's commands drive the same code. The work is done by
-the rooms: the brain library (game/library.py), the round (game/round.py), live learning (game/coach.py) and
-the session's statistics (game/session.py); Game keeps watch mode, pause, help and the message line, and
-passes each room what it needs. Time only moves in `update(dt)`, so a test or a benchmark can drive a game
-frame by frame. No pygame and no drawing here.
+`load_brain_file`, ...), so the desktop keys and the page's commands (game/browser/protocol.py) drive the same
+code. The work is done by the rooms, which callers name directly (game.library.brain, game.round.arena,
+game.coach.learner, game.stats): the brain library (game/brains/library.py), the round (play/round.py), live
+learning (play/coach.py) and the session's statistics (play/session.py); Game keeps watch mode, pause, help and
+the message line, and passes each room what it needs. Time only moves in `update(dt)`, so a test or a benchmark
+can drive a game frame by frame. No pygame and no drawing here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who plays the cat in watch mode: a scripted cat (game/cats.py) or a cat's brain, behind one small interface,
+"""Who plays the cat in watch mode: a scripted cat (game/world/cats.py) or a cat's brain, behind one small interface,
 and the roster of cats the game can watch (the scripted ones, the cat brains in its folders, one the player
 brings). No pygame.
 

@@ -1,6 +1,6 @@
 """Train a mouse's brain (or, with --role cat, a cat's) by imitation: `python -m game.train --help`. The command
-line only: the trainers are game/trainers.py (one per brain type, in TRAINERS and CAT_TRAINERS), the curve,
-summary and weights table game/reports.py.
+line only: the trainers are game/training/trainers.py (one per brain type, in TRAINERS and CAT_TRAINERS), the curve,
+summary and weights table game/training/reports.py.
 
 Every argument is checked before training starts, and a bad one ends in one line naming it; the brain file is
 written only if the game can load it. No pygame.

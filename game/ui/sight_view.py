@@ -1,4 +1,4 @@
-"""Drawing what the mouse sees (game/mouse_sight.py): the fog, the flicker's beat and what the mouse believes.
+"""Drawing what the mouse sees (game/world/mouse_sight.py): the fog, the flicker's beat and what the mouse believes.
 
 The player always sees the whole board: the fog is a light shade over the cells the mouse cannot see, with the
 square it does see left clear and outlined; under flicker the board is shaded the same way while the mouse's

@@ -1,5 +1,5 @@
-"""Brain files (game/brainfile.py): exact round trips, one clear one-line error per kind of bad file, atomic saves
-that never overwrite unasked, and a property test that nothing but BrainFileError escapes from mangled files."""
+"""Brain files (game/brains/brainfile.py): exact round trips, one clear one-line error per kind of bad file, atomic
+saves that never overwrite unasked, and a property test that nothing but BrainFileError escapes from mangled files."""
 
 from __future__ import annotations
 

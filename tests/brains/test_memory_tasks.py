@@ -1,6 +1,6 @@
-"""Fog and flicker as tasks (game/tasks.py, game/brain_np.py, game/brainfile.py, game/probe.py, the trainer):
-rounds played under a sight checked against a replay with sight.Belief written here, rounds that ended are not
-stepped and leave the gradient as a full-batch run does, the memoryless net's gradient against finite
+"""Fog and flicker as tasks (game/brains/tasks.py, game/brain_np.py, game/brains/brainfile.py, game/brains/probe.py,
+the trainer): rounds played under a sight checked against a replay with sight.Belief written here, rounds that ended
+are not stepped and leave the gradient as a full-batch run does, the memoryless net's gradient against finite
 differences, brain files that name their sight, and the belief probe."""
 
 from __future__ import annotations

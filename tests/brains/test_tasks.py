@@ -1,4 +1,4 @@
-"""Tasks and metrics (game/tasks.py): on-policy rounds, mistakes per game, agreement, exhaustive mistakes and
+"""Tasks and metrics (game/brains/tasks.py): on-policy rounds, mistakes per game, agreement, exhaustive mistakes and
 survival, each checked against a plain one-round-at-a-time replay written here."""
 
 from __future__ import annotations

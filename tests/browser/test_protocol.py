@@ -1,5 +1,5 @@
-"""The page protocol (game/protocol.py) against the page that speaks it (web/index.tmpl, web/catmouse.js) and
-the game that answers it (game/web.py's parser, Game.handle_command, Game.status).
+"""The page protocol (game/browser/protocol.py) against the page that speaks it (web/index.tmpl, web/catmouse.js) and
+the game that answers it (game/browser/web.py's parser, Game.handle_command, Game.status).
 
 The page's controls are read from the template's markup and the messages from catmouse.js's send() calls, so a
 control that sends a command the game does not accept, or a field the command does not have, fails here

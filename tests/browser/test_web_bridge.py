@@ -1,4 +1,4 @@
-"""The Python side of the page bridge (game/web.py), driven through a fake platform.window."""
+"""The Python side of the page bridge (game/browser/web.py), driven through a fake platform.window."""
 
 from __future__ import annotations
 

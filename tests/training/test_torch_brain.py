@@ -1,4 +1,4 @@
-"""Brains from PyTorch and back (game/torch_brain.py): a real torch.nn.LSTM + Linear exported through the call
+"""Brains from PyTorch and back (game/training/torch_brain.py): a real torch.nn.LSTM + Linear exported through the call
 plays exactly as torch computes it, comes back as a state dict torch loads, and converts from a real torch.save
 file on the command line; the loader names a torch.save file and a string format version for what they are."""
 

@@ -1,4 +1,4 @@
-"""The layouts (game/view.py): which one a screen gets, the canvas it is drawn on, and what a player reads on it.
+"""The layouts (game/ui/view.py): which one a screen gets, the canvas it is drawn on, and what a player reads on it.
 
 Measured the way the page sees it: CSS pixels. The game's own report (View.report) gives the cell and the
 smallest text drawn; these are checked on the phones the game is meant for, in every sight and overlay."""

@@ -1,4 +1,4 @@
-"""Scripted cats (game/cats.py): the perfect cat plays to par, greedy closes in, random and noisy are seeded."""
+"""Scripted cats (game/world/cats.py): the perfect cat plays to par, greedy closes in, random and noisy are seeded."""
 
 from __future__ import annotations
 

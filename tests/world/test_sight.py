@@ -1,4 +1,4 @@
-"""What the mouse sees (game/sight.py): the presets, the five-feature input, the belief B checked against a plain
+"""What the mouse sees (game/world/sight.py): the presets, the five-feature input, the belief B checked against a plain
 set-based replay of the issue's rules written here, and the cautious teacher checked against a plain min/mean
 over B of the solved pursuit values (teachers.Pursuit.par, itself checked against brute force in
 test_teachers.py), hand-worked cases, and the optimal mouse under full sight."""

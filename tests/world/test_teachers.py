@@ -1,4 +1,4 @@
-"""The mouse's teachers (game/teachers.py): the post's teacher exactly as SPEC.md words it, and the solved
+"""The mouse's teachers (game/world/teachers.py): the post's teacher exactly as SPEC.md words it, and the solved
 pursuit game (optimal mouse, perfect cat, par) checked against a plain brute-force minimax written here."""
 
 from __future__ import annotations

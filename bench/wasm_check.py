@@ -47,7 +47,7 @@ from game.world.cats import CAT_NAMES, cat_moves  # noqa: E402
 from game.world.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
 
 WEIGHTS = ROOT / "weights"
-# References computed natively (CPython 3.11, numpy 2.4): the rules are fixed by SPEC.md, so these never move.
+# References computed natively (CPython 3.11, numpy 2.4): the rules are fixed by the post, so these never move.
 SEED_TEACHER_SHA = "4fa81a590fda94a6"  # post teacher's moves, all 1,296 seed starts × 10 moves
 PURSUIT8_PAR_SHA = "9f9a2a968fa82dd6"  # Pursuit(8, 8).par
 IN_BROWSER = sys.platform == "emscripten"
@@ -83,7 +83,7 @@ def best_of(run, repeats: int) -> float:
 
 
 def scalar_post_teacher(cat: tuple[int, int], mouse: tuple[int, int], width: int, height: int) -> int:
-    """The post's teacher for one position, written out rule by rule in plain Python (SPEC.md's order)."""
+    """The post's teacher for one position, written out rule by rule in plain Python (the post's order)."""
     dx, dy = mouse[0] - cat[0], mouse[1] - cat[1]
     x, y = mouse
     not_top, not_bottom = y != height - 1, y != 0

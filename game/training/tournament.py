@@ -30,7 +30,7 @@ from ..world.cats import CAT_NAMES
 from .train import bounded_whole
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
-# Targets for a shipped cat brain (issue 12), from every start of its arena against each mouse.
+# Targets for a shipped cat brain, from every start of its arena against each mouse.
 VALUE_OPTIMAL_TARGET = 0.995  # share of its moves against the optimal mouse that keep the perfect cat's count
 MOVES_TARGET = 0.02  # its mean moves to catch within 2 % of the perfect cat's, against every mouse
 

@@ -21,7 +21,7 @@ UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """The post's teacher: run away along the axis the mouse is already furthest on; along a wall when stuck.
 
-    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (SPEC.md).
+    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (the post's order).
     """
     dx = mouse[:, 0] - cat[:, 0]
     dy = mouse[:, 1] - cat[:, 1]

@@ -612,7 +612,7 @@ def test_arbitrary_meta_raises_only_brain_file_errors(meta, keep):
     loads_or_refuses(pack(arrays, json.dumps(meta)))
 
 
-# -- issue 9: what the loader accepts is safe to play -------------------------------------------------------------
+# -- what the loader accepts is safe to play -------------------------------------------------------------------
 
 
 def test_optional_fields_are_checked_and_bad_or_unknown_ones_dropped_with_one_line():

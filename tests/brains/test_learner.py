@@ -269,7 +269,7 @@ def test_the_best_weights_come_back_when_the_check_falls():
 
 
 def test_nan_already_in_the_weights_goes_back_to_the_last_finite_weights():
-    """Issue 9: the rollback restored only the step before, so NaN already in the weights stayed."""
+    """A rollback to only the step before would keep NaN already in the weights."""
     brain, learner = learned_a_little()
     good = brain.theta.copy()
     brain.theta[5] = np.nan  # mid-session, from outside any update

@@ -1,4 +1,4 @@
-"""Issue 9's defects through the running game: a file the loader accepts, and any page message, never crash it.
+"""Hostile input through the running game: a file the loader accepts, and any page message, never crash it.
 
 Each reproducer file is made here, in tmp_path. The game is the real Game and View, drawn with
 SDL_VIDEODRIVER=dummy; the page is game.web.Page over a fake window.catmouse that keeps what it is sent, as

@@ -212,7 +212,7 @@ def test_default_window_comes_from_platform(monkeypatch: pytest.MonkeyPatch) -> 
     assert Page().poll() == [{"type": "download"}]
 
 
-# -- issue 9: every field checked before the game sees it ------------------------------------------------------
+# -- every field checked before the game sees it ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

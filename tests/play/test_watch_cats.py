@@ -1,4 +1,4 @@
-"""Brain against brain (issue 12, deliver 3): watch mode's cat is a scripted cat or a cat brain, the shipped
+"""Brain against brain: watch mode's cat is a scripted cat or a cat brain, the shipped
 cat brain plays in the game exactly as in its rollout (tasks.play_cat, which the trainer and the tournament
 run), and the keys, flags, page command, panel and choices overlay that go with it."""
 

@@ -1,4 +1,4 @@
-"""The cat's side (issue 12): the cat's rollout (tasks.play_cat) against a one-round-at-a-time replay on the
+"""The cat's side: the cat's rollout (tasks.play_cat) against a one-round-at-a-time replay on the
 arena, the cat's trainer, and the shipped cat brain against its targets."""
 
 from __future__ import annotations

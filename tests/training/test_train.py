@@ -242,7 +242,7 @@ def test_post_training_is_seeded_and_learns() -> None:
     assert a[-1].mistakes_per_game < a[0].mistakes_per_game - 1.0
 
 
-# -- issue 9: everything checked before training -------------------------------------------------------------
+# -- everything checked before training -------------------------------------------------------------------
 
 
 def never_train(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -230,6 +230,7 @@ def shipped(name):
     return brainfile.load_brain(ROOT / "weights" / f"{name}.npz")
 
 
+@pytest.mark.slow  # a long live-learning run
 def test_a_trained_brain_does_not_get_worse_against_one_cat():
     """The issue's failure: lstm32_optimal against the greedy cat only, learning on (100 % fell to 62 %)."""
     brain = shipped("lstm32_optimal")
@@ -241,6 +242,7 @@ def test_a_trained_brain_does_not_get_worse_against_one_cat():
     assert after >= before - 0.002, (before, after)
 
 
+@pytest.mark.slow  # a long live-learning run
 def test_a_brain_new_to_its_teacher_learns_it():
     brain = shipped("lstm16_post")
     task = chase_task(6, 6, teacher="optimal")

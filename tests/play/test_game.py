@@ -312,6 +312,7 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@pytest.mark.slow  # thousands of rounds at max speed
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc to read the resident set size")
 def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
     marks: dict = {}

@@ -63,7 +63,7 @@ def bundled_brains() -> list[str]:
     """The brains the real game offers the page (its own list: cat, fog and flicker brains are not mice here)."""
     from game.play.app import Game
 
-    return [path.name for path in Game(ROOT / "weights", seed=1).brain_files()]
+    return [path.name for path in Game(ROOT / "weights", seed=1).library.brain_files()]
 
 
 def cat_choices() -> list[str]:

@@ -41,7 +41,7 @@ from game.play.coach import LEARN_SPEED  # noqa: E402
 from game.play.practice import play_session, session_report  # noqa: E402
 from game.ui import controls  # noqa: E402
 from game.ui.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
-from game.world.cats import WATCH_CAT_NAMES  # noqa: E402
+from game.world.cats import CATS  # noqa: E402
 from game.world.sight import CLASSIC, SIGHTS  # noqa: E402
 from game.world.teachers import TEACHER_NAMES  # noqa: E402
 
@@ -76,15 +76,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="arena size, 4 to 16 a side, like 8x8 (default: the size the brain was trained on)")
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
     parser.add_argument("--sight", choices=tuple(SIGHTS), default=CLASSIC.name,
-                        help="what the mouse sees of the cat: classic (always), fog (within 2 cells) or flicker "
-                        "(the whole board at every third of its moves); each plays its own brain by default "
-                        "(G switches in the game)")
+                        help="what the mouse sees of the cat: "
+                        + "; ".join(f"{s.name}: {s.title}" for s in SIGHTS.values())
+                        + ". Each plays its own brain by default (G switches in the game)")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
     parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
-                        help=f"start in watch mode with a scripted cat ({', '.join(WATCH_CAT_NAMES)}; default "
-                        "perfect; clumsy is a greedy cat that errs now and then, like a player) or a cat brain "
-                        "in weights/ by name (cat_lstm32): brain against brain")
+                        help="start in watch mode with a scripted cat ("
+                        + "; ".join(f"{c.name}: {c.about}" for c in CATS.values())
+                        + "; default perfect) or a cat brain in weights/ by name (cat_lstm32): brain against brain")
     parser.add_argument("--cat-brain", metavar="PATH",
                         help="watch this cat brain file (meta role \"cat\") play the mouse: brain against brain")
     parser.add_argument("--fps", type=bounded_int(10, 240, "fps", allow_zero=True), default=60,

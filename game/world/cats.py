@@ -42,7 +42,7 @@ def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> 
 class ScriptedCat:
     """A scripted cat, declared once with all the game, the trainer and the page need: its choice of move
     (None: a random move every time), how often it slips to a random move instead, whether brains train
-    against it, and a line for the help and the docs."""
+    against it, and a line that says what it does (the game's --help)."""
 
     name: str
     about: str
@@ -52,7 +52,7 @@ class ScriptedCat:
 
 
 CATS = {cat.name: cat for cat in (
-    ScriptedCat("perfect", "plays the solved pursuit game: catches in par moves", perfect_cat),
+    ScriptedCat("perfect", "plays the solved pursuit game, catching in par moves", perfect_cat),
     ScriptedCat("greedy", "steps to the neighbouring cell nearest the mouse", greedy_cat),
     ScriptedCat("noisy", "the perfect cat, with a random move a quarter of the time", perfect_cat, slip=0.25),
     ScriptedCat("random", "any of its eight moves, at random", None),

@@ -144,7 +144,7 @@ def main() -> None:
     result = measure(big, view, args.frames)
     print(row("watch max (6 ms of rounds a frame, by design)", result))
     print()
-    print(f"max speed: {big.rounds_per_second:.0f} rounds per second on the 16×16 arena")
+    print(f"max speed: {big.stats.rounds_per_second:.0f} rounds per second on the 16×16 arena")
     pygame.quit()
     if tmp is not None:
         tmp.cleanup()

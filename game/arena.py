@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .rows import put_rows, same_cells, take_rows
+from .world.rows import put_rows, same_cells, take_rows
 
 if TYPE_CHECKING:
-    from .rooms import Room
+    from .world.rooms import Room
 
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)

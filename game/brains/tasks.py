@@ -14,13 +14,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import Arena, features
-from .brain_np import FEATURES, Brain, BrainTrace
-from .cats import CAT_NAMES, SCRIPTED_CATS, cat_moves
-from .rooms import Room
-from .rows import put_rows, take_rows
-from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
-from .teachers import VALUE_TEACHERS, check_post_teacher, pursuit, teacher_moves
+from ..arena import Arena, features
+from ..brain_np import FEATURES, Brain, BrainTrace
+from ..world.cats import CAT_NAMES, SCRIPTED_CATS, cat_moves
+from ..world.rooms import Room
+from ..world.rows import put_rows, take_rows
+from ..world.sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
+from ..world.teachers import VALUE_TEACHERS, check_post_teacher, pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 

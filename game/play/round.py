@@ -8,11 +8,11 @@ from collections import deque
 
 import numpy as np
 
-from .arena import CAT_MOVES, Arena
-from .brain_np import Brain
-from .mouse_sight import MouseSight
-from .rooms import Room
-from .teachers import NEVER, Pursuit, pursuit
+from ..arena import CAT_MOVES, Arena
+from ..brain_np import Brain
+from ..world.mouse_sight import MouseSight
+from ..world.rooms import Room
+from ..world.teachers import NEVER, Pursuit, pursuit
 
 MOVE_LIMIT = 40
 MIN_PAR = 3  # a start the cat can win in one or two moves is no contest: the round deals none
@@ -39,12 +39,13 @@ class Round:
         self.arena: Arena | None = None
         self.number = 0
         self.start_cells: tuple | None = None  # the last start drawn: cat, mouse and (size, room)
+        self.room: Room | None = None  # the room the game plays in (None: the open board), set before resize
         self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
         self.sight = MouseSight()  # what the mouse sees of the cat (classic, fog, flicker)
 
-    def resize(self, width: int, height: int, room: Room | None = None) -> bool:
-        """A new arena when the size or the room changes; True when it did. A room sets the size."""
-        room = None if room is None or room.is_open else room
+    def resize(self, width: int, height: int) -> bool:
+        """A new arena when the size or the room in play changes; True when it did. A room sets the size."""
+        room = None if self.room is None or self.room.is_open else self.room
         if room is not None:
             width, height = room.size
         if self.arena is not None and (self.arena.width, self.arena.height, self.arena.room) == (width, height, room):

@@ -24,17 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .arena import parse_size
-from .brain_np import Brain
-from .brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
-from .cats import CAT_NAMES, STRAIGHT_CAT
-from .cli import Parser, argparse_type
-from .rooms import Room, open_room, room_named
-from .tasks import CatRounds, CatTask, all_starts, cat_scores, check_cat_scores_fit
+from ..arena import parse_size
+from ..brain_np import Brain
+from ..brains.brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
+from ..brains.tasks import CatRounds, CatTask, all_starts, cat_scores, check_cat_scores_fit
+from ..cli import Parser, argparse_type
+from ..world.cats import CAT_NAMES, STRAIGHT_CAT
+from ..world.rooms import Room, open_room, room_named
 from .train import bounded_whole
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
-# Targets for a shipped cat brain (issue 12), from every start of its arena against each mouse.
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
+# Targets for a shipped cat brain, from every start of its arena against each mouse.
 VALUE_OPTIMAL_TARGET = 0.995  # share of its moves against the optimal mouse that keep the perfect cat's count
 MOVES_TARGET = 0.02  # its mean moves to catch within 2 % of the perfect cat's, against every mouse
 

@@ -1,26 +1,28 @@
-"""Scripted cats for training tasks and watch mode, batched. Moves index arena.CAT_MOVES. No pygame."""
+"""Scripted cats for training tasks and watch mode, batched. Moves index arena.CAT_MOVES. No pygame.
+
+Every cat moves by the arena's rules, furniture included: pass the room (world/rooms.py) where there is one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arena import CAT_MOVES, step_cells
+from ..arena import CAT_MOVES, step_cells
 from .teachers import pursuit
 
 if TYPE_CHECKING:
     from .rooms import Room
 
-CAT_NAMES = ("perfect", "greedy", "noisy", "random")  # the cats brains train against
-PLAYER_LIKE_CAT = "clumsy"  # a greedy cat that errs now and then, as a player does; for watching and benchmarks
-STRAIGHT_CAT = "straight"  # the careless chase a room is measured against: nearest by king steps, no plan
-WATCH_CAT_NAMES = (*CAT_NAMES, PLAYER_LIKE_CAT)
-SCRIPTED_CATS = (*WATCH_CAT_NAMES, STRAIGHT_CAT)  # every cat cat_moves knows
-TRAINING_CATS = (*CAT_NAMES, STRAIGHT_CAT)  # the cats a mouse may train against (a room's mouse meets the chaser)
-NOISY_CAT_SLIP = 0.25  # chance that the noisy cat makes a random move instead of the perfect one
-CLUMSY_CAT_SLIP = 0.1  # chance that the clumsy cat makes a random move instead of the greedy one
+Chooser = Callable[..., np.ndarray]  # (cat, mouse, width, height, room=None) -> moves
+
+
+def furnished(room: Room | None) -> Room | None:
+    """The room when it has furniture; None for the open board (whose tables need no look-up)."""
+    return None if room is None or room.is_open else room
 
 
 def landing_gaps(width: int, height: int, room: Room | None) -> np.ndarray:
@@ -29,7 +31,7 @@ def landing_gaps(width: int, height: int, room: Room | None) -> np.ndarray:
     cells = width * height
     c, m = np.divmod(np.arange(cells * cells, dtype=np.int32), cells)
     xy = np.stack([np.arange(cells, dtype=np.int32) % width, np.arange(cells, dtype=np.int32) // width], axis=1)
-    blocked = None if room is None or room.is_open else room.blocked
+    blocked = None if room is None else room.blocked
     landing = np.stack([step_cells(xy[c], np.full(len(c), k, dtype=np.int32), CAT_MOVES, width, height, blocked)
                         for k in range(8)], axis=1)
     return landing - xy[m][:, None, :]
@@ -58,14 +60,50 @@ def straight_table(width: int, height: int, room: Room | None = None) -> np.ndar
 
 def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
     """Step to the neighbouring cell nearest the mouse (straight-line distance), ties in move order."""
-    room = None if room is None or room.is_open else room
-    return greedy_table(width, height, room)[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+    table = greedy_table(width, height, furnished(room))
+    return table[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
 
 
 def straight_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
     """Step to the neighbouring cell nearest the mouse in king steps, ties by straight-line distance."""
-    room = None if room is None or room.is_open else room
-    return straight_table(width, height, room)[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+    table = straight_table(width, height, furnished(room))
+    return table[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+
+
+def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
+    """The solved pursuit game's cat: it catches in par moves from every start."""
+    return pursuit(width, height, room).cat_moves(cat, mouse)
+
+
+@dataclass(frozen=True)
+class ScriptedCat:
+    """A scripted cat, declared once with all the game, the trainer and the page need: its choice of move
+    (None: a random move every time), how often it slips to a random move instead, whether brains train
+    against it, and a line that says what it does (the game's --help)."""
+
+    name: str
+    about: str
+    chooses: Chooser | None
+    slip: float = 0.0
+    trains: bool = True
+
+
+CATS = {cat.name: cat for cat in (
+    ScriptedCat("perfect", "plays the solved pursuit game, catching in par moves", perfect_cat),
+    ScriptedCat("greedy", "steps to the neighbouring cell nearest the mouse", greedy_cat),
+    ScriptedCat("noisy", "the perfect cat, with a random move a quarter of the time", perfect_cat, slip=0.25),
+    ScriptedCat("random", "any of its eight moves, at random", None),
+    ScriptedCat("clumsy", "the greedy cat, with a random move one time in ten, as a player errs", greedy_cat,
+                slip=0.1, trains=False),
+    ScriptedCat("straight", "steps to the cell nearest the mouse in king steps, never planning round furniture",
+                straight_cat, trains=False),
+)}
+CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.trains)  # the cats brains train against by default
+WATCH_CAT_NAMES = tuple(CATS)  # the cats the game can watch
+SCRIPTED_CATS = WATCH_CAT_NAMES  # every cat cat_moves knows
+PLAYER_LIKE_CAT = "clumsy"  # the benchmarks' stand-in for a player
+STRAIGHT_CAT = "straight"  # the careless chase a room is measured against (training/contest.py)
+TRAINING_CATS = (*CAT_NAMES, STRAIGHT_CAT)  # the cats a mouse may train against (a room's mouse meets the chaser)
 
 
 def cat_moves(
@@ -79,7 +117,7 @@ def cat_moves(
     rounds: int | None = None,
     room: Room | None = None,
 ) -> np.ndarray:
-    """The named scripted cat's moves for N positions.
+    """The named scripted cat's moves for N positions, in `room` if given.
 
     With `among` (indices into `rounds` rounds), cat and mouse are the cells of those rounds only, and so are
     the moves returned; the random draws are still made for all `rounds`, so the random stream is the same
@@ -89,18 +127,13 @@ def cat_moves(
     def draws(values: np.ndarray) -> np.ndarray:
         return values if among is None else values[among]
 
-    if name == "perfect":
-        return pursuit(width, height, room).cat_moves(cat, mouse)
-    if name == "greedy":
-        return greedy_cat(cat, mouse, width, height, room)
-    if name == STRAIGHT_CAT:
-        return straight_cat(cat, mouse, width, height, room)
-    if name == "random":
+    scripted = CATS.get(name)
+    if scripted is not None and scripted.chooses is None:
         return draws(rng.integers(0, 8, size=n)).astype(np.int32)
-    if name in ("noisy", PLAYER_LIKE_CAT):
-        noisy = name == "noisy"
-        moves = (pursuit(width, height, room).cat_moves(cat, mouse) if noisy
-                 else greedy_cat(cat, mouse, width, height, room))
-        slip = draws(rng.random(n) < (NOISY_CAT_SLIP if noisy else CLUMSY_CAT_SLIP))
+    if scripted is not None and not scripted.slip:
+        return scripted.chooses(cat, mouse, width, height, room)
+    if scripted is not None:
+        moves = scripted.chooses(cat, mouse, width, height, room)
+        slip = draws(rng.random(n) < scripted.slip)
         return np.where(slip, draws(rng.integers(0, 8, size=n)), moves).astype(np.int32)
-    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(SCRIPTED_CATS)}")
+    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")

@@ -7,19 +7,24 @@ The optimal mouse comes from solving the pursuit game exactly; the same solution
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arena import CAT_MOVES, MOUSE_MOVES, check_size, step_cells
+from ..arena import CAT_MOVES, MOUSE_MOVES, check_size, step_cells
 
 if TYPE_CHECKING:
     from .rooms import Room
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
-TEACHER_NAMES = ("post", "optimal")
 NEVER = np.int32(1 << 20)  # a pair's par when the perfect cat cannot catch from it
+# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
+# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
+# value: its one move is the target.
+VALUE_TEACHERS = ("optimal", "cautious")
 
 
 def check_post_teacher(room: Room | None) -> None:
@@ -29,16 +34,10 @@ def check_post_teacher(room: Room | None) -> None:
                          f"{room.name!r}; use the optimal teacher")
 
 
-# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
-# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
-# value: its one move is the target.
-VALUE_TEACHERS = ("optimal", "cautious")
-
-
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """The post's teacher: run away along the axis the mouse is already furthest on; along a wall when stuck.
 
-    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (SPEC.md).
+    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (the post's order).
     """
     dx = mouse[:, 0] - cat[:, 0]
     dy = mouse[:, 1] - cat[:, 1]
@@ -192,13 +191,36 @@ def _solved(width: int, height: int, room: Room | None) -> Pursuit:
     return Pursuit(width, height, room)
 
 
+def optimal_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                    room: Room | None = None) -> np.ndarray:
+    """The solved pursuit game's mouse: it survives longest against the perfect cat."""
+    return pursuit(width, height, room).mouse_moves(cat, mouse)
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """A teacher the mouse learns from, declared once: its moves, its name on the page, and whether it knows
+    furniture (a teacher that does not is the open board's only)."""
+
+    name: str
+    label: str
+    moves: Callable[..., np.ndarray]  # (cat, mouse, width, height[, room]) -> moves
+    knows_rooms: bool = True
+
+
+TEACHERS = {t.name: t for t in (Teacher("post", "Post's teacher", post_teacher, knows_rooms=False),
+                                Teacher("optimal", "Optimal", optimal_teacher))}
+TEACHER_NAMES = tuple(TEACHERS)
+
+
 def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
                   room: Room | None = None) -> np.ndarray:
-    """The named teacher's moves ("post" or "optimal") for N positions. The post's teacher knows nothing of
-    furniture: it is the open board's only, and refused in a room with furniture."""
-    if name == "post":
+    """The named teacher's moves ("post" or "optimal") for N positions, in `room` if given. The post's teacher
+    knows nothing of furniture: it is refused in a room with furniture, in one line."""
+    teacher = TEACHERS.get(name)
+    if teacher is not None and not teacher.knows_rooms:
         check_post_teacher(room)
-        return post_teacher(cat, mouse, width, height)
-    if name == "optimal":
-        return pursuit(width, height, room).mouse_moves(cat, mouse)
+        return teacher.moves(cat, mouse, width, height)
+    if teacher is not None:
+        return teacher.moves(cat, mouse, width, height, room)
     raise ValueError(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}")

@@ -15,10 +15,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest  # noqa: E402
 
-from game import brainfile  # noqa: E402
 from game import main as game_main  # noqa: E402
+from game.brains import brainfile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def session(argv: list[str], capsys) -> tuple[int, str, str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from game.rooms import open_room, room_named
-from game.scorecard import Scorecard, untrained_note
+from game.play.scorecard import Scorecard, untrained_note
+from game.world.rooms import open_room, room_named
 
 
 def test_scorecard_counts_par_streaks_and_slips() -> None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .brain_np import Brain
-from .cats import STRAIGHT_CAT
-from .rooms import Room
-from .tasks import CatTask, all_starts, chase_task, play, play_cat
-from .teachers import pursuit
+from ..brain_np import Brain
+from ..brains.tasks import CatTask, all_starts, chase_task, play, play_cat
+from ..world.cats import STRAIGHT_CAT
+from ..world.rooms import Room
+from ..world.teachers import pursuit
 
 CONTEST_CATS = ("perfect", STRAIGHT_CAT, "greedy")
 MOVE_LIMIT = 40

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .arena import MAX_SIDE, MIN_SIDE, check_size
+from ..arena import MAX_SIDE, MIN_SIDE, check_size
 
 OPEN = "open"
 FLOOR, FURNITURE = ".", "#"
-ROOMS = Path(__file__).resolve().parent.parent / "rooms"  # the shipped rooms
+ROOMS = Path(__file__).resolve().parents[2] / "rooms"  # the shipped rooms
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 MAX_FILE_BYTES = 4096
 

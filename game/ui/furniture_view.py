@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from .rooms import FURNITURE
+from ..world.rooms import FURNITURE
 
 WOOD = (120, 84, 56)
 WOOD_TOP = (150, 108, 72)

@@ -12,13 +12,21 @@ import numpy as np
 import pytest
 
 from game.arena import Arena
-from game.brainfile import BrainFileError, brain_bytes, brain_meta, load_brain, load_brain_bytes, room_meta, save_brain
-from game.contest import judge_mouse, room_contest
-from game.rooms import open_room, parse_room, room_named, room_names
-from game.round import MIN_PAR, deal
-from game.teachers import pursuit
-from game.train import main
-from game.trainers import TRAINERS
+from game.brains.brainfile import (
+    BrainFileError,
+    brain_bytes,
+    brain_meta,
+    load_brain,
+    load_brain_bytes,
+    room_meta,
+    save_brain,
+)
+from game.play.round import MIN_PAR, deal
+from game.training.contest import judge_mouse, room_contest
+from game.training.train import main
+from game.training.trainers import TRAINERS
+from game.world.rooms import open_room, parse_room, room_named, room_names
+from game.world.teachers import pursuit
 
 LIVING = room_named("living")
 DEN = room_named("den")
@@ -147,7 +155,7 @@ def test_the_round_deals_only_starts_of_par_three_or_more(name: str) -> None:
 
 def test_the_tournament_in_a_room_plays_the_brains_trained_there(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    from game.tournament import main as tournament_main
+    from game.training.tournament import main as tournament_main
 
     nook = room_named("nook")
     brain = mouse_brain()
@@ -164,15 +172,16 @@ def test_the_tournament_in_a_room_plays_the_brains_trained_there(tmp_path: Path,
 
 
 def test_the_library_offers_a_rooms_brains_then_the_open_boards_and_refuses_another_rooms(tmp_path: Path) -> None:
-    from game.library import BrainLibrary
+    from game.brains.library import BrainLibrary
 
     saved(tmp_path, LIVING, "a_living.npz")
     saved(tmp_path, DEN, "b_den.npz")
     saved(tmp_path, None, "c_open.npz")
     shown: list[str] = []
-    library = BrainLibrary(tmp_path, None, None, lambda text, error=False: shown.append(text))
+    place = [None]  # the room in play, as the game's round holds it
+    library = BrainLibrary(tmp_path, None, None, lambda text, error=False: shown.append(text), room=lambda: place[0])
     assert [f.name for f in library.brain_files()] == ["c_open.npz"]
-    library.room = LIVING
+    place[0] = LIVING
     assert [f.name for f in library.brain_files()] == ["a_living.npz", "c_open.npz"]
     assert library.sight_brain()[1] == "a_living.npz"
     assert library.size_for_brain() == (8, 8)
@@ -180,12 +189,12 @@ def test_the_library_offers_a_rooms_brains_then_the_open_boards_and_refuses_anot
     assert library.read_file(tmp_path / "b_den.npz") is None
     assert shown[-1] == f"{tmp_path / 'b_den.npz'}: was trained for room 'den' (8×8); room 'living' needs a brain " \
                         "trained there"
-    library.room = room_named("office")
+    place[0] = room_named("office")
     assert library.sight_brain()[1] == "c_open.npz" and library.size_for_brain() == (9, 7)
 
 
 def test_live_learning_in_a_room_plays_there_with_the_optimal_teacher() -> None:
-    from game.coach import Coach
+    from game.play.coach import Coach
 
     coach = Coach(None, 40)
     brain = mouse_brain()
@@ -203,9 +212,9 @@ def test_live_learning_in_a_room_plays_there_with_the_optimal_teacher() -> None:
 
 
 def test_watch_mode_offers_only_the_cat_brains_trained_for_the_room(tmp_path: Path) -> None:
-    from game.brainfile import BrainFileError as FileError
-    from game.trainers import cat_brain
-    from game.watchcat import CatRoster, ScriptedCat
+    from game.brains.brainfile import BrainFileError as FileError
+    from game.play.watchcat import CatRoster, ScriptedCat
+    from game.training.trainers import cat_brain
 
     for name, room in (("cat_living.npz", LIVING), ("cat_open.npz", None)):
         brain = cat_brain(8, seed=0)

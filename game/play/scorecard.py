@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .rooms import Room
+from ..world.rooms import Room
 
 
 @dataclass

@@ -11,9 +11,9 @@ from types import SimpleNamespace  # noqa: E402
 
 import pygame  # noqa: E402
 
-from game.furniture_view import draw_furniture, is_upholstered, pieces  # noqa: E402
-from game.rooms import room_named  # noqa: E402
-from game.view import View  # noqa: E402
+from game.ui.furniture_view import draw_furniture, is_upholstered, pieces  # noqa: E402
+from game.ui.view import View  # noqa: E402
+from game.world.rooms import room_named  # noqa: E402
 
 
 def test_pieces_are_edge_joined_groups_of_furniture() -> None:

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from game.arena import Arena
-from game.cats import cat_moves, straight_cat
-from game.contest import room_contest
-from game.rooms import OPEN, RoomError, load_room, open_room, parse_room, room_named, room_names
-from game.tasks import CatTask, Task, all_starts, chase_task, play, play_cat
-from game.teachers import pursuit, teacher_moves
+from game.brains.tasks import CatTask, Task, all_starts, chase_task, play, play_cat
+from game.training.contest import room_contest
+from game.world.cats import cat_moves, straight_cat
+from game.world.rooms import OPEN, RoomError, load_room, open_room, parse_room, room_named, room_names
+from game.world.teachers import pursuit, teacher_moves
 
 SOFA_AND_TABLE = """
 ........

@@ -108,3 +108,8 @@ class Picture:
     cat_probabilities: np.ndarray | None = None  # a cat brain's eight moves' probabilities at its last move
     cat_move: int | None = None  # the watch cat's last move
     sight: SightPicture | None = None  # None: classic sight, drawn as before sight presets
+    # the room
+    room_rows: tuple[str, ...] | None = None  # the furniture's layout, rows top first (None: the open board)
+    room_name: str = "open"
+    untrained: str | None = None  # the HUD's line when the brain plays a room or size it was not trained for
+    session_line: str = ""  # the player's session against par (play/scorecard.py)

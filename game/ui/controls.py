@@ -88,5 +88,6 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_BACKSPACE: game.reset_brain,
         pygame.K_o: lambda: setattr(game, "overlays", not game.overlays),
         pygame.K_g: game.cycle_sight,
+        pygame.K_m: lambda: game.cycle_room(-1 if shift else 1),
         pygame.K_k: game.toggle_belief,
     }

@@ -24,6 +24,7 @@ from ..play.picture import Cell, Picture
 from ..play.round import versus_par
 from ..world.cats import CAT_NAMES
 from .choices_view import draw_choices
+from .furniture_view import draw_furniture
 from .palette import (
     BACKGROUND,
     BLUE,
@@ -58,6 +59,7 @@ HELP_LINES = (
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
+    ("M / Shift+M", "next / previous room: the open board, then rooms with furniture, each with its own brain"),
     ("Watch", ""),
     ("V", "watch mode on/off: a cat plays by itself"),
     ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
@@ -156,7 +158,8 @@ PANEL_FIELDS = (
     "cat_label", "cat_detail", "round_number", "cat_moves_made", "moves_made", "move_limit", "par", "best",
     "brain_move", "teacher_move", "probabilities", "readout", "memory", "memory_title", "teacher", "agreement",
     "value_optimal", "heldout_kind", "agreement_window", "curve", "curve_stride", "learning", "learn_speed",
-    "learn_budget_ms", "updates_per_round", "updates", "start_heldout", "fallbacks",
+    "learn_budget_ms", "updates_per_round", "updates", "start_heldout", "fallbacks", "room_name", "untrained",
+    "session_line",
 )
 
 
@@ -179,8 +182,9 @@ def panel_key(pic: Picture) -> tuple:
 
 
 def round_line(pic: Picture) -> str:
-    """The round's count in the score's unit: the cat's moves, against par (in cat moves too)."""
-    return f"Round {pic.round_number}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
+    """The round's count in the score's unit: the cat's moves, against par (in cat moves too); in a room, which."""
+    where = f" in the {pic.room_name}" if pic.room_rows is not None else ""
+    return f"Round {pic.round_number}{where}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
 
 
 def limit_line(pic: Picture) -> str:
@@ -417,7 +421,7 @@ class View:
 
     def draw_board(self, pic: Picture) -> None:
         """What does not move (background, the grid, the panel's card) is drawn once per size and blitted."""
-        key = (self.screen.get_size(), pic.size)
+        key = (self.screen.get_size(), pic.size, pic.room_rows)
         if self._board is None or self._board_key != key:
             self._board_key = key
             self._board = pygame.Surface(self.screen.get_size()).convert(self.screen)
@@ -449,6 +453,8 @@ class View:
                 pygame.draw.rect(self.screen, colour,
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
+        if pic.room_rows is not None:
+            draw_furniture(self, pic.size, pic.room_rows)
 
     def draw_arena(self, pic: Picture, under: bool = True) -> None:
         left, top, cell = self.grid(pic.size)
@@ -691,6 +697,9 @@ class View:
         if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
             scores.append(f"agreement {agreement * 100:.1f}%")
         tuned = pic.tuned_line
+        if pic.untrained:
+            self.text(pic.untrained, 16, YELLOW, x, y + 44)
+            return y + 62
         if tuned:
             heldout = pic.heldout_now if pic.tuned_updates else meta.get("tuned_heldout_agreement")
             figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
@@ -723,7 +732,8 @@ class View:
         best_text = "—" if best is None else versus_par(best)
         self.text(round_line(pic), 20, TEXT, x, y)
         self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
-        self.text(limit_line(pic), 14, FAINT, x, y + 21)
+        self.text(pic.session_line if pic.session_line and not pic.watching else limit_line(pic), 14, FAINT, x,
+                  y + 21)
         return y + 34
 
     def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:

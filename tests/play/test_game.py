@@ -435,8 +435,9 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     assert last["brain"] == "kept.npz" and last["brains"] == ["broken.npz", "lstm32_optimal.npz", "post16.npz"]
     assert set(last) == {"brain", "meta", "brains", "sight", "learning", "teacher", "learn_speed", "agreement",
                          "value_optimal", "heldout", "fallbacks", "learning_status", "step_ms",
-                         "update_ms", "message", "error", "cat", "cats", "round", "frames", "layout"}
-    assert last["cat"] == "you" and last["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy"]
+                         "update_ms", "message", "error", "cat", "cats", "round", "frames", "layout", "room", "session"}
+    assert last["cat"] == "you"
+    assert last["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy", "straight"]
 
 
 def test_the_view_reads_clicks_back_at_any_window_size(dirs):
@@ -478,7 +479,8 @@ def test_an_unknown_cat_on_the_command_line_is_one_line(dirs, capsys):
     """--watch takes a cat brain's name too, so the game (not argparse) knows the cats: still one line."""
     assert asyncio.run(game_main.main(["--watch", "tiger"], frames=1)) == 2
     err = capsys.readouterr().err
-    assert err == ("main.py: error: unknown cat 'tiger': choose one of perfect, greedy, noisy, random, clumsy\n")
+    assert err == ("main.py: error: unknown cat 'tiger': choose one of perfect, greedy, noisy, random, clumsy, "
+                   "straight\n")
 
 
 def test_a_broken_brain_on_the_command_line_is_one_line(dirs, capsys):

@@ -729,12 +729,20 @@ class View:
 
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
-        best_text = "—" if best is None else versus_par(best)
-        self.text(round_line(pic), 20, TEXT, x, y)
-        self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
-        self.text(pic.session_line if pic.session_line and not pic.watching else limit_line(pic), 14, FAINT, x,
-                  y + 21)
+        best_text = f"best {'—' if best is None else versus_par(best)}"
+        line = round_line(pic)
+        room = self.PANEL_W - self.font(20).size(best_text)[0] / self.scale - 12
+        self.text(line, self.fitting(line, 20, 15, room), TEXT, x, y)
+        self.text(best_text, 20, ORANGE, x + self.PANEL_W, y, "topright")
+        below = pic.session_line if pic.session_line and not pic.watching else limit_line(pic)
+        self.text(below, self.fitting(below, 14, 11, self.PANEL_W), FAINT, x, y + 21)
         return y + 34
+
+    def fitting(self, text: str, size: int, smallest: int, width: float) -> int:
+        """The largest text size from `size` down to `smallest` at which the text fits the design width."""
+        while size > smallest and self.font(size).size(text)[0] > width * self.scale:
+            size -= 1
+        return size
 
     def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:
         self.text(title.upper(), 15, FAINT, x, y)

@@ -164,7 +164,7 @@ def main() -> None:
     # board (key I), at a turn where one of them is not sure (the first such turn from seed 3).
     if (weights / "cat_lstm32.npz").exists():
         game = Game(weights, None, seed=3, watch="cat_lstm32")
-        game.show_choices = True
+        game.shown.add("choices")
         unsure = False
         for _ in range(400):
             game.new_round()

@@ -82,7 +82,7 @@ class Game:
         self.overlays = True  # trails, arrows and the brain's picture
         self.quit_asked = False  # the player was told of unsaved learning on a first Esc
         self.reset_asked = False  # ... or on a first Backspace
-        self.show_choices = False  # both players' move probabilities drawn on the board
+        self.shown: set[str] = set()  # the overlays switched on, by name (ui/overlays.py)
         self.screen_box: tuple[int, int, float] | None = None  # the page's room for the canvas, when it says
         self.layout: dict[str, Any] = {}  # the view's layout report, for the page (set by the main loop)
         self.show_belief = False  # under fog and flicker: what the mouse believes (the probe) over B
@@ -492,9 +492,10 @@ class Game:
         target = order[(start + step) % len(order)]
         self.cats.skipped = None if self.set_watch(target) else target
 
-    def toggle_choices(self) -> None:
-        self.show_choices = not self.show_choices
-        self.show("both players' choices on the board: " + ("on" if self.show_choices else "off"))
+    def toggle_overlay(self, name: str, title: str) -> None:
+        """Switch an overlay on or off by its name; the message line says which."""
+        self.shown ^= {name}
+        self.show(f"{title}: " + ("on" if name in self.shown else "off"))
 
     def set_watch_speed(self, index: int) -> None:
         self.watch_speed = max(0, min(len(WATCH_SPEEDS) - 1, int(index)))
@@ -594,7 +595,7 @@ class Game:
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
             message=self.message, message_is_error=self.message_is_error, message_visible=self.message_visible(),
             step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
-            show_choices=self.show_choices, **cat_picture(self.cat_player),
+            shown=frozenset(self.shown), **cat_picture(self.cat_player),
             sight=self.sight_picture(),
             room_rows=None if r.arena.room is None else r.arena.room.rows,
             room_name=OPEN if r.arena.room is None else r.arena.room.name,

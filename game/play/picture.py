@@ -101,8 +101,8 @@ class Picture:
     step_ms: float
     update_ms: float
     frame_ms: float
-    # watch mode's cat (watchcat.cat_picture) and the choices overlay
-    show_choices: bool = False
+    shown: frozenset[str] = frozenset()  # the overlays switched on, by name (ui/overlays.py)
+    # watch mode's cat (watchcat.cat_picture), which the choices overlay draws too
     cat_label: str = "you"  # "you", "scripted: greedy" or a cat brain's file name
     cat_detail: str | None = None  # a cat brain in a few words
     cat_probabilities: np.ndarray | None = None  # a cat brain's eight moves' probabilities at its last move

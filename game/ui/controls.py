@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pygame
 
 from ..play.app import Game
+from .overlays import OVERLAYS
 from .view import View
 
 UP, UP_RIGHT, RIGHT, DOWN_RIGHT, DOWN, DOWN_LEFT, LEFT, UP_LEFT = range(8)
@@ -78,7 +79,6 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_n: game.deal_round,
         pygame.K_v: game.toggle_watch,
         pygame.K_x: lambda: game.cycle_watch_cat(-1 if shift else 1),
-        pygame.K_i: game.toggle_choices,
         pygame.K_f: game.cycle_watch_speed,
         pygame.K_b: lambda: game.cycle_brain(-1 if shift else 1),
         pygame.K_l: lambda: game.set_learning(not game.coach.learning),
@@ -86,8 +86,7 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_LEFTBRACKET: lambda: game.set_learn_speed(game.coach.learn_speed - 1),
         pygame.K_RIGHTBRACKET: lambda: game.set_learn_speed(game.coach.learn_speed + 1),
         pygame.K_BACKSPACE: game.reset_brain,
-        pygame.K_o: lambda: setattr(game, "overlays", not game.overlays),
         pygame.K_g: game.cycle_sight,
         pygame.K_m: lambda: game.cycle_room(-1 if shift else 1),
-        pygame.K_k: game.toggle_belief,
+        **{o.key: (lambda o=o: o.toggle(game)) for o in OVERLAYS.values()},
     }

@@ -23,8 +23,8 @@ from ..brains.brainfile import printable
 from ..play.picture import Cell, Picture
 from ..play.round import versus_par
 from ..world.cats import CAT_NAMES
-from .choices_view import draw_choices
 from .furniture_view import draw_furniture
+from .overlays import OVERLAYS, drawn_over
 from .palette import (
     BACKGROUND,
     BLUE,
@@ -58,12 +58,11 @@ HELP_LINES = (
     ("Click or tap a cell", "step towards it (a diagonal neighbour: a diagonal step)"),
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
-    ("G / K", "what the mouse sees: classic, fog, flicker / what it believes (fog, flicker)"),
+    ("G", "what the mouse sees: classic, fog, flicker"),
     ("M / Shift+M", "next / previous room: the open board, then rooms with furniture, each with its own brain"),
     ("Watch", ""),
     ("V", "watch mode on/off: a cat plays by itself"),
     ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
-    ("I", "both players' choices on the board: the mouse's 4 moves, a cat brain's 8"),
     ("F", "watch speed ×1, ×4, max"),
     ("Brain", ""),
     ("B / Shift+B", "next / previous brain file for this sight"),
@@ -72,8 +71,9 @@ HELP_LINES = (
     ("[  ]", "learning speed down / up"),
     ("Backspace", "reset to the pretrained weights"),
     ("Ctrl+S", "save the brain as a new file in user_brains/ (browser: a download)"),
+    ("Overlays", ""),
+    *((o.label, o.help) for o in OVERLAYS.values()),
     ("Screen", ""),
-    ("O", "overlays on/off: trails, arrows"),
     ("H / F1 / ?", "this help"),
     ("Esc", "close help; quit (asks first if learning is unsaved)"),
 )
@@ -469,9 +469,10 @@ class View:
         if pic.overlays:  # each trail runs on to where its animal is now
             self.draw_trail(pic, pic.cat_trail, ORANGE, cell, cat_xy)
             self.draw_trail(pic, pic.mouse_trail, SKY, cell, mouse_xy)
-        if pic.show_choices:
-            draw_choices(self, pic, cell)
-        elif pic.overlays and pic.decision_cell is not None:
+        over = drawn_over(pic)
+        for overlay in over:
+            overlay.draw(self, pic, cell)
+        if not over and pic.overlays and pic.decision_cell is not None:
             self.draw_decision(pic, cell)
         caught = pic.caught
         if caught:  # the mouse in the cat's paws: small, grey, in front

@@ -312,7 +312,7 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
             assert len(kept) == 1 and "learning updates kept in" in game.message
             assert brainfile.load_brain(kept.pop(), sight=None).meta["grid_sizes"][0] == [width, height]
         assert game.arena_size() == (width, height) and game.library.brain_name == brainfile.SIGHT_BRAINS[sight]
-        game.overlays, game.show_choices, game.show_belief = True, True, sight != "classic"
+        game.overlays, game.shown, game.show_belief = True, {"choices"}, sight != "classic"
         scripted_turns(game, 1, "noisy")
         drawn(view, game)  # mid-round: trails, arrows, the brain's picture, both choices, the belief
         pic = game.picture().sight

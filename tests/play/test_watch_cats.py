@@ -23,6 +23,7 @@ from game.browser.protocol import page_status, run_command
 from game.play import watchcat
 from game.play.app import Game  # noqa: E402
 from game.ui import controls
+from game.ui.overlays import OVERLAYS
 from game.world.cats import CAT_NAMES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,7 +263,8 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     off = draw(game)
     counts_off = {name: colour_count(off, cell_box(game, cell), dial) for name, cell in
                   (("cat", cat_cell), ("mouse", mouse_cell))}
-    game.toggle_choices()
+    OVERLAYS["choices"].toggle(game)
+    assert game.message == "both players' choices on the board: on"
     on = draw(game)
     cat_box, mouse_box = cell_box(game, cat_cell), cell_box(game, mouse_cell)
     disc = np.pi * (DIAL * cat_box[2]) ** 2

@@ -31,7 +31,7 @@ def test_furniture_covers_its_cells_and_leaves_the_floor_as_it_was() -> None:
     room = room_named("kitchen")
     screen = pygame.Surface((1040, 640))
     view = View(screen)
-    grid = SimpleNamespace(size=room.size)
+    grid = SimpleNamespace(size=room.size, room_rows=None)  # the bare floor: furniture is drawn below
     view.draw_grid(grid)
     before = screen.copy()
     draw_furniture(view, room.size, room.rows)

@@ -55,7 +55,7 @@ def game_in(sight: str, learning: bool) -> Game:
         if game.round.over:
             game.new_round()
     game.show_belief = sight != "classic"
-    game.show_choices = True
+    game.shown.add("choices")
     return game
 
 
@@ -114,7 +114,7 @@ def session_frames(game: Game):
             game.cycle_sight()
         if frame == 120:
             game.show_belief = True
-            game.show_choices = True
+            game.shown.add("choices")
         if frame == 150:
             game.set_watch(None)
             game.show("a message in the top bar")

@@ -1,6 +1,6 @@
 """Rooms (game/rooms.py) and their rules in the arena, the solver, the teachers and the scripted cats.
 
-The solver is checked against one written here from the issue's rules alone (a move off the board or onto
+The solver is checked against one written here from the room rules alone (a move off the board or onto
 furniture stays; a diagonal needs only its target cell to be floor), and against figures measured outside the
 project with another exact solver: the open 8×8's perfect cat and straight chaser both take 5.24 moves on
 average; an 8×8 with a 1×6 sofa and a 2×2 table takes the perfect cat 12.8 moves while the straight chaser

@@ -1,4 +1,4 @@
-"""The score against par (game/scorecard.py) and the HUD's note for a brain playing where it was not trained."""
+"""The score against par (game/play/scorecard.py) and the HUD's note for a brain playing where it was not trained."""
 
 from __future__ import annotations
 

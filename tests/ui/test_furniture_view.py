@@ -1,4 +1,4 @@
-"""Furniture drawn as furniture (game/furniture_view.py): pieces found from the layout, each drawn over its own
+"""Furniture drawn as furniture (game/ui/furniture_view.py): pieces found from the layout, each drawn over its own
 cells and nowhere else."""
 
 from __future__ import annotations

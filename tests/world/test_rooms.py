@@ -1,4 +1,4 @@
-"""Rooms (game/rooms.py) and their rules in the arena, the solver, the teachers and the scripted cats.
+"""Rooms (game/world/rooms.py) and their rules in the arena, the solver, the teachers and the scripted cats.
 
 The solver is checked against one written here from the room rules alone (a move off the board or onto
 furniture stays; a diagonal needs only its target cell to be floor), and against figures measured outside the

@@ -83,7 +83,7 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/catmouse-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 STAGE="$WORK/$APP"
-mkdir -p "$STAGE/game" "$STAGE/weights" "$STAGE/static"
+mkdir -p "$STAGE/game" "$STAGE/weights" "$STAGE/rooms" "$STAGE/static"
 
 cp "$ROOT/game/main.py" "$STAGE/main.py"
 # Every module of game/ but the desktop's training tools: game/training/ and the command names that start them
@@ -97,6 +97,7 @@ while IFS= read -r module; do
     cp "$ROOT/$module" "$STAGE/$module"
 done < <(cd "$ROOT" && find game -name '*.py' -not -path '*/__pycache__/*' | sort)
 cp "$ROOT"/weights/*.npz "$STAGE/weights/"
+cp "$ROOT"/rooms/*.txt "$STAGE/rooms/"  # the room picker's rooms
 # pygbag copies static/ next to index.html and leaves it out of the archive
 cp "$ROOT/web/catmouse.js" "$ROOT/web/catmouse.css" "$STAGE/static/"
 # the page protocol, from the one table in game/browser/protocol.py (web/catmouse.js builds the controls from it)

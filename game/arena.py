@@ -2,17 +2,24 @@
 
 (0, 0) is the bottom-left cell and y grows upwards. The mouse takes one of four moves, the cat one of eight
 (king moves). A move into a wall is clipped on each axis: the animal stays where it is on that axis, so a
-diagonal cat move against one wall slides along it. A turn is the cat's move, then the
-mouse's. The mouse is caught when the cat moves onto it or it moves onto the cat; a round ends on a catch or
-after `move_limit` mouse moves. The game plays one round with n = 1; training plays thousands at once.
-This module imports no pygame.
+diagonal cat move against one wall slides along it (it lands where the straight move would: no cat can reach a
+cell by it that it could not reach otherwise). In a room (rooms.py) a move whose cell is furniture leaves the
+animal where it is; a diagonal cat move needs only its own cell to be floor (it may pass a corner).
+A turn is the cat's move, then the mouse's. The mouse is caught when the cat moves onto it or it moves onto the
+cat; a round ends on a catch or after `move_limit` mouse moves. The game plays one round with n = 1; training
+plays thousands at once. This module imports no pygame.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .world.rows import put_rows, same_cells, take_rows
+
+if TYPE_CHECKING:
+    from .world.rooms import Room
 
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)
@@ -48,11 +55,17 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def step_cells(cells: np.ndarray, moves: np.ndarray, table: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Cells after each takes its move from `table`, clipped at the walls. cells (N, 2), moves (N,)."""
+def step_cells(cells: np.ndarray, moves: np.ndarray, table: np.ndarray, width: int, height: int,
+               blocked: np.ndarray | None = None) -> np.ndarray:
+    """Cells after each takes its move from `table`, clipped at the walls; a move onto a cell that `blocked`
+    (W·H bools, cells numbered y * W + x) marks stays where it was. cells (N, 2), moves (N,)."""
     out = cells + take_rows(table, moves)
     np.maximum(out, 0, out=out)  # clipping, per axis (np.clip's wrapper costs more than the work here)
     np.minimum(out, np.array((width - 1, height - 1), dtype=out.dtype), out=out)
+    if blocked is not None:
+        stay = blocked[out[:, 1] * width + out[:, 0]]
+        if stay.any():
+            out[stay] = cells[stay]
     return out
 
 
@@ -69,6 +82,7 @@ class Arena:
     """N independent rounds on one W×H grid.
 
     `catching=False` gives the post's seed task: no catch, every round lasts exactly `move_limit` mouse moves.
+    With a `room`, its size is the arena's and its furniture blocks moves; starts are drawn on its floor.
     """
 
     def __init__(
@@ -78,7 +92,10 @@ class Arena:
         n: int = 1,
         move_limit: int = 40,
         catching: bool = True,
+        room: Room | None = None,
     ) -> None:
+        if room is not None:
+            width, height = room.size
         check_size(width, height)
         if n < 1:
             raise ValueError(f"number of rounds {n!r} must be at least 1")
@@ -86,6 +103,8 @@ class Arena:
             raise ValueError(f"move limit {move_limit!r} must be at least 1")
         self.width, self.height, self.n = int(width), int(height), int(n)
         self.move_limit, self.catching = int(move_limit), bool(catching)
+        self.room = None if room is None or room.is_open else room  # None: the open board, nothing to look up
+        self.blocked = None if self.room is None else self.room.blocked
         self.rng = np.random.default_rng()
         self.cat = np.zeros((self.n, 2), dtype=np.int32)
         self.mouse = np.zeros((self.n, 2), dtype=np.int32)
@@ -98,6 +117,9 @@ class Arena:
         return self.caught | (self.moves >= self.move_limit)
 
     def random_cells(self, count: int) -> np.ndarray:
+        if self.room is not None:
+            floor = self.room.floor
+            return floor[self.rng.integers(0, len(floor), size=count)]
         cells = np.empty((count, 2), dtype=np.int32)
         cells[:, 0] = self.rng.integers(0, self.width, size=count)
         cells[:, 1] = self.rng.integers(0, self.height, size=count)
@@ -139,6 +161,10 @@ class Arena:
         inside = (out[:, 0] >= 0) & (out[:, 0] < self.width) & (out[:, 1] >= 0) & (out[:, 1] < self.height)
         if not inside.all():
             raise ValueError(f"{who} start {out[~inside][0].tolist()} is outside the {self.width}×{self.height} arena")
+        if self.blocked is not None:
+            on = self.blocked[out[:, 1] * self.width + out[:, 0]]
+            if on.any():
+                raise ValueError(f"{who} start {out[on][0].tolist()} is furniture in room {self.room.name!r}")
         return out
 
     def observe(self) -> np.ndarray:
@@ -153,12 +179,14 @@ class Arena:
         if rows is not None:
             cat = take_rows(self.cat, rows)
             if moves is not None:
-                cat = step_cells(cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height)
+                cat = step_cells(cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height,
+                                 self.blocked)
                 put_rows(self.cat, rows, cat)
             return self._catch_rows(rows, cat, take_rows(self.mouse, rows))
         active = ~self.done
         if moves is not None:
-            moved = step_cells(self.cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height)
+            moved = step_cells(self.cat, np.asarray(moves, dtype=np.int32), CAT_MOVES, self.width, self.height,
+                               self.blocked)
             self.cat = np.where(active[:, None], moved, self.cat)
         return self._catch(active)
 
@@ -167,12 +195,13 @@ class Arena:
         `rows` as in move_cat."""
         if rows is not None:
             mouse = step_cells(take_rows(self.mouse, rows), np.asarray(moves, dtype=np.int32), MOUSE_MOVES,
-                               self.width, self.height)
+                               self.width, self.height, self.blocked)
             put_rows(self.mouse, rows, mouse)
             self.moves[rows] += 1
             return self._catch_rows(rows, take_rows(self.cat, rows), mouse)
         active = ~self.done
-        moved = step_cells(self.mouse, np.asarray(moves, dtype=np.int32), MOUSE_MOVES, self.width, self.height)
+        moved = step_cells(self.mouse, np.asarray(moves, dtype=np.int32), MOUSE_MOVES, self.width, self.height,
+                           self.blocked)
         self.mouse = np.where(active[:, None], moved, self.mouse)
         self.moves += active
         return self._catch(active)

@@ -189,7 +189,7 @@ class Brain(ABC):
 
     @abstractmethod
     def loss_and_gradient(
-        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None, best: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]: ...
 
     @abstractmethod
@@ -441,9 +441,10 @@ class LSTMBrain(Brain):
         return kept
 
     def loss_and_gradient(
-        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None, best: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
-        """Mean cross-entropy of the teacher's labels (T, B) over the steps in `mask`, and its gradient."""
+        """Mean imitation loss (imitation_loss: cross-entropy of the teacher's labels (T, B), or with `best` the
+        sets of equally good moves first) over the steps in `mask`, and its gradient."""
         T, B, _ = xs.shape
         # This trace never leaves the call either, so it too is kept for the next call of the same shape.
         trace = self._scratch_trace
@@ -451,13 +452,26 @@ class LSTMBrain(Brain):
             self._scratch_trace = trace = Trace(self, B, T)
         trace.t = 0
         logits = trace.run(xs)
-        return imitation_loss(self, logits, trace, labels, mask)
+        return imitation_loss(self, logits, trace, labels, mask, best)
 
 
 def imitation_loss(
-    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None
+    brain: LSTMBrain, logits: np.ndarray, trace: Trace, labels: np.ndarray, mask: np.ndarray | None,
+    best: np.ndarray | None = None, tie_weight: float | None = None,
 ) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy against the teacher's moves over masked steps, and dL/dtheta."""
+    """Mean imitation loss over masked steps, and dL/dtheta.
+
+    `labels` (T, B): the teacher's moves; alone, the loss is the cross-entropy −log p[label]. With `best`
+    (T, B, A) bool, the moves the teacher rates equally good by its value, it is set_loss: the set's
+    probability first, the teacher's tie-break among the set second, weighted `tie_weight` (TIE_WEIGHT).
+    `labels` may itself be sets (T, B, A) bool: the set's probability alone."""
+    if labels.ndim == 3:
+        loss, dlogits = set_loss(logits, labels, mask, brain.dtype)
+        return loss, brain.backward(trace, dlogits)
+    if best is not None:
+        weight = TIE_WEIGHT if tie_weight is None else tie_weight
+        loss, dlogits = set_loss(logits, best, mask, brain.dtype, labels, weight)
+        return loss, brain.backward(trace, dlogits)
     T, B, A = logits.shape
     weight = np.ones((T, B), dtype=brain.dtype) if mask is None else mask.astype(brain.dtype)
     count = max(float(weight.sum()), 1.0)
@@ -474,6 +488,53 @@ def imitation_loss(
     weight /= count
     dlogits *= weight[..., None]
     return loss, brain.backward(trace, dlogits)
+
+
+# How much the teacher's tie-break among equally good moves counts beside the set's probability. Its tie-breaks
+# are not arbitrary (towards open space, away from the cat: they buy moves against cats that err), so they are
+# kept as a lesser preference; at 1 the loss is the plain cross-entropy, at 0 the set alone.
+TIE_WEIGHT = 0.05
+
+
+def set_loss(logits: np.ndarray, best: np.ndarray, mask: np.ndarray | None, dtype: type = np.float32,
+             labels: np.ndarray | None = None, tie_weight: float = 0.0) -> tuple[float, np.ndarray]:
+    """L = Σ w · ℓ / Σ w and dL/dy, where for a step with logits y, set S = best (empty: every move), p = softmax(y)
+    and q = p restricted to S and renormalised (q_a = P(a | S)):
+
+        ℓ = −log Σ_{a∈S} p_a − λ · log q_label        dℓ/dy = p − q + λ · (q − one-hot(label))
+
+    with λ = tie_weight (and no second term without labels). The first term pulls the set's moves up together,
+    never against each other; the second prefers the teacher's own move within the set. At λ = 1, ℓ is the
+    cross-entropy −log p_label; with one move in every set, too."""
+    T, B, A = logits.shape
+    weight = np.ones((T, B), dtype=dtype) if mask is None else mask.astype(dtype)
+    count = max(float(weight.sum()), 1.0)
+    best = best | ~best.any(axis=-1, keepdims=True)  # an empty set (a padded step) is every move
+    if labels is not None:
+        one_hot = np.arange(A) == labels[..., None]
+        best = best | one_hot  # the teacher's own move is always among its best
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    total = e.sum(axis=-1)
+    zs = np.where(best, z, -np.inf)
+    top = zs.max(axis=-1, keepdims=True)  # the set's own largest logit, so its sum never underflows to 0
+    es = np.exp(zs - top)
+    in_set = es.sum(axis=-1)
+    log_set = top[..., 0] + np.log(in_set)  # log Σ_S e^z
+    per_step = np.log(total) - log_set
+    q = es / in_set[..., None]
+    dlogits = e / total[..., None] - q
+    if labels is not None and tie_weight:
+        per_step = per_step + tie_weight * (log_set - (z * one_hot).sum(axis=-1))
+        dlogits += tie_weight * (q - one_hot)
+    loss = float((per_step * weight).sum() / count)
+    dlogits *= (weight / count)[..., None]
+    return loss, dlogits.astype(dtype, copy=False)
+
+
+def one_hot_sets(labels: np.ndarray, actions: int) -> np.ndarray:
+    """Moves (...,) as sets of one move (..., actions) bool."""
+    return np.arange(actions) == np.asarray(labels)[..., None]
 
 
 class SpareBuffers:
@@ -854,19 +915,40 @@ def reference_forward(params: dict[str, np.ndarray], xs: np.ndarray) -> Referenc
 
 
 def reference_loss_and_gradient(
-    params: dict[str, np.ndarray], xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+    params: dict[str, np.ndarray], xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None,
+    best: np.ndarray | None = None, tie_weight: float = 0.0,
 ) -> tuple[float, dict[str, np.ndarray], ReferenceRun]:
     """L = Σ_t Σ_b w_tb · (−log p_t[b, label_tb]) / Σ w, p_t = softmax(y_t), with weights w = mask (all ones if
-    None), and dL/d(every parameter) by backward through time, named like params; also the forward run."""
+    None), and dL/d(every parameter) by backward through time, named like params; also the forward run.
+    With sets of best moves S (labels (T, B, A) bool) the step's term is −log Σ_{a∈S} p_t[b, a] (an empty S:
+    every move); with moves as labels and sets as `best`, −log Σ_{a∈S} p_t[b, a] − λ·log(p_t[b, label] /
+    Σ_{a∈S} p_t[b, a]), λ = tie_weight (S holding the label)."""
     W_hh, W_y = params["lstm.weight_hh_l0"], params["head.weight"]
     run = reference_forward(params, xs)
-    T, B = labels.shape
+    T, B = labels.shape[:2]
     w = np.ones((T, B)) if mask is None else mask.astype(np.float64)
     n = max(float(w.sum()), 1.0)
     rounds = np.arange(B)
     loss, dy = 0.0, {}
     for t in range(T):
         p = softmax(run.y[t])
+        if best is not None:
+            S = best[t] | ~best[t].any(axis=1, keepdims=True)
+            S[rounds, labels[t]] = True
+            p_S = (p * S).sum(axis=1)
+            p_label = p[rounds, labels[t]]
+            loss += float((w[t] * (-np.log(p_S) - tie_weight * np.log(p_label / p_S))).sum()) / n
+            one_hot = np.zeros_like(p)
+            one_hot[rounds, labels[t]] = 1.0
+            q = p * S / p_S[:, None]  # P(a | S)
+            dy[t] = (p - q + tie_weight * (q - one_hot)) * w[t][:, None] / n
+            continue
+        if labels.ndim == 3:
+            S = labels[t] | ~labels[t].any(axis=1, keepdims=True)
+            p_S = (p * S).sum(axis=1)
+            loss += float((w[t] * -np.log(p_S)).sum()) / n
+            dy[t] = (p - p * S / p_S[:, None]) * w[t][:, None] / n  # d(−log Σ_S p)/dy = p − p·[a∈S]/Σ_S p
+            continue
         loss += float((w[t] * -np.log(p[rounds, labels[t]])).sum()) / n
         one_hot = np.zeros_like(p)
         one_hot[rounds, labels[t]] = 1.0
@@ -989,10 +1071,10 @@ class MLPBrain(Brain):
         g["mlp.bias"][...] = da.sum(axis=0)
         return grad
 
-    def loss_and_gradient(self, xs: np.ndarray, labels: np.ndarray,
-                          mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    def loss_and_gradient(self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None,
+                          best: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         logits, trace = self.forward(xs)
-        return imitation_loss(self, logits, trace, labels, mask)
+        return imitation_loss(self, logits, trace, labels, mask, best)
 
 
 class MLPTrace:
@@ -1109,6 +1191,14 @@ def post_move(output: np.ndarray | float) -> np.ndarray:
     return np.searchsorted(POST_QUARTERS, np.asarray(output, dtype=np.float64), side="right").astype(np.int32)
 
 
+def nearest_in_set(output: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """(B,) moves: of each set of best moves (B, 4) bool (empty: every move), the one whose direction
+    (POST_DIRECTIONS) is nearest the output (B,)."""
+    best = best | ~best.any(axis=1, keepdims=True)
+    gap = np.where(best, np.abs(POST_DIRECTIONS[None, :] - output[:, None]), np.inf)
+    return np.argmin(gap, axis=1)
+
+
 def post_sigmoid(x: np.ndarray) -> np.ndarray:
     # The post's own formula, kept as written so its runs reproduce to the last bit; exp overflowing to inf for a
     # large negative x gives exactly 0, which is the sigmoid's value there, so the warning says nothing.
@@ -1219,11 +1309,12 @@ class PostBrain(Brain):
         return np.stack([trace.step(x) for x in xs]), trace
 
     def loss_and_gradient(
-        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
+        self, xs: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None, best: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
         """The post's loss ½ Σ (target − y)² over the steps in `mask` (targets: the teacher's quarters'
-        midpoints; a sum, not a mean, as the post's update), and its gradient over theta."""
-        return self.forward(xs)[1].loss_and_gradient(labels, mask)
+        midpoints; a sum, not a mean, as the post's update), and its gradient over theta. With `best`, the sets
+        of equally good moves, a step's target is the set's direction nearest the output (PostTrace)."""
+        return self.forward(xs)[1].loss_and_gradient(labels if best is None else best, mask)
 
     def learn_from_game(self, xs: list[np.ndarray], hs: list[np.ndarray], ys: list[np.ndarray],
                         targets: list[np.ndarray]) -> None:
@@ -1286,8 +1377,12 @@ class PostTrace:
         return post_move(self.step(full)[live, 0])
 
     def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
-        """½ Σ w (target − y)² over the steps taken (w = mask, or 1), and its gradient over theta."""
+        """½ Σ w (target − y)² over the steps taken (w = mask, or 1), and its gradient over theta. With sets of
+        equally good moves (labels (T, B, A) bool) a step's target is the set's direction nearest its output (the
+        least squared error over the set), so the net is never pulled from one good move to another."""
         T = self.t
+        if labels.ndim == 3:
+            labels = np.stack([nearest_in_set(self.ys[t][:, 0], labels[t]) for t in range(T)])
         targets = [POST_DIRECTIONS[labels[t]][:, None] for t in range(T)]
         weights = None if mask is None else [np.asarray(mask[t], dtype=np.float64)[:, None] for t in range(T)]
         loss = 0.0

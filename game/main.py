@@ -33,6 +33,7 @@ import pygame  # noqa: E402
 from game.arena import parse_size  # noqa: E402
 from game.brains import brainfile  # noqa: E402
 from game.brains.brainfile import BrainFileError  # noqa: E402
+from game.brains.library import DEFAULT_SIZE  # noqa: E402
 from game.browser.protocol import page_status, run_command  # noqa: E402
 from game.browser.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
 from game.cli import Parser, argparse_type  # noqa: E402
@@ -42,6 +43,7 @@ from game.play.practice import play_session, session_report  # noqa: E402
 from game.ui import controls  # noqa: E402
 from game.ui.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
 from game.world.cats import CATS  # noqa: E402
+from game.world.rooms import RoomError, room_named, room_names  # noqa: E402
 from game.world.sight import CLASSIC, SIGHTS  # noqa: E402
 from game.world.teachers import TEACHER_NAMES  # noqa: E402
 
@@ -79,6 +81,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="what the mouse sees of the cat: "
                         + "; ".join(f"{s.name}: {s.title}" for s in SIGHTS.values())
                         + ". Each plays its own brain by default (G switches in the game)")
+    parser.add_argument("--room", metavar="NAME", default=None,
+                        help="play in a room with furniture: " + ", ".join(room_names()[1:]) + " (rooms/NAME.txt), "
+                        "or a room file's path; open is the board without (default). Each room plays its own "
+                        "brains (M cycles rooms in the game)")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
     parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
@@ -112,6 +118,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--headless needs a cat to play the rounds: --watch CAT or --cat-brain PATH")
     if options.sight != CLASSIC.name and options.teacher is not None:
         parser.error(f"under --sight {options.sight} the teacher is the cautious one; leave out --teacher")
+    options.room_played = None
+    if options.room is not None:
+        try:
+            room = room_named(options.room, options.size or DEFAULT_SIZE)
+        except RoomError as error:
+            parser.error(str(error))
+        if not room.is_open and options.size is not None and tuple(options.size) != room.size:
+            parser.error(f"--room {options.room} is {room.width}×{room.height}; leave out --size")
+        if not room.is_open and options.sight != CLASSIC.name:
+            parser.error(f"--sight {options.sight} is played on the open board, not in room {room.name}")
+        if not room.is_open and options.teacher == "post":
+            parser.error("--teacher post ignores furniture; in a room the optimal mouse teaches")
+        options.room_played = None if room.is_open else room
     if options.save_brain is not None and not options.save_brain.strip():
         parser.error("--save-brain needs a file name (it was empty)")
     if not options.headless and (options.learn or options.save_brain is not None or options.json):
@@ -131,6 +150,7 @@ def make_game(options: argparse.Namespace, browser: bool) -> Game:
         browser=browser,
         cat_brain=options.cat_brain,
         sight=options.sight,
+        room=options.room_played,
     )
 
 
@@ -207,7 +227,7 @@ def practice_session(options: argparse.Namespace) -> int:
     if options.save_brain is not None:
         shown = brainfile.printable(options.save_brain, brainfile.MAX_NAME_SHOWN)
         try:
-            data = game.library.tuned_bytes(game.coach.teacher, game.coach.heldout_now())  # as the game's own saves
+            data = game.library.tuned_bytes(game.coach.teacher, game.coach.heldout_agreement())  # as its own saves
             result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
             print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)

@@ -189,20 +189,26 @@
         }
     }
 
-    // The learner's line (what a tuned brain is, its held-out figure now, any fallback to the best weights),
-    // in its own row made beside the agreement row, so the page's template needs no change for it.
-    function renderLearningStatus(text) {
-        let detail = byId("cm-learning-status");
+    // A row of its own made after the agreement row (the learner's line, agreement's play twin), so the page's
+    // template needs no change for it.
+    function rowAfterAgreement(id, label) {
+        let detail = byId(id);
         if (!detail) {
             const agreement = byId("cm-agreement");
-            if (!agreement || !agreement.parentNode) return;
+            if (!agreement || !agreement.parentNode) return null;
             const term = document.createElement("dt");
-            term.textContent = "Held-out check";
+            term.textContent = label;
             detail = document.createElement("dd");
-            detail.id = "cm-learning-status";
+            detail.id = id;
             agreement.after(term, detail);
         }
-        detail.textContent = typeof text === "string" && text ? text : "\u2013";
+        return detail;
+    }
+
+    // The learner's line: what a tuned brain is, its held-out figure now, any fallback to the best weights.
+    function renderLearningStatus(text) {
+        const detail = rowAfterAgreement("cm-learning-status", "Held-out check");
+        if (detail) detail.textContent = typeof text === "string" && text ? text : "\u2013";
     }
 
     function render(update) {
@@ -215,6 +221,10 @@
         if ("agreement" in update) {
             const agreement = update.agreement;
             byId("cm-agreement").textContent = percent(agreement);
+        }
+        if ("value_optimal" in update) {
+            const detail = rowAfterAgreement("cm-value-optimal", "Value-optimal moves");
+            if (detail) detail.textContent = percent(update.value_optimal);
         }
         if ("learning_status" in update) renderLearningStatus(update.learning_status);
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");

@@ -2,7 +2,7 @@
 
 Each picture is a real Game drawn by the real View (SDL's dummy video driver), driven by scripted turns:
 start of a round, mid-round with every overlay, a catch, live learning, brain against brain with both brains'
-choices, the help overlay, and the mouse's sight under fog (with the belief picture) and flicker.
+choices, the help overlay, the mouse's sight under fog (with the belief picture) and flicker, and a room.
 """
 
 from __future__ import annotations
@@ -196,7 +196,20 @@ def main() -> None:
             print(f"{sight}: no round lost sight of the cat; an ordinary frame")
         save(game, f"{sight}.png")
 
-    # 7. A resized window: everything is drawn at the window's own size.
+    # 7. A room: the living room's cat brain chasing its mouse brain round the sofa, the session against par kept.
+    if (weights / "cat_lstm64_living.npz").exists():
+        from game.world.rooms import room_named
+
+        game = Game(weights, None, seed=5, room=room_named("living"), watch="cat_lstm64_living")
+        for _ in range(18):
+            game.turn(game._watch_move())
+            if game.round.over:
+                game.new_round()
+        settle(game, 0.4)
+        game.message_time = -1e9
+        save(game, "room.png")
+
+    # 8. A resized window: everything is drawn at the window's own size.
     screen = pygame.display.set_mode((1400, 760))
     view.set_screen(screen)
     game = Game(weights, None, seed=9)

@@ -29,7 +29,8 @@ import numpy as np
 
 from ..arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
 from ..brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
-from ..world.cats import CAT_NAMES
+from ..world.cats import TRAINING_CATS
+from ..world.rooms import Room, RoomError, parse_room
 from ..world.sight import FEATURE_NAMES as SIGHT_FEATURES
 from ..world.sight import SIGHTS
 from ..world.teachers import TEACHER_NAMES
@@ -270,13 +271,13 @@ def save_brain(
 
 
 def load_brain(path: str | os.PathLike, role: str | None = "mouse",
-               sight: str | None = DEFAULT_SIGHT) -> Brain:
+               sight: str | None = DEFAULT_SIGHT, room: Room | None = None) -> Brain:
     """Load a brain file; any problem raises BrainFileError naming the file. Only a regular file of at most
     MAX_FILE_BYTES is opened (a FIFO, a device or a folder is refused from its metadata), and at most that
-    much is read. A brain of another role than `role`, or trained for another sight preset than `sight`, is
-    refused (None: any)."""
+    much is read. A brain of another role than `role`, trained for another sight preset than `sight`, or for
+    another room than `room`, is refused (None: any)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
-    return load_brain_bytes(read_regular(path, name), name, role, sight)
+    return load_brain_bytes(read_regular(path, name), name, role, sight, room)
 
 
 def read_regular(path: str | os.PathLike, name: str) -> bytes:
@@ -317,17 +318,19 @@ def check_regular(info: os.stat_result, name: str) -> None:
 
 
 def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "mouse",
-                     sight: str | None = DEFAULT_SIGHT) -> Brain:
+                     sight: str | None = DEFAULT_SIGHT, room: Room | None = None) -> Brain:
     """Load a brain from the bytes of a brain file (an upload in the browser, say). Unknown or bad optional
     meta fields are dropped; `brain.meta_notice` is then one line saying which (else None). A brain of another
     role than `role` is refused (a cat's brain cannot play the mouse, nor the reverse), and so is one trained
-    for another sight preset than `sight` (other inputs); None takes any."""
+    for another sight preset than `sight` (other inputs), and one trained for another room than `room` (the
+    open board when its meta names none); None takes any."""
     arrays, meta = read_arrays(data, name)
     meta, dropped = check_meta(meta, name)
     plays = meta.get("role", "mouse")
     if role is not None and plays != role:
         raise BrainFileError(name, f"is a {plays}'s brain (meta role {plays!r}); a {role}'s brain is needed here")
     check_sight(meta, sight, name)
+    check_room(meta, room, name)
     probe = {key: arrays.pop(key) for key in PROBE_ARRAYS if key in arrays}
     arch, hidden = meta["architecture"], meta["hidden_size"]
     kind = brain_type(arch)  # check_meta let through only registered architectures
@@ -368,6 +371,57 @@ def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "
 def meta_sight(meta: dict[str, Any]) -> str:
     """The sight preset a (checked) meta names: classic when it names none."""
     return meta.get("sight", DEFAULT_SIGHT)
+
+
+def meta_room(meta: dict[str, Any]) -> Room | None:
+    """The room a (checked) meta names, or None for the open board."""
+    named = meta.get("room")
+    return None if named is None else Room(named["name"], tuple(named["layout"]))
+
+
+def room_meta(room: Room | None) -> dict[str, Any]:
+    """The meta field that names a room with furniture (nothing for the open board)."""
+    return {} if room is None or room.is_open else {"room": {"name": room.name, "layout": list(room.rows)}}
+
+
+def check_room(meta: dict[str, Any], room: Room | None, name: str) -> None:
+    """Refuse, in one line, a brain trained for another room than the one it is to play in: it learned where
+    the furniture stands (an open-board brain is for open boards of any size)."""
+    if room is None:
+        return
+    trained = meta_room(meta)
+    wanted = None if room.is_open else room
+    if trained is None and wanted is None:
+        return
+    if trained is not None and wanted is not None and trained.rows == wanted.rows:
+        return
+    where = "the open board" if trained is None else f"room {trained.name!r} ({trained.width}×{trained.height})"
+    here = "the open board" if wanted is None else f"room {wanted.name!r}"
+    if trained is not None and wanted is not None and trained.name == wanted.name:
+        where += " as it was laid out then"
+    raise BrainFileError(name, f"was trained for {where}; {here} needs a brain trained there")
+
+
+def check_room_fits(meta: dict[str, Any], room: Room | None, name: str) -> None:
+    """Refuse, in one line, a brain trained for a room with furniture when it is to play elsewhere. An
+    open-board brain may play in a room (the game says it was not trained there); a room's brain knows only
+    its own room."""
+    if meta_room(meta) is not None:
+        check_room(meta, room if room is not None else Room("open", ("....",) * 4), name)
+
+
+def room_field(value: Any) -> dict[str, Any]:
+    """A meta's room: its name and its rows, as a room file would hold them."""
+    if not isinstance(value, dict) or set(value) != {"name", "layout"}:
+        raise BadField("is not an object of 'name' and 'layout'")
+    rows = value["layout"]
+    if not isinstance(value["name"], str) or not isinstance(rows, list) or not all(isinstance(r, str) for r in rows):
+        raise BadField("has no text name or no list of text rows")
+    try:
+        parse_room("\n".join(rows), value["name"], "its layout")
+    except RoomError as exc:
+        raise BadField(str(exc)) from None
+    return {"name": text(value["name"], 32), "layout": list(rows)}
 
 
 def check_sight(meta: dict[str, Any], sight: str | None, name: str) -> None:
@@ -627,8 +681,9 @@ def choice(value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def cats(value: Any) -> list[str]:
-    if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in CAT_NAMES for c in value):
-        raise BadField(f"is not a list of cats from {', '.join(CAT_NAMES)}")
+    if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in TRAINING_CATS
+                                                                 for c in value):
+        raise BadField(f"is not a list of cats from {', '.join(TRAINING_CATS)}")
     return list(value)
 
 
@@ -691,6 +746,9 @@ OPTIONAL_META: dict[str, Any] = {
     "tuned_heldout_agreement": lambda v: number(v, 0.0, 1.0),
     "probe_cell_accuracy": lambda v: number(v, 0.0, 1.0),
     "probe_overlap": lambda v: number(v, 0.0, 1.0),
+    "value_optimal": lambda v: number(v, 0.0, 1.0),
+    "optimal_survival_share": lambda v: number(v, 0.0, 10.0),
+    "chaser_escapes": lambda v: number(v, 0.0, 1.0),
 }
 DEFAULTS: dict[str, Any] = {"teacher": DEFAULT_TEACHER, "grid_sizes": [list(s) for s in DEFAULT_GRID_SIZES]}
 
@@ -737,9 +795,14 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
     clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
     if "sight" in meta:
         clean["sight"] = sight  # absent means classic (meta_sight), as in every file before sight presets
+    if "room" in meta:  # where the brain plays: a bad one refuses the file rather than drop it
+        try:
+            clean["room"] = room_field(meta["room"])
+        except BadField as bad:
+            raise BrainFileError(name, f"meta 'room' {bad}") from None
     dropped: list[str] = []
     for key, value in meta.items():
-        if key in REQUIRED_META or key == "sight":
+        if key in REQUIRED_META or key in ("sight", "room"):
             continue
         check = OPTIONAL_META.get(key)
         if key == "teacher" and role == "cat":
@@ -810,6 +873,25 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return -math.inf
+
+
+def file_room(path: str | os.PathLike) -> str | None:
+    """The name of the room the brain in this file was trained for; None for the open board or a file that
+    cannot be read as a brain file. Remembered per file version, as file_kind."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _file_room(os.fspath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)
+def _file_room(path: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        room = meta_room(load_brain(path, role=None, sight=None).meta)
+    except BrainFileError:
+        return None
+    return None if room is None else room.name
 
 
 @functools.lru_cache(maxsize=2 * MAX_LISTED_FILES)

@@ -32,7 +32,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..brain_np import Brain
-from .tasks import HELDOUT_SEED, chase_task, playing
+from ..world.rooms import Room
+from ..world.teachers import VALUE_TEACHERS
+from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
 MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason
@@ -70,17 +72,25 @@ def learning_clock() -> Callable[[], float]:
     return time.thread_time if ticks else time.perf_counter
 
 
-def padded(rounds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rounds as one batch, padded to the longest: inputs (T, B, features), labels (T, B), mask (T, B)."""
-    steps = max(len(labels) for _, labels in rounds)
+# A kept round: its inputs (T, features), the teacher's moves (T,) and the sets of moves it imitates (T, 4) bool.
+KeptRound = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def padded(rounds: list[KeptRound]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rounds as one batch, padded to the longest: inputs (T, B, features), the teacher's moves (T, B), the sets
+    of moves to imitate (T, B, 4) bool (tasks.learning_targets: the value-optimal moves, or the post teacher's
+    one), mask (T, B)."""
+    steps = max(len(labels) for _, labels, _ in rounds)
     x = np.zeros((steps, len(rounds), rounds[0][0].shape[-1]), dtype=np.float32)
     labels = np.zeros((steps, len(rounds)), dtype=np.int32)
+    targets = np.zeros((steps, len(rounds), rounds[0][2].shape[-1]), dtype=bool)
     mask = np.zeros((steps, len(rounds)), dtype=bool)
-    for b, (rx, rl) in enumerate(rounds):
+    for b, (rx, rl, rt) in enumerate(rounds):
         x[: len(rl), b] = rx
         labels[: len(rl), b] = rl
+        targets[: len(rl), b] = rt
         mask[: len(rl), b] = True
-    return x, labels, mask
+    return x, labels, targets, mask
 
 
 def put_weights(brain: Brain, saved: np.ndarray) -> None:
@@ -160,7 +170,7 @@ class Gathering:
     """An update's batch while its gradient is gathered a slice at a time: its rounds, shortest first (a slice
     of short rounds is cheap, and little of it is padding), and the sums over the rounds taken so far."""
 
-    def __init__(self, rounds: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(self, rounds: list[KeptRound]) -> None:
         self.rounds = sorted(rounds, key=lambda r: len(r[1]))
         self.taken = 0
         self.steps, self.loss, self.grad = 0.0, 0.0, None
@@ -172,7 +182,7 @@ class Gathering:
         """The steps a slice of the next k rounds is padded to (the longest of them)."""
         return len(self.rounds[self.taken + k - 1][1])
 
-    def take(self, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    def take(self, k: int) -> list[KeptRound]:
         chosen = self.rounds[self.taken: self.taken + k]
         self.taken += len(chosen)
         return chosen
@@ -187,10 +197,10 @@ class Rollout:
     `advance` only sets up, so no piece of the work is much dearer than a step)."""
 
     def __init__(self, brain: Brain, teacher: str, width: int, height: int, rounds_per_cat: int,
-                 move_limit: int, rng: np.random.Generator, sight: str = "classic") -> None:
+                 move_limit: int, rng: np.random.Generator, sight: str = "classic", room: Room | None = None) -> None:
         self.weights = brain.theta.copy()
         self.brain, self.rng, self.count = brain, rng, rounds_per_cat * len(PRACTICE_CATS)
-        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight)
+        self.task = chase_task(width, height, PRACTICE_CATS, move_limit, teacher, sight, room)
         self.steps = None
         self.rounds = None
         self.moments: tuple | None = None  # the optimizer's state that goes with these weights
@@ -212,11 +222,17 @@ class Rollout:
     def agreement(self) -> float:
         return 1.0 - float(self.rounds.mistakes.sum()) / max(int(self.rounds.mask.sum()), 1)
 
+    def figure(self) -> float:
+        """What the safety net judges these weights by (`judged_by`): for a teacher that chooses by value, the
+        share of value-optimal moves (copying its tie-breaks is not playing better); for the post's teacher,
+        which has no value, agreement."""
+        return self.rounds.value_optimal if self.task.teacher in VALUE_TEACHERS else self.agreement()
+
     def play_out(self) -> float:
-        """All at once (no frame budget): the agreement of these weights on these rounds."""
+        """All at once (no frame budget): `figure` of these weights on these rounds."""
         while not self.advance():
             pass
-        return self.agreement()
+        return self.figure()
 
 
 class Learner:
@@ -237,23 +253,27 @@ class Learner:
         move_limit: int = 40,
         seed: int = 0,
         sight: str = "classic",
+        room: Room | None = None,
     ) -> None:
         self.rounds_kept, self.batch, self.lr = rounds_kept, batch, lr
         self.updates_per_round, self.practice, self.move_limit = updates_per_round, practice, move_limit
         self.rng = np.random.default_rng(seed)
         self.clock = learning_clock()  # what budgets are measured with (tests give it a fake clock)
-        self.rebind(brain, teacher, width, height, sight)
+        self.rebind(brain, teacher, width, height, sight, room)
 
-    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic") -> None:
+    def rebind(self, brain: Brain, teacher: str, width: int, height: int, sight: str = "classic",
+               room: Room | None = None) -> None:
         """Start afresh for this brain (after a swap or reset), teacher or sight: the old labels no longer apply.
         Under fog or flicker (sight.SIGHTS) practice and the held-out check play that sight's rounds, labelled
-        by the cautious teacher from B, as the trainer's are."""
+        by the cautious teacher from B, as the trainer's are. In a room (with furniture) every round is played
+        there; width and height are then its own."""
         self.brain, self.teacher, self.width, self.height = brain, teacher, width, height
-        self.sight = sight
-        self.buffer: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.rounds_kept)
-        self.practised: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=PRACTICE_KEPT)
+        self.sight, self.room = sight, room
+        self.buffer: deque[KeptRound] = deque(maxlen=self.rounds_kept)
+        self.practised: deque[KeptRound] = deque(maxlen=PRACTICE_KEPT)
         self.round_x: list[np.ndarray] = []
         self.round_labels: list[int] = []
+        self.round_targets: list[np.ndarray] = []
         self.updates = 0
         self.update_ms = 0.0
         # a step of the check (128 rounds) and of a practice play (32) cost differently: priced apart
@@ -274,13 +294,19 @@ class Learner:
         self.best_moments: tuple | None = None
         self.best_heldout: float | None = None
         self.start_heldout: float | None = None
-        self.heldout: float | None = None  # the latest check's figure: the brain as it is now
+        self.heldout: float | None = None  # the latest check's figure (judged_by): the brain as it is now
+        self.heldout_agreement: float | None = None  # the latest check's agreement, beside it
         self.fallbacks = 0
         self.new_optimizer()
         self.practice_play: Rollout | None = None
         self.check: Rollout | None = None
         self.check_rng_seed = [HELDOUT_SEED, 8, width, height]  # fixed held-out starts, never trained on
         self.start_check()
+
+    @property
+    def judged_by(self) -> str:
+        """What the held-out figures (`heldout`, `best_heldout`, `start_heldout`) measure."""
+        return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
 
     def new_optimizer(self) -> None:
         self.optimizer = self.brain.optimizer(lr=self.rate(), clip=1.0)
@@ -303,17 +329,21 @@ class Learner:
 
     # -- what the game feeds in ------------------------------------------------------------------------
 
-    def record(self, x: np.ndarray, label: int) -> None:
-        """One mouse move: the brain's input and the move its teacher would have made there."""
+    def record(self, x: np.ndarray, label: int, best: np.ndarray | None = None) -> None:
+        """One mouse move: the brain's input, the move its teacher would have made there and the value-optimal
+        moves (4,) bool (None: the teacher's move alone); what is learnt is tasks.learning_targets of them."""
         self.round_x.append(np.array(x, dtype=np.float32))
         self.round_labels.append(int(label))
+        self.round_targets.append(learning_targets(self.teacher, np.int32(label),
+                                                   None if best is None else np.asarray(best, dtype=bool)))
 
     def end_round(self) -> None:
         """Close the current round into the buffer; it earns its updates."""
         if self.round_x:
-            self.buffer.append((np.stack(self.round_x), np.array(self.round_labels, dtype=np.int32)))
+            self.buffer.append((np.stack(self.round_x), np.array(self.round_labels, dtype=np.int32),
+                                np.stack(self.round_targets)))
             self.earned = min(self.earned + self.updates_per_round, BANKED_ROUNDS * self.updates_per_round)
-        self.round_x, self.round_labels = [], []
+        self.round_x, self.round_labels, self.round_targets = [], [], []
 
     # -- the frame's share -----------------------------------------------------------------------------
 
@@ -392,26 +422,29 @@ class Learner:
         if self.check is None and weights_finite(self.brain):
             rng = np.random.default_rng(self.check_rng_seed)
             self.check = Rollout(self.brain, self.teacher, self.width, self.height, CHECK_ROUNDS, self.move_limit,
-                                 rng, self.sight)
+                                 rng, self.sight, self.room)
             self.check.moments = self.optimizer.state()
 
     def start_practice(self) -> None:
         if self.practice and self.practice_play is None:
             self.practice_play = Rollout(self.brain, self.teacher, self.width, self.height,
                                          PRACTICE_ROUNDS // len(PRACTICE_CATS), self.move_limit, self.rng,
-                                         self.sight)
+                                         self.sight, self.room)
 
     def finish(self, rollout: Rollout) -> None:
         rounds = rollout.rounds
         if rollout is self.practice_play:
             self.practice_play = None
+            targets = rounds.targets
             for b in range(rounds.mask.shape[1]):
                 steps = int(rounds.mask[:, b].sum())
                 if steps:
-                    self.practised.append((rounds.x[:steps, b].copy(), rounds.teacher[:steps, b].copy()))
+                    self.practised.append((rounds.x[:steps, b].copy(), rounds.teacher[:steps, b].copy(),
+                                           targets[:steps, b].copy()))
             return
         self.check = None
-        self.judge(rollout.agreement(), rollout)
+        self.heldout_agreement = rollout.agreement()
+        self.judge(rollout.figure(), rollout)
 
     def judge(self, figure: float, rollout: Rollout) -> None:
         """A check's figure for these weights: keep them if they are the best yet; fall back if far worse."""
@@ -421,7 +454,7 @@ class Learner:
         if self.best_heldout is None or figure >= self.best_heldout:
             self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
         elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
-            self.fall_back(f"held-out agreement fell to {figure * 100:.1f}%")
+            self.fall_back(f"held-out {self.judged_by} fell to {figure * 100:.1f}%")
         if not self.optimizer.fixed_rate:  # the post's SGD keeps the post's rate
             self.optimizer.lr = self.rate()
 
@@ -447,7 +480,7 @@ class Learner:
         for weights in candidates:
             put_weights(self.brain, weights)
             figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
-                                   self.move_limit, np.random.default_rng(seed), self.sight).play_out())
+                                   self.move_limit, np.random.default_rng(seed), self.sight, self.room).play_out())
         pick = int(np.argmax(figures))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:
@@ -456,13 +489,14 @@ class Learner:
         self.good = self.brain.theta.copy()
         self.start_check()
         self.heldout = self.check.play_out()
+        self.heldout_agreement = self.check.agreement()
         self.check = None
         return self.heldout
 
     # -- one update ------------------------------------------------------------------------------------
 
-    def sample(self, batch: int, rounds: deque | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A batch of kept rounds, padded to the longest: inputs (T, B, I), labels (T, B), mask (T, B)."""
+    def sample(self, batch: int, rounds: deque | None = None) -> tuple[np.ndarray, ...]:
+        """A batch of kept rounds, padded to the longest (`padded`)."""
         rounds = self.buffer if rounds is None else rounds
         return padded([rounds[k] for k in self.rng.integers(0, len(rounds), size=batch)])
 
@@ -532,10 +566,10 @@ class Learner:
         if self.updates % CHECK_EVERY == 0:
             self.start_check()
 
-    def gradient_of(self, rounds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float, np.ndarray]:
+    def gradient_of(self, rounds: list[KeptRound]) -> tuple[float, float, np.ndarray]:
         """The steps of these rounds, and the brain's loss and gradient summed over them (mean × steps)."""
-        x, labels, mask = padded(rounds)
-        loss, grad = self.brain.loss_and_gradient(x, labels, mask)
+        x, labels, targets, mask = padded(rounds)
+        loss, grad = self.brain.loss_and_gradient(x, labels, mask, targets)
         weight = float(mask.sum())
         return weight, weight * loss, grad * weight
 
@@ -553,8 +587,8 @@ class Learner:
         found = []
         for count, kept in parts:
             if count:
-                x, labels, mask = self.sample(count, kept)
-                loss, grad = self.brain.loss_and_gradient(x, labels, mask)
+                x, labels, targets, mask = self.sample(count, kept)
+                loss, grad = self.brain.loss_and_gradient(x, labels, mask, targets)
                 found.append((float(mask.sum()), loss, grad))
         total = sum(w for w, _, _ in found)
         loss = sum(w * part for w, part, _ in found) / total

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..arena import check_size
 from ..brain_np import Brain, LSTMBrain
+from ..world.rooms import Room
 from ..world.teachers import TEACHER_NAMES
 from . import brainfile
 
@@ -42,7 +43,8 @@ class BrainLibrary:
     """The brain in play and where it came from; `show` reports every problem in one line."""
 
     def __init__(self, weights_dir: str | Path, user_dir: str | Path | None, fixed_size: tuple[int, int] | None,
-                 show: Show, sight: Callable[[], str] = lambda: brainfile.DEFAULT_SIGHT) -> None:
+                 show: Show, sight: Callable[[], str] = lambda: brainfile.DEFAULT_SIGHT,
+                 room: Callable[[], Room | None] = lambda: None) -> None:
         self.weights_dir = Path(weights_dir)
         self.user_dir = Path(user_dir) if user_dir is not None else None
         self.fixed_size = fixed_size
@@ -55,6 +57,7 @@ class BrainLibrary:
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
         self.sight_in_play = sight  # asked, not kept: the session's round holds the sight in play
+        self.room_in_play = room  # asked, as the sight is: the round's arena holds the room in play
         self.in_play = 0  # counts the brains put in play
         self.kept: tuple[int, int] | None = None  # (in_play, tuned_updates) the browser was last handed
         self.left_out = 0  # brain files past brainfile.MAX_LISTED_FILES that the list leaves out (the oldest)
@@ -64,18 +67,30 @@ class BrainLibrary:
         """The sight preset the mouse plays under: only its brains are offered."""
         return self.sight_in_play()
 
+    @property
+    def room(self) -> Room | None:
+        """The room in play, None for the open board: its own brains are offered first, then the open board's."""
+        room = self.room_in_play()
+        return None if room is None or room.is_open else room
+
     def brain_files(self) -> list[Path]:
-        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""
+        """Every brain file the brain key cycles through: shipped ones, then the player's saved ones; in a room,
+        the room's own brains first, then the open board's."""
         folders = [self.weights_dir] + ([self.user_dir] if self.user_dir is not None else [])
         files, self.left_out = brainfile.listed_files(folders)
         # Only a mouse's brain for the sight in play; a file that cannot be read stays, so B says why.
-        return [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
+        files = [f for f in files if brainfile.file_kind(f) in (None, ("mouse", self.sight))]
+        here = None if self.room is None else self.room.name
+        own = [f for f in files if here is not None and brainfile.file_room(f) == here]
+        return own + [f for f in files if brainfile.file_room(f) is None]
 
     def sight_brain(self) -> tuple[Brain, str, Path] | None:
-        """The sight's shipped brain (brainfile.SIGHT_BRAINS), else the first file for it that loads (each
-        broken one shown), else None."""
+        """The room's brain (the first file trained for it that loads), else the sight's shipped brain
+        (brainfile.SIGHT_BRAINS), else the first file for it that loads (each broken one shown), else None."""
         files = self.brain_files()
-        for path in [f for f in files if f.name == brainfile.SIGHT_BRAINS[self.sight]] + files:
+        here = None if self.room is None else self.room.name
+        own = [f for f in files if here is not None and brainfile.file_room(f) == here]
+        for path in own + [f for f in files if f.name == brainfile.SIGHT_BRAINS[self.sight]] + files:
             brain = self.read_file(path)
             if brain is not None:
                 return brain, path.name, path
@@ -110,7 +125,10 @@ class BrainLibrary:
         return teacher if teacher in (*TEACHER_NAMES, brainfile.CAUTIOUS) else brainfile.DEFAULT_TEACHER
 
     def size_for_brain(self) -> tuple[int, int]:
-        """The arena size: the command line's, else the first grid size the brain was trained on."""
+        """The arena size: the room's, else the command line's, else the first grid size the brain was trained
+        on."""
+        if self.room is not None:
+            return self.room.size
         if self.fixed_size is not None:
             return self.fixed_size
         sizes = self.brain_meta.get("grid_sizes") or brainfile.DEFAULT_GRID_SIZES  # the loader checked them
@@ -136,7 +154,9 @@ class BrainLibrary:
     def read_file(self, path: Path) -> Brain | None:
         """The brain in this file, or None after showing its one-line error."""
         try:
-            return brainfile.load_brain(path, sight=self.sight)
+            brain = brainfile.load_brain(path, sight=self.sight)
+            brainfile.check_room_fits(brain.meta, self.room, str(path))
+            return brain
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None
@@ -144,7 +164,9 @@ class BrainLibrary:
     def read_bytes(self, name: str, data: bytes) -> Brain | None:
         """The brain in a file's bytes (an upload), or None after showing its one-line error."""
         try:
-            return brainfile.load_brain_bytes(data, name, sight=self.sight)
+            brain = brainfile.load_brain_bytes(data, name, sight=self.sight)
+            brainfile.check_room_fits(brain.meta, self.room, name)
+            return brain
         except brainfile.BrainFileError as error:
             self.show(str(error), error=True)
             return None

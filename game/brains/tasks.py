@@ -10,15 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from ..arena import Arena, features
 from ..brain_np import FEATURES, Brain, BrainTrace
-from ..world.cats import CAT_NAMES, cat_moves
+from ..world.cats import CAT_NAMES, SCRIPTED_CATS, cat_moves
+from ..world.rooms import Room
 from ..world.rows import put_rows, take_rows
-from ..world.sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_moves, sight_features, sight_named
-from ..world.teachers import pursuit, teacher_moves
+from ..world.sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
+from ..world.teachers import VALUE_TEACHERS, check_post_teacher, pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 
@@ -32,7 +34,8 @@ class Task:
 
     `sight` names what the mouse sees of the cat (sight.SIGHTS): under classic it sees it always and its brain
     gets the four coordinates; under fog or flicker its brain gets sight.FEATURE_NAMES and the cautious teacher
-    (teacher "cautious") labels each state from the belief B."""
+    (teacher "cautious") labels each state from the belief B. `room`, when it has furniture, is where the rounds
+    are played (width and height are then its own); None is the open board."""
 
     name: str = "seed"
     width: int = 6
@@ -41,6 +44,10 @@ class Task:
     move_limit: int = 10
     teacher: str = "post"
     sight: str = "classic"
+    room: Room | None = None
+
+    def __post_init__(self) -> None:
+        check_room_task(self.room, self.width, self.height, self.teacher, self.sight)
 
     @property
     def catching(self) -> bool:
@@ -52,19 +59,38 @@ class Task:
         return FEATURES if self.sight == CLASSIC.name else FEATURE_NAMES
 
     def arena(self, n: int) -> Arena:
-        return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching)
+        return Arena(self.width, self.height, n=n, move_limit=self.move_limit, catching=self.catching,
+                     room=self.room)
+
+
+def check_room_task(room: Room | None, width: int, height: int, teacher: str, sight: str) -> None:
+    """ValueError, one line, for a task a room cannot have: another size than the room's, the post's teacher
+    (it ignores furniture) or a sight whose belief knows no furniture."""
+    if room is None or room.is_open:
+        return
+    if (width, height) != room.size:
+        raise ValueError(f"room {room.name!r} is {room.width}×{room.height}, not {width}×{height}")
+    check_post_teacher(room if teacher == "post" else None)
+    if sight != CLASSIC.name:
+        raise ValueError(f"{sight} sight is for the open board; room {room.name!r} is played with classic sight")
 
 
 SEED_TASK = Task()
 
 
 def chase_task(width: int = 8, height: int = 8, cats: tuple[str, ...] = CAT_NAMES,
-               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic") -> Task:
+               move_limit: int = 40, teacher: str = "optimal", sight: str = "classic",
+               room: Room | None = None) -> Task:
     """Moving-cat task: scripted king-move cats chase the mouse, one cat kind per round in turn. Under fog or
-    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B)."""
+    flicker sight the teacher is the cautious one (whatever `teacher` says: only it decides from B). A room
+    with furniture sets the size."""
     sight_named(sight)  # a bad name fails here, with the choices
+    if room is not None and room.is_open:
+        room = None
+    if room is not None:
+        width, height = room.size
     return Task("chase", width, height, tuple(cats), move_limit, teacher if sight == CLASSIC.name else CAUTIOUS,
-                sight)
+                sight, room)
 
 
 def seed_task(teacher: str = "post") -> Task:
@@ -76,7 +102,11 @@ def seed_task(teacher: str = "post") -> Task:
 class Rounds:
     """What `play` saw, step by step: inputs (T, N, I), teacher's moves and mouse's moves (T, N), and which
     steps happened (mask). `survived` counts mouse moves made before a catch (or to the move limit). Under fog
-    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief)."""
+    or flicker, `belief` is B (T, N, W·H) at every step when asked for (play's keep_belief).
+
+    `best` (T, N, 4) bool is the value-optimal moves at every step: the solved game's (classic sight), the
+    largest guaranteed survival over B (fog, flicker); on a still-cat task, where nothing is at stake, the
+    teacher's move. `teacher_name` says whether the targets are those sets or the teacher's one move."""
 
     x: np.ndarray
     teacher: np.ndarray
@@ -86,11 +116,39 @@ class Rounds:
     survived: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)  # the brain's run, when a brain played
     belief: np.ndarray | None = field(default=None, repr=False)
+    best: np.ndarray | None = field(default=None, repr=False)
+    teacher_name: str = "post"
 
     @property
     def mistakes(self) -> np.ndarray:
         """Per round: steps at which the mouse's move differs from its teacher's."""
         return ((self.moves != self.teacher) & self.mask).sum(axis=0)
+
+    @property
+    def targets(self) -> np.ndarray:
+        """What a brain learns to give, (T, N, 4) bool: the set of value-optimal moves for a teacher that
+        chooses by value (teachers.VALUE_TEACHERS), the teacher's one move for the post's."""
+        return learning_targets(self.teacher_name, self.teacher, self.best)
+
+    @property
+    def optimal(self) -> np.ndarray:
+        """(T, N) bool: the mouse's move was value-optimal (False where no step happened)."""
+        picked = np.take_along_axis(self.best, self.moves[..., None].astype(np.intp), axis=2)[..., 0]
+        return picked & self.mask
+
+    @property
+    def value_optimal(self) -> float:
+        """Share of the mouse's moves that were value-optimal: the agreement's play twin."""
+        steps = int(self.mask.sum())
+        return float(self.optimal.sum()) / steps if steps else 1.0
+
+
+def learning_targets(teacher: str, moves: np.ndarray, best: np.ndarray | None) -> np.ndarray:
+    """The sets a brain imitates, (..., 4) bool: `best` for a teacher in VALUE_TEACHERS, else the teacher's
+    one move."""
+    if teacher in VALUE_TEACHERS and best is not None:
+        return best
+    return np.arange(4) == np.asarray(moves)[..., None]
 
 
 def play(
@@ -135,6 +193,8 @@ def playing(
     belief = None if sight is CLASSIC else Belief(sight, W, H, arena.mouse)
     x = np.zeros((T, n, len(task.features)), dtype=np.float32)
     labels = np.zeros((T, n), dtype=np.int32)
+    best = np.zeros((T, n, 4), dtype=bool)
+    solved = pursuit(W, H, task.room) if task.catching else None
     moves = np.zeros((T, n), dtype=np.int32)
     mask = np.zeros((T, n), dtype=bool)
     kept = np.zeros((T, n, W * H), dtype=bool) if keep_belief and belief is not None else None
@@ -152,18 +212,21 @@ def playing(
                 if len(games):
                     mine = live[kind_of_live == k]
                     chosen[mine] = cat_moves(name, take_rows(arena.cat, mine), take_rows(arena.mouse, mine), W, H,
-                                             cat_rng, among=np.searchsorted(games, mine), rounds=len(games))
+                                             cat_rng, among=np.searchsorted(games, mine), rounds=len(games),
+                                             room=task.room)
             live = live[~arena.move_cat(chosen[live], live)]
         if not len(live):
             break
         cat_now, mouse_now = take_rows(arena.cat, live), take_rows(arena.mouse, live)
         if belief is None:
             seen_x = features(cat_now, mouse_now, W, H)
-            labels[t, live] = teacher_moves(task.teacher, cat_now, mouse_now, W, H)
+            labels[t, live] = taught = teacher_moves(task.teacher, cat_now, mouse_now, W, H, task.room)
+            best[t, live] = (np.arange(4) == taught[:, None]) if solved is None else solved.mouse_best(cat_now,
+                                                                                                      mouse_now)
         else:
             seen = belief.update_rows(live, t, cat_now, mouse_now)
             seen_x = sight_features(seen, cat_now, mouse_now, W, H)
-            labels[t, live] = cautious_board_moves(take_rows(belief.boards, live), mouse_now, W, H)
+            labels[t, live], best[t, live] = cautious_board_choice(take_rows(belief.boards, live), mouse_now, W, H)
             if kept is not None:
                 kept[t] = belief.cells
         put_rows(x[t], live, seen_x)
@@ -176,7 +239,7 @@ def playing(
         mask[t, live] = True
         live = live[~arena.move_mouse(moves[t, live], live)]
         yield None
-    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept)
+    yield Rounds(x, labels, moves, mask, arena.caught.copy(), arena.moves.copy(), trace, kept, best, task.teacher)
 
 
 def heldout_rng(task: Task) -> np.random.Generator:
@@ -220,6 +283,48 @@ def survival(
     return float(rounds.survived.mean())
 
 
+@dataclass(frozen=True)
+class PlayFigures:
+    """How a mouse plays on held-out rounds of a chase task: its agreement with the teacher, and agreement's
+    play twins: the share of its moves that were value-optimal, and the moves it survived against each cat
+    beside its teacher's on the same starts and the same cat draws."""
+
+    agreement: float
+    value_optimal: float
+    survival: dict[str, float]
+    teacher_survival: dict[str, float]
+
+    def share(self, cat: str) -> float:
+        """Survival against this cat as a share of the teacher's."""
+        return self.survival[cat] / max(self.teacher_survival[cat], 1e-9)
+
+    def line(self) -> str:
+        """One line: value-optimal share, then survival as a share of the teacher's, cat by cat."""
+        shares = " ".join(f"{cat} {self.share(cat) * 100:.1f}%" for cat in self.survival)
+        return f"value-optimal {self.value_optimal * 100:.1f}% · survival vs teacher {shares}"
+
+
+def play_figures(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> PlayFigures:
+    """The brain's PlayFigures on `games` held-out rounds of the task (its cats in turn)."""
+    rounds = play(task, games, heldout_rng(task), brain, cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
+    steps = max(int(rounds.mask.sum()), 1)
+    return PlayFigures(1.0 - float(rounds.mistakes.sum()) / steps, rounds.value_optimal,
+                       survival_by_cat(task, rounds), teacher_survival(task, games))
+
+
+def survival_by_cat(task: Task, rounds: Rounds) -> dict[str, float]:
+    """Mean moves survived per cat (round r met cat r mod the number of cats)."""
+    kinds = np.arange(len(rounds.survived)) % max(len(task.cats), 1)
+    return {cat: float(rounds.survived[kinds == k].mean()) for k, cat in enumerate(task.cats)}
+
+
+@lru_cache(maxsize=32)
+def teacher_survival(task: Task, games: int = HELDOUT_GAMES) -> dict[str, float]:
+    """The teacher's survival per cat on play_figures' rounds (the same starts and cat draws)."""
+    rounds = play(task, games, heldout_rng(task), mouse="teacher", cat_rng=np.random.default_rng(HELDOUT_SEED + 1))
+    return survival_by_cat(task, rounds)
+
+
 def heldout_scores(brain: Brain, task: Task, games: int = HELDOUT_GAMES) -> tuple[float, float]:
     """Held-out mistakes per game and agreement (1 - mistakes / steps), both from one play of the same rounds."""
     rounds = play(task, games, heldout_rng(task), brain)
@@ -247,6 +352,7 @@ class CatTask:
     name: str = "pursuit"
     teacher: str = "perfect"
     sight: str = "classic"  # the cat sees everything (and so, for now, do the mice it meets)
+    room: Room | None = None  # furniture, when there is any (width and height are then the room's)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -254,6 +360,11 @@ class CatTask:
         return FEATURES
 
     def __post_init__(self) -> None:
+        if self.room is not None and not self.room.is_open and "post" in self.mice:
+            check_post_teacher(self.room)
+        if self.room is not None and self.room.size != (self.width, self.height):
+            raise ValueError(f"room {self.room.name!r} is {self.room.width}×{self.room.height}, not "
+                             f"{self.width}×{self.height}")
         if not self.mice:
             raise ValueError("a cat's task needs at least one mouse")
         for mouse in self.mice:
@@ -285,6 +396,12 @@ class CatRounds:
     cat_lost: np.ndarray
     mouse_lost: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)
+    best: np.ndarray | None = field(default=None, repr=False)  # (T, N, 8) bool: the value-optimal cat moves
+
+    @property
+    def targets(self) -> np.ndarray:
+        """What a cat brain learns to give, (T, N, 8) bool: every move that keeps the perfect cat's count."""
+        return self.best
 
     @property
     def mistakes(self) -> np.ndarray:
@@ -310,22 +427,23 @@ def play_cat(
     """Play n rounds of the cat's task at once, by the arena's rules: the cat moves by its own choice (its brain,
     or a scripted cat of cats.CAT_NAMES) while the perfect cat labels every state it is in (DAgger); then the
     round's mouse answers. Random cats and mice draw from `rng` (the random mouse from `mouse_rng` if given)."""
-    arena = Arena(task.width, task.height, n=n, move_limit=task.move_limit)
+    arena = Arena(task.width, task.height, n=n, move_limit=task.move_limit, room=task.room)
     arena.rng = rng
     arena.reset(cat=cat_start, mouse=mouse_start)
     mouse_rng = rng if mouse_rng is None else mouse_rng
-    solved = pursuit(task.width, task.height)
+    solved = pursuit(task.width, task.height, task.room)
     T, every = task.move_limit, np.arange(n)
     x = np.zeros((T, n, 4), dtype=np.float32)
     labels, moves = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=np.int32)
     mask, optimal = np.zeros((T, n), dtype=bool), np.zeros((T, n), dtype=bool)
+    best = np.zeros((T, n, 8), dtype=bool)
     answers, answered = np.zeros((T, n), dtype=np.int32), np.zeros((T, n), dtype=bool)
     par = np.where(arena.caught, 0, solved.start_par(arena.cat, arena.mouse))
     cat_lost, mouse_lost, cat_count = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     if cat == "brain" and brain is None:
         raise ValueError("a brain cat needs a brain")
-    if cat != "brain" and cat not in CAT_NAMES:
-        raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(CAT_NAMES)}")
+    if cat != "brain" and cat not in SCRIPTED_CATS:
+        raise ValueError(f"unknown cat {cat!r}: choose brain or one of {', '.join(SCRIPTED_CATS)}")
     trace = brain.start(n, T) if cat == "brain" else None
     kinds = every % len(task.mice)
     rounds_of = [kinds == k for k in range(len(task.mice))]
@@ -340,9 +458,11 @@ def play_cat(
             x[t], _, moves[t] = cat_brain_turn(trace, arena)
         else:
             x[t] = arena.observe()
-            moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng)
+            moves[t] = cat_moves(cat, arena.cat, arena.mouse, task.width, task.height, rng, room=task.room)
         values = solved.cat_values(arena.cat, arena.mouse)
-        lost = values[every, moves[t]] - values.min(axis=1)
+        least = values.min(axis=1)
+        lost = values[every, moves[t]] - least
+        best[t] = (values == least[:, None]) & active[:, None]
         mask[t], optimal[t] = active, lost == 0
         cat_lost += np.where(active, lost, 0)
         cat_count += active
@@ -352,7 +472,7 @@ def play_cat(
         mouse_lost += np.where(answered[t], values.max(axis=1) - values[every, answers[t]], 0)
         arena.move_mouse(answers[t])
     return CatRounds(x, labels, moves, mask, optimal, answers, answered, arena.caught.copy(), cat_count, par,
-                     cat_lost, mouse_lost, trace)
+                     cat_lost, mouse_lost, trace, best)
 
 
 def cat_brain_turn(trace: BrainTrace, arena: Arena) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -379,14 +499,18 @@ def mouse_answers(task: CatTask, arena: Arena, rounds_of: list[np.ndarray], brai
         elif name == "random":
             answer[games] = rng.integers(0, 4, size=int(games.sum()))
         else:
-            answer[games] = teacher_moves(name, arena.cat[games], arena.mouse[games], task.width, task.height)
+            answer[games] = teacher_moves(name, arena.cat[games], arena.mouse[games], task.width, task.height,
+                                          task.room)
     return answer
 
 
-def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every start a round of the cat's task can have: each (cat, mouse) pair of different cells."""
+def all_starts(width: int, height: int, room: Room | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every start a round with a catch can have: each (cat, mouse) pair of different floor cells."""
     cat, mouse = all_seed_starts(width, height)
     apart = np.any(cat != mouse, axis=1)
+    if room is not None and not room.is_open:
+        blocked = room.blocked
+        apart &= ~blocked[cat[:, 1] * width + cat[:, 0]] & ~blocked[mouse[:, 1] * width + mouse[:, 0]]
     return cat[apart], mouse[apart]
 
 
@@ -454,7 +578,7 @@ def cat_scores(brain: Brain | None, task: CatTask, cat: str = "brain") -> CatRou
     mouse and random cats on a fixed stream: the cat's held-out figures come from these rounds. Refused in one
     line (ValueError) when they would not fit in memory."""
     check_cat_scores_fit(task, None if brain is None else brain.hidden_size)
-    cat_cells, mouse_cells = all_starts(task.width, task.height)
+    cat_cells, mouse_cells = all_starts(task.width, task.height, task.room)
     reps = len(task.mice)
     # Round r meets mouse r % len(mice): repeating each start len(mice) times in a row gives every pair.
     rng = np.random.default_rng([CAT_HELDOUT_SEED, task.width, task.height])

@@ -24,6 +24,7 @@ from ..brains import brainfile
 from ..brains.library import MAX_BRAIN_NAME
 from ..play.coach import LEARN_SPEED
 from ..world.cats import WATCH_CAT_NAMES
+from ..world.rooms import OPEN, room_named, room_names
 from ..world.sight import SIGHTS
 from ..world.teachers import TEACHER_NAMES, TEACHERS
 
@@ -204,6 +205,10 @@ def sight(game: Any, page: Any, name: str) -> None:
     game.set_sight(name)
 
 
+def room(game: Any, page: Any, name: str) -> None:
+    game.set_room(name)
+
+
 def learn_speed(game: Any, page: Any, value: int) -> None:
     game.set_learn_speed(value)
 
@@ -257,6 +262,9 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "sight": Command((Choice("name", tuple(SIGHTS)),), sight,
                      "what the mouse sees of the cat; each sight plays its own brain", shows="sight"),
+    "room": Command((Choice("name", tuple(room_names())),), room,
+                    "where the round is played: the open board or a room with furniture, each with its own brains",
+                    shows="room"),
     "learn": Command((Switch("on"),), learn, "learn from the teacher while playing, or stop", shows="learning"),
     "teacher": Command((Choice("name", TEACHER_NAMES),), teacher, "the teacher to learn from", shows="teacher"),
     "learn_speed": Command((WholeNumber("value", *LEARN_SPEED),), learn_speed,
@@ -294,11 +302,17 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "meta": StatusField("object", "the brain file's meta (the brain card shows META_LABELS of it)"),
     "brains": StatusField("list", "the bundled brains' file names, for the brain picker"),
     "sight": StatusField("text", "what the mouse sees of the cat, one of SIGHTS (the brains listed are its own)"),
+    "room": StatusField("text", "the room in play, one of ROOMS (open: the board without furniture)"),
+    "session": StatusField("object", "the player's rounds against par this session: rounds, caught, on_par, "
+                           "under_par, escaped, streak, best_streak, net (moves over par, negative under)"),
     "learning": StatusField("bool", "learning from the teacher"),
     "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
     "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),
     "agreement": StatusField("number", "share of recent mouse moves the teacher would make, 0..1 or null"),
-    "heldout": StatusField("number", "the learner's held-out agreement now, 0..1 or null"),
+    "value_optimal": StatusField("number", "share of recent mouse moves as good as the teacher's by its value (the "
+                                 "solved game's; the guaranteed survival under fog and flicker), 0..1 or null"),
+    "heldout": StatusField("number", "the learner's held-out figure now, 0..1 or null: the share of value-optimal "
+                           "moves (optimal and cautious teachers) or agreement (the post's teacher)"),
     "fallbacks": StatusField("count", "times the learner fell back to its best weights"),
     "learning_status": StatusField("text", "the learner's line: tuned from, held-out now, fallbacks"),
     "step_ms": StatusField("number", "milliseconds a brain step takes"),
@@ -349,10 +363,13 @@ def page_status(game: Any) -> dict[str, Any]:
         "meta": game.library.brain_meta,
         "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in game.library.brain_files()],
         "sight": game.sight,
+        "room": OPEN if game.room is None else game.room.name,
+        "session": game.scorecard.status(),
         "learning": game.coach.learning,
         "teacher": game.coach.teacher,
         "learn_speed": game.coach.learn_speed,
         "agreement": stats.agreement(),
+        "value_optimal": stats.value_optimal(),
         "heldout": game.coach.heldout_now(),
         "fallbacks": learner.fallbacks if learner is not None else 0,
         "learning_status": learning_status(game),
@@ -384,7 +401,7 @@ def learning_status(game: Any) -> str:
     if line:
         parts.append(line)
     if learner is not None and learner.heldout is not None:
-        parts.append(f"held-out {learner.heldout * 100:.1f}% now")
+        parts.append(f"held-out {game.coach.heldout_kind()} {learner.heldout * 100:.1f}% now")
         if learner.fallbacks:
             times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
             parts.append(f"fell back to the best weights {times}")
@@ -409,8 +426,17 @@ def page_table() -> dict[str, Any]:
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
         "scripted_cats": list(CATS),
         "sights": [{"name": name, "label": sight.label, "title": sight.title} for name, sight in SIGHTS.items()],
+        "rooms": [room_choice(name) for name in room_names()],
         "meta_labels": list(META_LABELS),
     }
+
+
+def room_choice(name: str) -> dict[str, str]:
+    """A room as the page's picker offers it: its name, a label and a title saying its size."""
+    if name == OPEN:
+        return {"name": OPEN, "label": "Open", "title": "the board without furniture"}
+    room = room_named(name)
+    return {"name": name, "label": name.capitalize(), "title": f"{room.width}×{room.height} with furniture"}
 
 
 def page_script() -> str:

@@ -23,11 +23,13 @@ from ..brains import brainfile
 from ..brains.library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
 from ..brains.probe import read_belief
 from ..world.mouse_sight import MouseSight
+from ..world.rooms import OPEN, Room, RoomError, room_named, room_names
 from ..world.sight import CLASSIC, SIGHTS
 from ..world.teachers import TEACHER_NAMES
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
 from .picture import Picture, SightPicture, probe_line
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
+from .scorecard import Scorecard, untrained_note
 from .session import SessionStats
 from .watchcat import CatRoster, WatchCat, cat_picture
 
@@ -55,15 +57,18 @@ class Game:
         browser: bool = False,
         cat_brain: str | Path | None = None,
         sight: str = CLASSIC.name,
+        room: Room | None = None,
     ) -> None:
         self.browser = browser
         self.page: Any = None  # the web page (game.web.Page) when in the browser
         if sight not in SIGHTS:
             raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
-        self.library = BrainLibrary(weights_dir, user_dir, size, self.show, sight=lambda: self.round.sight.name)
+        self.library = BrainLibrary(weights_dir, user_dir, size, self.show, sight=lambda: self.round.sight.name,
+                                    room=lambda: self.round.room)
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
         self.cats = CatRoster(weights_dir, user_dir)
+        self.cats.room = None if room is None or room.is_open else room
         # A cat named on the command line that is unknown or does not load is the caller's error, as --brain's.
         self.cat_player: WatchCat | None = self.cats.bring(cat_brain) if cat_brain is not None else (
             None if watch is None else self.cats.cat(watch))
@@ -87,10 +92,13 @@ class Game:
 
         self.round = Round()
         self.round.sight = MouseSight(sight)
+        self.round.room = self.cats.room
+        self.scorecard = Scorecard()  # the player's rounds against par, this session
         self.coach = Coach(teacher, MOVE_LIMIT)
         self.stats = SessionStats()
         if brain_path is not None:
             brain = brainfile.load_brain(brain_path, sight=sight)  # a bad file on the command line is the caller's
+            brainfile.check_room_fits(brain.meta, self.round.room, str(brain_path))
             self._use_brain(brain, Path(brain_path).name, Path(brain_path))
         else:
             self._use_brain(*self.library.default_brain())
@@ -105,7 +113,8 @@ class Game:
 
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.library.use(brain, name, path)
-        self.coach.bind(brain, self.library.meta_teacher(), self.library.size_for_brain(), self.sight)
+        self.coach.bind(brain, self.library.meta_teacher(), self.library.size_for_brain(), self.sight,
+                        self.round.room)
         self.stats.restart_agreement()
 
     def load_brain_file(self, path: str | Path) -> bool:
@@ -206,6 +215,10 @@ class Game:
             return False
         if name == self.sight:
             return True
+        if self.round.room is not None and name != CLASSIC.name:
+            self.show(f"{name} sight is played on the open board, not in room {self.round.room.name} (M: next "
+                      "room)", error=True)
+            return False
         old, seeing = self.sight, self.round.sight
         self.round.sight = MouseSight(name)
         found = self.library.sight_brain()
@@ -219,6 +232,50 @@ class Game:
             self.round.sight = seeing  # the learning could not be kept: nothing changes
             return False
         return True
+
+    @property
+    def room(self) -> Room | None:
+        """The room in play (None: the open board); the round holds it."""
+        return self.round.room
+
+    def set_room(self, name: str) -> bool:
+        """Play in another room (rooms/NAME.txt, or "open"), with its brain when there is one (else the open
+        board's, and the HUD says so) and its cat brains in watch mode; a bad name or file is one line and the
+        room in play stays."""
+        try:
+            room = room_named(name, self.library.fixed_size or DEFAULT_SIZE)
+        except RoomError as error:
+            self.show(str(error), error=True)
+            return False
+        room = None if room.is_open else room
+        if room == self.round.room:
+            return True
+        if self.sight != CLASSIC.name and room is not None:
+            self.show(f"{self.sight} sight is played on the open board; G switches back to classic first",
+                      error=True)
+            return False
+        old, old_cats = self.round.room, self.cats.room
+        self.round.room = self.cats.room = room
+        found = self.library.sight_brain()
+        place = "the open board" if room is None else f"room {room.name} ({room.width}×{room.height})"
+        if found is None or not self._swap(*found, said=f"{place} · "):
+            self.round.room, self.cats.room = old, old_cats
+            return False
+        self.scorecard = Scorecard()  # par means something else here
+        if self.cat_player is not None and self.cat_player.brain is not None:
+            names = self.cats.brain_names()
+            self._watch_with(self.cats.cat(names[0]) if names else self.cats.cat("perfect"))
+        return True
+
+    def cycle_room(self, step: int = 1) -> None:
+        names = room_names()
+        here = OPEN if self.round.room is None else self.round.room.name
+        index = names.index(here) if here in names else 0
+        self.set_room(names[(index + step) % len(names)])
+
+    def untrained_note(self) -> str | None:
+        """The HUD's line when the brain plays a room or a size it was not trained for."""
+        return untrained_note(self.library.brain_meta, self.arena_size(), self.round.room)
 
     def cycle_sight(self) -> None:
         names = tuple(SIGHTS)
@@ -239,14 +296,14 @@ class Game:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_now())
+        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_agreement())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_now())
+        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_agreement())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.coach.teacher, self.coach.heldout_now())
+        return self.library.export_brain(self.coach.teacher, self.coach.heldout_agreement())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
@@ -263,7 +320,7 @@ class Game:
         if self.page is not None:
             self.download_brain(self.page)
             return None
-        return self.library.save_brain(self.coach.teacher, self.coach.heldout_now())
+        return self.library.save_brain(self.coach.teacher, self.coach.heldout_agreement())
 
     def download_brain(self, page: Any) -> None:
         """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
@@ -371,8 +428,9 @@ class Game:
         x, label = self.round.mouse_sees(self.coach.teacher)
         began = time.perf_counter()
         move = self.library.brain.step(x)
-        self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3)
-        self.coach.record(x, label)
+        best = self.round.sight.best
+        self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3, bool(best[move]))
+        self.coach.record(x, label, best)
         if self.round.mouse_turn(self.library.brain, move, label):
             self.end_round()
 
@@ -380,6 +438,8 @@ class Game:
         self.coach.close_round()
         self.stats.round_finished()
         self.round.finish(self.now, self.library.brain_name, keep_best=not self.watching)
+        if not self.watching:
+            self.scorecard.record(self.round.result_score)
 
     # -- modes -----------------------------------------------------------------------------------------
 
@@ -523,12 +583,13 @@ class Game:
             hidden_size=brain.hidden_size, tuned_line=self.library.tuned_line(self.coach.teacher),
             tuned_updates=self.library.tuned_updates,
             heldout_now=self.coach.heldout_now(),
-            teacher=self.coach.teacher, agreement=stats.agreement(), agreement_window=stats.recent.maxlen,
+            teacher=self.coach.teacher, agreement=stats.agreement(), value_optimal=stats.value_optimal(),
+            agreement_window=stats.recent.maxlen,
             curve=tuple(stats.curve), curve_stride=stats.curve_stride,
             learning=learning, learn_speed=self.coach.learn_speed, learn_budget_ms=self.coach.learn_budget_ms(),
             updates_per_round=learner.updates_per_round if learning else 0,
             updates=learner.updates if learning else 0,
-            start_heldout=learner.start_heldout if learning else None,
+            start_heldout=learner.start_heldout if learning else None, heldout_kind=self.coach.heldout_kind(),
             fallbacks=learner.fallbacks if learning else 0,
             watching=self.watching, watch_cat=self.watch_cat, watch_speed=WATCH_SPEEDS[self.watch_speed],
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,
@@ -536,6 +597,9 @@ class Game:
             step_ms=stats.step_ms, update_ms=stats.update_ms, frame_ms=stats.frame_ms,
             shown=frozenset(self.shown), **cat_picture(self.cat_player),
             sight=self.sight_picture(),
+            room_rows=None if r.arena.room is None else r.arena.room.rows,
+            room_name=OPEN if r.arena.room is None else r.arena.room.name,
+            untrained=self.untrained_note(), session_line=self.scorecard.line() if self.scorecard.rounds else "",
         )
 
     def sight_picture(self) -> SightPicture:

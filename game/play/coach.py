@@ -11,8 +11,9 @@ from ..brain_np import Brain
 from ..brains.brainfile import DEFAULT_TEACHER
 from ..brains.learner import Learner
 from ..brains.tasks import CAUTIOUS
+from ..world.rooms import Room
 from ..world.sight import CLASSIC
-from ..world.teachers import TEACHER_NAMES
+from ..world.teachers import TEACHER_NAMES, VALUE_TEACHERS
 
 LEARN_SPEED = (1, 10)  # the learning-speed steps the game, the page's slider and its messages accept
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (LEARN_SPEED)
@@ -28,25 +29,31 @@ class Coach:
         self.learning = False
         self.learn_speed = 3
         self.sight = CLASSIC.name  # under fog and flicker the teacher is the cautious one, whatever was chosen
+        self.room: Room | None = None  # furniture the rounds are played among (None: the open board)
 
-    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name) -> None:
-        """A brain comes into play: its teacher unless one was chosen, and the learner follows it."""
-        self.sight = sight
+    def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name,
+             room: Room | None = None) -> None:
+        """A brain comes into play: its teacher unless one was chosen, and the learner follows it. The post's
+        teacher knows no furniture: in a room the optimal mouse teaches instead."""
+        self.sight, self.room = sight, (None if room is None or room.is_open else room)
         if sight != CLASSIC.name:
             self.teacher = CAUTIOUS  # only it decides from what the mouse knows (B)
         else:
             chosen = self.fixed_teacher or brain_teacher
             self.teacher = chosen if chosen in TEACHER_NAMES else DEFAULT_TEACHER
+            if self.room is not None and self.teacher == "post":
+                self.teacher = "optimal"
         self.rebind(brain, size)
 
     def rebind(self, brain: Brain, size: tuple[int, int]) -> None:
         if self.learner is not None:
-            self.learner.rebind(brain, self.teacher, *size, sight=self.sight)
+            self.learner.rebind(brain, self.teacher, *size, sight=self.sight, room=self.room)
 
     def set_learning(self, on: bool, brain: Brain, size: tuple[int, int]) -> None:
         if on and self.learner is None:
             self.learner = Learner(brain, self.teacher, *size, move_limit=self.move_limit,
-                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES, sight=self.sight)
+                                   updates_per_round=self.learn_speed * LEARN_SPEED_UPDATES, sight=self.sight,
+                                   room=self.room)
         if not on:
             self.close_round()
         self.learning = on
@@ -65,10 +72,11 @@ class Coach:
     def learn_budget_ms(self) -> float:
         return self.learn_speed * LEARN_SPEED_MS
 
-    def record(self, x: np.ndarray, label: int) -> None:
-        """One mouse move, with the move its teacher would have made, while learning."""
+    def record(self, x: np.ndarray, label: int, best: np.ndarray | None = None) -> None:
+        """One mouse move, with the move its teacher would have made and the value-optimal moves, while
+        learning."""
         if self.learning and self.learner is not None:
-            self.learner.record(x, label)
+            self.learner.record(x, label, best)
 
     def close_round(self) -> None:
         if self.learner is not None and self.learner.round_x:
@@ -83,5 +91,14 @@ class Coach:
         return updates, (time.perf_counter() - began) * 1e3
 
     def heldout_now(self) -> float | None:
-        """The learner's held-out check of the brain as it is now (None before one has run)."""
+        """The learner's held-out check of the brain as it is now (None before one has run): what its safety net
+        judges by (`heldout_kind`)."""
         return self.learner.heldout if self.learner is not None else None
+
+    def heldout_kind(self) -> str:
+        """What heldout_now measures: value-optimal moves for a teacher that chooses by value, else agreement."""
+        return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
+
+    def heldout_agreement(self) -> float | None:
+        """The latest check's agreement with the teacher (what a tuned file's meta records)."""
+        return self.learner.heldout_agreement if self.learner is not None else None

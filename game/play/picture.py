@@ -75,6 +75,7 @@ class Picture:
     # agreement and learning
     teacher: str
     agreement: float | None
+    value_optimal: float | None  # agreement's play twin: share of recent moves as good as the teacher's by value
     agreement_window: int
     curve: tuple[float, ...]
     curve_stride: int
@@ -84,6 +85,7 @@ class Picture:
     updates_per_round: float
     updates: int
     start_heldout: float | None
+    heldout_kind: str  # what the held-out figures measure: value-optimal, or agreement (the post's teacher)
     fallbacks: int
     # modes, messages and timings
     watching: bool
@@ -106,3 +108,8 @@ class Picture:
     cat_probabilities: np.ndarray | None = None  # a cat brain's eight moves' probabilities at its last move
     cat_move: int | None = None  # the watch cat's last move
     sight: SightPicture | None = None  # None: classic sight, drawn as before sight presets
+    # the room
+    room_rows: tuple[str, ...] | None = None  # the furniture's layout, rows top first (None: the open board)
+    room_name: str = "open"
+    untrained: str | None = None  # the HUD's line when the brain plays a room or size it was not trained for
+    session_line: str = ""  # the player's session against par (play/scorecard.py)

@@ -11,10 +11,22 @@ import numpy as np
 from ..arena import CAT_MOVES, Arena
 from ..brain_np import Brain
 from ..world.mouse_sight import MouseSight
-from ..world.teachers import pursuit
+from ..world.rooms import Room
+from ..world.teachers import NEVER, Pursuit, pursuit
 
 MOVE_LIMIT = 40
+MIN_PAR = 3  # a start the cat can win in one or two moves is no contest: the round deals none
 TRAIL_LENGTH = 12  # cells each animal's fading trail remembers
+
+
+def deal(arena: Arena, solved: Pursuit, min_par: int = MIN_PAR) -> None:
+    """Reset the arena's one round to a start drawn from its rng whose par is at least `min_par` and which a
+    perfect cat can win (every room has such starts; drawn again until one comes, a few draws on average)."""
+    while True:
+        arena.reset()
+        par = int(solved.start_par(arena.cat, arena.mouse)[0])
+        if min_par <= par < NEVER:
+            return
 
 
 def versus_par(score: int) -> str:
@@ -26,31 +38,40 @@ class Round:
     def __init__(self) -> None:
         self.arena: Arena | None = None
         self.number = 0
-        self.start_cells: tuple[np.ndarray, np.ndarray, tuple[int, int]] | None = None  # the last start drawn
+        self.start_cells: tuple | None = None  # the last start drawn: cat, mouse and (size, room)
+        self.room: Room | None = None  # the room the game plays in (None: the open board), set before resize
         self.best: dict[str, int] = {}  # fewest cat moves over par, per brain, this session
         self.sight = MouseSight()  # what the mouse sees of the cat (classic, fog, flicker)
 
     def resize(self, width: int, height: int) -> bool:
-        """A new arena when the size changes; True when it did."""
-        if self.arena is not None and (self.arena.width, self.arena.height) == (width, height):
+        """A new arena when the size or the room in play changes; True when it did. A room sets the size."""
+        room = None if self.room is None or self.room.is_open else self.room
+        if room is not None:
+            width, height = room.size
+        if self.arena is not None and (self.arena.width, self.arena.height, self.arena.room) == (width, height, room):
             return False
-        self.arena = Arena(width, height, n=1, move_limit=MOVE_LIMIT)
+        self.arena = Arena(width, height, n=1, move_limit=MOVE_LIMIT, room=room)
         return True
+
+    def place(self) -> tuple[tuple[int, int], Room | None]:
+        """The arena's size and room (None: the open board)."""
+        return (self.arena.width, self.arena.height), self.arena.room
 
     def start(self, rng: np.random.Generator, brain: Brain, again: bool = False) -> None:
         """A new start drawn from rng, or with again the last start once more (same cells, same number)."""
         arena = self.arena
         arena.rng = rng
-        fits = again and self.start_cells is not None and self.start_cells[2] == (arena.width, arena.height)
+        solved = pursuit(arena.width, arena.height, arena.room)
+        fits = again and self.start_cells is not None and self.start_cells[2] == self.place()
         if fits:
             arena.reset(cat=self.start_cells[0], mouse=self.start_cells[1])
         else:
-            arena.reset()
+            deal(arena, solved)
             self.number += 1
-            self.start_cells = (arena.cat.copy(), arena.mouse.copy(), (arena.width, arena.height))
+            self.start_cells = (arena.cat.copy(), arena.mouse.copy(), self.place())
         brain.reset()
         self.sight.start(arena)
-        self.par = int(pursuit(arena.width, arena.height).start_par(arena.cat, arena.mouse)[0])
+        self.par = int(solved.start_par(arena.cat, arena.mouse)[0])
         self.cat_moves_made = 0
         self.over = False
         self.over_time = 0.0

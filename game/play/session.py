@@ -17,6 +17,7 @@ def smoothed(average: float, sample: float) -> float:
 class SessionStats:
     def __init__(self) -> None:
         self.recent: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
+        self.recent_optimal: deque[bool] = deque(maxlen=AGREEMENT_WINDOW)
         self.clear_curve()
         self.rounds_finished = 0
         self.rate_mark = (0.0, 0)  # (game clock, rounds finished) when rounds/s was last measured
@@ -30,10 +31,12 @@ class SessionStats:
     def restart_agreement(self) -> None:
         """A new brain or teacher: the agreement so far was someone else's."""
         self.recent.clear()
+        self.recent_optimal.clear()
         self.clear_curve()
 
     def clear_curve(self) -> None:
         self.curve: list[float] = []
+        self.value_curve: list[float] = []  # the running value-optimal share, sampled with the agreement
         self.curve_stride, self.curve_rounds = 1, 0
 
     def sample_curve(self, value: float) -> None:
@@ -41,8 +44,9 @@ class SessionStats:
         always spans the whole session in bounded memory."""
         if self.curve_rounds % self.curve_stride == 0:
             self.curve.append(value)
+            self.value_curve.append(self.value_optimal())
             if len(self.curve) > CURVE_POINTS:
-                self.curve = self.curve[::2]
+                self.curve, self.value_curve = self.curve[::2], self.value_curve[::2]
                 self.curve_stride *= 2
         self.curve_rounds += 1
 
@@ -50,8 +54,14 @@ class SessionStats:
         """Share of recent mouse moves that matched the teacher's (brain's own moves, the teacher's labels)."""
         return sum(self.recent) / len(self.recent) if self.recent else None
 
-    def mouse_moved(self, agreed: bool, step_ms: float) -> None:
+    def value_optimal(self) -> float | None:
+        """Share of recent mouse moves that were value-optimal (as good as the teacher's by its value: the
+        solved game's, or the guaranteed survival over B under fog and flicker): agreement's play twin."""
+        return sum(self.recent_optimal) / len(self.recent_optimal) if self.recent_optimal else None
+
+    def mouse_moved(self, agreed: bool, step_ms: float, optimal: bool = True) -> None:
         self.recent.append(agreed)
+        self.recent_optimal.append(optimal)
         self.step_ms = smoothed(self.step_ms, step_ms)
 
     def round_finished(self) -> None:

@@ -19,6 +19,7 @@ from ..brain_np import Brain, BrainTrace, softmax
 from ..brains import brainfile
 from ..brains.tasks import cat_brain_turn
 from ..world.cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
+from ..world.rooms import Room, open_room
 
 SCRIPTED = "scripted"
 
@@ -55,7 +56,8 @@ class ScriptedCat(WatchCat):
         return f"{SCRIPTED}: {self.name}"
 
     def move(self, arena: Arena, rng: np.random.Generator) -> int:
-        self.last_move = int(cat_moves(self.name, arena.cat, arena.mouse, arena.width, arena.height, rng)[0])
+        self.last_move = int(cat_moves(self.name, arena.cat, arena.mouse, arena.width, arena.height, rng,
+                                       room=arena.room)[0])
         return self.last_move
 
 
@@ -102,11 +104,18 @@ class CatRoster:
         self.folders = [Path(weights_dir)] + ([Path(user_dir)] if user_dir is not None else [])
         self.brought: tuple[str, Brain] | None = None  # a cat brain loaded from a path or bytes
         self.skipped: str | None = None  # the cat the next-cat key last failed to load, to step past it
+        self.room: Room | None = None  # the room in play: only the cat brains trained for it (None: the open board)
+
+    def place(self) -> Room:
+        """The room a brought or listed cat brain must have been trained for (any open board's size will do)."""
+        return self.room if self.room is not None else open_room(8, 8)
 
     def brain_files(self) -> list[Path]:
-        """The cat brains of the folders (a file that cannot be read is left out: it plays neither side)."""
+        """The cat brains of the folders trained for the room in play (a file that cannot be read is left out:
+        it plays neither side)."""
         files, _ = brainfile.listed_files(self.folders)  # the brain key's list: its bound and its checked files
-        return [f for f in files if brainfile.file_role(f) == "cat"]
+        here = None if self.room is None or self.room.is_open else self.room.name
+        return [f for f in files if brainfile.file_role(f) == "cat" and brainfile.file_room(f) == here]
 
     def brain_names(self) -> list[str]:
         names = [f.name for f in self.brain_files()]
@@ -142,20 +151,20 @@ class CatRoster:
         if self.brought is not None and self.brought[0] == found:
             return BrainCat(self.brought[1], found)
         path = next(f for f in self.brain_files() if f.name == found)
-        return BrainCat(brainfile.load_brain(path, role="cat"), found)
+        return BrainCat(brainfile.load_brain(path, role="cat", room=self.place()), found)
 
     def bring(self, path: str | Path | None = None, data: bytes | None = None, name: str | None = None) -> WatchCat:
         """A cat brain the player brings, from a path or a file's bytes; it joins the roster under its file
         name. Raises BrainFileError in one line naming the file."""
         listed = self.brain_files()
         if data is None:
-            brain = brainfile.load_brain(path, role="cat")
+            brain = brainfile.load_brain(path, role="cat", room=self.place())
             name = Path(path).name
             if Path(path).resolve() in {f.resolve() for f in listed}:
                 return BrainCat(brain, name)  # a listed cat brain itself: the name already means it
         else:
             name = name or "cat brain"
-            brain = brainfile.load_brain_bytes(data, name, role="cat")
+            brain = brainfile.load_brain_bytes(data, name, role="cat", room=self.place())
         name = self.unshadowed(brainfile.printable(name, 80), listed)
         self.brought = (name, brain)
         return BrainCat(brain, name)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..brain_np import Brain
-from ..brains.brainfile import file_role, load_brain, meta_sight
+from ..brains.brainfile import file_role, load_brain, meta_room, meta_sight
 from ..brains.tasks import (
     CatTask,
     Task,
@@ -165,7 +165,9 @@ def cat_row(path: Path) -> list[str]:
     meta = brain.meta
     width, height = meta["grid_sizes"][0]
     task = meta.get("task") or {}
-    results = tournament({path.stem: brain}, players(path.parent)[1], width, height, task.get("move_limit", 40))
+    room = meta_room(meta)  # a room's cat meets that room's mouse brains
+    results = tournament({path.stem: brain}, players(path.parent, room)[1], width, height, task.get("move_limit", 40),
+                         room)
     perfect = {m.mouse: m.moves for m in results if m.cat == "perfect"}
     mine = [m for m in results if m.cat == path.stem]
     worst = max(mine, key=lambda m: abs(m.moves / perfect[m.mouse] - 1))
@@ -177,11 +179,40 @@ def cat_row(path: Path) -> list[str]:
             f"`{meta.get('command', '')}`"]
 
 
+ROOM_TABLE_COLUMNS = ("brain", "room", "arch", "hidden", "trained against", "value-optimal vs perfect cat",
+                      "survival vs perfect cat (share of the optimal mouse's)",
+                      "escapes the straight chaser (optimal mouse)", "training games", "training s", "command")
+
+
+def room_row(path: Path) -> list[str]:
+    """One row of the room mouse brains' table, measured now from every start of its room (contest.judge_mouse)."""
+    from .contest import judge_mouse
+
+    brain = load_brain(path)
+    meta = brain.meta
+    room = meta_room(meta)
+    judged = judge_mouse(brain, room)
+    task = meta.get("task") or {}
+    return [path.name, f"{room.name} {room.width}×{room.height}", brain.arch, str(brain.hidden_size),
+            ", ".join(task.get("cats", [])) or "?", f"{judged.value_optimal:.2%}",
+            f"{judged.survival:.2f} / {judged.optimal_survival:.2f} ({judged.survival_share:.2%})",
+            f"{judged.chaser_escapes:.1%} ({judged.optimal_chaser_escapes:.1%})",
+            f"{meta.get('training_games', 0):,}", f"{meta.get('training_seconds', float('nan')):.1f}",
+            f"`{meta.get('command', '')}`"]
+
+
+def is_room_mouse(path: Path) -> bool:
+    brain = load_brain(path, role=None, sight=None)
+    return brain.role == "mouse" and meta_room(brain.meta) is not None
+
+
 def print_table(paths: list[Path]) -> None:
-    """The weights table for the mouse brains among these files, then one for the cat brains."""
+    """The weights table for the open board's mouse brains among these files, one for the cat brains and one for
+    the rooms' mouse brains."""
     cats = [path for path in paths if file_role(path) == "cat"]
-    for columns, row, chosen in ((TABLE_COLUMNS, brain_row, [p for p in paths if p not in cats]),
-                                 (CAT_TABLE_COLUMNS, cat_row, cats)):
+    rooms = [path for path in paths if path not in cats and is_room_mouse(path)]
+    for columns, row, chosen in ((TABLE_COLUMNS, brain_row, [p for p in paths if p not in cats and p not in rooms]),
+                                 (CAT_TABLE_COLUMNS, cat_row, cats), (ROOM_TABLE_COLUMNS, room_row, rooms)):
         if not chosen:
             continue
         print("| " + " | ".join(columns) + " |")

@@ -2,14 +2,17 @@
 
     python -m game.tournament                      # weights/ on 8×8, a markdown table on stdout
     python -m game.tournament --weights DIR --size 6x6
+    python -m game.tournament --room living        # a room, with the brains trained for it
 
-Cats: the perfect, greedy, noisy and random cats and each cat brain in the folder; mice: the optimal mouse,
-each mouse brain in the folder and a random mouse. Each cat plays one batched rollout (tasks.play_cat) of every
-start (W·H·(W·H−1) of them) against each mouse, with the noisy cat's slips and the random players' moves on a
-fixed stream, so the table repeats exactly. For each pairing: the share of rounds caught within the move limit,
-the mean cat moves to catch (caught rounds), that mean against the perfect cat's on the same mouse, and the moves
-each side lost per round against the solved game's value (par): a cat loses a move when its move leaves more
-moves to catch than par, a mouse when its move leaves fewer; a caught round took par + cat's − mouse's.
+Cats: the perfect, greedy, noisy and random cats, the straight chaser and each cat brain in the folder; mice:
+the optimal mouse, each mouse brain in the folder and a random mouse. In a room (--room) only the brains trained
+for that room play; on the open board, only the open board's. Each cat plays one batched rollout
+(tasks.play_cat) of every start (each pair of distinct floor cells) against each mouse, with the noisy cat's
+slips and the random players' moves on a fixed stream, so the table repeats exactly. For each pairing: the share
+of rounds caught within the move limit, the mean cat moves to catch (caught rounds), that mean against the
+perfect cat's on the same mouse, and the moves each side lost per round against the solved game's value (par): a
+cat loses a move when its move leaves more moves to catch than par, a mouse when its move leaves fewer; a caught
+round took par + cat's − mouse's.
 No pygame.
 """
 
@@ -24,9 +27,10 @@ import numpy as np
 from ..arena import parse_size
 from ..brain_np import Brain
 from ..brains.brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
-from ..brains.tasks import CatRounds, CatTask, cat_scores, check_cat_scores_fit
+from ..brains.tasks import CatRounds, CatTask, all_starts, cat_scores, check_cat_scores_fit
 from ..cli import Parser, argparse_type
-from ..world.cats import CAT_NAMES
+from ..world.cats import CAT_NAMES, STRAIGHT_CAT
+from ..world.rooms import Room, open_room, room_named
 from .train import bounded_whole
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
@@ -50,16 +54,24 @@ class Match:
     value_optimal: float  # share of the cat's moves that kept the perfect cat's moves-to-catch
 
 
-def players(folder: Path) -> tuple[dict[str, Brain], dict[str, Brain]]:
-    """The cat brains and the mouse brains of classic sight in a folder, by file stem (every player sees the whole
-    board here); files that do not load are left out."""
+TOURNAMENT_CATS = (*CAT_NAMES, STRAIGHT_CAT)
+
+
+def players(folder: Path, room: Room | None = None) -> tuple[dict[str, Brain], dict[str, Brain]]:
+    """The cat brains and the mouse brains of classic sight in a folder trained for this room (None: the open
+    board), by file stem (every player sees the whole board here); files that do not load are left out."""
     cats, mice = {}, {}
+    place = open_room(8, 8) if room is None else room  # an open-board brain plays any open size
     for path in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
         kind = file_kind(path)
         if kind is None or kind[1] != DEFAULT_SIGHT:
             continue
         role = kind[0]
-        (cats if role == "cat" else mice)[path.stem] = load_brain(path, role=role)
+        try:
+            brain = load_brain(path, role=role, room=place)
+        except BrainFileError:  # trained for another room
+            continue
+        (cats if role == "cat" else mice)[path.stem] = brain
     return cats, mice
 
 
@@ -82,10 +94,12 @@ def score(cat: str, mouse: str, rounds: CatRounds, k: int, kinds: int) -> Match:
 
 
 def tournament(cat_brains: dict[str, Brain], mouse_brains: dict[str, Brain], width: int = 8, height: int = 8,
-               move_limit: int = 40) -> list[Match]:
+               move_limit: int = 40, room: Room | None = None) -> list[Match]:
     """Every cat (the scripted ones, then the brains) against every mouse (optimal, the brains, random)."""
-    task = CatTask(width, height, ("optimal", *mouse_brains, "random"), move_limit, brains=mouse_brains)
-    out = [m for cat in CAT_NAMES for m in matches(cat, None, task)]
+    if room is not None:
+        width, height = room.size
+    task = CatTask(width, height, ("optimal", *mouse_brains, "random"), move_limit, brains=mouse_brains, room=room)
+    out = [m for cat in TOURNAMENT_CATS for m in matches(cat, None, task)]
     for name, brain in cat_brains.items():
         out += matches(name, brain, task)
     return out
@@ -115,18 +129,30 @@ def targets(results: list[Match], cat: str) -> dict[str, bool]:
     }
 
 
+def task_starts(task: CatTask) -> np.ndarray:
+    return all_starts(task.width, task.height, task.room)[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = Parser(prog="python -m game.tournament", description=__doc__.split("\n\n")[0])
     p.add_argument("--weights", type=Path, default=WEIGHTS, help="folder of brain files (default: weights/)")
     p.add_argument("--size", type=argparse_type(parse_size), default=(8, 8), help="arena N, WxH or W×H (8)")
     p.add_argument("--move-limit", type=bounded_whole(1, 1000), default=40, help="mouse moves a round, 1 to 1000 (40)")
+    p.add_argument("--room", default=None, metavar="NAME",
+                   help="play in rooms/NAME.txt (or a room file), with the brains trained for it; sets the size")
     args = p.parse_args(argv)
     width, height = args.size
+    room = None
     try:
+        if args.room is not None:
+            room = room_named(args.room, args.size)
+            width, height = room.size
+            room = None if room.is_open else room
         if not args.weights.is_dir():
             raise ValueError(f"--weights {printable(args.weights, 100)}: is not a folder")
-        cat_brains, mouse_brains = players(args.weights)
-        task = CatTask(width, height, ("optimal", *mouse_brains, "random"), args.move_limit, brains=mouse_brains)
+        cat_brains, mouse_brains = players(args.weights, room)
+        task = CatTask(width, height, ("optimal", *mouse_brains, "random"), args.move_limit, brains=mouse_brains,
+                       room=room)
         for hidden in {None, *(brain.hidden_size for brain in cat_brains.values())}:
             check_cat_scores_fit(task, hidden)  # before any round is played
     except (ValueError, BrainFileError) as exc:
@@ -134,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     if not cat_brains and not mouse_brains:
         print(f"{p.prog}: note: no brain files in {printable(args.weights, 100)}; scripted players only",
               file=sys.stderr)
-    results = tournament(cat_brains, mouse_brains, width, height, args.move_limit)
-    print(f"{width}×{height}, every start ({width * height * (width * height - 1):,}) against each mouse, "
-          f"{args.move_limit} mouse moves a round")
+    results = tournament(cat_brains, mouse_brains, width, height, args.move_limit, room)
+    where = f"room {room.name}, {width}×{height}" if room is not None else f"{width}×{height}"
+    starts = len(task_starts(task))
+    print(f"{where}, every start ({starts:,}) against each mouse, {args.move_limit} mouse moves a round")
     print(table(results))
     for name in cat_brains:
         met = targets(results, name)

@@ -27,15 +27,19 @@ from ..brains.brainfile import (
     brain_bytes,
     load_brain,
     load_brain_bytes,
+    meta_room,
     printable,
+    room_meta,
     write_atomic,
 )
 from ..brains.probe import fit_probe, probe_scores
 from ..brains.tasks import SCRIPTED_MICE, CatTask, Task, chase_task, check_cat_scores_fit, seed_task
 from ..cli import Parser, argparse_type
-from ..world.cats import CAT_NAMES
+from ..world.cats import CAT_NAMES, TRAINING_CATS
+from ..world.rooms import Room, room_named
 from ..world.sight import CLASSIC, SIGHTS
 from ..world.teachers import TEACHER_NAMES
+from .contest import MouseJudgement, judge_mouse
 from .provenance import made_with
 from .reports import brain_summary, print_table, write_curve
 from .trainers import CAT_HYPER, CAT_TRAINERS, LSTM_HYPER, TRAINERS, Progress
@@ -49,8 +53,8 @@ ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arc
 def parse_cats(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     for name in names:
-        if name not in CAT_NAMES:
-            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(CAT_NAMES)}")
+        if name not in TRAINING_CATS:
+            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(TRAINING_CATS)}")
     if not names:
         raise argparse.ArgumentTypeError("give at least one cat")
     return names
@@ -131,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "chase the mouse")
     p.add_argument("--size", type=argparse_type(parse_size), default=None,
                    help="arena N, WxH or W×H (chase default 8; seed is 6x6)")
+    p.add_argument("--room", default=None, metavar="NAME",
+                   help="chase task or cat: play in rooms/NAME.txt (or a path to a room file); its size is the "
+                   "arena's and the brain's meta records it (default: the open board)")
     p.add_argument("--cats", type=parse_cats, default=CAT_NAMES,
                    help=f"chase task: comma-separated cats, one per round in turn (default {','.join(CAT_NAMES)})")
     p.add_argument("--move-limit", type=bounded_whole(1, MAX_MOVE_LIMIT), default=40,
@@ -178,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"LSTM: spread of the wide input-weight init ({LSTM_HYPER['init_scale']})")
     p.add_argument("--decay", type=float, default=None,
                    help=f"LSTM: final share of the run with a cosine-falling rate ({LSTM_HYPER['decay']})")
+    p.add_argument("--targets", choices=("value", "teacher"), default=None,
+                   help="LSTM: imitate the set of moves the teacher rates equally best (value), or its one move, "
+                   f"tie-breaks and all (teacher) ({LSTM_HYPER['targets']}; the post's teacher has one move)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--table", type=Path, nargs="+", default=None, metavar="BRAIN",
                    help="instead of training: print the weights table (markdown) for these brain files")
@@ -191,7 +201,19 @@ def parse_mice(text: str) -> tuple[str, ...]:
     return names
 
 
-def mouse_brains(names: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, Brain]]:
+def task_room(args: argparse.Namespace) -> Room | None:
+    """--room as a room, after checking it goes with the other arguments; None for the open board."""
+    if args.room is None:
+        return None
+    if args.size is not None:
+        raise ValueError(f"--room {args.room} sets the size; leave out --size")
+    if args.role == "mouse" and args.task in (None, "seed"):
+        raise ValueError("--room is for --task chase (or --role cat); the seed task is the post's open 6x6")
+    room = room_named(args.room)
+    return None if room.is_open else room
+
+
+def mouse_brains(names: tuple[str, ...], room: Room | None = None) -> tuple[tuple[str, ...], dict[str, Brain]]:
     """--mice as a cat's task needs them: scripted mice by name, the rest loaded as mouse brains (a cat's brain
     or a broken file is one line naming it), each named by its file's stem."""
     mice, brains = [], {}
@@ -203,12 +225,13 @@ def mouse_brains(names: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, Bra
         if not path.is_file():
             raise ValueError(f"--mice {name!r}: no such mouse ({', '.join(SCRIPTED_MICE)} or a brain file: "
                              f"{printable(path, 100)} is not there)")
-        brains[path.stem] = load_brain(path, role="mouse")
+        brains[path.stem] = load_brain(path, role="mouse", room=room)
         mice.append(path.stem)
     return tuple(mice), brains
 
 
 def make_task(args: argparse.Namespace) -> Task | CatTask:
+    room = task_room(args)
     if args.role == "cat":
         if args.task is not None:
             raise ValueError("--task is the mouse's; a cat trains against --mice")
@@ -216,9 +239,9 @@ def make_task(args: argparse.Namespace) -> Task | CatTask:
             raise ValueError(f"--sight {args.sight} is the mouse's; a cat sees the whole board")
         if args.teacher is not None:
             raise ValueError(f"--teacher {args.teacher} is the mouse's; a cat imitates the perfect cat")
-        width, height = args.size or (8, 8)
-        mice, brains = mouse_brains(args.mice)
-        return CatTask(width, height, mice, args.move_limit, brains=brains)
+        width, height = room.size if room is not None else args.size or (8, 8)
+        mice, brains = mouse_brains(args.mice, room)
+        return CatTask(width, height, mice, args.move_limit, brains=brains, room=room)
     if args.task in (None, "seed"):
         if args.size not in (None, (6, 6)):
             raise ValueError("the seed task is 6x6; --size is for --task chase")
@@ -228,7 +251,7 @@ def make_task(args: argparse.Namespace) -> Task | CatTask:
     if args.sight != CLASSIC.name and args.teacher is not None:
         raise ValueError(f"under --sight {args.sight} the teacher is the cautious one; leave out --teacher")
     width, height = args.size or (8, 8)
-    return chase_task(width, height, args.cats, args.move_limit, args.teacher or "optimal", args.sight)
+    return chase_task(width, height, args.cats, args.move_limit, args.teacher or "optimal", args.sight, room)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,9 +270,14 @@ def main(argv: list[str] | None = None) -> int:
         task = check_arguments(args)
     except ValueError as exc:
         parser.exit(2, f"{parser.prog}: error: {printable(exc, 300)}\n")
-    brain, curve, recipe = train(args, task)
+    plays: list[tuple[int, MouseJudgement]] = []
+    brain, curve, recipe = train(args, task, plays)
     last = curve[-1]
     summary = brain_summary(brain, task)
+    if plays:
+        final = plays[-1][1]
+        summary |= {"value_optimal": final.value_optimal, "optimal_survival_share": final.survival_share,
+                    "chaser_escapes": final.chaser_escapes}
     if task.sight != CLASSIC.name and isinstance(brain, LSTMBrain):
         brain.probe = fit_probe(brain, task)
         scores = probe_scores(brain, task, brain.probe)
@@ -273,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in write_curve(curve, prefix, title, plot=not args.no_plot,
                                     loss_label=TRAINERS[args.arch].loss_label):
                 print(f"wrote {path}")
+            if plays:
+                print(f"wrote {write_play_curve(plays, prefix)}")
         except OSError as exc:
             parser.exit(1, f"{parser.prog}: error: {printable(prefix, 100)}: cannot write the curve "
                         f"({exc.strerror or type(exc).__name__})\n")
@@ -300,8 +330,27 @@ def check_arguments(args: argparse.Namespace) -> Task:
     return task
 
 
-def train(args: argparse.Namespace, task: Task) -> tuple[Brain, list[Progress], dict[str, Any]]:
-    """A new brain of --arch trained by its trainer; returns it, its curve and the recipe its meta records."""
+def judges_play(task: Task | CatTask) -> bool:
+    """A mouse chasing in a room against the optimal teacher is judged by play as it trains (judge_mouse)."""
+    return isinstance(task, Task) and task.room is not None and task.teacher == "optimal"
+
+
+def write_play_curve(plays: list[tuple[int, MouseJudgement]], prefix: Path) -> Path:
+    """PREFIX_play.csv: at every evaluation, the value-optimal move rate and survival against the perfect cat
+    from every start, as a share of the optimal mouse's."""
+    path = prefix.with_name(prefix.name + "_play.csv")
+    with open(path, "w") as f:
+        f.write("games,value_optimal,survival,optimal_survival,chaser_escapes,optimal_chaser_escapes\n")
+        for games, j in plays:
+            f.write(f"{games},{j.value_optimal:.6f},{j.survival:.4f},{j.optimal_survival:.4f},"
+                    f"{j.chaser_escapes:.4f},{j.optimal_chaser_escapes:.4f}\n")
+    return path
+
+
+def train(args: argparse.Namespace, task: Task,
+          plays: list[tuple[int, MouseJudgement]] | None = None) -> tuple[Brain, list[Progress], dict[str, Any]]:
+    """A new brain of --arch trained by its trainer; returns it, its curve and the recipe its meta records.
+    In a room, every evaluation also judges the mouse by play and appends (games, judgement) to `plays`."""
     stops: list[Callable[[Progress], bool]] = []
     if args.stop_mistakes is not None:
         stops.append(lambda p: p.mistakes_per_game is not None and p.mistakes_per_game <= args.stop_mistakes)
@@ -311,8 +360,18 @@ def train(args: argparse.Namespace, task: Task) -> tuple[Brain, list[Progress], 
     def stop(p: Progress) -> bool:
         return any(s(p) for s in stops)
 
+    def judged(p: Progress) -> bool:
+        plays.append((p.games, judge_mouse(brain, task.room, move_limit=task.move_limit)))
+        if args.quiet:
+            j = plays[-1][1]
+            print(f"{p.games:,} games: value-optimal {j.value_optimal:.4f}, survival {j.survival_share:.4f} of the "
+                  f"optimal mouse's; escapes the straight chaser {j.chaser_escapes:.1%} (optimal mouse "
+                  f"{j.optimal_chaser_escapes:.1%})", flush=True)
+        return stop(p)
+
+    watch = plays is not None and judges_play(task)
     common: dict[str, Any] = dict(games=args.games, seconds=args.seconds, seed=args.seed,
-                                  stop=stop if stops else None, progress=not args.quiet)
+                                  stop=judged if watch else stop if stops else None, progress=not args.quiet)
     if args.eval_every:
         common["eval_every"] = args.eval_every
     trainer = (CAT_TRAINERS if args.role == "cat" else TRAINERS)[args.arch]
@@ -320,7 +379,8 @@ def train(args: argparse.Namespace, task: Task) -> tuple[Brain, list[Progress], 
     if args.arch in (LSTMBrain.arch, MLPBrain.arch):
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
-                  ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay))
+                  ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay),
+                  ("targets", args.targets))
         hyper = {k: v for k, v in chosen if v is not None}
         recipe = CAT_HYPER if args.role == "cat" else LSTM_HYPER
         return brain, trainer.train(brain, task, **common, **hyper), {**recipe, **hyper}
@@ -339,6 +399,7 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
         "teacher": task.teacher,
         "task": {"name": task.name, "width": task.width, "height": task.height, "move_limit": task.move_limit,
                  **opponents},
+        **room_meta(task.room),
         **({"sight": task.sight} if task.sight != CLASSIC.name else {}),
         "training_games": last.games,
         "training_seconds": round(last.seconds, 3),
@@ -359,7 +420,8 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
 def write_brain(parser: argparse.ArgumentParser, out: Path, brain: Brain, meta: dict[str, Any], force: bool) -> None:
     try:
         data = brain_bytes(brain, meta)
-        load_brain_bytes(data, str(out), role=brain.role, sight=None)  # the game must be able to play what is written
+        # the game must be able to play what is written, where it was trained
+        load_brain_bytes(data, str(out), role=brain.role, sight=None, room=meta_room(meta))
         write_atomic(out, data, overwrite=force)
     except BrainFileError as exc:
         parser.exit(1, f"{parser.prog}: error: {printable(out, 100)}: not written: training made a brain "

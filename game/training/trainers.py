@@ -31,7 +31,18 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
-from ..brain_np import FEATURES, POST_DIRECTIONS, Adam, Brain, LSTMBrain, MLPBrain, PostBrain, imitation_loss, post_move
+from ..brain_np import (
+    FEATURES,
+    POST_DIRECTIONS,
+    TIE_WEIGHT,
+    Adam,
+    Brain,
+    LSTMBrain,
+    MLPBrain,
+    PostBrain,
+    imitation_loss,
+    post_move,
+)
 from ..brains.tasks import (
     SEED_TASK,
     CatRounds,
@@ -85,7 +96,12 @@ LSTM_HYPER: dict[str, Any] = {
     "focus_memory": 0.999,  # per update, how much of a start's past mistakes still counts
     "first_weight": 100.0,  # weight of each round's first move in the loss
     "first_ramp": 5000,  # games over which that weight grows from 1 to first_weight (0: from the start)
+    # "value": imitate the set of moves the teacher rates equally best (tasks.learning_targets; the post's
+    # teacher has one move); "teacher": its one move, tie-breaks and all (how the brains were trained before)
+    "targets": "value",
+    "tie_weight": TIE_WEIGHT,  # with "value": how much the teacher's tie-break among the set still counts
 }
+TARGET_KINDS = ("value", "teacher")
 
 
 def is_still_cat(task: Task | CatTask) -> bool:
@@ -226,6 +242,11 @@ def wide_init(brain: LSTMBrain | MLPBrain, scale: float, rng: np.random.Generato
     brain.changed()
 
 
+def check_targets(hp: dict[str, Any]) -> None:
+    if hp["targets"] not in TARGET_KINDS:
+        raise ValueError(f"unknown targets {hp['targets']!r}: choose {' or '.join(TARGET_KINDS)}")
+
+
 class LSTMUpdate:
     """The LSTM recipe's step: a growing batch of on-policy rounds (half their starts drawn where the mouse
     recently erred, on still-cat tasks), cross-entropy with the first move weighted up, one Adam step on a
@@ -266,7 +287,9 @@ class LSTMUpdate:
         weight = rounds.mask[:T].astype(brain.dtype)
         ramp = min(1.0, done_games / hp["first_ramp"]) if hp["first_ramp"] else 1.0
         weight[0] *= 1.0 + (self.first_weight - 1.0) * ramp
-        self.loss, grad = imitation_loss(brain, trace.logits(), trace, rounds.teacher[:T], weight)
+        best = rounds.targets[:T] if self.hp["targets"] == "value" else None
+        self.loss, grad = imitation_loss(brain, trace.logits(), trace, rounds.teacher[:T], weight, best,
+                                         self.hp["tie_weight"])
         self.adam.step(brain.theta, grad)
         brain.changed()
         if picked is not None:
@@ -314,6 +337,7 @@ def train_lstm(
     if unknown:
         raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(LSTM_HYPER)}")
     hp = {**LSTM_HYPER, **hyper}
+    check_targets(hp)
     rng = np.random.default_rng(seed)
     if hp["init"] == "wide":
         wide_init(brain, hp["init_scale"], rng)
@@ -349,7 +373,7 @@ class CatUpdate(LSTMUpdate):
         super().__init__(brain, task, hp, rng, games, seconds)
         self.focus = float(hp["focus"])
         # Only starts a round can have (the cat off the mouse's cell): every drawn round has a move to learn.
-        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height)
+        self.starts_cat, self.starts_mouse = all_starts(task.width, task.height, task.room)
         self.recent = np.zeros(len(self.starts_cat))
 
     def rollout(self, B: int, cat: np.ndarray | None, mouse: np.ndarray | None) -> CatRounds:
@@ -380,6 +404,7 @@ def train_cat_lstm(
     if unknown:
         raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(CAT_HYPER)}")
     hp = {**CAT_HYPER, **hyper}
+    check_targets(hp)
     rng = np.random.default_rng(seed)
     if hp["init"] == "wide":
         wide_init(brain, hp["init_scale"], rng)

@@ -87,5 +87,6 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_RIGHTBRACKET: lambda: game.set_learn_speed(game.coach.learn_speed + 1),
         pygame.K_BACKSPACE: game.reset_brain,
         pygame.K_g: game.cycle_sight,
+        pygame.K_m: lambda: game.cycle_room(-1 if shift else 1),
         **{o.key: (lambda o=o: o.toggle(game)) for o in OVERLAYS.values()},
     }

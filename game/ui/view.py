@@ -23,6 +23,7 @@ from ..brains.brainfile import printable
 from ..play.picture import Cell, Picture
 from ..play.round import versus_par
 from ..world.cats import CAT_NAMES
+from .furniture_view import draw_furniture
 from .overlays import OVERLAYS, drawn_over
 from .palette import (
     BACKGROUND,
@@ -58,6 +59,7 @@ HELP_LINES = (
     ("R / N", "retry the round from the same start / new round, new start"),
     ("P / Space", "pause"),
     ("G", "what the mouse sees: classic, fog, flicker"),
+    ("M / Shift+M", "next / previous room: the open board, then rooms with furniture, each with its own brain"),
     ("Watch", ""),
     ("V", "watch mode on/off: a cat plays by itself"),
     ("X / Shift+X", "next / previous cat: " + ", ".join(CAT_NAMES) + ", then each cat brain"),
@@ -155,8 +157,9 @@ PANEL_FIELDS = (
     "brain_name", "brain_label", "hidden_size", "tuned_line", "tuned_updates", "heldout_now", "watching",
     "cat_label", "cat_detail", "round_number", "cat_moves_made", "moves_made", "move_limit", "par", "best",
     "brain_move", "teacher_move", "probabilities", "readout", "memory", "memory_title", "teacher", "agreement",
-    "agreement_window", "curve", "curve_stride", "learning", "learn_speed", "learn_budget_ms", "updates_per_round",
-    "updates", "start_heldout", "fallbacks",
+    "value_optimal", "heldout_kind", "agreement_window", "curve", "curve_stride", "learning", "learn_speed",
+    "learn_budget_ms", "updates_per_round", "updates", "start_heldout", "fallbacks", "room_name", "untrained",
+    "session_line",
 )
 
 
@@ -179,8 +182,9 @@ def panel_key(pic: Picture) -> tuple:
 
 
 def round_line(pic: Picture) -> str:
-    """The round's count in the score's unit: the cat's moves, against par (in cat moves too)."""
-    return f"Round {pic.round_number}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
+    """The round's count in the score's unit: the cat's moves, against par (in cat moves too); in a room, which."""
+    where = f" in the {pic.room_name}" if pic.room_rows is not None else ""
+    return f"Round {pic.round_number}{where}  ·  cat moves {pic.cat_moves_made}  ·  par {pic.par}"
 
 
 def limit_line(pic: Picture) -> str:
@@ -417,7 +421,7 @@ class View:
 
     def draw_board(self, pic: Picture) -> None:
         """What does not move (background, the grid, the panel's card) is drawn once per size and blitted."""
-        key = (self.screen.get_size(), pic.size)
+        key = (self.screen.get_size(), pic.size, pic.room_rows)
         if self._board is None or self._board_key != key:
             self._board_key = key
             self._board = pygame.Surface(self.screen.get_size()).convert(self.screen)
@@ -449,6 +453,8 @@ class View:
                 pygame.draw.rect(self.screen, colour,
                                  self.rect(left + cx * cell + gap / 2, top + row * cell + gap / 2,
                                            cell - gap, cell - gap), border_radius=radius)
+        if pic.room_rows is not None:
+            draw_furniture(self, pic.size, pic.room_rows)
 
     def draw_arena(self, pic: Picture, under: bool = True) -> None:
         left, top, cell = self.grid(pic.size)
@@ -692,6 +698,9 @@ class View:
         if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
             scores.append(f"agreement {agreement * 100:.1f}%")
         tuned = pic.tuned_line
+        if pic.untrained:
+            self.text(pic.untrained, 16, YELLOW, x, y + 44)
+            return y + 62
         if tuned:
             heldout = pic.heldout_now if pic.tuned_updates else meta.get("tuned_heldout_agreement")
             figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
@@ -721,11 +730,20 @@ class View:
 
     def draw_round_line(self, pic: Picture, x: float, y: float) -> float:
         best = pic.best
-        best_text = "—" if best is None else versus_par(best)
-        self.text(round_line(pic), 20, TEXT, x, y)
-        self.text(f"best {best_text}", 20, ORANGE, x + self.PANEL_W, y, "topright")
-        self.text(limit_line(pic), 14, FAINT, x, y + 21)
+        best_text = f"best {'—' if best is None else versus_par(best)}"
+        line = round_line(pic)
+        room = self.PANEL_W - self.font(20).size(best_text)[0] / self.scale - 12
+        self.text(line, self.fitting(line, 20, 15, room), TEXT, x, y)
+        self.text(best_text, 20, ORANGE, x + self.PANEL_W, y, "topright")
+        below = pic.session_line if pic.session_line and not pic.watching else limit_line(pic)
+        self.text(below, self.fitting(below, 14, 11, self.PANEL_W), FAINT, x, y + 21)
         return y + 34
+
+    def fitting(self, text: str, size: int, smallest: int, width: float) -> int:
+        """The largest text size from `size` down to `smallest` at which the text fits the design width."""
+        while size > smallest and self.font(size).size(text)[0] > width * self.scale:
+            size -= 1
+        return size
 
     def section(self, title: str, x: float, y: float, right: str = "", colour=DIM) -> float:
         self.text(title.upper(), 15, FAINT, x, y)
@@ -812,6 +830,8 @@ class View:
     def draw_agreement(self, pic: Picture, x: float, y: float, w: float) -> float:
         agreement = pic.agreement
         value = "—" if agreement is None else f"{agreement * 100:.1f}%"
+        if pic.value_optimal is not None:
+            value += f" · value-optimal {pic.value_optimal * 100:.1f}%"
         y = self.section(f"Agreement with the {pic.teacher} teacher", x, y, value, GREEN)
         height, pad, plot_w = 92, 7, w - 36  # labels sit to the right of the plot, clear of the curve
         box = self.rect(x, y + 4, plot_w, height)
@@ -851,7 +871,7 @@ class View:
         if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        line = f"held-out {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
+        line = f"held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
         if pic.fallbacks:
             times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
             line += f"  ·  fell back to the best weights {times}"
@@ -924,6 +944,8 @@ class View:
     def draw_compact_agreement(self, pic: Picture, x: float, y: float, w: float, size: float) -> float:
         """The agreement with the teacher as a figure, and its curve beside it (50 % and 100 % lines)."""
         value = "—" if pic.agreement is None else f"{pic.agreement * 100:.1f}%"
+        if pic.value_optimal is not None:
+            value += f" · value-opt. {pic.value_optimal * 100:.1f}%"
         label = self.text(f"agreement {value}", size, GREEN, x, y)
         left = (label.right - self.origin[0]) / self.scale + 14
         height = size + 8
@@ -945,7 +967,7 @@ class View:
             return
         line = f"LEARNING · {pic.updates:,} updates"
         if pic.heldout_now is not None:
-            line += f" · held-out {pic.heldout_now * 100:.1f}%"
+            line += f" · held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}%"
         if pic.fallbacks:
             line += f" · fell back {pic.fallbacks}×"
         self.text(line, size, ORANGE if pic.fallbacks else GREEN, x, y)

@@ -1,41 +1,78 @@
-"""Scripted cats for training tasks and watch mode, batched. Moves index arena.CAT_MOVES. No pygame."""
+"""Scripted cats for training tasks and watch mode, batched. Moves index arena.CAT_MOVES. No pygame.
+
+Every cat moves by the arena's rules, furniture included: pass the room (world/rooms.py) where there is one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..arena import CAT_MOVES, step_cells
 from .teachers import pursuit
 
-Chooser = Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]  # (cat, mouse, width, height) -> moves
+if TYPE_CHECKING:
+    from .rooms import Room
+
+Chooser = Callable[..., np.ndarray]  # (cat, mouse, width, height, room=None) -> moves
 
 
-@lru_cache(maxsize=16)
-def greedy_table(width: int, height: int) -> np.ndarray:
-    """The greedy cat's move for every (cat cell, mouse cell), cells numbered y * W + x: the neighbouring cell
-    nearest the mouse (straight-line distance), ties in move order."""
+def furnished(room: Room | None) -> Room | None:
+    """The room when it has furniture; None for the open board (whose tables need no look-up)."""
+    return None if room is None or room.is_open else room
+
+
+def landing_gaps(width: int, height: int, room: Room | None) -> np.ndarray:
+    """(C·C, 8, 2): for every (cat cell, mouse cell) pair, numbered c * C + m, the gap from the mouse to where
+    each cat move lands (furniture and walls as the arena has them)."""
     cells = width * height
     c, m = np.divmod(np.arange(cells * cells, dtype=np.int32), cells)
     xy = np.stack([np.arange(cells, dtype=np.int32) % width, np.arange(cells, dtype=np.int32) // width], axis=1)
-    landing = np.stack(
-        [step_cells(xy[c], np.full(len(c), k, dtype=np.int32), CAT_MOVES, width, height) for k in range(8)], axis=1
-    )
-    gap = landing - xy[m][:, None, :]
+    blocked = None if room is None else room.blocked
+    landing = np.stack([step_cells(xy[c], np.full(len(c), k, dtype=np.int32), CAT_MOVES, width, height, blocked)
+                        for k in range(8)], axis=1)
+    return landing - xy[m][:, None, :]
+
+
+@lru_cache(maxsize=16)
+def greedy_table(width: int, height: int, room: Room | None = None) -> np.ndarray:
+    """The greedy cat's move for every (cat cell, mouse cell), cells numbered y * W + x: the neighbouring cell
+    nearest the mouse (straight-line distance), ties in move order."""
+    gap = landing_gaps(width, height, room)
+    cells = width * height
     return np.argmin((gap * gap).sum(axis=2), axis=1).astype(np.int32).reshape(cells, cells)
 
 
-def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+@lru_cache(maxsize=16)
+def straight_table(width: int, height: int, room: Room | None = None) -> np.ndarray:
+    """The straight chaser's move for every (cat cell, mouse cell): the neighbouring cell nearest the mouse in
+    king steps (Chebyshev distance), ties by straight-line distance, then in move order. It never plans round
+    furniture, which is what a room punishes."""
+    gap = landing_gaps(width, height, room)
+    cells = width * height
+    chebyshev = np.abs(gap).max(axis=2).astype(np.int64)
+    key = (chebyshev << 16) + (gap * gap).sum(axis=2)
+    return np.argmin(key, axis=1).astype(np.int32).reshape(cells, cells)
+
+
+def greedy_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
     """Step to the neighbouring cell nearest the mouse (straight-line distance), ties in move order."""
-    return greedy_table(width, height)[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+    table = greedy_table(width, height, furnished(room))
+    return table[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
 
 
-def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+def straight_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
+    """Step to the neighbouring cell nearest the mouse in king steps, ties by straight-line distance."""
+    table = straight_table(width, height, furnished(room))
+    return table[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
+
+
+def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
     """The solved pursuit game's cat: it catches in par moves from every start."""
-    return pursuit(width, height).cat_moves(cat, mouse)
+    return pursuit(width, height, room).cat_moves(cat, mouse)
 
 
 @dataclass(frozen=True)
@@ -58,10 +95,15 @@ CATS = {cat.name: cat for cat in (
     ScriptedCat("random", "any of its eight moves, at random", None),
     ScriptedCat("clumsy", "the greedy cat, with a random move one time in ten, as a player errs", greedy_cat,
                 slip=0.1, trains=False),
+    ScriptedCat("straight", "steps to the cell nearest the mouse in king steps, never planning round furniture",
+                straight_cat, trains=False),
 )}
-CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.trains)  # the cats brains train against
+CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.trains)  # the cats brains train against by default
 WATCH_CAT_NAMES = tuple(CATS)  # the cats the game can watch
+SCRIPTED_CATS = WATCH_CAT_NAMES  # every cat cat_moves knows
 PLAYER_LIKE_CAT = "clumsy"  # the benchmarks' stand-in for a player
+STRAIGHT_CAT = "straight"  # the careless chase a room is measured against (training/contest.py)
+TRAINING_CATS = (*CAT_NAMES, STRAIGHT_CAT)  # the cats a mouse may train against (a room's mouse meets the chaser)
 
 
 def cat_moves(
@@ -73,8 +115,9 @@ def cat_moves(
     rng: np.random.Generator,
     among: np.ndarray | None = None,
     rounds: int | None = None,
+    room: Room | None = None,
 ) -> np.ndarray:
-    """The named scripted cat's moves for N positions.
+    """The named scripted cat's moves for N positions, in `room` if given.
 
     With `among` (indices into `rounds` rounds), cat and mouse are the cells of those rounds only, and so are
     the moves returned; the random draws are still made for all `rounds`, so the random stream is the same
@@ -88,9 +131,9 @@ def cat_moves(
     if scripted is not None and scripted.chooses is None:
         return draws(rng.integers(0, 8, size=n)).astype(np.int32)
     if scripted is not None and not scripted.slip:
-        return scripted.chooses(cat, mouse, width, height)
+        return scripted.chooses(cat, mouse, width, height, room)
     if scripted is not None:
-        moves = scripted.chooses(cat, mouse, width, height)
+        moves = scripted.chooses(cat, mouse, width, height, room)
         slip = draws(rng.random(n) < scripted.slip)
         return np.where(slip, draws(rng.integers(0, 8, size=n)), moves).astype(np.int32)
     raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")

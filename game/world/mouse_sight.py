@@ -10,17 +10,20 @@ from __future__ import annotations
 import numpy as np
 
 from ..arena import Arena
-from .sight import CLASSIC, Belief, Sight, cautious_moves, sight_features, sight_named
-from .teachers import teacher_moves
+from .sight import CLASSIC, Belief, Sight, cautious_board_choice, sight_features, sight_named
+from .teachers import pursuit, teacher_moves
 
 
 class MouseSight:
-    """The mouse's sight in one round: `sees` is what it saw at its last move (None before its first)."""
+    """The mouse's sight in one round: `sees` is what it saw at its last move (None before its first), `best`
+    the value-optimal moves there (4,) bool: the solved game's under classic sight, the largest guaranteed
+    survival over B under fog and flicker."""
 
     def __init__(self, name: str = CLASSIC.name) -> None:
         self.sight: Sight = sight_named(name)
         self.belief: Belief | None = None
         self.sees: bool | None = None
+        self.best = np.ones(4, dtype=bool)
 
     @property
     def name(self) -> str:
@@ -40,13 +43,16 @@ class MouseSight:
         (under fog or flicker the cautious teacher, from B)."""
         if self.belief is None:
             self.sees = True
+            self.best = pursuit(arena.width, arena.height, arena.room).mouse_best(arena.cat, arena.mouse)[0]
             return arena.observe()[0], int(teacher_moves(teacher, arena.cat, arena.mouse, arena.width,
-                                                         arena.height)[0])
+                                                         arena.height, arena.room)[0])
         t = int(arena.moves[0])  # the mouse's moves so far: this is its move t of the round
         seen = self.belief.update(t, arena.cat, arena.mouse)
         self.sees = bool(seen[0])
         x = sight_features(seen, arena.cat, arena.mouse, arena.width, arena.height)[0]
-        return x, int(cautious_moves(self.belief.cells, arena.mouse, arena.width, arena.height)[0])
+        moves, best = cautious_board_choice(self.belief.boards, arena.mouse, arena.width, arena.height)
+        self.best = best[0]
+        return x, int(moves[0])
 
     def next_look(self, moves_made: int) -> int:
         """Mouse moves until the next one at which it may see the cat (0: its next move is one)."""

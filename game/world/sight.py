@@ -299,6 +299,19 @@ def cautious_moves(belief: np.ndarray, mouse: np.ndarray, width: int, height: in
 
 def cautious_board_moves(boards: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """cautious_moves from B's bitboards (N, words), as Belief.boards holds them."""
+    return cautious_board_choice(boards, mouse, width, height)[0]
+
+
+def cautious_best(belief: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(N, 4) bool: the moves of the largest guaranteed survival over B, the cautious teacher's value; its move
+    is one of them, the others are as good by that value."""
+    return cautious_board_choice(_bitboards(belief), mouse, width, height)[1]
+
+
+def cautious_board_choice(boards: np.ndarray, mouse: np.ndarray, width: int,
+                          height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cautious teacher's moves (N,) from B's bitboards, and (N, 4) bool the moves of the largest guaranteed
+    survival (the set it imitates by: the tie-breaks after it choose among moves equally safe)."""
     mouse_cell = mouse[:, 1] * width + mouse[:, 0]
     guaranteed, total = _board_values(boards, mouse_cell, width, height)
     p = pursuit(width, height)
@@ -311,7 +324,7 @@ def cautious_board_moves(boards: np.ndarray, mouse: np.ndarray, width: int, heig
     # One sortable key per move, each field's range below the next one's weight; argmax takes the first best.
     open_bits, distance_bits, total_bits = _key_bits(width, height)
     key = (((guaranteed << total_bits) | total) << open_bits | p.openness[landing]) << distance_bits | distance
-    return np.argmax(key, axis=1).astype(np.int32)
+    return np.argmax(key, axis=1).astype(np.int32), guaranteed == guaranteed.max(axis=1, keepdims=True)
 
 
 def _belief_sums(boards: np.ndarray, width: int, height: int) -> np.ndarray:

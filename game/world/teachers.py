@@ -10,12 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..arena import CAT_MOVES, MOUSE_MOVES, check_size
+from ..arena import CAT_MOVES, MOUSE_MOVES, check_size, step_cells
+
+if TYPE_CHECKING:
+    from .rooms import Room
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
+NEVER = np.int32(1 << 20)  # a pair's par when the perfect cat cannot catch from it
+# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
+# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
+# value: its one move is the target.
+VALUE_TEACHERS = ("optimal", "cautious")
+
+
+def check_post_teacher(room: Room | None) -> None:
+    """ValueError, one line, when the post's teacher is asked to teach in a room with furniture."""
+    if room is not None and not room.is_open:
+        raise ValueError(f"the post's teacher ignores furniture and teaches on the open board only, not in room "
+                         f"{room.name!r}; use the optimal teacher")
 
 
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -49,17 +65,21 @@ def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) ->
 
 
 class Pursuit:
-    """The exact solution of the pursuit game on a W×H grid: king-move cat against four-move mouse.
+    """The exact solution of the pursuit game on a W×H grid or in a room: king-move cat against four-move mouse,
+    by the arena's own moves (step_cells, furniture included).
 
     `par[c, m]` is the number of cat moves a perfect cat needs to catch a perfect mouse when the cat is to move
     with the cat on cell c and the mouse on cell m (cells numbered y * W + x); `after_cat[c, m]` is the same count
     still to come after the cat's move, with the mouse to move. Solved by backward induction (value iteration
-    from "never caught" down to the fixed point), so every value is exact.
+    from "never caught" down to the fixed point), so every value is exact. Pairs with a cell on furniture are
+    never reached and their values mean nothing; a pair the perfect cat cannot catch from holds NEVER.
     """
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, room: Room | None = None) -> None:
         check_size(width, height)
         self.width, self.height = width, height
+        self.room = room
+        self.blocked = None if room is None else room.blocked
         cells = width * height
         xy = np.stack(np.divmod(np.arange(cells, dtype=np.int32), width)[::-1], axis=1)  # (C, 2) as x, y
         self.xy = xy
@@ -76,14 +96,14 @@ class Pursuit:
         self.best_cat = self._best_cat(c, m).reshape(cells, cells)
 
     def _next(self, xy: np.ndarray, table: np.ndarray) -> np.ndarray:
-        moved = xy[:, None, :] + table[None, :, :]
-        x = np.clip(moved[..., 0], 0, self.width - 1)
-        y = np.clip(moved[..., 1], 0, self.height - 1)
-        return (y * self.width + x).astype(np.int32)
+        k = len(table)
+        moves = np.tile(np.arange(k, dtype=np.int32), len(xy))
+        moved = step_cells(np.repeat(xy, k, axis=0), moves, table, self.width, self.height, self.blocked)
+        return (moved[:, 1] * self.width + moved[:, 0]).astype(np.int32).reshape(len(xy), k)
 
     def _solve(self) -> tuple[np.ndarray, np.ndarray]:
         cells = self.width * self.height
-        never = np.int32(1 << 20)
+        never = NEVER
         idx = np.arange(cells)
         par = np.full((cells, cells), never, dtype=np.int32)
         par[idx, idx] = 0
@@ -120,6 +140,11 @@ class Pursuit:
         landing = self.mouse_next[m]
         return np.where(landing == c[:, None], 0, self.par[c[:, None], landing])
 
+    def mouse_best(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
+        """(N, 4) bool: the value-optimal mouse moves, those that keep the perfect cat's count as long as any."""
+        values = self.mouse_values(cat, mouse)
+        return values == values.max(axis=1, keepdims=True)
+
     def cat_values(self, cat: np.ndarray, mouse: np.ndarray) -> np.ndarray:
         """(N, 8): cat moves a perfect cat needs, counting this one, after each cat move (1 for landing on the
         mouse); the least of them is the start's par, so a move keeps the perfect cat's count when it is that."""
@@ -154,34 +179,48 @@ class Pursuit:
         return np.argmin((values << 24) + distance, axis=1).astype(np.int32)
 
 
+def pursuit(width: int, height: int, room: Room | None = None) -> Pursuit:
+    """The solved pursuit game for this grid size, or this room, solved once and kept."""
+    return _solved(width, height, None if room is None or room.is_open else room)
+
+
 @lru_cache(maxsize=16)
-def pursuit(width: int, height: int) -> Pursuit:
-    """The solved pursuit game for this grid size, solved once and kept."""
-    return Pursuit(width, height)
+def _solved(width: int, height: int, room: Room | None) -> Pursuit:
+    if room is not None and room.size != (width, height):
+        raise ValueError(f"room {room.name!r} is {room.width}×{room.height}, not {width}×{height}")
+    return Pursuit(width, height, room)
 
 
-def optimal_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+def optimal_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                    room: Room | None = None) -> np.ndarray:
     """The solved pursuit game's mouse: it survives longest against the perfect cat."""
-    return pursuit(width, height).mouse_moves(cat, mouse)
+    return pursuit(width, height, room).mouse_moves(cat, mouse)
 
 
 @dataclass(frozen=True)
 class Teacher:
-    """A teacher the mouse learns from, declared once: its moves, and its name on the page."""
+    """A teacher the mouse learns from, declared once: its moves, its name on the page, and whether it knows
+    furniture (a teacher that does not is the open board's only)."""
 
     name: str
     label: str
-    moves: Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]  # (cat, mouse, width, height) -> moves
+    moves: Callable[..., np.ndarray]  # (cat, mouse, width, height[, room]) -> moves
+    knows_rooms: bool = True
 
 
-TEACHERS = {t.name: t for t in (Teacher("post", "Post's teacher", post_teacher),
+TEACHERS = {t.name: t for t in (Teacher("post", "Post's teacher", post_teacher, knows_rooms=False),
                                 Teacher("optimal", "Optimal", optimal_teacher))}
 TEACHER_NAMES = tuple(TEACHERS)
 
 
-def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The named teacher's moves ("post" or "optimal") for N positions."""
+def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                  room: Room | None = None) -> np.ndarray:
+    """The named teacher's moves ("post" or "optimal") for N positions, in `room` if given. The post's teacher
+    knows nothing of furniture: it is refused in a room with furniture, in one line."""
     teacher = TEACHERS.get(name)
-    if teacher is not None:
+    if teacher is not None and not teacher.knows_rooms:
+        check_post_teacher(room)
         return teacher.moves(cat, mouse, width, height)
+    if teacher is not None:
+        return teacher.moves(cat, mouse, width, height, room)
     raise ValueError(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}")

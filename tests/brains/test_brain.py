@@ -424,6 +424,48 @@ def test_lstm_equals_torch_forward_and_gradients():
             np.testing.assert_allclose(brain.logits, logits_t[t, b].detach().numpy(), rtol=0, atol=1e-5)
 
 
+def test_set_loss_equals_torch_autograd():
+    """−log Σ_{a∈S} p_a − λ log P(label | S), written in torch (logsumexp over the set) and differentiated by its
+    autograd, against set_loss's loss and dL/dlogits."""
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
+    from game.brain_np import set_loss
+
+    rng = np.random.default_rng(71)
+    logits = rng.normal(0, 3, size=(6, 9, 4))
+    labels = rng.integers(0, 4, size=(6, 9))
+    best = (rng.random((6, 9, 4)) < 0.4) | (np.arange(4) == labels[..., None])
+    mask = rng.random((6, 9)) < 0.8
+    y = torch.tensor(logits, requires_grad=True)
+    in_set = torch.where(torch.from_numpy(best), y, torch.tensor(-torch.inf, dtype=y.dtype))
+    log_set = torch.logsumexp(in_set, dim=-1)
+    picked = y.gather(-1, torch.from_numpy(labels)[..., None])[..., 0]
+    per_step = torch.logsumexp(y, dim=-1) - log_set + 0.25 * (log_set - picked)
+    m = torch.from_numpy(mask.astype(np.float64))
+    loss_t = (per_step * m).sum() / m.sum()
+    loss_t.backward()
+    loss, dy = set_loss(logits, best, mask, np.float64, labels, 0.25)
+    assert loss == pytest.approx(float(loss_t), rel=1e-12)
+    np.testing.assert_allclose(dy, y.grad.numpy(), rtol=0, atol=1e-12)
+
+
+def test_set_loss_gradient_matches_finite_differences_on_the_logits():
+    from game.brain_np import set_loss
+
+    rng = np.random.default_rng(73)
+    logits = rng.normal(0, 2, size=(3, 4, 4))
+    labels = rng.integers(0, 4, size=(3, 4))
+    best = (rng.random((3, 4, 4)) < 0.5) | (np.arange(4) == labels[..., None])
+    _, dy = set_loss(logits, best, None, np.float64, labels, 0.4)
+    numeric = np.empty_like(logits)
+    for idx in np.ndindex(logits.shape):
+        up, down = logits.copy(), logits.copy()
+        up[idx] += 1e-6
+        down[idx] -= 1e-6
+        numeric[idx] = (set_loss(up, best, None, np.float64, labels, 0.4)[0]
+                        - set_loss(down, best, None, np.float64, labels, 0.4)[0]) / 2e-6
+    np.testing.assert_allclose(dy, numeric, rtol=1e-6, atol=1e-9)
+
+
 # -- one interface, one registry ------------------------------------------------------------------------------
 
 

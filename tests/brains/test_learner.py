@@ -10,9 +10,9 @@ from game.arena import Arena
 from game.brain_np import SGD, LSTMBrain, PostBrain
 from game.brains import brainfile
 from game.brains.learner import Learner, SlicePrices
-from game.brains.tasks import agreement, chase_task
+from game.brains.tasks import agreement, chase_task, play_figures
 from game.world.cats import cat_moves
-from game.world.teachers import teacher_moves
+from game.world.teachers import pursuit, teacher_moves
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,8 +80,8 @@ def test_nan_update_is_rolled_back():
     rng = np.random.default_rng(0)
     play_round(brain, learner, rng)
     before = brain.theta.copy()
-    x, labels = learner.buffer[0]
-    learner.buffer[0] = (np.full_like(x, np.nan), labels)
+    x, labels, targets = learner.buffer[0]
+    learner.buffer[0] = (np.full_like(x, np.nan), labels, targets)
     learner.update()
     assert learner.error is not None and "rolled back" in learner.error
     np.testing.assert_array_equal(brain.theta, before)
@@ -143,7 +143,7 @@ def test_work_fits_the_budget_and_gathers_a_whole_batch_on_a_slow_machine(monkey
 
     def costly(rounds):
         gathered.append(len(rounds))
-        steps = max(len(labels) for _, labels in rounds)
+        steps = max(len(labels) for _, labels, _ in rounds)
         clock[0] += 2e-5 * (7 + steps) + 2e-6 * steps * len(rounds)
         return real(rounds)
 
@@ -211,7 +211,8 @@ def session(brain, teacher, rounds, cat="greedy", size=None, seed=0):
                 break
             x = arena.observe()[0]
             move = brain.step(x)
-            learner.record(x, int(teacher_moves(teacher, arena.cat, arena.mouse, *size)[0]))
+            learner.record(x, int(teacher_moves(teacher, arena.cat, arena.mouse, *size)[0]),
+                           pursuit(*size).mouse_best(arena.cat, arena.mouse)[0])
             arena.move_mouse(np.array([move], dtype=np.int32))
         learner.end_round()
         spend(learner)
@@ -232,24 +233,34 @@ def shipped(name):
 
 @pytest.mark.slow  # a long live-learning run
 def test_a_trained_brain_does_not_get_worse_against_one_cat():
-    """The issue's failure: lstm32_optimal against the greedy cat only, learning on (100 % fell to 62 %)."""
+    """The issue's failure: lstm32_optimal against the greedy cat only, learning on (100 % fell to 62 %). Judged by
+    play: the share of value-optimal moves and survival against every cat, beside the teacher's."""
     brain = shipped("lstm32_optimal")
     task = chase_task(8, 8, teacher="optimal")
-    before = agreement(brain, task)
+    before = play_figures(brain, task)
     learner = session(brain, "optimal", 40, seed=3)
-    after = agreement(brain, task)
+    after = play_figures(brain, task)
     assert learner.updates >= 400 and learner.error is None
-    assert after >= before - 0.002, (before, after)
+    assert after.value_optimal >= before.value_optimal - 0.002, (before, after)
+    for cat in ("perfect", "greedy", "noisy"):
+        assert after.share(cat) >= before.share(cat) - 0.01, (cat, before, after)
 
 
 @pytest.mark.slow  # a long live-learning run
-def test_a_brain_new_to_its_teacher_learns_it():
+def test_a_brain_new_to_its_teacher_plays_better_not_just_more_alike():
+    """lstm16_post (trained on the post's teacher) learns the optimal mouse for 60 rounds against the greedy cat:
+    more of its moves are value-optimal, it survives longer against the noisy cat and no less against the perfect
+    and greedy ones (measured: 99.3 % -> 99.7 % value-optimal; survival against the noisy cat 80.5 % -> 91.8 % of
+    the teacher's, perfect 99.3 -> 99.5 %, greedy 99.3 -> 99.2 %, on 500 rounds each)."""
     brain = shipped("lstm16_post")
     task = chase_task(6, 6, teacher="optimal")
-    before = agreement(brain, task)
+    before = play_figures(brain, task)
     session(brain, "optimal", 60, seed=1)
-    after = agreement(brain, task)
-    assert after > before + 0.35 and after > 0.85, (before, after)  # measured: 46.5 % -> 90.6 % in 60 rounds
+    after = play_figures(brain, task)
+    assert after.value_optimal > before.value_optimal + 0.002, (before, after)
+    assert after.share("noisy") > before.share("noisy") + 0.05, (before, after)
+    for cat in ("perfect", "greedy"):
+        assert after.share(cat) >= before.share(cat) - 0.005, (cat, before, after)
 
 
 def test_the_best_weights_come_back_when_the_check_falls():

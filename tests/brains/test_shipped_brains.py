@@ -18,7 +18,7 @@ import pytest
 
 from game.brains.brainfile import load_brain
 from game.training.provenance import reproduction_gap
-from game.training.reports import brain_row, cat_row
+from game.training.reports import brain_row, cat_row, room_row
 
 pytestmark = pytest.mark.slow  # re-runs the shipped brains' training commands
 
@@ -43,6 +43,7 @@ def readme_rows(header_start: str) -> dict[str, list[str]]:
 
 MOUSE_ROWS = readme_rows("| brain | arch | hidden | teacher |")
 CAT_ROWS = readme_rows("| brain | arch | hidden | trained against |")
+ROOM_ROWS = readme_rows("| brain | room | arch | hidden |")
 EXACT_MOUSE_COLUMNS = (6,)  # exhaustive mistakes
 
 
@@ -70,7 +71,7 @@ def assert_row(written: list[str], measured: list[str], exact_columns: tuple[int
 
 def test_the_readme_lists_every_shipped_brain() -> None:
     shipped = {path.name for path in WEIGHTS.glob("*.npz")}
-    assert shipped == set(MOUSE_ROWS) | set(CAT_ROWS)
+    assert shipped == set(MOUSE_ROWS) | set(CAT_ROWS) | set(ROOM_ROWS)
 
 
 @pytest.mark.parametrize("name", sorted(MOUSE_ROWS))
@@ -85,6 +86,13 @@ def test_a_shipped_cat_brain_meets_its_row(name: str) -> None:
     path = WEIGHTS / name
     same_stack = not reproduction_gap(load_brain(path, role="cat").meta.get("made_with") or {})
     assert_row(CAT_ROWS[name], cat_row(path), (4, 5, 6), same_stack)
+
+
+@pytest.mark.parametrize("name", sorted(ROOM_ROWS))
+def test_a_shipped_room_mouse_brain_meets_its_row(name: str) -> None:
+    path = WEIGHTS / name
+    same_stack = not reproduction_gap(load_brain(path).meta.get("made_with") or {})
+    assert_row(ROOM_ROWS[name], room_row(path), (), same_stack)
 
 
 def test_every_shipped_brain_says_what_it_was_made_with() -> None:

@@ -168,8 +168,9 @@ def test_archive_holds_exactly_what_the_browser_needs(build: tuple[Path, subproc
         shipped = {name: apk.read(name) for name in names if name.startswith("assets/game/")}
     assert main == (ROOT / "game" / "main.py").read_bytes()
     brains = {f"assets/weights/{p.name}" for p in (ROOT / "weights").glob("*.npz")}
+    rooms = {f"assets/rooms/{p.name}" for p in (ROOT / "rooms").glob("*.txt")}
     modules = {f"assets/game/{name}" for name in shipped_modules()}
-    assert names == {"assets/main.py"} | modules | brains
+    assert names == {"assets/main.py"} | modules | brains | rooms
     for name in brains:
         assert name in names
     # every game module that main.py or a shipped module imports is in the archive, and none is a training tool

@@ -305,6 +305,13 @@ def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     assert game.sight == "fog" and game.library.brain_name == fog and page_status(game)["brains"] == [fog]
     send({"type": "screen", "width": 376, "height": 780, "dpr": 2.5})
     assert game.screen_box == (376, 780, 2.5)
+    send({"type": "sight", "name": "classic"})
+    send({"type": "room", "name": "living"})
+    status = page_status(game)
+    assert status["room"] == "living" and game.round.arena.room.name == "living"
+    assert status["brains"][0] == "lstm64_living.npz" and game.library.brain_name == "lstm64_living.npz"
+    send({"type": "room", "name": "open"})
+    assert page_status(game)["room"] == "open" and game.round.arena.room is None
     assert done == set(COMMANDS)
 
 

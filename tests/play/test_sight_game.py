@@ -379,7 +379,7 @@ def test_live_learning_under_fog_takes_the_cautious_teachers_labels_and_checks_f
         if game.round.over:
             break
     game.coach.close_round()
-    xs, labels = learner.buffer[-1]
+    xs, labels, targets = learner.buffer[-1]
     assert xs.shape[1] == 5 and len(labels) == len(record)
     belief, want = ref_start(record[0][2], 8, 8), []
     for t, cat, mouse, _ in record:

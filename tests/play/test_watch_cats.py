@@ -164,7 +164,7 @@ def test_the_flags_name_a_cat_brain_and_a_bad_one_is_one_line(folder, tmp_path, 
         (["--cat-brain", str(folder / "mouse16.npz")], "is a mouse's brain (meta role 'mouse'); a cat's brain is "
                                                        "needed here"),
         (["--watch", "nobody"], "unknown cat 'nobody': choose one of perfect, greedy, noisy, random, clumsy, "
-                                "cat_a.npz, cat_b.npz"),
+                                "straight, cat_a.npz, cat_b.npz"),
     ):
         assert game_main.asyncio.run(game_main.main(argv, frames=1)) == 2
         err = capsys.readouterr().err
@@ -192,7 +192,7 @@ def test_the_page_command_picks_any_cat_and_refuses_others_in_one_line(folder):
 
     game = Game(folder, None, seed=4)
     assert page_status(game)["cat"] == "you"
-    cats = ["you", "perfect", "greedy", "noisy", "random", "clumsy", "cat_a.npz", "cat_b.npz"]
+    cats = ["you", "perfect", "greedy", "noisy", "random", "clumsy", "straight", "cat_a.npz", "cat_b.npz"]
     assert page_status(game)["cats"] == cats
     for name in page_status(game)["cats"]:
         run_command(game, web.parse_command({"type": "cat", "name": name}))

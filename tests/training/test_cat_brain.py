@@ -191,7 +191,7 @@ def test_the_tournament_scores_scripted_players_against_the_solved_game():
     from game.training.tournament import tournament
 
     results = {(m.cat, m.mouse): m for m in tournament({}, {"mouse6": small_mouse()}, 6, 6)}
-    assert {cat for cat, _ in results} == {"perfect", "greedy", "noisy", "random"}
+    assert {cat for cat, _ in results} == {"perfect", "greedy", "noisy", "random", "straight"}
     assert {mouse for _, mouse in results} == {"optimal", "mouse6", "random"}
     perfect = results["perfect", "optimal"]  # the solved game itself: nobody loses a move
     solved = pursuit(6, 6)
@@ -225,7 +225,7 @@ def test_the_tournament_command_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "4×4, every start (240) against each mouse" in out
     assert "| perfect | optimal | 100.00% |" in out and "| cat8 | mouse6 |" in out and "| random | random |" in out
-    assert out.count("\n| ") == 1 + 5 * 3  # a header and one row per cat and mouse (the separator starts "|-")
+    assert out.count("\n| ") == 1 + 6 * 3  # a header and one row per cat and mouse (the separator starts "|-")
     assert "cat8: value_optimal" in out
     with pytest.raises(SystemExit):
         main(["--size", "3"])

@@ -247,6 +247,22 @@ async function main() {
             null, "classic to show as chosen again");
         check("sight choice: classic, fog, flicker from the protocol; sends {sight:fog} and shows it");
 
+        // --- room choice: one button per room, from the protocol; the game's status says which is in play ---
+        const rooms = await page.$$eval("#cm-rooms button", (bs) => bs.map((b) => [b.dataset.room,
+            b.getAttribute("aria-pressed")]));
+        assert.equal(rooms[0][0], "open", "the open board comes first");
+        assert.ok(rooms.length >= 5 && rooms.some((r) => r[0] === "living"), "the shipped rooms are offered");
+        assert.equal(rooms[0][1], "true", "the open board is the room at start");
+        await page.click("[data-room=living]");
+        assert.deepEqual(await waitForCommand(page, "room"), { type: "room", name: "living" });
+        await waitFor(page, () => document.querySelector("[data-room=living]").getAttribute("aria-pressed") === "true",
+            null, "the living room to show as chosen");
+        assert.equal(await page.getAttribute("[data-room=open]", "aria-pressed"), "false");
+        await page.click("[data-room=open]");
+        await waitFor(page, () => document.querySelector("[data-room=open]").getAttribute("aria-pressed") === "true",
+            null, "the open board to show as chosen again");
+        check(`room choice: ${rooms.length} rooms from the protocol; sends {room:living} and shows it`);
+
         // --- learning speed slider (pointer: a click at its right end) ---
         await page.locator("#cm-speed").scrollIntoViewIfNeeded(); // the panel may reach below the window
         const box = await page.locator("#cm-speed").boundingBox();

@@ -42,6 +42,7 @@
         meta: { format_version: 1, architecture: "lstm", hidden_size: 32, teacher: "post", training_games: 200000,
             grid_sizes: [[6, 6], [8, 8]], heldout_mistakes_per_game: 0.41 },
         sight: "classic",
+        room: "open",
         learning: false,
         teacher: "post",
         learn_speed: 3,
@@ -86,6 +87,9 @@
                 break;
             case "sight":
                 send({ sight: command.name, message: command.name + " sight" });
+                break;
+            case "room":
+                send({ room: command.name, message: "room " + command.name });
                 break;
             case "learn_speed":
                 send({ learn_speed: command.value });

@@ -140,7 +140,7 @@ def test_unknown_cat_name_is_a_clear_error():
     cat, mouse = all_starts(4, 4)
     with pytest.raises(ValueError) as info:
         cat_moves("lazy", cat, mouse, 4, 4, np.random.default_rng(0))
-    assert str(info.value) == "unknown cat 'lazy': choose one of perfect, greedy, noisy, random, clumsy"
+    assert str(info.value) == "unknown cat 'lazy': choose one of perfect, greedy, noisy, random, clumsy, straight"
 
 
 def test_the_clumsy_cat_is_greedy_but_for_a_random_move_now_and_then():

@@ -513,6 +513,7 @@ async function panelOnPhone(page) {
     };
     // each control, and the status field and value the game shows once it has done what the control says
     const steps = [["[data-sight=fog]", "sight", "fog"], ["[data-sight=classic]", "sight", "classic"],
+        ["[data-room=living]", "room", "living"], ["[data-room=open]", "room", "open"],
         ['#cm-brains button[data-brain="lstm32_post.npz"]', "brain", "lstm32_post.npz"],
         ['#cm-brains button[data-brain="lstm32_optimal.npz"]', "brain", "lstm32_optimal.npz"],
         ['#cm-cats button[data-cat="greedy"]', "cat", "greedy"], ['#cm-cats button[data-cat="you"]', "cat", "you"],
@@ -524,7 +525,7 @@ async function panelOnPhone(page) {
     }
     const [download] = await Promise.all([page.waitForEvent("download"), tap("#cm-download")]);
     assert.match(download.suggestedFilename(), /\.npz$/);
-    check("on the phone, below the game: sights, brains, cats, learning and download, each tapped, each works");
+    check("on the phone, below the game: rooms, sights, brains, cats, learning and download, each tapped, each works");
 }
 
 async function main() {

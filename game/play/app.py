@@ -133,18 +133,23 @@ class Game:
         return self._swap(brain, name, None)
 
     def restore_brain_bytes(self, name: str, data: bytes) -> bool:
-        """The brain the page kept in the browser, under the sight it was made for (a tuned fog brain comes back
-        under fog); on a problem show it and keep the current brain and sight."""
+        """The brain the page kept in the browser, under the sight and in the room it was made for (a tuned fog
+        brain comes back under fog, a room's brain in its room); on a problem show it and keep the current brain,
+        sight and room."""
         try:
-            sight = brainfile.meta_sight(brainfile.load_brain_bytes(data, name, sight=None).meta)
+            meta = brainfile.load_brain_bytes(data, name, sight=None).meta
+            sight, room = brainfile.meta_sight(meta), brainfile.meta_room(meta)
         except brainfile.BrainFileError:
-            sight = self.sight  # the load below says what is wrong with it
-        if sight == self.sight:
+            sight, room = self.sight, self.round.room  # the load below says what is wrong with it
+        if sight == self.sight and room == self.round.room:
             return self.load_brain_bytes(name, data)
-        seeing, self.round.sight = self.round.sight, MouseSight(sight)
+        seeing, old_room, old_cats = self.round.sight, self.round.room, self.cats.room
+        self.round.sight, self.round.room, self.cats.room = MouseSight(sight), room, room
         if not self.load_brain_bytes(name, data):
-            self.round.sight = seeing
+            self.round.sight, self.round.room, self.cats.room = seeing, old_room, old_cats
             return False
+        if room != old_room:
+            self.scorecard = Scorecard()
         return True
 
     def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> bool:

@@ -135,3 +135,23 @@ def test_the_game_in_a_room_from_the_command_line(weights: Path, monkeypatch: py
     game = seen["game"]
     names = room_names()
     assert game.room is not None and game.room.name == names[(names.index("living") + 1) % len(names)]
+
+
+def test_the_brain_the_page_kept_in_a_room_comes_back_in_its_room(weights: Path) -> None:
+    """A reload starts on the open board; the kept room brain brings its room back (not a refusal), and a broken
+    kept file leaves the board, the room and the brain as they were."""
+    import base64
+
+    from game.browser import web
+    from game.browser.protocol import run_command
+
+    game = Game(weights, None, seed=4, room=LIVING, browser=True)
+    name, data = game.export_brain()
+    fresh = Game(weights, None, seed=4, browser=True)
+    assert fresh.round.room is None
+    run_command(fresh, web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
+    assert not fresh.message_is_error, fresh.message
+    assert fresh.round.room == LIVING and fresh.round.arena.room == LIVING and fresh.library.brain_name == name
+    np.testing.assert_array_equal(fresh.library.brain.theta, game.library.brain.theta)
+    run_command(fresh, web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
+    assert fresh.message_is_error and fresh.round.room == LIVING and fresh.library.brain_name == name

@@ -108,7 +108,7 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
         cpu.append((time.thread_time() - c) * 1e3)
 
     game._learn = timed
-    budget = play_session(game, rounds, learn=True, learn_speed=speed, seed=0)["budget_ms"]
+    budget = play_session(game, rounds, learn=True, learn_speed=speed, seed=0, frames_budget=True)["budget_ms"]
     lines = [f"{brain}, clumsy cat, {rounds} rounds, learning speed {speed} (budget {budget:.1f} ms a frame), "
              f"{len(wall):,} frames, {game.tuned_updates:,} updates ({game.tuned_updates / rounds:.1f} a round)", "",
              "| clock | median | p99 | p99.9 | max | frames over budget | over 2× budget |",

@@ -277,14 +277,14 @@ class Game:
         return self.coach.heldout_now()
 
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.teacher, self.coach.heldout_agreement())
+        return self.library.tuned_meta(self.teacher, self.coach.heldout_figures())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.teacher, self.coach.heldout_agreement())
+        return self.library.brain_to_keep(self.teacher, self.coach.heldout_figures())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.teacher, self.coach.heldout_agreement())
+        return self.library.export_brain(self.teacher, self.coach.heldout_figures())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
@@ -301,7 +301,7 @@ class Game:
         if self.page is not None:
             self.handle_command({"type": "download"}, self.page)
             return None
-        return self.library.save_brain(self.teacher, self.coach.heldout_agreement())
+        return self.library.save_brain(self.teacher, self.coach.heldout_figures())
 
     # -- learning --------------------------------------------------------------------------------------
 

@@ -697,8 +697,13 @@ class View:
             scores.append(f"agreement {agreement * 100:.1f}%")
         tuned = pic.tuned_line
         if tuned:
-            heldout = pic.heldout_now if pic.tuned_updates else meta.get("tuned_heldout_agreement")
-            figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
+            if pic.tuned_updates:
+                heldout, kind = pic.heldout_now, pic.heldout_kind
+            else:
+                value = meta.get("tuned_heldout_value_optimal")
+                heldout = value if value is not None else meta.get("tuned_heldout_agreement")
+                kind = "value-optimal" if value is not None else "agreement"
+            figure = f" · {heldout * 100:.1f}% held-out {kind}" if isinstance(heldout, float) else ""
             score = tuned + figure
         elif scores:
             score = "held-out: " + " · ".join(scores)

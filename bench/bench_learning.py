@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -42,13 +43,37 @@ SHARE_CATS = ("perfect", "greedy", "noisy")
 MIN_SPREAD = 0.001  # the least spread a row's "within the spread" allows (0.1 point)
 
 
+def arguments(brain: str, teacher: str, cat: str, seed: int, rounds: int) -> list[str]:
+    return ["--headless", "--learn", "--watch", cat, "--rounds", str(rounds), "--seed", str(seed),
+            "--brain", str(ROOT / "weights" / f"{brain}.npz"),
+            *(["--sight", SIGHT_OF[brain]] if brain in SIGHT_OF else ["--teacher", teacher])]
+
+
 def session(brain: str, teacher: str, cat: str, seed: int, rounds: int) -> dict:
-    command = [sys.executable, str(ROOT / "game" / "main.py"), "--headless", "--learn", "--json", "--watch", cat,
-               "--rounds", str(rounds), "--seed", str(seed), "--brain", str(ROOT / "weights" / f"{brain}.npz"),
-               *(["--sight", SIGHT_OF[brain]] if brain in SIGHT_OF else ["--teacher", teacher])]
+    """One session as its own process: `python game/main.py --headless ... --json`."""
+    command = [sys.executable, str(ROOT / "game" / "main.py"), *arguments(brain, teacher, cat, seed, rounds),
+               "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(result), file=sys.stderr, flush=True)  # each session as it ends: a long run shows progress
+    return result
+
+
+KNOWN: dict = {}  # a worker's held-out figures of the brains as loaded, measured once
+
+
+def session_here(job: tuple) -> dict:
+    """The same session in a worker process: main.py's own options, game and play_session, with the figures of
+    each brain as loaded measured once per worker (they are the same for every session of that brain)."""
+    sys.path.insert(0, str(ROOT))
+    from game import main as game_main
+    from game.practice import play_session
+
+    (brain, teacher, cat), seed, rounds = job
+    options = game_main.parse_args(arguments(brain, teacher, cat, seed, rounds))
+    game = game_main.make_game(options, browser=False)
+    result = play_session(game, rounds, True, options.learn_speed, seed, known=KNOWN, measure_learned=False)
+    print(json.dumps(result), file=sys.stderr, flush=True)
     return result
 
 
@@ -150,7 +175,10 @@ def main() -> None:
     p.add_argument("--brains", default=",".join(BRAINS))
     p.add_argument("--teachers", default=",".join(TEACHERS))
     p.add_argument("--cats", default=",".join(CATS))
-    p.add_argument("--jobs", type=int, default=2, help="sessions at once (each is its own process)")
+    p.add_argument("--jobs", type=int, default=2, help="sessions at once (worker processes)")
+    p.add_argument("--processes", action="store_true",
+                   help="each session as its own `game/main.py --headless` process (by default a few worker "
+                   "processes run them, measuring each brain as loaded once)")
     p.add_argument("--frames", metavar="BRAIN", help="time every frame of one session of this brain instead")
     p.add_argument("--speed", type=int, default=3, help="learning speed for --frames (default 3)")
     p.add_argument("--out", type=Path, help="results file (default bench/results/learning-<rounds>.json)")
@@ -167,8 +195,12 @@ def main() -> None:
         keys = [(b, t, c) for b in a.brains.split(",") for t in a.teachers.split(",") for c in a.cats.split(",")
                 if (t == "cautious") == (b in SIGHT_OF)]
         jobs = [(k, s) for k in keys for s in range(a.first_seed, a.first_seed + a.seeds)]
-        with ThreadPoolExecutor(a.jobs) as pool:
-            done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
+        if a.processes:
+            with ThreadPoolExecutor(a.jobs) as pool:
+                done = list(pool.map(lambda job: session(*job[0], job[1], a.rounds), jobs))
+        else:
+            with multiprocessing.Pool(a.jobs) as pool:
+                done = pool.map(session_here, [(key, seed, a.rounds) for key, seed in jobs], chunksize=1)
     rows = rows_of(done)
     out = a.out or (None if a.merge else ROOT / "bench" / "results" / f"learning-{a.rounds}.json")
     if out:

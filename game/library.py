@@ -208,7 +208,7 @@ class BrainLibrary:
         meta.update(
             teacher=teacher,
             fine_tuned_from=self.tuned_origin(),
-            fine_tune_updates=int(self.earlier_updates() + self.tuned_updates),
+            fine_tune_updates=int(self.earlier_updates() + (self.tuned_updates if self.changed() else 0)),
             tuned=self.tuned_line(teacher),
             tuned_heldout_agreement=rounded(heldout.get("agreement")),
             tuned_heldout_value_optimal=rounded(heldout.get("value_optimal")),
@@ -282,10 +282,6 @@ class BrainLibrary:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
         if self.user_dir is None:
             self.show("this game has no folder to save brains in", error=True)
-            return None
-        if not self.changed():
-            self.show(f"{self.brain_name} is unchanged" + (" (every update was rolled back)" if self.tuned_updates
-                                                           else "") + ": nothing new to save")
             return None
         stem = self.tuned_stem()
         try:

@@ -43,13 +43,21 @@ def play_fields(figures: tasks.PlayFigures | None, when: str) -> dict:
 
 
 def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: int | None = None,
-                 frames_budget: bool = False) -> dict:
+                 frames_budget: bool = False, known: dict | None = None, measure_learned: bool = True) -> dict:
     """Play `rounds` rounds headless; the results as a dict (the --json line). With `learn`, the session ends as
     the game's does: the learner keeps the best of the weights as they are, its checks' best and the start.
-    `frames_budget`: learn within the game's budget a frame (as on screen) instead of all the work earned."""
+    `frames_budget`: learn within the game's budget a frame (as on screen) instead of all the work earned.
+    `known`: held-out figures of brains as loaded, by (brain, teacher, sight), kept across sessions of one
+    process (a benchmark's); `measure_learned`: also measure the weights learning ended with, before the end
+    kept the best."""
     game.set_watch_speed(HEADLESS_WATCH_SPEED)
     game.coach.frames = frames_budget
-    before = heldout_play(game)
+    key = (game.brain_name, game.teacher, game.sight)
+    before = known.get(key) if known is not None else None
+    if before is None:
+        before = heldout_play(game)
+        if known is not None:
+            known[key] = before
     if learn:
         game.set_learning(True)
         game.set_learn_speed(learn_speed)
@@ -62,7 +70,8 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
     learned = None
     if learner is not None:
         game._close_round_for_learner()
-        learned = heldout_play(game)  # what learning made of it, before the end keeps the best weights
+        # what learning made of it, before the end keeps the best weights
+        learned = heldout_play(game) if measure_learned else None
         learner.settle()
     after = heldout_play(game)
     return {

@@ -29,7 +29,7 @@ import numpy as np
 
 from .arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
 from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
-from .cats import CAT_NAMES
+from .cats import TRAINING_CAT_NAMES
 from .sight import FEATURE_NAMES as SIGHT_FEATURES
 from .sight import SIGHTS
 from .teachers import TEACHER_NAMES
@@ -627,8 +627,9 @@ def choice(value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def cats(value: Any) -> list[str]:
-    if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in CAT_NAMES for c in value):
-        raise BadField(f"is not a list of cats from {', '.join(CAT_NAMES)}")
+    if not isinstance(value, list) or len(value) > 16 or not all(isinstance(c, str) and c in TRAINING_CAT_NAMES
+                                                                 for c in value):
+        raise BadField(f"is not a list of cats from {', '.join(TRAINING_CAT_NAMES)}")
     return list(value)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from .arena import parse_size
 from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, MLPBrain, PostBrain, brain_type
 from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load_brain_bytes, printable, write_atomic
-from .cats import CAT_NAMES
+from .cats import CAT_NAMES, TRAINING_CAT_NAMES
 from .cli import Parser, argparse_type
 from .probe import fit_probe, probe_scores
 from .provenance import made_with
@@ -41,8 +41,8 @@ ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arc
 def parse_cats(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     for name in names:
-        if name not in CAT_NAMES:
-            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(CAT_NAMES)}")
+        if name not in TRAINING_CAT_NAMES:
+            raise argparse.ArgumentTypeError(f"unknown cat {name!r}: choose from {', '.join(TRAINING_CAT_NAMES)}")
     if not names:
         raise argparse.ArgumentTypeError("give at least one cat")
     return names

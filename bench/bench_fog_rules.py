@@ -57,6 +57,34 @@ def survival(sight: Sight, cat: str, rounds: int, memory: bool) -> float:
     return float(arena.moves.mean())
 
 
+def window_survival(sight: Sight, cat: str, rounds: int, window: int) -> float:
+    """The cautious teacher remembering only its last `window` moves' sightings: at every move B is rebuilt from
+    "anywhere but on the mouse" `window` moves ago, through what it saw at those moves (window 1: memoryless)."""
+    rng = np.random.default_rng([HELDOUT_SEED, 31, rounds])
+    arena = Arena(WIDTH, HEIGHT, n=rounds, move_limit=MOVE_LIMIT)
+    arena.rng = rng
+    arena.reset()
+    cat_rng = np.random.default_rng(HELDOUT_SEED + 1)
+    everywhere = _bitboards(np.ones((1, WIDTH * HEIGHT), dtype=bool))
+    single = _bitboards(np.eye(WIDTH * HEIGHT, dtype=bool))
+    seen: list[tuple[int, np.ndarray, np.ndarray]] = []  # (move, cat cells, mouse cells) at every move so far
+    belief = Belief(sight, WIDTH, HEIGHT, arena.mouse)
+    for t in range(MOVE_LIMIT):
+        arena.move_cat(cat_moves(cat, arena.cat, arena.mouse, WIDTH, HEIGHT, cat_rng))
+        active = ~arena.done
+        if not active.any():
+            break
+        seen.append((t, arena.cat.copy(), arena.mouse.copy()))
+        kept = seen[-window:]
+        mouse_then = kept[0][2]  # where the mouse was when its memory begins: the cat was not there
+        boards = everywhere & ~single[mouse_then[:, 1] * WIDTH + mouse_then[:, 0]]
+        for s, cat_s, mouse_s in kept:
+            boards, _ = belief._next(boards, s, cat_s, mouse_s)
+        moves, _ = cautious_board_choice(boards, arena.mouse, WIDTH, HEIGHT)
+        arena.move_mouse(moves)
+    return float(arena.moves.mean())
+
+
 def direction_survival(cat: str, rounds: int, memory: bool) -> float:
     """The same, when at every move the mouse learns only the cat's direction: the signs of (cat − mouse) on each
     axis (eight compass points), never how far. B is the cells in that direction, intersected with where the cat
@@ -112,7 +140,29 @@ def main() -> None:
     print()
     print(table(["rule", *(f"vs {c} cat: with memory / without (fewer)" for c in CATS),
                  "≥ 10 % fewer vs perfect or greedy"], rows))
-    (ROOT / "bench" / "results" / "fog_rules.json").write_text(json.dumps(results, indent=1))
+    windows = window_table(a.rounds)
+    (ROOT / "bench" / "results" / "fog_rules.json").write_text(json.dumps({"rules": results, "windows": windows},
+                                                                          indent=1))
+
+
+def window_table(rounds: int) -> dict:
+    """Per preset, the cautious teacher remembering its last k sightings (k = 1…8) beside full memory, against the
+    perfect and greedy cats; the smallest k within 1 % of full memory against both."""
+    presets = {"classic": Sight("classic"), "fog": Sight("fog", 1, 2), "flicker": Sight("flicker", 3)}
+    rows, found = [], {}
+    for name, sight in presets.items():
+        full = {cat: survival(sight, cat, rounds, True) for cat in ("perfect", "greedy")}
+        by_k = {k: {cat: window_survival(sight, cat, rounds, k) for cat in full} for k in range(1, 9)}
+        enough = next((k for k in by_k if all(by_k[k][c] >= 0.99 * full[c] for c in full)), None)
+        found[name] = {"full": full, "windows": by_k, "smallest": enough}
+        rows.append([name, " ".join(f"{by_k[k]['perfect']:.2f}" for k in by_k), f"{full['perfect']:.2f}",
+                     " ".join(f"{by_k[k]['greedy']:.2f}" for k in by_k), f"{full['greedy']:.2f}",
+                     str(enough) if enough else "more than 8"])
+        print(" | ".join(rows[-1]), flush=True)
+    print()
+    print(table(["preset", "vs perfect cat, k = 1 … 8", "full memory", "vs greedy cat, k = 1 … 8", "full memory",
+                 "smallest k within 1 %"], rows))
+    return found
 
 
 if __name__ == "__main__":

@@ -303,7 +303,8 @@ class LSTMUpdate:
         weight = rounds.mask[:T].astype(brain.dtype)
         ramp = min(1.0, done_games / hp["first_ramp"]) if hp["first_ramp"] else 1.0
         weight[0] *= 1.0 + (self.first_weight - 1.0) * ramp
-        best = rounds.targets[:T] if self.hp["targets"] == "value" else None
+        # a teacher with no value (the post's) is imitated move for move, by the plain cross-entropy
+        best = rounds.targets[:T] if self.hp["targets"] == "value" and rounds.by_value else None
         self.loss, grad = imitation_loss(brain, trace.logits(), trace, rounds.teacher[:T], weight, best,
                                          self.hp["tie_weight"])
         self.adam.step(brain.theta, grad)

@@ -3,8 +3,10 @@ share: tasks.PlayFigures) and survival beside the teacher's, against the cats th
 
     python bench/bench_unseen_cats.py [--brains lstm32_fog,lstm32_flicker] [--games 2000]
 
-The unseen cats (cats.VARIANT_CAT_NAMES): the greedy cat breaking its ties the other way (greedy-last) and the
-noisy cat slipping at 10 % and 50 % of its moves instead of 25 %. 8×8, 40 moves, held-out starts; each brain plays
+The other cats (cats.VARIANT_CAT_NAMES): greedy cats breaking their ties otherwise (the last nearest cell, a random
+one, nearest by king moves in move order or at random) and the noisy cat slipping at 10 % and 50 % of its moves
+instead of 25 %; each row says whether the brain trained with that cat (its meta's task cats).
+8×8, 40 moves, held-out starts; each brain plays
 under its own sight, against its own teacher's value. Target: ≥ 99.5 % of moves value-optimal against every cat.
 Writes bench/results/unseen_cats.json.
 """
@@ -35,9 +37,10 @@ def main() -> None:
     for name in a.brains.split(","):
         brain = load_brain(f"{a.weights}/{name}.npz", sight=None)
         sight, teacher = meta_sight(brain.meta), brain.meta["teacher"]
+        trained = tuple((brain.meta.get("task") or {}).get("cats") or TRAINED)
         for cat in (*TRAINED, *VARIANT_CAT_NAMES):
             figures = play_figures(brain, chase_task(8, 8, (cat,), 40, teacher, sight), games=a.games)
-            seen = "trained with" if cat in TRAINED else "unseen"
+            seen = "trained with" if cat in trained else "unseen"
             found[f"{name} vs {cat}"] = {"value_optimal": figures.value_optimal, "survival": figures.survival[cat],
                                          "teacher_survival": figures.teacher_survival[cat], "seen": seen}
             ok = "ok" if figures.value_optimal >= TARGET else f"MISSED by {(TARGET - figures.value_optimal) * 100:.2f}"

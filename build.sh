@@ -19,7 +19,7 @@ usage() {
 Usage: ./build.sh [--serve] [--archive] [--out DIR] [--port N] [--cdn URL]
 
 Packages the game for the browser with pygbag ${PYGBAG_VERSION} (CPython ${PYBUILD} in WebAssembly).
-It copies what the browser needs (main.py, game/*.py without the training, torch and test tools, weights/*.npz)
+It copies what the browser needs (main.py, game/ without its training tools in game/training/, weights/*.npz)
 into a temporary folder, builds that copy with our page template web/index.tmpl and icon
 web/favicon.png, and writes the site to build/web/ (index.html, the game archive as ${APP}.tar.gz and
 ${APP}.apk, page script, its protocol table, style, icon).
@@ -86,18 +86,21 @@ STAGE="$WORK/$APP"
 mkdir -p "$STAGE/game" "$STAGE/weights" "$STAGE/static"
 
 cp "$ROOT/game/main.py" "$STAGE/main.py"
-for module in "$ROOT"/game/*.py; do
-    name="$(basename "$module")"
-    case "$name" in
-        main.py|train.py|trainers.py|reports.py|tournament.py|torch_brain.py|*_test*|test_*|bench*) continue ;;  # main.py sits at the root; tools stay home
+# Every module of game/ but the desktop's training tools: game/training/ and the command names that start them
+# (a module importing game.training, such as game/training/train.py); main.py sits at the archive's root.
+while IFS= read -r module; do
+    case "$module" in
+        game/main.py|game/training/*) continue ;;
     esac
-    cp "$module" "$STAGE/game/$name"
-done
+    grep -Eq '^[[:space:]]*(from|import) game\.training' "$ROOT/$module" && continue
+    mkdir -p "$STAGE/$(dirname "$module")"
+    cp "$ROOT/$module" "$STAGE/$module"
+done < <(cd "$ROOT" && find game -name '*.py' -not -path '*/__pycache__/*' | sort)
 cp "$ROOT"/weights/*.npz "$STAGE/weights/"
 # pygbag copies static/ next to index.html and leaves it out of the archive
 cp "$ROOT/web/catmouse.js" "$ROOT/web/catmouse.css" "$STAGE/static/"
-# the page protocol, from the one table in game/protocol.py (web/catmouse.js builds the controls from it)
-(cd "$ROOT" && "$PYTHON" -m game.protocol >"$STAGE/static/protocol.js" 2>"$WORK/protocol.log") \
+# the page protocol, from the one table in game/browser/protocol.py (web/catmouse.js builds the controls from it)
+(cd "$ROOT" && "$PYTHON" -m game.browser.protocol >"$STAGE/static/protocol.js" 2>"$WORK/protocol.log") \
     || die "could not write the page protocol: $(tail -n 1 "$WORK/protocol.log")"
 
 # ---- build (pygbag works in the stage; its log is shown only on failure) ----

@@ -21,9 +21,9 @@ import numpy as np
 from machine import ROOT, print_machine, table
 
 from game.arena import Arena
-from game.cats import cat_moves
-from game.sight import Belief, Sight, _bitboards, cat_reach, cautious_board_choice, cautious_moves
-from game.tasks import HELDOUT_SEED
+from game.brains.tasks import HELDOUT_SEED
+from game.world.cats import cat_moves
+from game.world.sight import Belief, Sight, _bitboards, cat_reach, cautious_board_choice, cautious_moves
 
 RULES = [Sight("fog r=2 (the preset)", 1, 2), Sight("fog r=1", 1, 1), Sight("fog r=3", 1, 3),
          Sight("fog r=2, every 2nd move", 2, 2), Sight("fog r=1, every 2nd move", 2, 1),

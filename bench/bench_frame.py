@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from game import brainfile  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
 FRAME_BUDGET_MS = 1000 / 60
 TARGET_MS = 4.0
@@ -44,7 +44,7 @@ def make_game(brain: Path | None, weights: Path, sight: str = "classic") -> Game
     game.overlays = True
     for _ in range(300):  # fill the agreement curve and the trails as a long session would
         game.turn(game._watch_move())
-        if game.over:
+        if game.round.over:
             game.new_round()
     return game
 

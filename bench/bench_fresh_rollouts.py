@@ -27,8 +27,8 @@ CASES = (("chase", 50_000), ("fog", 10_000))
 
 def rollouts(task_name: str, n: int, count: int) -> list[dict[str, float]]:
     from game.brain_np import FEATURES, LSTMBrain
-    from game.tasks import chase_task, play
-    from game.teachers import pursuit
+    from game.brains.tasks import chase_task, play
+    from game.world.teachers import pursuit
 
     pursuit(8, 8)
     task = chase_task(8, 8, sight="fog" if task_name == "fog" else "classic")
@@ -52,7 +52,8 @@ def main() -> None:
         print(json.dumps(rollouts(args.child[0], int(args.child[1]), args.rollouts)))
         return
     print_machine("bench_fresh_rollouts: a fresh process's rollouts, one by one",
-                  ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/sight.py", "game/rows.py"))
+                  ("game/brain_np.py", "game/brains/tasks.py", "game/arena.py", "game/world/sight.py",
+                   "game/world/rows.py"))
     rows = []
     for name, n in CASES:
         child = subprocess.run([sys.executable, sys.argv[0], "--rollouts", str(args.rollouts), "--child", name, str(n)],

@@ -31,10 +31,10 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 from machine import best_times, print_machine, table  # noqa: E402
 
-from game import brainfile  # noqa: E402
-from game.app import LEARN_SPEED_MS, Game  # noqa: E402
 from game.brain_np import Adam, LSTMBrain  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.play.app import LEARN_SPEED_MS, Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
 FRAME_TARGET_MS = 4.0
 LEARN_BUDGET_MS = 10 * LEARN_SPEED_MS
@@ -59,8 +59,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="32,64,128,256,512,1024")
     parser.add_argument("--frames", type=int, default=120)
     args = parser.parse_args()
-    print_machine("hidden size: play, learning and swap costs", ("game/brain_np.py", "game/view.py",
-                                                              "game/brainfile.py"))
+    print_machine("hidden size: play, learning and swap costs", ("game/brain_np.py", "game/ui/view.py",
+                                                              "game/brains/brainfile.py"))
     pygame.display.init()
     pygame.font.init()
     pygame.display.set_mode((DESIGN_W, DESIGN_H))

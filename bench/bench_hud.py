@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from game.app import Game  # noqa: E402
-from game.view import View  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import View  # noqa: E402
 
 SIZE = (1040, 640)
 
@@ -59,7 +59,7 @@ def scenario(make_game, weights: Path, name: str):
             if k % 30 == 29:
                 moves = [m for m in range(8) if game.round.over is False]
                 game.player_move(moves[(k // 30) % len(moves)] if moves else 0)
-                if game.over:
+                if game.round.over:
                     game.deal_round()
         return game, act
     game.set_watch("greedy")

@@ -67,7 +67,7 @@ def session_here(job: tuple) -> dict:
     each brain as loaded measured once per worker (they are the same for every session of that brain)."""
     sys.path.insert(0, str(ROOT))
     from game import main as game_main
-    from game.practice import play_session
+    from game.play.practice import play_session
 
     (brain, teacher, cat), seed, rounds = job
     options = game_main.parse_args(arguments(brain, teacher, cat, seed, rounds))
@@ -139,8 +139,8 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
     sys.path.insert(0, str(ROOT))
     import time
 
-    from game.app import Game
-    from game.practice import play_session
+    from game.play.app import Game
+    from game.play.practice import play_session
 
     game = Game(ROOT / "weights", None, brain_path=ROOT / "weights" / f"{brain}.npz", seed=0, watch="clumsy")
     wall, cpu = [], []
@@ -155,7 +155,8 @@ def frame_budget(brain: str, rounds: int, speed: int) -> str:
     game._learn = timed
     budget = play_session(game, rounds, learn=True, learn_speed=speed, seed=0, frames_budget=True)["budget_ms"]
     lines = [f"{brain}, clumsy cat, {rounds} rounds, learning speed {speed} (budget {budget:.1f} ms a frame), "
-             f"{len(wall):,} frames, {game.tuned_updates:,} updates ({game.tuned_updates / rounds:.1f} a round)", "",
+             f"{len(wall):,} frames, {game.library.tuned_updates:,} updates "
+             f"({game.library.tuned_updates / rounds:.1f} a round)", "",
              "| clock | median | p99 | p99.9 | max | frames over budget | over 2× budget |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, values in (("wall", np.array(wall)), ("CPU (thread)", np.array(cpu))):

@@ -7,7 +7,7 @@ For each preset (classic, fog, flicker) on the 8×8 chase task (40 moves): agree
 over 2,000 held-out rounds (the four cats in turn, the mouse moving by its own choice: tasks.heldout_scores),
 and mean moves survived against the perfect, the greedy and the noisy cat alone (tasks.survival, the same
 held-out starts for every mouse). Under classic sight the cautious teacher is the optimal mouse, move for move
-(tests/test_sight.py), so the classic LSTM is the shipped lstm32_optimal. The brains:
+(tests/world/test_sight.py), so the classic LSTM is the shipped lstm32_optimal. The brains:
   (a) LSTM: weights/lstm32_{optimal,fog,flicker}.npz;
   (b) the same LSTM with h and c set to 0 before every step (a feed-forward net made of its weights);
   (c) memoryless: bench/results/mlp32_{classic,fog,flicker}.npz, one tanh layer of 32 units on the current
@@ -25,9 +25,9 @@ import numpy as np
 from machine import ROOT, print_machine, table
 
 from game.brain_np import Brain, LSTMBrain
-from game.brainfile import load_brain
-from game.cats import CAT_NAMES
-from game.tasks import CAUTIOUS, chase_task, play_figures, survival
+from game.brains.brainfile import load_brain
+from game.brains.tasks import CAUTIOUS, chase_task, play_figures, survival
+from game.world.cats import CAT_NAMES
 
 PRESETS = {"classic": "lstm32_optimal", "fog": "lstm32_fog", "flicker": "lstm32_flicker"}
 SURVIVAL_CATS = ("perfect", "greedy", "noisy")
@@ -60,7 +60,7 @@ def scores(brain: Brain | ZeroedState | None, sight: str, teacher: str) -> dict[
 
 def main() -> None:
     print_machine("bench_memory: does the mouse's memory matter under fog and flicker?",
-                  ("game/tasks.py", "game/sight.py", "game/brain_np.py"))
+                  ("game/brains/tasks.py", "game/world/sight.py", "game/brain_np.py"))
     results: dict[str, dict[str, dict[str, float]]] = {}
     rows = []
     start = time.perf_counter()

@@ -16,7 +16,7 @@ TARGET_16 = 2.0  # seconds for 16×16
 
 
 def measure(repeat: int) -> dict[str, float]:
-    from game.teachers import Pursuit
+    from game.world.teachers import Pursuit
 
     out = {}
     for w, h in SIZES:
@@ -32,7 +32,7 @@ def measure(repeat: int) -> dict[str, float]:
 def main() -> None:
     results = measure_in_variants(
         __doc__, measure, 5, "bench_pursuit: solving teachers.Pursuit(W, H), best of {repeat}",
-        ("game/teachers.py",),
+        ("game/world/teachers.py",),
     )
     if results is None:
         return

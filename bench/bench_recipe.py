@@ -15,8 +15,8 @@ import argparse
 from machine import print_machine, table
 
 from game.brain_np import LSTMBrain
-from game.tasks import SEED_TASK
-from game.trainers import Progress, train_lstm
+from game.brains.tasks import SEED_TASK
+from game.training.trainers import Progress, train_lstm
 
 GOAL = 0.5  # held-out mistakes per game
 GAMES = 100_000
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=32)
     args = parser.parse_args()
     print_machine(f"bench_recipe: the LSTM recipe ({args.hidden} units) on the seed task, {args.seeds} seeds",
-                  ("game/brain_np.py", "game/trainers.py", "game/tasks.py"))
+                  ("game/brain_np.py", "game/training/trainers.py", "game/brains/tasks.py"))
     rows = [seed_row(s, args.hidden) for s in range(args.seeds)]
     print(table(["seed", f"games to ≤ {GOAL} mistakes/game", "training s", "games to exact",
                  "training s to exact", "exact for good from (games)", "mistakes at 100,000"], rows))

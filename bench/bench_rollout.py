@@ -24,7 +24,7 @@ TARGET = 1e6  # mouse moves per second
 def tasks() -> list[tuple[object, tuple[str, ...], tuple[int, ...]]]:
     """(task, the brain's inputs, rounds N) to measure."""
     from game.brain_np import FEATURES
-    from game.tasks import SEED_TASK, chase_task
+    from game.brains.tasks import SEED_TASK, chase_task
 
     out = [(SEED_TASK, FEATURES, (10_000, 100_000)), (chase_task(8, 8), FEATURES, (10_000, 50_000))]
     try:
@@ -36,8 +36,8 @@ def tasks() -> list[tuple[object, tuple[str, ...], tuple[int, ...]]]:
 
 def measure(repeat: int) -> dict[str, float]:
     from game.brain_np import LSTMBrain
-    from game.tasks import play
-    from game.teachers import pursuit
+    from game.brains.tasks import play
+    from game.world.teachers import pursuit
 
     pursuit(8, 8)  # solved once and cached, as in the game; bench_pursuit times the solve
     out = {}
@@ -58,8 +58,8 @@ def measure(repeat: int) -> dict[str, float]:
 def main() -> None:
     results = measure_in_variants(
         __doc__, measure, 3, "bench_rollout: tasks.play mouse moves per second, best of {repeat}",
-        ("game/brain_np.py", "game/tasks.py", "game/arena.py", "game/teachers.py", "game/cats.py", "game/sight.py",
-         "game/rows.py"),
+        ("game/brain_np.py", "game/brains/tasks.py", "game/arena.py", "game/world/teachers.py", "game/world/cats.py",
+         "game/world/sight.py", "game/world/rows.py"),
     )
     if results is None:
         return

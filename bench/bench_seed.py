@@ -2,8 +2,8 @@
 
     python bench/bench_seed.py [--post-cap GAMES]
 
-LSTM: 32 units, game/trainers.py's train_lstm with its default recipe, seed 0 (its learning rate schedule follows
-the budget, so each budget is its own run):
+LSTM: 32 units, game/training/trainers.py's train_lstm with its default recipe, seed 0 (its learning rate
+schedule follows the budget, so each budget is its own run):
   - run A, 100,000 games (the recipe's budget), evaluated every 500 games: games and seconds until held-out
     mistakes per game ≤ 0.5, and when exact imitation is reached and from when it holds to the end;
   - run B, 10 s of training, evaluated every 2,500 games: the first evaluation with exact imitation (0 mistakes
@@ -26,8 +26,8 @@ from dataclasses import asdict
 from machine import ROOT, post_until, print_machine, table
 
 from game.brain_np import LSTMBrain, PostBrain
-from game.tasks import SEED_TASK
-from game.trainers import Progress, train_lstm, train_post
+from game.brains.tasks import SEED_TASK
+from game.training.trainers import Progress, train_lstm, train_post
 
 GOAL = 0.5  # held-out mistakes per game
 
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--save", default=str(ROOT / "bench" / "results" / "seed.json"), help="curves as JSON")
     args = parser.parse_args()
     print_machine("bench_seed: the post's network (16, SGD) against our LSTM (32, Adam) on the seed task",
-                  ("game/brain_np.py", "game/trainers.py", "game/tasks.py"))
+                  ("game/brain_np.py", "game/training/trainers.py", "game/brains/tasks.py"))
     wall = time.perf_counter()
     run_a = train_lstm(LSTMBrain(32), SEED_TASK, games=100_000, eval_every=500, seed=0)
     run_b = train_lstm(LSTMBrain(32), SEED_TASK, seconds=10, eval_every=2_500, seed=0)

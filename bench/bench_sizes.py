@@ -22,8 +22,8 @@ from pathlib import Path
 from machine import ROOT, post_until, print_machine, table
 
 from game.brain_np import LSTMBrain, PostBrain
-from game.tasks import SEED_TASK
-from game.trainers import train_lstm, train_post
+from game.brains.tasks import SEED_TASK
+from game.training.trainers import train_lstm, train_post
 
 GOAL = 0.5
 POST_FIGURES = {16: "716,342 (8 min 40 s)", 32: "239,721 (3 min 29 s)", 64: "216,513 (3 min 13 s)",
@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print_machine("bench_sizes: games and seconds to the goal, by hidden units, seed task",
-                  ("game/brain_np.py", "game/trainers.py", "game/tasks.py"))
+                  ("game/brain_np.py", "game/training/trainers.py", "game/brains/tasks.py"))
     rows, curves = [], {}
     wall = time.perf_counter()
     for H in sizes:

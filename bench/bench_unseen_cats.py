@@ -18,9 +18,9 @@ import json
 
 from machine import ROOT, print_machine, table
 
-from game.brainfile import load_brain, meta_sight
-from game.cats import VARIANT_CAT_NAMES
-from game.tasks import chase_task, play_figures
+from game.brains.brainfile import load_brain, meta_sight
+from game.brains.tasks import chase_task, play_figures
+from game.world.cats import VARIANT_CAT_NAMES
 
 TRAINED = ("perfect", "greedy", "noisy", "random")
 TARGET = 0.995

@@ -35,7 +35,7 @@ def cpu_model() -> str:
 
 def blas_description() -> str:
     """BLAS library, version and the kernel (core type) it picked, from threadpoolctl when installed."""
-    from game.provenance import blas_pool  # ROOT is on the path by now
+    from game.training.provenance import blas_pool  # ROOT is on the path by now
 
     pool = blas_pool()
     if pool is not None:
@@ -151,8 +151,8 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def post_until(net, curve: list, goal: float, more_games: int) -> list:
     """The post's network after its own run (curve): if it is not yet at `goal` held-out mistakes per game, go on
     with the same SGD on fresh games (seed 1) until it is, or `more_games` more; returns the joined curve."""
-    from game.tasks import SEED_TASK
-    from game.trainers import Progress, train_post
+    from game.brains.tasks import SEED_TASK
+    from game.training.trainers import Progress, train_post
 
     end = curve[-1]
     if end.mistakes_per_game <= goal:

@@ -39,15 +39,15 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from game import brainfile, tasks  # noqa: E402
 from game.arena import Arena  # noqa: E402
 from game.brain_np import Adam, LSTMBrain  # noqa: E402
 from game.brain_np import post_move as post_direction_to_move  # noqa: E402
-from game.cats import CAT_NAMES, cat_moves  # noqa: E402
-from game.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
+from game.brains import brainfile, tasks  # noqa: E402
+from game.world.cats import CAT_NAMES, cat_moves  # noqa: E402
+from game.world.teachers import Pursuit, post_teacher, teacher_moves  # noqa: E402
 
 WEIGHTS = ROOT / "weights"
-# References computed natively (CPython 3.11, numpy 2.4): the rules are fixed by SPEC.md, so these never move.
+# References computed natively (CPython 3.11, numpy 2.4): the rules are fixed by the post, so these never move.
 SEED_TEACHER_SHA = "4fa81a590fda94a6"  # post teacher's moves, all 1,296 seed starts × 10 moves
 PURSUIT8_PAR_SHA = "9f9a2a968fa82dd6"  # Pursuit(8, 8).par
 IN_BROWSER = sys.platform == "emscripten"
@@ -83,7 +83,7 @@ def best_of(run, repeats: int) -> float:
 
 
 def scalar_post_teacher(cat: tuple[int, int], mouse: tuple[int, int], width: int, height: int) -> int:
-    """The post's teacher for one position, written out rule by rule in plain Python (SPEC.md's order)."""
+    """The post's teacher for one position, written out rule by rule in plain Python (the post's order)."""
     dx, dy = mouse[0] - cat[0], mouse[1] - cat[1]
     x, y = mouse
     not_top, not_bottom = y != height - 1, y != 0
@@ -329,8 +329,8 @@ async def time_frames(times: dict, frame: dict, frames: int) -> None:
     """The real Game and View in watch mode (greedy cat, ×4), every overlay on; update + draw per frame."""
     import pygame
 
-    from game.app import Game
-    from game.view import DESIGN_H, DESIGN_W, View
+    from game.play.app import Game
+    from game.ui.view import DESIGN_H, DESIGN_W, View
 
     game = Game(WEIGHTS, None, seed=0, browser=False)  # browser=False: no page here to talk to
     game.set_watch("greedy")
@@ -359,11 +359,11 @@ async def time_frames(times: dict, frame: dict, frames: int) -> None:
     times["frame_update_draw_mean_us"] = float(np.mean(np.add(update, draw))) * 1e6
     frame["driver"] = pygame.display.get_driver()
     frame["screen"] = list(screen.get_size())
-    frame["brain"] = game.brain_name
+    frame["brain"] = game.library.brain_name
     frame["frames"] = frames
     # Where the round stands after these frames: the same on every platform, since dt is fixed.
-    frame["round"] = game.round_number
-    frame["cat_mouse"] = [list(map(int, game.cat_cell())), list(map(int, game.mouse_cell()))]
+    frame["round"] = game.round.number
+    frame["cat_mouse"] = [list(map(int, game.round.cat_cell())), list(map(int, game.round.mouse_cell()))]
     frame["pixel_sum"] = int(pygame.surfarray.array3d(screen).astype(np.int64).sum())
     # Keep the last frame on the canvas for the screenshot; don't pygame.quit() in the browser.
     if not IN_BROWSER:

@@ -2,7 +2,7 @@
 # Our Python under CPython-in-WebAssembly (Pyodide) in headless Chromium, against native CPython. By hand only,
 # never in CI (it needs the harness and snapshots CI does not have). See docs/WASM.md.
 #
-#   WASM_TOOLS=/work/shared/tools/wasm WASM_MIRROR=/work/.mirror bench/wasm_check.sh [wasm_check.py args]
+#   WASM_TOOLS=<harness scripts> WASM_MIRROR=<snapshots folder> bench/wasm_check.sh [wasm_check.py args]
 #
 # env: WASM_TOOLS    the harness scripts (run_chromium.sh, setup.sh); required
 #      WASM_MIRROR   the folder with the snapshots setup.sh reads; required

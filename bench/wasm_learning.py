@@ -1,4 +1,4 @@
-"""A headless practice session (game/practice.py) in the browser's Python, to measure what live learning gets
+"""A headless practice session (game/play/practice.py) in the browser's Python, to measure what live learning gets
 done there: the held-out agreement before and after, the updates made, and what learning took per frame.
 
 Run by bench/wasm_learning.sh (by hand, never in CI) under native CPython and under Pyodide 0.27.7 (CPython
@@ -28,9 +28,9 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from game.app import Game  # noqa: E402
-from game.learner import learning_clock  # noqa: E402
-from game.practice import play_session  # noqa: E402
+from game.brains.learner import learning_clock  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.play.practice import play_session  # noqa: E402
 
 
 def frame_costs(game: Game) -> list[float]:

@@ -3,7 +3,7 @@
 # Pyodide 0.27.7 (CPython 3.12, numpy 2.0.2) in headless Chromium. By hand only, never in CI (it needs the
 # harness and snapshots CI does not have). See docs/WASM.md.
 #
-#   WASM_TOOLS=/work/shared/tools/wasm bench/wasm_learning.sh [wasm_learning.py args]
+#   WASM_TOOLS=<harness scripts> bench/wasm_learning.sh [wasm_learning.py args]
 #
 # env: WASM_TOOLS, WASM_HARNESS as for bench/wasm_check.sh; WASM_CHECK_OUT where the two JSON results go.
 set -euo pipefail

@@ -12,7 +12,8 @@ OUT="${WASM_CHECK_OUT:-$(mktemp -d "/tmp/${NAME%.sh}.XXXXXX")}"
 mkdir -p "$OUT"
 MOUNT="$(mktemp -d /tmp/wasm-mount.XXXXXX)"
 trap 'rm -rf "$MOUNT"' EXIT
-mkdir -p "$MOUNT/game" "$MOUNT/weights"
-cp "$REPO"/game/*.py "$MOUNT/game/"
+mkdir -p "$MOUNT/weights"
+cp -R "$REPO/game" "$MOUNT/game"  # the package with its layer folders
+find "$MOUNT/game" -name __pycache__ -prune -exec rm -rf {} +
 cp "$REPO"/weights/*.npz "$MOUNT/weights/" 2>/dev/null || true
 cp "$REPO/bench/$SCRIPT" "$MOUNT/"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rows import put_rows, same_cells, take_rows
+from .world.rows import put_rows, same_cells, take_rows
 
 MOUSE_MOVE_NAMES = ("Up", "Right", "Down", "Left")
 MOUSE_MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0)], dtype=np.int32)

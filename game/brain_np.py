@@ -840,8 +840,8 @@ class Backward:
 
 
 # OpenBLAS splits a large matrix product over its threads (here: (128×38)·(38×n) stayed on one thread up to
-# 778k multiply-adds and used two from 1.05M). On this busy 2-core machine a threaded product ran 3-100× slower
-# than one thread (a worker waits for a core), and the idle workers' spinning slowed the play step too; the
+# 778k multiply-adds and used two from 1.05M). On a machine with few free cores a threaded product ran 3-100×
+# slower than one thread (a worker waits for a core), and the idle workers' spinning slowed the play step too; the
 # browser build has no threads at all. So large products are cut into pieces that stay on one thread: a few
 # more calls, never the stall.
 SINGLE_THREAD_PRODUCT = 1 << 19

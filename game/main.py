@@ -30,18 +30,20 @@ if ROOT not in sys.path:
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from game import brainfile, controls  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import parse_size  # noqa: E402
-from game.brainfile import BrainFileError  # noqa: E402
-from game.cats import WATCH_CAT_NAMES  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.brainfile import BrainFileError  # noqa: E402
+from game.browser.protocol import page_status, run_command  # noqa: E402
+from game.browser.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
 from game.cli import Parser, argparse_type  # noqa: E402
-from game.practice import play_session, session_report  # noqa: E402
-from game.protocol import LEARN_SPEED  # noqa: E402
-from game.sight import CLASSIC, SIGHTS  # noqa: E402
-from game.teachers import TEACHER_NAMES  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
-from game.web import in_browser  # noqa: E402  (cheap: stdlib and the loader's limits)
+from game.play.app import Game  # noqa: E402
+from game.play.coach import LEARN_SPEED  # noqa: E402
+from game.play.practice import play_session, session_report  # noqa: E402
+from game.ui import controls  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View, canvas_for  # noqa: E402
+from game.world.cats import CATS  # noqa: E402
+from game.world.sight import CLASSIC, SIGHTS  # noqa: E402
+from game.world.teachers import TEACHER_NAMES  # noqa: E402
 
 WEIGHTS_DIR = os.path.join(ROOT, "weights")
 USER_DIR = os.path.join(ROOT, "user_brains")  # the player's fine-tuned brains; never weights/
@@ -74,15 +76,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="arena size, 4 to 16 a side, like 8x8 (default: the size the brain was trained on)")
     parser.add_argument("--seed", type=bounded_int(0, 2**63 - 1, "seed"), help="seed for starts and scripted cats")
     parser.add_argument("--sight", choices=tuple(SIGHTS), default=CLASSIC.name,
-                        help="what the mouse sees of the cat: classic (always), fog (within 2 cells) or flicker "
-                        "(the whole board at every third of its moves); each plays its own brain by default "
-                        "(G switches in the game)")
+                        help="what the mouse sees of the cat: "
+                        + "; ".join(f"{s.name}: {s.title}" for s in SIGHTS.values())
+                        + ". Each plays its own brain by default (G switches in the game)")
     parser.add_argument("--teacher", choices=TEACHER_NAMES,
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
     parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
-                        help=f"start in watch mode with a scripted cat ({', '.join(WATCH_CAT_NAMES)}; default "
-                        "perfect; clumsy is a greedy cat that errs now and then, like a player) or a cat brain "
-                        "in weights/ by name (cat_lstm32): brain against brain")
+                        help="start in watch mode with a scripted cat ("
+                        + "; ".join(f"{c.name}: {c.about}" for c in CATS.values() if c.watched)
+                        + "; default perfect) or a cat brain in weights/ by name (cat_lstm32): brain against brain")
     parser.add_argument("--cat-brain", metavar="PATH",
                         help="watch this cat brain file (meta role \"cat\") play the mouse: brain against brain")
     parser.add_argument("--fps", type=bounded_int(10, 240, "fps", allow_zero=True), default=60,
@@ -154,7 +156,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
         if page is not None and wall - last_poll >= PAGE_POLL_SECONDS:
             last_poll = wall
             for command in page.poll():
-                game.handle_command(command, page)
+                run_command(game, command, page)
             fit_canvas(game, view)
         began = time.perf_counter()
         game.update(dt)
@@ -167,7 +169,7 @@ async def run(game: Game, view: View, fps: int, page=None, frames: int | None = 
             kept = game.brain_to_keep()  # before the status: the page never shows a brain newer than it keeps
             if kept is not None:
                 page.store_brain(*kept)
-            status = game.status()
+            status = page_status(game)
             if status != shown_status:
                 page.show(status)
                 shown_status = status
@@ -191,7 +193,7 @@ def fit_canvas(game: Game, view: View) -> None:
 
 
 def practice_session(options: argparse.Namespace) -> int:
-    """The headless session (game/practice.py): results printed, the brain saved if asked (never over a file)."""
+    """The headless session (game/play/practice.py): results printed, the brain saved if asked (never over a file)."""
     if options.save_brain is not None and os.path.lexists(options.save_brain):
         print(f"main.py: error: {options.save_brain}: already exists; not overwritten", file=sys.stderr)
         return 2
@@ -209,8 +211,8 @@ def practice_session(options: argparse.Namespace) -> int:
         try:
             # the play figures measured after the session (2,000 held-out rounds), as the report prints them
             value = result["value_optimal_after"] if game.coach.heldout_kind() == "value-optimal" else None
-            data = game.library.tuned_bytes(game.teacher, {"agreement": result["heldout_after"],
-                                                           "value_optimal": value})
+            data = game.library.tuned_bytes(game.coach.teacher, {"agreement": result["heldout_after"],
+                                                                 "value_optimal": value})
             result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
             print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)
@@ -243,7 +245,7 @@ async def main(argv: list[str] | None = None, frames: int | None = None, on_fram
     view = View(screen)
     page = None
     if browser:
-        from game.web import Page
+        from game.browser.web import Page
 
         page = Page()
         game.page = page

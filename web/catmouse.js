@@ -1,6 +1,6 @@
 // Cat & Mouse page: the panel around the canvas and the mailbox between page and game.
 //
-// window.catmouse is the only thing the game (game/web.py, through pygbag's platform.window) sees:
+// window.catmouse is the only thing the game (game/browser/web.py, through pygbag's platform.window) sees:
 //   take()                   -> JSON array of the commands queued since the last call (then empties it)
 //   show(json)               <- status to render; keys left out keep their last value
 //   download(name, base64)   <- save bytes to the player's disk
@@ -22,7 +22,7 @@
     }
 
     const STORAGE_KEY = "catmouse.brain";
-    // The page protocol (game/protocol.py), which build.sh writes into the site as protocol.js: the commands
+    // The page protocol (game/browser/protocol.py), which build.sh writes into the site as protocol.js: the commands
     // and their fields, the teachers, the brain card's labels. The controls below are built from it.
     const PROTOCOL = window.catmouse_protocol ||
         { commands: {}, status: {}, teachers: [], cats: [], meta_labels: [] };

@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from game import brainfile  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.cats import cat_moves  # noqa: E402
-from game.teachers import pursuit  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.world.cats import cat_moves  # noqa: E402
+from game.world.teachers import pursuit  # noqa: E402
 
 
 def settle(game: Game, seconds: float = 0.4) -> None:
@@ -35,14 +35,14 @@ def settle(game: Game, seconds: float = 0.4) -> None:
 
 
 def cat_move(game: Game, name: str) -> int:
-    a = game.arena
+    a = game.round.arena
     return int(cat_moves(name, a.cat, a.mouse, a.width, a.height, game.cat_rng)[0])
 
 
 def warm_up(game: Game, rounds: int) -> None:
     """Play rounds with a greedy cat so the agreement curve and the best score have something to show."""
     for _ in range(rounds):
-        while not game.over:
+        while not game.round.over:
             game.player_move(cat_move(game, "greedy"))
         game.new_round()
 
@@ -54,15 +54,15 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
     game.set_watch_speed(1)
     game.set_learning(True)
     game.set_learn_speed(10)
-    game.learner.clock = time.thread_time  # its budget in its own CPU time: the picture does not follow the load
-    while game.rounds_finished < rounds:
+    game.coach.learner.clock = time.thread_time  # its budget in its own CPU time: the picture does not follow the load
+    while game.stats.rounds_finished < rounds:
         game.update(1 / 60)
     for _ in range(200):
         game.new_round()
         for _ in range(4):
-            if not game.over:
+            if not game.round.over:
                 game.turn(game._watch_move())
-        if not game.over and game.teacher_move != game.brain_move:
+        if not game.round.over and game.round.teacher_move != game.round.brain_move:
             break
     settle(game, 0.07)
     game.message_time = -1e9  # the last key's message would stand in the top bar instead of the mode
@@ -71,10 +71,10 @@ def learning_shot(game: Game, cat: str, rounds: int) -> None:
 def sight_shot(game: Game, cat: str, wanted, turns: int = 400) -> bool:
     """Play the cat's turns until wanted(game) holds after one (a round in progress), then stop there."""
     for _ in range(turns):
-        if game.over:
+        if game.round.over:
             game.new_round()
         game.player_move(cat_move(game, cat))
-        if not game.over and wanted(game):
+        if not game.round.over and wanted(game):
             settle(game)
             game.message_time = -1e9
             return True
@@ -85,8 +85,8 @@ def lost_the_cat(game: Game, low: int, high: int) -> bool:
     """The mouse saw the cat earlier this round but not at its last move, and B is low..high cells."""
     seeing = game.round.sight
     size = int(seeing.cells().sum())
-    return seeing.sees is False and int(game.arena.moves[0]) >= 3 and low <= size <= high and \
-        game.round.cat_moves_made > 2 and size < game.arena.width * game.arena.height // 2
+    return seeing.sees is False and int(game.round.arena.moves[0]) >= 3 and low <= size <= high and \
+        game.round.cat_moves_made > 2 and size < game.round.arena.width * game.round.arena.height // 2
 
 
 def main() -> None:
@@ -130,10 +130,10 @@ def main() -> None:
     found = False
     for _ in range(400):
         game.player_move(cat_move(game, "noisy"))
-        if game.over:
+        if game.round.over:
             game.new_round()
             continue
-        if game.arena.moves[0] >= 4 and game.teacher_move != game.brain_move:
+        if game.round.arena.moves[0] >= 4 and game.round.teacher_move != game.round.brain_move:
             found = True
             break
     if not found:  # a brain that never disagrees: show an ordinary mid-round
@@ -145,8 +145,8 @@ def main() -> None:
     # 3. A catch, with the result against par.
     game = Game(weights, None, seed=3)
     warm_up(game, 6)
-    while not game.over:
-        game.player_move(int(pursuit(*game.arena_size()).cat_moves(game.arena.cat, game.arena.mouse)[0]))
+    while not game.round.over:
+        game.player_move(int(pursuit(*game.arena_size()).cat_moves(game.round.arena.cat, game.round.arena.mouse)[0]))
     settle(game, 0.3)
     save(game, "catch.png")
 
@@ -168,10 +168,10 @@ def main() -> None:
         unsure = False
         for _ in range(400):
             game.new_round()
-            while not game.over and not unsure:
+            while not game.round.over and not unsure:
                 game.turn(game._watch_move())
-                unsure = not game.over and game.cat_moves_made >= 2 and min(
-                    game.cat_player.probabilities.max(), game.probabilities.max()) < 0.8
+                unsure = not game.round.over and game.round.cat_moves_made >= 2 and min(
+                    game.cat_player.probabilities.max(), game.round.probabilities.max()) < 0.8
             if unsure:
                 break
         settle(game, 0.4)

@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from .arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
-from .brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
-from .cats import TRAINING_CAT_NAMES
-from .sight import FEATURE_NAMES as SIGHT_FEATURES
-from .sight import SIGHTS
-from .teachers import TEACHER_NAMES
+from ..arena import CAT_MOVE_NAMES, MAX_SIDE, MIN_SIDE
+from ..brain_np import ACTIONS, BRAIN_TYPES, FEATURES, Brain, brain_type
+from ..world.cats import TRAINING_CAT_NAMES
+from ..world.sight import FEATURE_NAMES as SIGHT_FEATURES
+from ..world.sight import SIGHTS
+from ..world.teachers import TEACHER_NAMES
 
 FORMAT_VERSION = 1
 ARCHITECTURES = tuple(BRAIN_TYPES)  # the registry decides which brains a file may hold
@@ -63,7 +63,7 @@ CAUTIOUS = "cautious"  # the teacher of fog and flicker brains (tasks.CAUTIOUS)
 SIGHT_INPUTS = {name: list(FEATURES) if name == DEFAULT_SIGHT else list(SIGHT_FEATURES) for name in SIGHTS}
 PROBE_ARRAYS = ("probe.weight", "probe.bias")  # the belief read-out, optional: (W·H, H) and (W·H,)
 # The shipped brain (in weights/) a game under each sight plays by default.
-SIGHT_BRAINS = {"classic": "lstm32_optimal.npz", "fog": "lstm32_fog.npz", "flicker": "lstm32_flicker.npz"}
+SIGHT_BRAINS = {name: sight.brain for name, sight in SIGHTS.items()}  # each sight's shipped brain
 REQUIRED_META = ("format_version", "architecture", "hidden_size", "input_features", "actions")
 STALE_PART_SECONDS = 600.0  # a save takes milliseconds; a temporary file this old is a crashed save's
 MAX_META_DEPTH = 16  # the format nests three levels (meta, task, its list of cats)
@@ -680,7 +680,7 @@ OPTIONAL_META: dict[str, Any] = {
     "training_seed": whole,
     "training_recipe": recipe,
     "command": lambda v: text(v, MAX_COMMAND_CHARS),
-    "made_with": recipe,  # short texts: code version, NumPy, BLAS kernel (game/provenance.py)
+    "made_with": recipe,  # short texts: code version, NumPy, BLAS kernel (game/training/provenance.py)
     "heldout_mistakes_per_game": number,
     "exhaustive_mistakes": lambda v: None if v is None else whole(v),
     "agreement": lambda v: number(v, 0.0, 1.0),

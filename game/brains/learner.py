@@ -31,9 +31,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .brain_np import Brain
+from ..brain_np import Brain
+from ..world.teachers import VALUE_TEACHERS
 from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing
-from .teachers import VALUE_TEACHERS
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
 MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..arena import check_size
+from ..brain_np import Brain, LSTMBrain
+from ..world.teachers import TEACHER_NAMES
 from . import brainfile
-from .arena import check_size
-from .brain_np import Brain, LSTMBrain
-from .teachers import TEACHER_NAMES
 
 DEFAULT_SIZE = (8, 8)
 DEFAULT_BRAIN = "lstm32_optimal.npz"
@@ -43,7 +43,7 @@ class BrainLibrary:
     """The brain in play and where it came from; `show` reports every problem in one line."""
 
     def __init__(self, weights_dir: str | Path, user_dir: str | Path | None, fixed_size: tuple[int, int] | None,
-                 show: Show) -> None:
+                 show: Show, sight: Callable[[], str] = lambda: brainfile.DEFAULT_SIGHT) -> None:
         self.weights_dir = Path(weights_dir)
         self.user_dir = Path(user_dir) if user_dir is not None else None
         self.fixed_size = fixed_size
@@ -55,10 +55,15 @@ class BrainLibrary:
         self.brain_name = ""
         self.brain_path: Path | None = None
         self.cycle_from: Path | None = None  # where the brain key last went, so it can step past a broken file
-        self.sight = brainfile.DEFAULT_SIGHT  # the sight preset the mouse plays under: only its brains are offered
+        self.sight_in_play = sight  # asked, not kept: the session's round holds the sight in play
         self.in_play = 0  # counts the brains put in play
         self.kept: tuple[int, int] | None = None  # (in_play, tuned_updates) the browser was last handed
         self.left_out = 0  # brain files past brainfile.MAX_LISTED_FILES that the list leaves out (the oldest)
+
+    @property
+    def sight(self) -> str:
+        """The sight preset the mouse plays under: only its brains are offered."""
+        return self.sight_in_play()
 
     def brain_files(self) -> list[Path]:
         """Every brain file the brain key cycles through: shipped ones, then the player's saved ones."""

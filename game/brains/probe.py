@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .brain_np import Adam, Brain, LSTMBrain, product, sigmoid, sum_of_products
+from ..brain_np import Adam, Brain, LSTMBrain, product, sigmoid, sum_of_products
 from .tasks import HELDOUT_SEED, Task, heldout_rng, play
 
 PROBE_SEED = 20_261_111  # the probe's training rollouts: a stream of their own, neither training's nor held-out

@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import Arena, features
-from .brain_np import FEATURES, Brain, BrainTrace
-from .cats import CAT_NAMES, cat_moves
-from .rows import put_rows, take_rows
-from .sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
-from .teachers import VALUE_TEACHERS, pursuit, teacher_moves
+from ..arena import Arena, features
+from ..brain_np import FEATURES, Brain, BrainTrace
+from ..world.cats import CAT_NAMES, cat_moves
+from ..world.rows import put_rows, take_rows
+from ..world.sight import CLASSIC, FEATURE_NAMES, Belief, cautious_board_choice, sight_features, sight_named
+from ..world.teachers import VALUE_TEACHERS, pursuit, teacher_moves
 
 CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves), which decides from B
 

@@ -3,7 +3,7 @@ and what the game does with it), every field of the status the game sends back, 
 draw its controls (the teachers and their labels, the learning-speed bounds, the upload limit, the labels of
 the brain card).
 
-game/web.py checks each page message against COMMANDS, Game.handle_command runs it through COMMANDS,
+game/browser/web.py checks each page message against COMMANDS, Game.handle_command runs it through COMMANDS,
 Game.status sends exactly STATUS_FIELDS, and build.sh writes `page_table()` into the site as protocol.js,
 which web/catmouse.js reads to build and wire the controls that web/index.tmpl marks with data-command.
 So a new page button is one entry here and one line in the template. No pygame, no browser.
@@ -19,25 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import brainfile
-from .brain_np import BRAIN_TYPES
-from .cats import WATCH_CAT_NAMES
-from .sight import SIGHTS
-from .teachers import TEACHER_NAMES
+from ..brain_np import BRAIN_TYPES
+from ..brains import brainfile
+from ..brains.library import MAX_BRAIN_NAME
+from ..play.coach import LEARN_SPEED
+from ..world.cats import WATCH_CAT_NAMES
+from ..world.sight import SIGHTS
+from ..world.teachers import TEACHER_NAMES, TEACHERS
 
-LEARN_SPEED = (1, 10)  # the learning-speed steps the page's slider, its messages and the game accept
 MAX_UPLOAD_BYTES = brainfile.MAX_FILE_BYTES  # the loader refuses anything bigger, so the page need not send it
 MAX_NAME_CHARS = 200
 SCREEN_CSS = (120, 8192)  # the canvas's room on the page, CSS pixels a side
 SCREEN_DPR = (0.25, 8.0)  # devicePixelRatio
-TEACHER_LABELS = {"post": "Post's teacher", "optimal": "Optimal"}
+TEACHER_LABELS = {name: teacher.label for name, teacher in TEACHERS.items()}
 CATS = WATCH_CAT_NAMES  # the scripted cats the game can watch; the page's cat picker adds the cat brains
 PLAYER_CAT = "you"  # the cat picker's choice for the player playing the cat
 CAUTIOUS_LABEL = "Cautious (from what the mouse knows)"  # fog and flicker brains' teacher, on the brain card
-SIGHT_LABELS = {"classic": "Classic", "fog": "Fog", "flicker": "Flicker"}
-SIGHT_TITLES = {"classic": "the mouse sees the cat at every move", "fog": "the mouse sees the cat within 2 cells",
-                "flicker": "the mouse sees the whole board at every third of its moves"}
-
 
 class CommandError(ValueError):
     """A page message that is not a well-formed command."""
@@ -212,7 +209,7 @@ def learn_speed(game: Any, page: Any, value: int) -> None:
 
 
 def bundled_brain(game: Any, page: Any, name: str) -> None:
-    game.load_brain_file(game.weights_dir / name)
+    game.load_brain_file(game.library.weights_dir / name)
 
 
 def brain_bytes(game: Any, page: Any, name: str, data: bytes) -> None:
@@ -224,16 +221,7 @@ def restore(game: Any, page: Any, name: str, data: bytes) -> None:
 
 
 def download(game: Any, page: Any) -> None:
-    """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
-    by itself: Game.brain_to_keep)."""
-    try:
-        filename, data = game.export_brain()
-    except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
-        game.show(str(error), error=True)
-        return
-    if page is not None:
-        page.offer_download(filename, data)
-    game.show(f"downloading {filename}")
+    game.download_brain(page)
 
 
 def cat(game: Any, page: Any, name: str) -> None:
@@ -353,6 +341,72 @@ META_LABELS: tuple[dict[str, Any], ...] = (
 )
 
 
+# -- what the page is shown, and running its commands (game is the Game, page the web.Page or None) ------------
+
+
+def page_status(game: Any) -> dict[str, Any]:
+    """What the page shows beside the canvas (web.Page.show): exactly STATUS_FIELDS."""
+    visible = game.message_visible()
+    learner = game.coach.learner
+    stats = game.stats
+    values = {
+        "brain": game.library.brain_name,
+        "meta": game.library.brain_meta,
+        "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in game.library.brain_files()],
+        "sight": game.sight,
+        "learning": game.coach.learning,
+        "teacher": game.coach.teacher,
+        "learn_speed": game.coach.learn_speed,
+        "agreement": stats.agreement(),
+        "value_optimal": stats.value_optimal(),
+        "heldout": game.coach.heldout_now(),
+        "fallbacks": learner.fallbacks if learner is not None else 0,
+        "learning_status": learning_status(game),
+        "step_ms": round(stats.step_ms, 4),
+        "update_ms": round(stats.update_ms, 3),
+        "message": game.message if not game.message_is_error and visible else "",
+        "error": game.message if game.message_is_error and visible else "",
+        "cat": game.watch_cat or PLAYER_CAT,
+        "cats": [PLAYER_CAT, *game.cats.names()],
+        "round": round_status(game),
+        "frames": stats.frames,
+        "layout": game.layout,
+    }
+    return {name: values[name] for name in STATUS_FIELDS}
+
+
+def round_status(game: Any) -> dict[str, Any]:
+    play = game.round
+    return {"number": play.number, "size": [play.arena.width, play.arena.height], "cat": list(play.cat_cell()),
+            "mouse": list(play.mouse_cell()), "cat_moves": play.cat_moves_made, "par": play.par,
+            "result": play.result if play.over else ""}
+
+
+def learning_status(game: Any) -> str:
+    """One line for the page: the tuned-from line, the held-out figure now, and any fallback."""
+    learner = game.coach.learner
+    parts = []
+    line = game.library.tuned_line(game.coach.teacher)
+    if line:
+        parts.append(line)
+    if learner is not None and learner.heldout is not None:
+        parts.append(f"held-out {game.coach.heldout_kind()} {learner.heldout * 100:.1f}% now")
+        if learner.fallbacks:
+            times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
+            parts.append(f"fell back to the best weights {times}")
+    return " · ".join(parts)
+
+
+def run_command(game: Any, command: dict[str, Any], page: Any = None) -> None:
+    """One command from the page (already checked by web.parse_command), run as COMMANDS says."""
+    kind = command.get("type")
+    spec = COMMANDS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        game.show(f"unknown page command {kind!r}", error=True)
+        return
+    spec.run(game, page, **{field.name: command[field.name] for field in spec.fields})
+
+
 def page_table() -> dict[str, Any]:
     """Everything the page needs to know of the protocol, as plain JSON values."""
     return {
@@ -360,7 +414,7 @@ def page_table() -> dict[str, Any]:
         "status": {name: {"kind": field.kind, "doc": field.doc} for name, field in STATUS_FIELDS.items()},
         "teachers": [{"name": name, "label": TEACHER_LABELS[name]} for name in TEACHER_NAMES],
         "scripted_cats": list(CATS),
-        "sights": [{"name": name, "label": SIGHT_LABELS[name], "title": SIGHT_TITLES[name]} for name in SIGHTS],
+        "sights": [{"name": name, "label": sight.label, "title": sight.title} for name, sight in SIGHTS.items()],
         "meta_labels": list(META_LABELS),
     }
 
@@ -368,7 +422,7 @@ def page_table() -> dict[str, Any]:
 def page_script() -> str:
     """protocol.js for the site: the table as window.catmouse_protocol, read by catmouse.js."""
     table = json.dumps(page_table(), indent=1, ensure_ascii=True, sort_keys=False)
-    return ("// Written by build.sh from game/protocol.py: the page protocol (do not edit; edit protocol.py).\n"
+    return ("// Written by build.sh from game/browser/protocol.py: the page protocol (do not edit; edit protocol.py).\n"
             f"window.catmouse_protocol = {table};\n")
 
 

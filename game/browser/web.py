@@ -19,14 +19,14 @@ import math
 import sys
 from typing import Any
 
-from .brainfile import MAX_MESSAGE_CHARS, printable
+from ..brains.brainfile import MAX_MESSAGE_CHARS, printable
 from .protocol import COMMANDS, MAX_UPLOAD_BYTES, CommandError, shown
 
 MAX_ENTRIES = 32  # commands in one mailbox read (the page sends a few a second at most)
 MAX_MAILBOX_CHARS = 2 * (MAX_UPLOAD_BYTES * 4 // 3 + 4) + 64 * 1024  # two uploads' base64 and small commands
 MAX_STATUS_DEPTH = 6  # the status is an object of values and a meta of at most three levels
 
-# command type -> the fields it must carry (besides "type"); no others are allowed (from game/protocol.py)
+# command type -> the fields it must carry (besides "type"); no others are allowed (from game/browser/protocol.py)
 COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     kind: tuple(field.name for field in command.fields) for kind, command in COMMANDS.items()
 }

@@ -1,11 +1,12 @@
 """The game: the rooms of a session put together, and the modes and messages around them.
 
 Everything the player or the web page can ask for is one method here (`player_move`, `set_learning`,
-`load_brain_file`, ...), so the desktop keys and the page's commands drive the same code. The work is done by
-the rooms: the brain library (game/library.py), the round (game/round.py), live learning (game/coach.py) and
-the session's statistics (game/session.py); Game keeps watch mode, pause, help and the message line, and
-passes each room what it needs. Time only moves in `update(dt)`, so a test or a benchmark can drive a game
-frame by frame. No pygame and no drawing here.
+`load_brain_file`, ...), so the desktop keys and the page's commands (game/browser/protocol.py) drive the same
+code. The work is done by the rooms, which callers name directly (game.library.brain, game.round.arena,
+game.coach.learner, game.stats): the brain library (game/brains/library.py), the round (play/round.py), live
+learning (play/coach.py) and the session's statistics (play/session.py); Game keeps watch mode, pause, help and
+the message line, and passes each room what it needs. Time only moves in `update(dt)`, so a test or a benchmark
+can drive a game frame by frame. No pygame and no drawing here.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from typing import Any
 
 import numpy as np
 
-from . import brainfile, protocol
-from .brain_np import Brain
+from ..brain_np import Brain
+from ..brains import brainfile
+from ..brains.library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
+from ..brains.probe import read_belief
+from ..world.mouse_sight import MouseSight
+from ..world.sight import CLASSIC, SIGHTS
+from ..world.teachers import TEACHER_NAMES
 from .coach import LEARN_SPEED_MS, LEARN_SPEED_UPDATES, Coach  # noqa: F401  (the benches read LEARN_SPEED_MS)
-from .library import DEFAULT_BRAIN, DEFAULT_SIZE, MAX_BRAIN_NAME, BrainLibrary, Kept, where  # noqa: F401
-from .mouse_sight import MouseSight
 from .picture import Picture, SightPicture, probe_line
-from .probe import read_belief
 from .round import MOVE_LIMIT, Round, versus_par  # noqa: F401  (tests read versus_par here)
 from .session import SessionStats
-from .sight import CLASSIC, SIGHTS
-from .teachers import TEACHER_NAMES
 from .watchcat import CatRoster, WatchCat, cat_picture
 
 RESULT_SECONDS = 1.6  # how long a round's result stays up before the next round (player)
@@ -37,29 +38,8 @@ WATCH_RESULT_SECONDS = (1.2, 0.3, 0.0)
 MAX_SPEED_BUDGET_MS = 6.0  # at max speed, simulated turns per frame stop after this much time
 MAX_SPEED_MIN_TURNS = 8  # ...but never fewer than this: a slow or busy machine still plays several a frame
 MESSAGE_SECONDS = 6.0
-SIGHT_LINES = protocol.SIGHT_TITLES  # what the mouse sees under each sight, in a few words
 
 
-def _reads(room: str, *names: str) -> None:
-    """Read-only Game properties for the rooms' state that tests, controls and benches read by its old name."""
-
-    def install(cls: type) -> type:
-        for name in names:
-            attr = name.split(":")
-            setattr(cls, attr[0], property(lambda self, r=room, a=attr[-1]: getattr(getattr(self, r), a)))
-        return cls
-
-    return install
-
-
-@_reads("library", "brain", "brain_name", "brain_path", "brain_meta", "weights_dir", "user_dir", "fixed_size",
-        "saved_count", "tuned_updates", "pristine", "cycle_from")
-@_reads("round", "arena", "par", "cat_moves_made", "over", "over_time", "result", "result_score", "cat_trail",
-        "mouse_trail", "cat_from", "mouse_from", "turn_time", "probabilities", "brain_move", "teacher_move",
-        "decision_cell", "readout", "best", "round_number:number")
-@_reads("coach", "learner", "learning", "learn_speed", "teacher", "fixed_teacher")
-@_reads("stats", "recent", "curve", "curve_stride", "rounds_finished", "rounds_per_second", "step_ms", "update_ms",
-        "frame_ms", "learn_frame_ms")
 class Game:
     """A session: the brain in play and its library, the round, live learning and the statistics shown."""
 
@@ -80,8 +60,7 @@ class Game:
         self.page: Any = None  # the web page (game.web.Page) when in the browser
         if sight not in SIGHTS:
             raise ValueError(f"unknown sight {sight!r}: choose one of {', '.join(SIGHTS)}")
-        self.library = BrainLibrary(weights_dir, user_dir, size, self.show)
-        self.library.sight = sight
+        self.library = BrainLibrary(weights_dir, user_dir, size, self.show, sight=lambda: self.round.sight.name)
         if teacher is not None and teacher not in TEACHER_NAMES:
             raise ValueError(f"unknown teacher {teacher!r}: choose one of {', '.join(TEACHER_NAMES)}")
         self.cats = CatRoster(weights_dir, user_dir)
@@ -124,16 +103,10 @@ class Game:
 
     # -- brains ----------------------------------------------------------------------------------------
 
-    def brain_files(self) -> list[Path]:
-        return self.library.brain_files()
-
     def _use_brain(self, brain: Brain, name: str, path: Path | None) -> None:
         self.library.use(brain, name, path)
-        self.coach.bind(brain, self.library.meta_teacher(), self.size_for_brain(), self.sight)
+        self.coach.bind(brain, self.library.meta_teacher(), self.library.size_for_brain(), self.sight)
         self.stats.restart_agreement()
-
-    def size_for_brain(self) -> tuple[int, int]:
-        return self.library.size_for_brain()
 
     def load_brain_file(self, path: str | Path) -> bool:
         """Swap to the brain in this file; on any problem show its one-line error and keep the current brain."""
@@ -159,21 +132,17 @@ class Game:
             sight = self.sight  # the load below says what is wrong with it
         if sight == self.sight:
             return self.load_brain_bytes(name, data)
-        old, seeing = self.sight, self.round.sight
-        self.library.sight, self.round.sight = sight, MouseSight(sight)
+        seeing, self.round.sight = self.round.sight, MouseSight(sight)
         if not self.load_brain_bytes(name, data):
-            self.library.sight, self.round.sight = old, seeing
+            self.round.sight = seeing
             return False
         return True
-
-    def unsaved_updates(self) -> int:
-        return self.library.unsaved_updates()
 
     def _swap(self, brain: Brain, name: str, path: Path | None, said: str = "") -> bool:
         """Play this brain, keeping the current one's unsaved learning first (the page keeps it in storage).
         When that keep fails, nothing is swapped and the save's error line stays: the learning is still here."""
-        self._close_round_for_learner()
-        unsaved, old = self.unsaved_updates(), self.brain_name
+        self.coach.close_round()
+        unsaved, old = self.library.unsaved_updates(), self.library.brain_name
         kept = None
         if unsaved and self.page is None:
             kept = self.save_brain()
@@ -186,7 +155,7 @@ class Game:
         elif unsaved:
             note = f" ({old}'s {unsaved:,} unsaved learning updates were dropped)"
         notice = brain.meta_notice  # optional meta fields the loader dropped, in one line
-        self.show(notice if notice else f"{said}brain: {self.brain_name}{note}", error=bool(notice))
+        self.show(notice if notice else f"{said}brain: {self.library.brain_name}{note}", error=bool(notice))
         self.new_round()
         return True
 
@@ -208,13 +177,13 @@ class Game:
     def reset_brain(self) -> None:
         """Back to the weights as loaded (undo live learning). Unsaved learning on desktop is asked about first,
         as quitting does: the next reset (Backspace) goes ahead, any other key drops the question."""
-        unsaved = self.unsaved_updates()
+        unsaved = self.library.unsaved_updates()
         if unsaved and not self.browser and not self.reset_asked:
             self.reset_asked = True
             self.show(f"{unsaved:,} updates unsaved: Ctrl+S saves · Backspace again resets to the pretrained weights")
             return
         self.reset_asked = False
-        self._close_round_for_learner()
+        self.coach.close_round()
         library = self.library
         meta, name, path = library.brain_meta, library.brain_name, library.brain_path
         self._use_brain(library.pristine_copy(), name, path)
@@ -226,8 +195,8 @@ class Game:
 
     @property
     def sight(self) -> str:
-        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker."""
-        return self.library.sight
+        """The sight preset the mouse plays under (sight.SIGHTS): classic, fog or flicker; the round holds it."""
+        return self.round.sight.name
 
     def set_sight(self, name: str) -> bool:
         """Play under another sight preset, with its brain (brainfile.SIGHT_BRAINS, else the first brain file
@@ -237,18 +206,17 @@ class Game:
             return False
         if name == self.sight:
             return True
-        old = self.sight
-        self.library.sight = name
+        old, seeing = self.sight, self.round.sight
+        self.round.sight = MouseSight(name)
         found = self.library.sight_brain()
         if found is None:
-            self.library.sight = old
-            self.show(f"no brain for {name} sight in {brainfile.printable(self.weights_dir.name, 40)}/ "
+            self.round.sight = seeing
+            self.show(f"no brain for {name} sight in {brainfile.printable(self.library.weights_dir.name, 40)}/ "
                       f"(expected {brainfile.SIGHT_BRAINS[name]}); still {old} sight", error=True)
             return False
         self.library.cycle_from = None
-        seeing, self.round.sight = self.round.sight, MouseSight(name)
-        if not self._swap(*found, said=f"{name} sight ({SIGHT_LINES[name]}) · "):
-            self.library.sight, self.round.sight = old, seeing  # the learning could not be kept: nothing changes
+        if not self._swap(*found, said=f"{name} sight ({SIGHTS[name].title}) · "):
+            self.round.sight = seeing  # the learning could not be kept: nothing changes
             return False
         return True
 
@@ -261,34 +229,28 @@ class Game:
         self.show_belief = not self.show_belief
         if self.sight == CLASSIC.name:
             self.show("what the mouse believes is drawn under fog and flicker sight (G switches sight)")
-        elif self.brain.probe is None:
-            self.show(f"{self.brain_name} has no belief probe: only B's outline is drawn"
+        elif self.library.brain.probe is None:
+            self.show(f"{self.library.brain_name} has no belief probe: only B's outline is drawn"
                       if self.show_belief else "belief picture off")
         elif not self.library.probe_fits(self.arena_size()) and self.show_belief:
             self.show(f"belief {probe_line(self.library.probe_grid())}: only B's outline is drawn on "
-                      f"{self.arena.width}×{self.arena.height}")
+                      f"{self.round.arena.width}×{self.round.arena.height}")
         else:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
-    def tuned_line(self) -> str | None:
-        return self.library.tuned_line(self.teacher)
-
-    def heldout_now(self) -> float | None:
-        return self.coach.heldout_now()
-
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.teacher, self.coach.heldout_figures())
+        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_figures())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.teacher, self.coach.heldout_figures())
+        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_figures())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.teacher, self.coach.heldout_figures())
+        return self.library.export_brain(self.coach.teacher, self.coach.heldout_figures())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
-        unsaved = self.unsaved_updates()
+        unsaved = self.library.unsaved_updates()
         if self.browser or not unsaved or self.quit_asked:
             return True
         self.quit_asked = True
@@ -299,93 +261,93 @@ class Game:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file).
         In the browser there is no folder: the page offers the file as a download and keeps it in storage."""
         if self.page is not None:
-            self.handle_command({"type": "download"}, self.page)
+            self.download_brain(self.page)
             return None
-        return self.library.save_brain(self.teacher, self.coach.heldout_figures())
+        return self.library.save_brain(self.coach.teacher, self.coach.heldout_figures())
+
+    def download_brain(self, page: Any) -> None:
+        """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play
+        by itself: brain_to_keep)."""
+        try:
+            filename, data = self.export_brain()
+        except brainfile.BrainFileError as error:  # cannot happen with a checked meta; never stop the game
+            self.show(str(error), error=True)
+            return
+        if page is not None:
+            page.offer_download(filename, data)
+        self.show(f"downloading {filename}")
 
     # -- learning --------------------------------------------------------------------------------------
 
     def set_learning(self, on: bool) -> None:
         """Learn from the teacher while playing (DAgger on the states the brain itself visits)."""
         on = bool(on)
-        self.coach.set_learning(on, self.brain, self.arena_size())
+        self.coach.set_learning(on, self.library.brain, self.arena_size())
         self.show("learning from the teacher: " + ("on" if on else "off"))
 
     def set_teacher(self, name: str) -> None:
         if self.sight != CLASSIC.name:
             self.show(f"under {self.sight} sight the teacher is the cautious one: it alone decides from what the "
-                      "mouse knows", error=name != self.teacher)
+                      "mouse knows", error=name != self.coach.teacher)
             return
         if name not in TEACHER_NAMES:
             self.show(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}", error=True)
             return
-        if name == self.teacher:
+        if name == self.coach.teacher:
             return
-        self.coach.choose_teacher(name, self.brain, self.arena_size())
+        self.coach.choose_teacher(name, self.library.brain, self.arena_size())
         self.stats.restart_agreement()
         self.show(f"teacher: {name}")
 
     def cycle_teacher(self) -> None:
-        if self.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
-            self.set_teacher(self.teacher)
+        if self.coach.teacher not in TEACHER_NAMES:  # the cautious teacher: set_teacher says why it stays
+            self.set_teacher(self.coach.teacher)
             return
-        self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.teacher) + 1) % len(TEACHER_NAMES)])
+        self.set_teacher(TEACHER_NAMES[(TEACHER_NAMES.index(self.coach.teacher) + 1) % len(TEACHER_NAMES)])
 
     def set_learn_speed(self, value: int) -> None:
         self.coach.set_learn_speed(value)
-        self.show(f"learning speed {self.learn_speed} ({self.learn_budget_ms():.1f} ms a frame)")
-
-    def learn_budget_ms(self) -> float:
-        return self.coach.learn_budget_ms()
-
-    def _close_round_for_learner(self) -> None:
-        self.coach.close_round()
+        self.show(f"learning speed {self.coach.learn_speed} ({self.coach.learn_budget_ms():.1f} ms a frame)")
 
     def _learn(self) -> None:
         """Spend this frame's learning budget (the coach says how)."""
         updates, self.stats.learn_frame_ms = self.coach.learn()
         self.library.tuned_updates += updates
-        self.stats.update_ms = self.learner.update_ms
+        self.stats.update_ms = self.coach.learner.update_ms
 
     # -- rounds ----------------------------------------------------------------------------------------
 
     def arena_size(self) -> tuple[int, int]:
-        return self.arena.width, self.arena.height
+        return self.round.arena.width, self.round.arena.height
 
     def new_round(self, again: bool = False) -> None:
-        width, height = self.size_for_brain()
+        width, height = self.library.size_for_brain()
         if self.round.resize(width, height):
-            self.coach.rebind(self.brain, (width, height))
-        self.round.start(self.rng, self.brain, again)
+            self.coach.rebind(self.library.brain, (width, height))
+        self.round.start(self.rng, self.library.brain, again)
         if self.cat_player is not None:
-            self.cat_player.reset(self.arena)  # a cat brain's memory starts afresh each round, as the mouse's
+            self.cat_player.reset(self.round.arena)  # a cat brain's memory starts afresh each round, as the mouse's
 
     def retry_round(self) -> None:
         """R: the same start again, to try for a better score against the same par."""
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.new_round(again=True)
 
     def deal_round(self) -> None:
         """N: a new start."""
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.new_round()
-
-    def cat_cell(self) -> tuple[int, int]:
-        return self.round.cat_cell()
-
-    def mouse_cell(self) -> tuple[int, int]:
-        return self.round.mouse_cell()
 
     @property
     def watching(self) -> bool:
         return self.watch_cat is not None
 
     def can_move(self) -> bool:
-        return not (self.over or self.paused or self.help or self.watching)
+        return not (self.round.over or self.paused or self.help or self.watching)
 
     def player_move(self, move: int) -> bool:
         """The player's cat takes CAT_MOVES[move]; during a round's result it starts the next round instead."""
-        if self.over and not self.watching and not self.paused and not self.help:
+        if self.round.over and not self.watching and not self.paused and not self.help:
             self.new_round()
             return False
         if not self.can_move():
@@ -395,7 +357,7 @@ class Game:
 
     def move_toward(self, cell: tuple[int, int]) -> bool:
         """A click or tap: one king step from the cat towards that cell (a neighbour is reached at once)."""
-        if self.over and not self.watching and not self.paused and not self.help:
+        if self.round.over and not self.watching and not self.paused and not self.help:
             self.new_round()
             return False
         move = self.round.step_toward(cell)
@@ -406,22 +368,19 @@ class Game:
         if self.round.cat_turn(cat_move, self.now):
             self.end_round()
             return
-        x, label = self.round.mouse_sees(self.teacher)
+        x, label = self.round.mouse_sees(self.coach.teacher)
         began = time.perf_counter()
-        move = self.brain.step(x)
+        move = self.library.brain.step(x)
         best = self.round.sight.best
         self.stats.mouse_moved(move == label, (time.perf_counter() - began) * 1e3, bool(best[move]))
         self.coach.record(x, label, best)
-        if self.round.mouse_turn(self.brain, move, label):
+        if self.round.mouse_turn(self.library.brain, move, label):
             self.end_round()
 
     def end_round(self) -> None:
-        self._close_round_for_learner()
+        self.coach.close_round()
         self.stats.round_finished()
-        self.round.finish(self.now, self.brain_name, keep_best=not self.watching)
-
-    def agreement(self) -> float | None:
-        return self.stats.agreement()
+        self.round.finish(self.now, self.library.brain_name, keep_best=not self.watching)
 
     # -- modes -----------------------------------------------------------------------------------------
 
@@ -445,10 +404,10 @@ class Game:
         if player is None:
             self.show("you are the cat")
         else:
-            player.reset(self.arena)  # from this position on, with a fresh memory
+            player.reset(self.round.arena)  # from this position on, with a fresh memory
             self.show(f"watching the {player.name} cat" if player.brain is None else f"watching {player.name}, "
                       "a cat's brain")
-        if self.over:
+        if self.round.over:
             self.new_round()
 
     def load_cat_brain_bytes(self, name: str, data: bytes) -> bool:
@@ -509,16 +468,16 @@ class Game:
         self.now += dt
         if self.watching:
             self._watch(dt)
-        elif self.over and self.now - self.over_time >= RESULT_SECONDS:
+        elif self.round.over and self.now - self.round.over_time >= RESULT_SECONDS:
             self.new_round()
-        if self.learning and self.learner is not None:
+        if self.coach.learning and self.coach.learner is not None:
             self._learn()
-            if self.learner.error:
-                self.show(self.learner.error, error=True)
-                self.learner.error = None
-            elif self.learner.notice:
-                self.show(self.learner.notice)
-                self.learner.notice = None
+            if self.coach.learner.error:
+                self.show(self.coach.learner.error, error=True)
+                self.coach.learner.error = None
+            elif self.coach.learner.notice:
+                self.show(self.coach.learner.notice)
+                self.coach.learner.notice = None
         self.stats.tick(self.now)
 
     def _watch(self, dt: float) -> None:
@@ -527,12 +486,12 @@ class Game:
             start, turns = time.perf_counter(), 0
             while turns < MAX_SPEED_MIN_TURNS or (time.perf_counter() - start) * 1e3 < MAX_SPEED_BUDGET_MS:
                 turns += 1
-                if self.over:
+                if self.round.over:
                     self.new_round()
                 self.turn(self._watch_move())
             return
-        if self.over:
-            if self.now - self.over_time >= WATCH_RESULT_SECONDS[speed]:
+        if self.round.over:
+            if self.now - self.round.over_time >= WATCH_RESULT_SECONDS[speed]:
                 self.new_round()
                 self.turn_clock = 0.0
             return
@@ -542,31 +501,32 @@ class Game:
             self.turn(self._watch_move())
 
     def _watch_move(self) -> int:
-        return self.cat_player.move(self.arena, self.cat_rng)
+        return self.cat_player.move(self.round.arena, self.cat_rng)
 
     # -- what the view draws ---------------------------------------------------------------------------
 
     def picture(self) -> Picture:
         """Everything the view shows, once a frame."""
-        r, stats, learner, brain = self.round, self.stats, self.learner, self.brain
-        learning = self.learning and learner is not None
+        r, stats, learner, brain = self.round, self.stats, self.coach.learner, self.library.brain
+        learning = self.coach.learning and learner is not None
         return Picture(
             size=self.arena_size(), cat_cell=r.cat_cell(), mouse_cell=r.mouse_cell(), cat_from=r.cat_from,
             mouse_from=r.mouse_from, cat_trail=tuple(r.cat_trail), mouse_trail=tuple(r.mouse_trail),
             caught=bool(r.arena.caught[0]), now=self.now, turn_time=r.turn_time,
             round_number=r.number, cat_moves_made=r.cat_moves_made, moves_made=int(r.arena.moves[0]),
             move_limit=r.arena.move_limit, par=r.par,
-            best=r.best.get(self.brain_name), over=r.over, over_time=r.over_time, result=r.result,
+            best=r.best.get(self.library.brain_name), over=r.over, over_time=r.over_time, result=r.result,
             result_score=r.result_score,
             decision_cell=r.decision_cell, brain_move=r.brain_move, teacher_move=r.teacher_move,
             probabilities=r.probabilities, readout=r.readout, memory=brain.memory(), memory_title=brain.memory_title,
-            brain_name=self.brain_name, brain_meta=self.brain_meta, brain_label=brain.label,
-            hidden_size=brain.hidden_size, tuned_line=self.tuned_line(), tuned_updates=self.tuned_updates,
-            heldout_now=self.heldout_now(),
-            teacher=self.teacher, agreement=stats.agreement(), value_optimal=stats.value_optimal(),
+            brain_name=self.library.brain_name, brain_meta=self.library.brain_meta, brain_label=brain.label,
+            hidden_size=brain.hidden_size, tuned_line=self.library.tuned_line(self.coach.teacher),
+            tuned_updates=self.library.tuned_updates,
+            heldout_now=self.coach.heldout_now(),
+            teacher=self.coach.teacher, agreement=stats.agreement(), value_optimal=stats.value_optimal(),
             agreement_window=stats.recent.maxlen,
             curve=tuple(stats.curve), curve_stride=stats.curve_stride,
-            learning=learning, learn_speed=self.learn_speed, learn_budget_ms=self.learn_budget_ms(),
+            learning=learning, learn_speed=self.coach.learn_speed, learn_budget_ms=self.coach.learn_budget_ms(),
             updates_per_round=learner.updates_per_round if learning else 0,
             updates=learner.updates if learning else 0,
             start_heldout=learner.start_heldout if learning else None, heldout_kind=self.coach.heldout_kind(),
@@ -581,81 +541,21 @@ class Game:
 
     def sight_picture(self) -> SightPicture:
         """What the player is shown of the mouse's sight: the square, the beat and, on request, the belief."""
-        seeing, brain = self.round.sight, self.brain
-        moves = int(self.arena.moves[0])
+        seeing, brain = self.round.sight, self.library.brain
+        moves = int(self.round.arena.moves[0])
         believed, h = None, getattr(brain, "h", None)
         fits = self.library.probe_fits(self.arena_size())  # a probe of another arena would read the wrong cells
         if self.show_belief and not seeing.classic and fits and h is not None:
             believed = read_belief(brain.probe, np.asarray(h, dtype=np.float32)[None, :])[0]  # h after its last step
         return SightPicture(
-            name=seeing.name, line=SIGHT_LINES[seeing.name], sees=seeing.sees, beat=seeing.sight.beat,
+            name=seeing.name, line=SIGHTS[seeing.name].title, sees=seeing.sees, beat=seeing.sight.beat,
             next_look=seeing.next_look(moves), square=seeing.square(self.round.mouse_cell(), self.arena_size()),
             show_belief=self.show_belief and not seeing.classic,
             belief=seeing.cells() if self.show_belief else None, believed=believed,
             probe_elsewhere=None if fits else self.library.probe_grid(),
         )
 
-    # -- the web page ------------------------------------------------------------------------------------
-
-    def status(self) -> dict[str, Any]:
-        """What the page shows beside the canvas (game.web.Page.show): exactly protocol.STATUS_FIELDS."""
-        error = self.message if self.message_is_error and self.message_visible() else ""
-        message = self.message if not self.message_is_error and self.message_visible() else ""
-        values = {
-            "brain": self.brain_name,
-            "meta": self.brain_meta,
-            "brains": [brainfile.printable(f.name, MAX_BRAIN_NAME) for f in self.brain_files()],
-            "sight": self.sight,
-            "learning": self.learning,
-            "teacher": self.teacher,
-            "learn_speed": self.learn_speed,
-            "agreement": self.agreement(),
-            "value_optimal": self.stats.value_optimal(),
-            "heldout": self.heldout_now(),
-            "fallbacks": self.learner.fallbacks if self.learner is not None else 0,
-            "learning_status": self.learning_status(),
-            "step_ms": round(self.step_ms, 4),
-            "update_ms": round(self.update_ms, 3),
-            "message": message,
-            "error": error,
-            "cat": self.watch_cat or "you",
-            "cats": ["you", *self.cats.names()],
-            "round": self.round_status(),
-            "frames": self.stats.frames,
-            "layout": self.layout,
-        }
-        return {name: values[name] for name in protocol.STATUS_FIELDS}
-
     def set_screen_box(self, width: int, height: int, dpr: float) -> None:
         """The page's room for the canvas (CSS pixels) and its devicePixelRatio; the main loop sizes the canvas
         and lays it out from it (the game itself draws nothing)."""
         self.screen_box = (width, height, dpr)
-
-    def round_status(self) -> dict[str, Any]:
-        play = self.round
-        return {"number": play.number, "size": list(self.arena_size()), "cat": list(play.cat_cell()),
-                "mouse": list(play.mouse_cell()), "cat_moves": play.cat_moves_made, "par": play.par,
-                "result": play.result if play.over else ""}
-
-    def learning_status(self) -> str:
-        """One line for the HUD and the page: the held-out figure now, and any fallback."""
-        learner = self.learner
-        parts = []
-        line = self.tuned_line()
-        if line:
-            parts.append(line)
-        if learner is not None and learner.heldout is not None:
-            parts.append(f"held-out {self.coach.heldout_kind()} {learner.heldout * 100:.1f}% now")
-            if learner.fallbacks:
-                times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
-                parts.append(f"fell back to the best weights {times}")
-        return " · ".join(parts)
-
-    def handle_command(self, command: dict[str, Any], page: Any = None) -> None:
-        """One command from the page (already checked by game.web.parse_command), run as protocol.COMMANDS says."""
-        kind = command.get("type")
-        spec = protocol.COMMANDS.get(kind) if isinstance(kind, str) else None
-        if spec is None:
-            self.show(f"unknown page command {kind!r}", error=True)
-            return
-        spec.run(self, page, **{field.name: command[field.name] for field in spec.fields})

@@ -7,15 +7,15 @@ import time
 
 import numpy as np
 
-from .brain_np import Brain
-from .brainfile import DEFAULT_TEACHER
-from .learner import Learner
-from .protocol import LEARN_SPEED
-from .sight import CLASSIC
-from .tasks import CAUTIOUS
-from .teachers import TEACHER_NAMES, VALUE_TEACHERS
+from ..brain_np import Brain
+from ..brains.brainfile import DEFAULT_TEACHER
+from ..brains.learner import Learner
+from ..brains.tasks import CAUTIOUS
+from ..world.sight import CLASSIC
+from ..world.teachers import TEACHER_NAMES, VALUE_TEACHERS
 
-LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (protocol.LEARN_SPEED)
+LEARN_SPEED = (1, 10)  # the learning-speed steps the game, the page's slider and its messages accept
+LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (LEARN_SPEED)
 LEARN_SPEED_UPDATES = 12  # learning updates each finished round earns, per step of learning speed
 
 

@@ -18,7 +18,7 @@ def probe_line(grid: tuple[int, int]) -> str:
 
 @dataclass(frozen=True)
 class SightPicture:
-    """What the mouse sees of the cat (game/mouse_sight.py), as the player is shown it."""
+    """What the mouse sees of the cat (game/world/mouse_sight.py), as the player is shown it."""
 
     name: str  # the preset: classic, fog or flicker
     line: str  # what the mouse sees, in a few words

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from . import tasks
+from ..brains import tasks
 from .app import Game
 
 HEADLESS_DT = 1 / 60
@@ -25,8 +25,9 @@ SHARE_CATS = ("perfect", "greedy", "noisy")  # survival beside the teacher's is 
 def heldout_play(game: Game) -> tasks.PlayFigures:
     """The brain on 2,000 held-out rounds of the chase task against all four cats, under the game's sight (fog and
     flicker: the cautious teacher): agreement with the game's teacher and its play twins (tasks.PlayFigures)."""
-    width, height = game.size_for_brain()
-    return tasks.play_figures(game.brain, tasks.chase_task(width, height, teacher=game.teacher, sight=game.sight))
+    width, height = game.library.size_for_brain()
+    return tasks.play_figures(game.library.brain,
+                              tasks.chase_task(width, height, teacher=game.coach.teacher, sight=game.sight))
 
 
 def heldout_agreement(game: Game) -> float:
@@ -52,7 +53,7 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
     kept the best."""
     game.set_watch_speed(HEADLESS_WATCH_SPEED)
     game.coach.frames = frames_budget
-    key = (game.brain_name, game.teacher, game.sight)
+    key = (game.library.brain_name, game.coach.teacher, game.sight)
     before = known.get(key) if known is not None else None
     if before is None:
         before = heldout_play(game)
@@ -62,29 +63,29 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
         game.set_learning(True)
         game.set_learn_speed(learn_speed)
     began, cpu_began, longest, frames = time.perf_counter(), time.process_time(), 0.0, 0
-    while game.rounds_finished < rounds:
+    while game.stats.rounds_finished < rounds:
         game.update(HEADLESS_DT)
         frames += 1
-        longest = max(longest, game.learn_frame_ms)
-    learner = game.learner
+        longest = max(longest, game.stats.learn_frame_ms)
+    learner = game.coach.learner
     learned = None
     if learner is not None:
-        game._close_round_for_learner()
+        game.coach.close_round()
         # what learning made of it, before the end keeps the best weights
         learned = heldout_play(game) if measure_learned else None
         learner.settle()
     after = heldout_play(game)
     return {
-        "brain": game.brain_name, "teacher": game.teacher, "cat": game.watch_cat, "rounds": game.rounds_finished,
-        "seed": seed, "learn": learn, "learn_speed": game.learn_speed,
+        "brain": game.library.brain_name, "teacher": game.coach.teacher, "cat": game.watch_cat,
+        "rounds": game.stats.rounds_finished, "seed": seed, "learn": learn, "learn_speed": game.coach.learn_speed,
         **play_fields(before, "before"), **play_fields(learned, "learned"), **play_fields(after, "after"),
-        "updates": game.tuned_updates,
+        "updates": game.library.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,
         "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
-        "frames_budget": frames_budget, "budget_ms": game.learn_budget_ms() if frames_budget else None,
+        "frames_budget": frames_budget, "budget_ms": game.coach.learn_budget_ms() if frames_budget else None,
         "longest_learning_frame_ms": longest if frames_budget else None, "frames": frames,
         "seconds": time.perf_counter() - began, "cpu_seconds": time.process_time() - cpu_began,
-        "tuned": game.tuned_line(), "saved": None,
+        "tuned": game.library.tuned_line(game.coach.teacher), "saved": None,
     }
 
 

@@ -8,10 +8,10 @@ from collections import deque
 
 import numpy as np
 
-from .arena import CAT_MOVES, Arena
-from .brain_np import Brain
-from .mouse_sight import MouseSight
-from .teachers import pursuit
+from ..arena import CAT_MOVES, Arena
+from ..brain_np import Brain
+from ..world.mouse_sight import MouseSight
+from ..world.teachers import pursuit
 
 MOVE_LIMIT = 40
 TRAIL_LENGTH = 12  # cells each animal's fading trail remembers

@@ -1,4 +1,4 @@
-"""Who plays the cat in watch mode: a scripted cat (game/cats.py) or a cat's brain, behind one small interface,
+"""Who plays the cat in watch mode: a scripted cat (game/world/cats.py) or a cat's brain, behind one small interface,
 and the roster of cats the game can watch (the scripted ones, the cat brains in its folders, one the player
 brings). No pygame.
 
@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from . import brainfile
-from .arena import Arena
-from .brain_np import Brain, BrainTrace, softmax
-from .cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
-from .tasks import cat_brain_turn
+from ..arena import Arena
+from ..brain_np import Brain, BrainTrace, softmax
+from ..brains import brainfile
+from ..brains.tasks import cat_brain_turn
+from ..world.cats import CAT_NAMES, WATCH_CAT_NAMES, cat_moves
 
 SCRIPTED = "scripted"
 

@@ -8,10 +8,9 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from .brain_np import Brain
-from .brainfile import file_role, load_brain, meta_sight
-from .cats import CAT_NAMES
-from .tasks import (
+from ..brain_np import Brain
+from ..brains.brainfile import file_role, load_brain, meta_sight
+from ..brains.tasks import (
     CatTask,
     Task,
     cat_scores,
@@ -23,6 +22,7 @@ from .tasks import (
     seed_task,
     survival,
 )
+from ..world.cats import CAT_NAMES
 from .trainers import Progress
 
 CURVE_COLUMNS = tuple(f.name for f in fields(Progress))

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .arena import parse_size
-from .brain_np import FEATURES, ROLES, LSTMBrain
-from .brainfile import (
+from ..arena import parse_size
+from ..brain_np import FEATURES, ROLES, LSTMBrain
+from ..brains.brainfile import (
     CAT_TEACHERS,
     MAX_FILE_BYTES,
     MAX_HIDDEN,
@@ -42,8 +42,8 @@ from .brainfile import (
     read_regular,
     write_atomic,
 )
-from .cli import Parser, argparse_type
-from .teachers import TEACHER_NAMES
+from ..cli import Parser, argparse_type
+from ..world.teachers import TEACHER_NAMES
 
 TORCH_KEYS = tuple(LSTMBrain.array_shapes(1))  # the six names, in torch's order
 Grid = tuple[int, int] | Sequence[tuple[int, int]]

@@ -21,16 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .arena import parse_size
-from .brain_np import Brain
-from .brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
-from .cats import CAT_NAMES
-from .cli import Parser, argparse_type
-from .tasks import CatRounds, CatTask, cat_scores, check_cat_scores_fit
+from ..arena import parse_size
+from ..brain_np import Brain
+from ..brains.brainfile import DEFAULT_SIGHT, BrainFileError, file_kind, load_brain, printable
+from ..brains.tasks import CatRounds, CatTask, cat_scores, check_cat_scores_fit
+from ..cli import Parser, argparse_type
+from ..world.cats import CAT_NAMES
 from .train import bounded_whole
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
-# Targets for a shipped cat brain (issue 12), from every start of its arena against each mouse.
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
+# Targets for a shipped cat brain, from every start of its arena against each mouse.
 VALUE_OPTIMAL_TARGET = 0.995  # share of its moves against the optimal mouse that keep the perfect cat's count
 MOVES_TARGET = 0.02  # its mean moves to catch within 2 % of the perfect cat's, against every mouse
 

@@ -1,6 +1,6 @@
 """Train a mouse's brain (or, with --role cat, a cat's) by imitation: `python -m game.train --help`. The command
-line only: the trainers are game/trainers.py (one per brain type, in TRAINERS and CAT_TRAINERS), the curve,
-summary and weights table game/reports.py.
+line only: the trainers are game/training/trainers.py (one per brain type, in TRAINERS and CAT_TRAINERS), the curve,
+summary and weights table game/training/reports.py.
 
 Every argument is checked before training starts, and a bad one ends in one line naming it; the brain file is
 written only if the game can load it. No pygame.
@@ -19,20 +19,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .arena import parse_size
-from .brain_np import BRAIN_TYPES, Brain, LSTMBrain, MLPBrain, PostBrain, brain_type
-from .brainfile import MAX_HIDDEN, BrainFileError, brain_bytes, load_brain, load_brain_bytes, printable, write_atomic
-from .cats import CAT_NAMES, TRAINING_CAT_NAMES
-from .cli import Parser, argparse_type
-from .probe import fit_probe, probe_scores
+from ..arena import parse_size
+from ..brain_np import BRAIN_TYPES, Brain, LSTMBrain, MLPBrain, PostBrain, brain_type
+from ..brains.brainfile import (
+    MAX_HIDDEN,
+    BrainFileError,
+    brain_bytes,
+    load_brain,
+    load_brain_bytes,
+    printable,
+    write_atomic,
+)
+from ..brains.probe import fit_probe, probe_scores
+from ..brains.tasks import SCRIPTED_MICE, CatTask, Task, chase_task, check_cat_scores_fit, seed_task
+from ..cli import Parser, argparse_type
+from ..world.cats import CAT_NAMES, TRAINING_CAT_NAMES
+from ..world.sight import CLASSIC, SIGHTS
+from ..world.teachers import TEACHER_NAMES
 from .provenance import made_with
 from .reports import brain_summary, print_table, write_curve
-from .sight import CLASSIC, SIGHTS
-from .tasks import SCRIPTED_MICE, CatTask, Task, chase_task, check_cat_scores_fit, seed_task
-from .teachers import TEACHER_NAMES
 from .trainers import CAT_HYPER, CAT_TRAINERS, LSTM_HYPER, TRAINERS, Progress
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"  # where --mice finds a mouse brain by its name
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"  # where --mice finds a mouse brain by its name
 
 # --arch: every trained architecture by its name and its older spellings (the shipped brains' commands say post)
 ARCH_NAMES = tuple(name for arch in TRAINERS for name in (arch, *BRAIN_TYPES[arch].aliases))

@@ -30,8 +30,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
-from .brain_np import (
+from ..arena import CAT_MOVE_NAMES, MOUSE_MOVES, step_cells
+from ..brain_np import (
     FEATURES,
     POST_DIRECTIONS,
     TIE_WEIGHT,
@@ -43,7 +43,7 @@ from .brain_np import (
     imitation_loss,
     post_move,
 )
-from .tasks import (
+from ..brains.tasks import (
     SEED_TASK,
     CatRounds,
     CatTask,
@@ -58,7 +58,7 @@ from .tasks import (
     play_cat,
     play_figures,
 )
-from .teachers import teacher_moves
+from ..world.teachers import teacher_moves
 
 POST_TARGET = 1.2  # the post's stopping point for its smoothed error metric
 POST_SMOOTHING = 0.999

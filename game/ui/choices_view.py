@@ -6,7 +6,7 @@ A ray grows with its probability from a thin stub to the rim of a dark dial that
 trails; the move made is drawn bright (the mouse's probabilities are in the panel too), any other move of
 10 % or more gets its percentage just outside the rim, and the mouse's teacher's move, when it differs, is
 edged in yellow. Only a brain has probabilities: a scripted cat or the player gets no rays. Drawn by the View
-(game/view.py) through its geometry helpers.
+(game/ui/view.py) through its geometry helpers.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
-from . import view as look  # its palette; view.py draws this overlay, so only the module, read at draw time
-from .arena import CAT_MOVES, MOUSE_MOVES
+from ..arena import CAT_MOVES, MOUSE_MOVES
+from .palette import CELL, INK, ORANGE, SKY, TEXT, YELLOW, mix
 
 if TYPE_CHECKING:
-    from .picture import Cell, Picture
+    from ..play.picture import Cell, Picture
     from .view import View
 
 LABEL_AT = 0.1  # another move this likely gets its percentage at its ray's tip
@@ -34,16 +34,15 @@ DIAL = 0.44  # of a cell: the dark disc under the rays, which sets them apart fr
 def draw_choices(view: View, pic: Picture, cell: float) -> None:
     if pic.decision_cell is not None and pic.brain_move is not None:
         rose(view, pic, pic.decision_cell, MOUSE_MOVES, np.asarray(pic.probabilities, dtype=np.float64),
-             pic.brain_move, pic.teacher_move, look.SKY, cell)
+             pic.brain_move, pic.teacher_move, SKY, cell)
     if pic.cat_probabilities is not None and pic.cat_move is not None and pic.cat_moves_made:
         rose(view, pic, pic.cat_from, CAT_MOVES, np.asarray(pic.cat_probabilities, dtype=np.float64),
-             pic.cat_move, None, look.ORANGE, cell)
+             pic.cat_move, None, ORANGE, cell)
 
 
 def rose(view: View, pic: Picture, at: Cell, moves: np.ndarray, probabilities: np.ndarray, made: int,
          teacher: int | None, colour, cell: float) -> None:
     """One player's rays inside the cell it decided in (which it has just left, so nothing covers them)."""
-    CELL, INK, TEXT, YELLOW, mix = look.CELL, look.INK, look.TEXT, look.YELLOW, look.mix
     W, H = pic.size
     cx, cy = view.cell_centre(pic.size, *at)
     width = max(2.0, cell * RAY_WIDTH * view.scale)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pygame
 
-from .app import Game
+from ..play.app import Game
 from .view import View
 
 UP, UP_RIGHT, RIGHT, DOWN_RIGHT, DOWN, DOWN_LEFT, LEFT, UP_LEFT = range(8)
@@ -81,10 +81,10 @@ def actions_for(game: Game, shift: bool = False) -> dict[int, Callable[[], objec
         pygame.K_i: game.toggle_choices,
         pygame.K_f: game.cycle_watch_speed,
         pygame.K_b: lambda: game.cycle_brain(-1 if shift else 1),
-        pygame.K_l: lambda: game.set_learning(not game.learning),
+        pygame.K_l: lambda: game.set_learning(not game.coach.learning),
         pygame.K_t: game.cycle_teacher,
-        pygame.K_LEFTBRACKET: lambda: game.set_learn_speed(game.learn_speed - 1),
-        pygame.K_RIGHTBRACKET: lambda: game.set_learn_speed(game.learn_speed + 1),
+        pygame.K_LEFTBRACKET: lambda: game.set_learn_speed(game.coach.learn_speed - 1),
+        pygame.K_RIGHTBRACKET: lambda: game.set_learn_speed(game.coach.learn_speed + 1),
         pygame.K_BACKSPACE: game.reset_brain,
         pygame.K_o: lambda: setattr(game, "overlays", not game.overlays),
         pygame.K_g: game.cycle_sight,

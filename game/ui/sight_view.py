@@ -1,4 +1,4 @@
-"""Drawing what the mouse sees (game/mouse_sight.py): the fog, the flicker's beat and what the mouse believes.
+"""Drawing what the mouse sees (game/world/mouse_sight.py): the fog, the flicker's beat and what the mouse believes.
 
 The player always sees the whole board: the fog is a light shade over the cells the mouse cannot see, with the
 square it does see left clear and outlined; under flicker the board is shaded the same way while the mouse's
@@ -13,19 +13,16 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from .picture import Picture, SightPicture, probe_line
+from ..play.picture import Picture, SightPicture, probe_line
+from .palette import DIM, PURPLE, SKY, TEXT
+from .palette import FAINT as FAINT_TEXT
 
 if TYPE_CHECKING:
     from .view import View
 
-INK = (16, 17, 20)
-SKY = (86, 180, 233)
-TEXT = (232, 234, 240)
-DIM = (150, 156, 170)
-FAINT_TEXT = (96, 102, 116)
 FOG_KEEP = 150  # a cell the mouse cannot see keeps 150/255 of its light: it and the pieces on it stay readable
 BLIND_KEEP = 176  # flicker, between looks: lighter, as the mouse still knows where it last saw the cat
-HEAT = (204, 121, 167)  # Okabe–Ito reddish purple: a colour no piece or arrow uses
+HEAT = PURPLE  # a colour no piece or arrow uses
 HEAT_ALPHA = 230  # a cell the probe is sure of
 
 

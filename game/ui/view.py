@@ -18,36 +18,36 @@ from typing import Any
 import numpy as np
 import pygame
 
-from .arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
-from .brainfile import printable
-from .cats import CAT_NAMES
+from ..arena import MOUSE_MOVE_NAMES, MOUSE_MOVES
+from ..brains.brainfile import printable
+from ..play.picture import Cell, Picture
+from ..play.round import versus_par
+from ..world.cats import CAT_NAMES
 from .choices_view import draw_choices
-from .picture import Cell, Picture
-from .round import versus_par
+from .palette import (
+    BACKGROUND,
+    BLUE,
+    CELL,
+    CELL_ALT,
+    DIM,
+    FAINT,
+    GREEN,
+    GRID_EDGE,
+    INK,
+    ORANGE,
+    PANEL,
+    PURPLE,
+    SKY,
+    TEXT,
+    VERMILLION,
+    YELLOW,
+    mix,
+)
 from .sight_view import SightLayer
 
 DESIGN_W, DESIGN_H = 1040, 640  # the landscape layout's design grid, the window's size on desktop
 TURN_SECONDS = 0.12  # how long the animals take to glide one cell
 TEXT_CACHE = 160  # rendered labels kept; a frame shows about 60, most unchanged from the last
-
-# Okabe–Ito
-ORANGE = (230, 159, 0)
-SKY = (86, 180, 233)
-GREEN = (0, 158, 115)
-YELLOW = (240, 228, 66)
-BLUE = (0, 114, 178)
-VERMILLION = (213, 94, 0)
-PURPLE = (204, 121, 167)
-
-BACKGROUND = (24, 26, 32)
-PANEL = (34, 37, 45)
-CELL = (46, 50, 60)
-CELL_ALT = (51, 55, 66)
-GRID_EDGE = (62, 67, 80)
-TEXT = (232, 234, 240)
-DIM = (150, 156, 170)
-FAINT = (96, 102, 116)
-INK = (16, 17, 20)
 
 HELP_LINES = (
     ("Play", ""),
@@ -88,11 +88,6 @@ LEGEND = (
     (YELLOW, "yellow ghost arrow: the teacher's move, when it differs"),
     (ORANGE, "fading dots: where each animal has been"),
 )
-
-
-def mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    t = max(0.0, min(1.0, t))
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
 
 
 def ease(p: float) -> float:

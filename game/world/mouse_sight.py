@@ -1,6 +1,6 @@
 """What the mouse sees in the round in play: its sight preset, the belief B, its input and its teacher's move.
 
-The rules are game/sight.py's, run on a batch of one round (the code the trainer uses); this keeps that one
+The rules are game/world/sight.py's, run on a batch of one round (the code the trainer uses); this keeps that one
 round's state between turns and says what the player is shown: the sight square under fog, the beat under
 flicker, and B. The cats see everything, so nothing here touches the cat's side. No pygame.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arena import Arena
+from ..arena import Arena
 from .sight import CLASSIC, Belief, Sight, cautious_board_choice, sight_features, sight_named
 from .teachers import pursuit, teacher_moves
 

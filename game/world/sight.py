@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arena import check_size, features
+from ..arena import check_size, features
 from .rows import put_rows, take_rows
 from .teachers import pursuit
 
@@ -34,6 +34,9 @@ class Sight:
     name: str
     beat: int = 1
     reach: int | None = None
+    label: str = ""  # its name on the page's sight picker
+    title: str = ""  # what the mouse sees under it, in a few words (the page's tooltip, the game's message)
+    brain: str = ""  # the shipped brain it plays, a file in weights/
 
     def __post_init__(self) -> None:
         if not isinstance(self.beat, int) or self.beat < 1:
@@ -56,9 +59,11 @@ class Sight:
         return on_beat & (np.maximum(gap[:, 0], gap[:, 1]) <= self.reach)  # the Chebyshev distance
 
 
-CLASSIC = Sight("classic")
-FOG = Sight("fog", beat=1, reach=2)
-FLICKER = Sight("flicker", beat=3)
+# The sight presets: each declared once, with everything the game, the trainer, the page and the help need.
+CLASSIC = Sight("classic", label="Classic", title="the mouse sees the cat at every move", brain="lstm32_optimal.npz")
+FOG = Sight("fog", beat=1, reach=2, label="Fog", title="the mouse sees the cat within 2 cells", brain="lstm32_fog.npz")
+FLICKER = Sight("flicker", beat=3, label="Flicker", title="the mouse sees the whole board at every third of its moves",
+                brain="lstm32_flicker.npz")
 SIGHTS = {s.name: s for s in (CLASSIC, FOG, FLICKER)}
 
 

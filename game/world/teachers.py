@@ -7,24 +7,21 @@ The optimal mouse comes from solving the pursuit game exactly; the same solution
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from .arena import CAT_MOVES, MOUSE_MOVES, check_size
+from ..arena import CAT_MOVES, MOUSE_MOVES, check_size
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
-TEACHER_NAMES = ("post", "optimal")
-# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
-# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
-# value: its one move is the target.
-VALUE_TEACHERS = ("optimal", "cautious")
 
 
 def post_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """The post's teacher: run away along the axis the mouse is already furthest on; along a wall when stuck.
 
-    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (SPEC.md).
+    With dx = mouse_x - cat_x and dy = mouse_y - cat_y, the first rule that holds wins (the post's order).
     """
     dx = mouse[:, 0] - cat[:, 0]
     dy = mouse[:, 1] - cat[:, 1]
@@ -168,10 +165,32 @@ def pursuit(width: int, height: int) -> Pursuit:
     return Pursuit(width, height)
 
 
+def optimal_teacher(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The solved pursuit game's mouse: it survives longest against the perfect cat."""
+    return pursuit(width, height).mouse_moves(cat, mouse)
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """A teacher the mouse learns from, declared once: its moves, and its name on the page."""
+
+    name: str
+    label: str
+    moves: Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]  # (cat, mouse, width, height) -> moves
+
+
+TEACHERS = {t.name: t for t in (Teacher("post", "Post's teacher", post_teacher),
+                                Teacher("optimal", "Optimal", optimal_teacher))}
+TEACHER_NAMES = tuple(TEACHERS)
+# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
+# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
+# value: its one move is the target.
+VALUE_TEACHERS = ("optimal", "cautious")
+
+
 def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
     """The named teacher's moves ("post" or "optimal") for N positions."""
-    if name == "post":
-        return post_teacher(cat, mouse, width, height)
-    if name == "optimal":
-        return pursuit(width, height).mouse_moves(cat, mouse)
+    teacher = TEACHERS.get(name)
+    if teacher is not None:
+        return teacher.moves(cat, mouse, width, height)
     raise ValueError(f"unknown teacher {name!r}: choose one of {', '.join(TEACHER_NAMES)}")

@@ -9,7 +9,6 @@ import io
 import numpy as np
 import pytest
 
-from game import brainfile
 from game.arena import CAT_MOVE_NAMES, MOUSE_MOVE_NAMES
 from game.brain_np import (
     ACTIONS,
@@ -26,7 +25,8 @@ from game.brain_np import (
     register,
     softmax,
 )
-from game.tasks import SEED_TASK, play
+from game.brains import brainfile
+from game.brains.tasks import SEED_TASK, play
 
 TORCH_REASON = "torch is not installed (pip install torch==2.13.0)"
 

@@ -1,5 +1,5 @@
-"""Brain files (game/brainfile.py): exact round trips, one clear one-line error per kind of bad file, atomic saves
-that never overwrite unasked, and a property test that nothing but BrainFileError escapes from mangled files."""
+"""Brain files (game/brains/brainfile.py): exact round trips, one clear one-line error per kind of bad file, atomic
+saves that never overwrite unasked, and a property test that nothing but BrainFileError escapes from mangled files."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game import brainfile
 from game.arena import CAT_MOVE_NAMES
 from game.brain_np import LSTMBrain, PostBrain
-from game.brainfile import (
+from game.brains import brainfile
+from game.brains.brainfile import (
     MAX_FILE_BYTES,
     BrainFileError,
     brain_bytes,
@@ -137,7 +137,7 @@ def test_bytes_round_trip_and_meta_cannot_lie_about_the_brain():
     assert again.meta["fine_tuned_from"] == "hi"
 
 
-SHIPPED = sorted((Path(__file__).parent.parent / "weights").glob("*.npz"))
+SHIPPED = sorted((Path(__file__).resolve().parents[2] / "weights").glob("*.npz"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
@@ -612,7 +612,7 @@ def test_arbitrary_meta_raises_only_brain_file_errors(meta, keep):
     loads_or_refuses(pack(arrays, json.dumps(meta)))
 
 
-# -- issue 9: what the loader accepts is safe to play -------------------------------------------------------------
+# -- what the loader accepts is safe to play -------------------------------------------------------------------
 
 
 def test_optional_fields_are_checked_and_bad_or_unknown_ones_dropped_with_one_line():

@@ -6,15 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game import brainfile
 from game.arena import Arena
 from game.brain_np import SGD, LSTMBrain, PostBrain
-from game.cats import cat_moves
-from game.learner import Learner, SlicePrices
-from game.tasks import agreement, chase_task, play_figures
-from game.teachers import pursuit, teacher_moves
+from game.brains import brainfile
+from game.brains.learner import Learner, SlicePrices
+from game.brains.tasks import agreement, chase_task, play_figures
+from game.world.cats import cat_moves
+from game.world.teachers import pursuit, teacher_moves
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def play_round(brain, learner, rng, size=6):
@@ -231,6 +231,7 @@ def shipped(name):
     return brainfile.load_brain(ROOT / "weights" / f"{name}.npz")
 
 
+@pytest.mark.slow  # a long live-learning run
 def test_a_trained_brain_does_not_get_worse_against_one_cat():
     """The issue's failure: lstm32_optimal against the greedy cat only, learning on (100 % fell to 62 %). Judged by
     play: the share of value-optimal moves and survival against every cat, beside the teacher's."""
@@ -245,6 +246,7 @@ def test_a_trained_brain_does_not_get_worse_against_one_cat():
         assert after.share(cat) >= before.share(cat) - 0.01, (cat, before, after)
 
 
+@pytest.mark.slow  # a long live-learning run
 def test_a_brain_new_to_its_teacher_plays_better_not_just_more_alike():
     """lstm16_post (trained on the post's teacher) learns the optimal mouse for 60 rounds against the greedy cat:
     more of its moves are value-optimal, it survives longer against the noisy cat and no less against the perfect
@@ -280,7 +282,7 @@ def test_the_best_weights_come_back_when_the_check_falls():
 
 
 def test_nan_already_in_the_weights_goes_back_to_the_last_finite_weights():
-    """Issue 9: the rollback restored only the step before, so NaN already in the weights stayed."""
+    """A rollback to only the step before would keep NaN already in the weights."""
     brain, learner = learned_a_little()
     good = brain.theta.copy()
     brain.theta[5] = np.nan  # mid-session, from outside any update

@@ -1,6 +1,6 @@
-"""Fog and flicker as tasks (game/tasks.py, game/brain_np.py, game/brainfile.py, game/probe.py, the trainer):
-rounds played under a sight checked against a replay with sight.Belief written here, rounds that ended are not
-stepped and leave the gradient as a full-batch run does, the memoryless net's gradient against finite
+"""Fog and flicker as tasks (game/brains/tasks.py, game/brain_np.py, game/brains/brainfile.py, game/brains/probe.py,
+the trainer): rounds played under a sight checked against a replay with sight.Belief written here, rounds that ended
+are not stepped and leave the gradient as a full-batch run does, the memoryless net's gradient against finite
 differences, brain files that name their sight, and the belief probe."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import pytest
 
 from game.arena import Arena
 from game.brain_np import FEATURES, LSTMBrain, MLPBrain, imitation_loss
-from game.brainfile import SIGHT_BRAINS, SIGHT_INPUTS, BrainFileError, brain_bytes, load_brain, load_brain_bytes
-from game.cats import cat_moves
-from game.probe import fit_probe, probe_scores, read_belief
-from game.sight import FEATURE_NAMES, SIGHTS, Belief, cautious_moves, sight_features
-from game.tasks import CAUTIOUS, chase_task, play
-from game.train import main as train_main
-from game.trainers import train_lstm
+from game.brains.brainfile import SIGHT_BRAINS, SIGHT_INPUTS, BrainFileError, brain_bytes, load_brain, load_brain_bytes
+from game.brains.probe import fit_probe, probe_scores, read_belief
+from game.brains.tasks import CAUTIOUS, chase_task, play
+from game.training.train import main as train_main
+from game.training.trainers import train_lstm
+from game.world.cats import cat_moves
+from game.world.sight import FEATURE_NAMES, SIGHTS, Belief, cautious_moves, sight_features
 
 
 def replay(task, n: int, seed: int, brain=None):
@@ -207,6 +207,7 @@ def test_the_probe_reads_the_belief_better_than_a_map_that_ignores_memory():
     np.testing.assert_allclose(read_belief(probe, h)[0], 1 / (1 + np.exp(-probe["probe.bias"])), rtol=1e-5)
 
 
+@pytest.mark.slow  # a training run
 def test_trainer_command_line_makes_a_fog_brain_with_its_probe(tmp_path, capsys):
     out = tmp_path / "fog.npz"
     assert train_main(["--task", "chase", "--sight", "fog", "--hidden", "8", "--games", "600", "--quiet",
@@ -236,7 +237,7 @@ def test_sight_arguments_it_cannot_honour_are_one_line(argv, named, capsys):
     assert named in err and err.count("\n") == 1
 
 
-WEIGHTS = Path(__file__).parent.parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 
 
 @pytest.mark.parametrize("sight", list(SIGHT_BRAINS))

@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.brainfile import load_brain
-from game.provenance import reproduction_gap
-from game.reports import brain_row, cat_row
+from game.brains.brainfile import load_brain
+from game.training.provenance import reproduction_gap
+from game.training.reports import brain_row, cat_row
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # re-runs the shipped brains' training commands
+
+ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 

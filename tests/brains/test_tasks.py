@@ -1,4 +1,4 @@
-"""Tasks and metrics (game/tasks.py): on-policy rounds, mistakes per game, agreement, exhaustive mistakes and
+"""Tasks and metrics (game/brains/tasks.py): on-policy rounds, mistakes per game, agreement, exhaustive mistakes and
 survival, each checked against a plain one-round-at-a-time replay written here."""
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ import pytest
 
 from game.arena import MOUSE_MOVES, Arena
 from game.brain_np import LSTMBrain, PostBrain, post_move
-from game.cats import cat_moves
-from game.tasks import (
+from game.brains.tasks import (
     HELDOUT_GAMES,
     SEED_TASK,
     Task,
@@ -24,7 +23,8 @@ from game.tasks import (
     seed_task,
     survival,
 )
-from game.teachers import post_teacher, pursuit, teacher_moves
+from game.world.cats import cat_moves
+from game.world.teachers import post_teacher, pursuit, teacher_moves
 
 
 def cells_from_features(x: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from game.protocol import page_script
+from game.browser.protocol import page_script
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # runs the pygbag build
+
+ROOT = Path(__file__).resolve().parents[2]
 BUILD_SH = ROOT / "build.sh"
 CDN = "https://pygame-web.github.io/cdn/0.9.3/"
 # Budget for our own archive (game code + every bundled brain), which the browser downloads before the
@@ -24,7 +26,7 @@ CDN = "https://pygame-web.github.io/cdn/0.9.3/"
 # is ~100 kB and a brain tens of kB; 1 MiB leaves room for a dozen brains while keeping our share of the
 # first load small. A brain that needs more than that is too big for a phone, not a reason to raise it.
 APK_BUDGET_BYTES = 1024 * 1024
-NOT_SHIPPED = re.compile(r"^(train|trainers|reports|tournament|main|torch_brain)\.py$|_test|^test_|^bench")
+TRAINING = re.compile(r"^\s*(from|import) game\.training", re.MULTILINE)  # a command that starts a training tool
 
 
 def pygbag_version() -> str | None:
@@ -55,11 +57,21 @@ def offline_env() -> dict[str, str]:
 
 
 def shipped_modules() -> list[str]:
-    return sorted(p.name for p in (ROOT / "game").glob("*.py") if not NOT_SHIPPED.search(p.name))
+    """build.sh's rule: every module in game/ but game/training/ and the commands that start it (main.py goes
+    to the archive's root), as paths inside game/."""
+    game = ROOT / "game"
+    shipped = []
+    for path in game.rglob("*.py"):
+        inside = path.relative_to(game)
+        if "__pycache__" in inside.parts or inside.parts[0] == "training" or str(inside) == "main.py":
+            continue
+        if not TRAINING.search(path.read_text()):
+            shipped.append(str(inside))
+    return sorted(shipped)
 
 
 def source_hashes() -> dict[str, str]:
-    files = [*(ROOT / "game").glob("*.py"), *(ROOT / "web").glob("*")]
+    files = [*(ROOT / "game").rglob("*.py"), *(ROOT / "web").glob("*")]
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
 
 
@@ -125,22 +137,27 @@ def test_index_is_our_template_with_the_runtime_loader(build: tuple[Path, subpro
     assert "<textarea" not in html
 
 
-def imported_game_modules(source: str) -> set[str]:
-    """Modules of the game package that a source file imports (relative or via `game.`)."""
-    names: set[str] = set()
+def imported_game_modules(source: str, path: str) -> set[str]:
+    """Modules of the game package that a source file imports (relative or via `game.`), as paths inside game/
+    ('play/app.py'); path is the file's own path inside game/ ('' for main.py at the archive's root)."""
+    package = ["game", *Path(path).parts[:-1]] if path else ["game"]
+    modules: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                names.add(node.module.split(".")[0])
-            elif node.level == 1:
-                names.update(alias.name for alias in node.names)
-            elif node.module == "game":
-                names.update(alias.name for alias in node.names)
-            elif node.module and node.module.startswith("game."):
-                names.add(node.module.split(".")[1])
+            if node.level:
+                base = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == "game":
+                base = node.module.split(".")
+            else:
+                continue
+            modules.add("/".join(base[1:]))
+            modules.update("/".join([*base[1:], alias.name]) for alias in node.names)
         elif isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("game."))
-    return names
+            modules.update("/".join(a.name.split(".")[1:]) for a in node.names if a.name.startswith("game."))
+    packages = {m for m in modules if m and (ROOT / "game" / m / "__init__.py").is_file()}
+    files = {f"{m}.py" for m in modules if m and (ROOT / "game" / f"{m}.py").is_file()}
+    packages |= {str(Path(f).parent) for f in files if "/" in f}  # a module's package is loaded with it
+    return files | {f"{m}/__init__.py" for m in packages}
 
 
 def test_archive_holds_exactly_what_the_browser_needs(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -155,14 +172,14 @@ def test_archive_holds_exactly_what_the_browser_needs(build: tuple[Path, subproc
     assert names == {"assets/main.py"} | modules | brains
     for name in brains:
         assert name in names
-    # every game module that main.py or a shipped module imports is in the archive
-    wanted = imported_game_modules(main.decode())
-    for source in shipped.values():
-        wanted |= imported_game_modules(source.decode())
-    wanted.discard("__init__")
-    missing = sorted(m for m in wanted if f"assets/game/{m}.py" not in names)
+    # every game module that main.py or a shipped module imports is in the archive, and none is a training tool
+    wanted = imported_game_modules(main.decode(), "")
+    for name, source in shipped.items():
+        wanted |= imported_game_modules(source.decode(), name.removeprefix("assets/game/"))
+        assert not TRAINING.search(source.decode()), f"{name} starts a training tool"
+    missing = sorted(m for m in wanted if f"assets/game/{m}" not in names)
     assert not missing, f"imported but not shipped: {missing}"
-    assert "web" in wanted or "assets/game/web.py" in names
+    assert "browser/web.py" in wanted and not any(name.startswith("assets/game/training/") for name in names)
 
 
 def test_tarball_holds_what_the_zip_holds(build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

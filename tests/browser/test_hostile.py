@@ -1,4 +1,4 @@
-"""Issue 9's defects through the running game: a file the loader accepts, and any page message, never crash it.
+"""Hostile input through the running game: a file the loader accepts, and any page message, never crash it.
 
 Each reproducer file is made here, in tmp_path. The game is the real Game and View, drawn with
 SDL_VIDEODRIVER=dummy; the page is game.web.Page over a fake window.catmouse that keeps what it is sent, as
@@ -23,10 +23,12 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from game import brainfile, web  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.browser import web
+from game.browser.protocol import page_status, run_command
+from game.play.app import Game  # noqa: E402
+from game.ui.view import DESIGN_H, DESIGN_W, View  # noqa: E402
 
 
 class FakeCatmouse:
@@ -96,7 +98,7 @@ def play_through(game: Game, view: View, page: web.Page) -> None:
         game.player_move(move)
         game.update(1 / 60)
         view.draw(game.picture())
-    page.show(game.status())
+    page.show(page_status(game))
     filename, data = game.export_brain()
     assert isinstance(brainfile.load_brain_bytes(data, filename), LSTMBrain | PostBrain)
     game.save_brain()
@@ -120,9 +122,9 @@ def test_a_bad_optional_meta_field_is_dropped_with_one_line_and_the_game_plays_o
     path = tmp / "odd.npz"
     path.write_bytes(brain_file(**{field: value}))
     assert game.load_brain_file(path)
-    assert game.brain_name == "odd.npz" and game.brain_meta.get(field, object()) != value
+    assert game.library.brain_name == "odd.npz" and game.library.brain_meta.get(field, object()) != value
     assert game.message_is_error and f"'{field}'" in game.message and "ignored meta" in game.message
-    assert game.teacher == brainfile.DEFAULT_TEACHER or field != "teacher"
+    assert game.coach.teacher == brainfile.DEFAULT_TEACHER or field != "teacher"
     assert game.arena_size() == (6, 6) or field != "grid_sizes"  # the one default: the post's 6×6
     play_through(game, view, page)
 
@@ -135,7 +137,7 @@ def test_missing_teacher_and_grid_sizes_get_one_default_everywhere(world):
     path = tmp / "bare.npz"
     path.write_bytes(npz({k: np.array(v) for k, v in brain.params.items()}, meta))
     assert game.load_brain_file(path) and game.message == "brain: bare.npz"
-    assert (game.teacher, game.arena_size()) == ("post", (6, 6))
+    assert (game.coach.teacher, game.arena_size()) == ("post", (6, 6))
     _, data = game.export_brain()
     saved = brainfile.load_brain_bytes(data, "saved.npz").meta
     assert saved["teacher"] == "post" and saved["grid_sizes"] == [[6, 6]]
@@ -172,10 +174,10 @@ def test_float64_weights_beyond_float32_are_refused_and_the_old_brain_stays(worl
     brain = LSTMBrain(4, seed=1)
     arrays = {k: np.array(v, dtype=np.float64) for k, v in brain.params.items()}
     arrays["head.bias"][0] = 1e39  # finite in float64, inf in the float32 LSTM
-    before = game.brain.theta.copy()
+    before = game.library.brain.theta.copy()
     assert not game.load_brain_bytes("wide.npz", npz(arrays, meta_of(brain)))
     assert "beyond the range of float32" in game.message and "'head.bias'" in game.message
-    np.testing.assert_array_equal(game.brain.theta, before)
+    np.testing.assert_array_equal(game.library.brain.theta, before)
     play_through(game, view, page)
 
 
@@ -185,7 +187,7 @@ def test_finite_weights_that_overflow_on_the_first_step_are_refused(world):
     arrays = {k: np.array(v) for k, v in brain.params.items()}
     arrays["head.weight"][:] = 3e38  # each finite in float32; their sum over 4 units is not
     assert not game.load_brain_bytes("hot.npz", npz(arrays, meta_of(brain)))
-    assert "overflow" in game.message and game.brain_name == "good.npz"
+    assert "overflow" in game.message and game.library.brain_name == "good.npz"
     play_through(game, view, page)
 
 
@@ -211,14 +213,14 @@ def test_file_system_oddities_are_refused_one_line_each_and_b_cycles_past_them(w
     for _ in range(len(os.listdir(odd)) + 1):
         loaded = cycling.cycle_brain(1)
         view.draw(cycling.picture())
-        page.show(cycling.status())
+        page.show(page_status(cycling))
         one_line(cycling.message)
         outcomes[cycling.message.split(":")[0]] = loaded
     assert "is a FIFO" in str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "fifo.npz").value)
     assert "is a device" in str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "zero.npz").value)
     loop = str(pytest.raises(brainfile.BrainFileError, brainfile.load_brain, odd / "loop1.npz").value)
     assert "cannot be read" in loop
-    assert game.load_brain_file(odd / "new\nline.npz") and game.brain_name == "new\\x0aline.npz"
+    assert game.load_brain_file(odd / "new\nline.npz") and game.library.brain_name == "new\\x0aline.npz"
     play_through(game, view, page)
     saved = sorted(p.name for p in (tmp / "user_brains").iterdir())
     assert saved == ["new_x0aline-tuned-001.npz"]  # a plain file name, whatever the brain was called
@@ -233,7 +235,7 @@ def test_a_page_supplied_name_with_nul_or_surrogate_never_reaches_the_screen(wor
         assert "not a plain file name" in page._window.catmouse.shown[-1]["error"]
     # The game itself takes any name (a test, a future caller) and still draws it.
     assert game.load_brain_bytes("a\x00b\ud800.npz", brain_file())
-    assert game.brain_name == "a\\x00b\\ud800.npz"
+    assert game.library.brain_name == "a\\x00b\\ud800.npz"
     play_through(game, view, page)
 
 
@@ -305,9 +307,9 @@ def test_any_brain_the_loader_accepts_plays_draws_reports_exports_and_saves(worl
     loaded = game.load_brain_bytes(name, data)  # the game shows the error instead
     one_line(game.message)
     if loaded:
-        assert all(np.isfinite(v).all() for v in game.brain.params.values())
+        assert all(np.isfinite(v).all() for v in game.library.brain.params.values())
     play_through(game, view, page)
-    assert np.isfinite(game.probabilities).all()
+    assert np.isfinite(game.round.probabilities).all()
     json.dumps(page._window.catmouse.shown[-1])
 
 
@@ -332,10 +334,10 @@ def test_any_page_message_is_checked_before_the_game_sees_it(world, entries, raw
         return
     shown_before = len(js.shown)
     for command in page.poll():
-        game.handle_command(command, page)
+        run_command(game, command, page)
     game.update(1 / 60)
     view.draw(game.picture())
-    page.show(game.status())
+    page.show(page_status(game))
     for status in js.shown[shown_before:]:
         if status.get("error"):
             one_line(status["error"])

@@ -6,7 +6,6 @@ loader that waits forever (as one that mounts through MM.prepare does on 0.9.3) 
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
@@ -16,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.test_build import imported_game_modules
 from tests.prerequisites import pygbag_missing
 
-ROOT = Path(__file__).resolve().parent.parent
-FAKE = Path(__file__).resolve().parent / "fake_pygbag.py"
+pytestmark = pytest.mark.slow  # runs the pygbag build
+
+ROOT = Path(__file__).resolve().parents[2]
+FAKE = Path(__file__).resolve().parents[1] / "fake_pygbag.py"
 HANDOVER_SECONDS = 5.0  # main.py must reach the runtime's shell this soon after the loader starts
 RUN_LIMIT_SECONDS = 20
 STAGE_LIST = ROOT / "web" / "catmouse.js"
@@ -65,22 +67,15 @@ def read(record: Path) -> list[dict]:
 
 
 def game_modules_needed() -> set[str]:
-    """Every module of game/ that main.py needs, following imports from module to module."""
-    wanted, todo = set(), [ROOT / "game" / "main.py"]
+    """Every module of game/ that main.py needs, following imports from module to module (paths inside game/)."""
+    wanted: set[str] = set()
+    todo = sorted(imported_game_modules((ROOT / "game" / "main.py").read_text(encoding="utf-8"), ""))
     while todo:
-        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module == "game":
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("game."):
-                names = [node.module.split(".")[1]]
-            for name in names:
-                if name not in wanted and (ROOT / "game" / f"{name}.py").is_file():
-                    wanted.add(name)
-                    todo.append(ROOT / "game" / f"{name}.py")
+        name = todo.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        todo.extend(imported_game_modules((ROOT / "game" / name).read_text(encoding="utf-8"), name))
     return wanted
 
 
@@ -95,10 +90,10 @@ def page_calls(events: list[dict]) -> list[tuple[str, str]]:
 def assert_started(events: list[dict], data: Path) -> None:
     assets = data / "catmouse" / "assets"
     assert (assets / "main.py").read_bytes() == (ROOT / "game" / "main.py").read_bytes()
-    for name in sorted(game_modules_needed() | {"__init__", "web"}):
-        shipped = assets / "game" / f"{name}.py"
-        assert shipped.is_file(), f"game/{name}.py was not extracted"
-        assert shipped.read_bytes() == (ROOT / "game" / f"{name}.py").read_bytes()
+    for name in sorted(game_modules_needed() | {"__init__.py", "browser/web.py"}):
+        shipped = assets / "game" / name
+        assert shipped.is_file(), f"game/{name} was not extracted"
+        assert shipped.read_bytes() == (ROOT / "game" / name).read_bytes()
     brains = sorted(p.name for p in (ROOT / "weights").glob("*.npz"))
     assert sorted(p.name for p in (assets / "weights").glob("*.npz")) == brains
     for name in brains:

@@ -1,5 +1,5 @@
-"""The page protocol (game/protocol.py) against the page that speaks it (web/index.tmpl, web/catmouse.js) and
-the game that answers it (game/web.py's parser, Game.handle_command, Game.status).
+"""The page protocol (game/browser/protocol.py) against the page that speaks it (web/index.tmpl, web/catmouse.js) and
+the game that answers it (game/browser/web.py's parser, Game.handle_command, Game.status).
 
 The page's controls are read from the template's markup and the messages from catmouse.js's send() calls, so a
 control that sends a command the game does not accept, or a field the command does not have, fails here
@@ -17,12 +17,24 @@ from typing import Any
 
 import pytest
 
-from game import brainfile, main, protocol, web
-from game.app import LEARN_SPEED_UPDATES, Game
-from game.protocol import COMMANDS, STATUS_FIELDS, Choice, FileBytes, FileName, Switch, WholeNumber
-from game.teachers import TEACHER_NAMES
+from game import main
+from game.brains import brainfile
+from game.browser import protocol, web
+from game.browser.protocol import (
+    COMMANDS,
+    STATUS_FIELDS,
+    Choice,
+    FileBytes,
+    FileName,
+    Switch,
+    WholeNumber,
+    page_status,
+    run_command,
+)
+from game.play.app import LEARN_SPEED_UPDATES, Game
+from game.world.teachers import TEACHER_NAMES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "web" / "index.tmpl"
 SCRIPT = ROOT / "web" / "catmouse.js"
 WEIGHTS = ROOT / "weights"
@@ -255,54 +267,54 @@ def clean(command: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_command_reaches_the_game_through_the_table(game: Game) -> None:
     page = FakePage()
-    other = game.brain_files()[0]  # a mouse brain (the list skips cat brains)
+    other = game.library.brain_files()[0]  # a mouse brain (the list skips cat brains)
     data = base64.b64encode(other.read_bytes()).decode("ascii")
     done = set()
 
     def send(command: dict[str, Any]) -> None:
-        game.handle_command(clean(command), page)
+        run_command(game, clean(command), page)
         done.add(command["type"])
 
     send({"type": "learn", "on": True})
-    assert game.learning and game.learner is not None
+    assert game.coach.learning and game.coach.learner is not None
     send({"type": "teacher", "name": "post"})
-    assert game.teacher == "post"
+    assert game.coach.teacher == "post"
     send({"type": "learn_speed", "value": 7})
-    assert game.learn_speed == 7 and game.learner.updates_per_round == 7 * LEARN_SPEED_UPDATES
+    assert game.coach.learn_speed == 7 and game.coach.learner.updates_per_round == 7 * LEARN_SPEED_UPDATES
     send({"type": "brain", "name": other.name})
-    assert game.brain_name == other.name
+    assert game.library.brain_name == other.name
     send({"type": "upload", "name": "mine.npz", "data": data})
-    assert game.brain_name == "mine.npz"
+    assert game.library.brain_name == "mine.npz"
     send({"type": "restore", "name": "kept.npz", "data": data})
-    assert game.brain_name == "kept.npz"
+    assert game.library.brain_name == "kept.npz"
     send({"type": "download"})
     assert page.downloads == ["kept.npz"], "a brain that has not learned comes down as it is"
     assert page.stored == [], "the page's storage is the main loop's to fill (Game.brain_to_keep)"
     send({"type": "reset"})
     assert "back to its pretrained weights" in game.message
     send({"type": "cat", "name": "cat_lstm32.npz"})
-    assert game.watching and game.cat_player.brain is not None and game.status()["cat"] == "cat_lstm32.npz"
+    assert game.watching and game.cat_player.brain is not None and page_status(game)["cat"] == "cat_lstm32.npz"
     send({"type": "cat", "name": "you"})
-    assert not game.watching and game.status()["cat"] == "you"
+    assert not game.watching and page_status(game)["cat"] == "you"
     cat_file = base64.b64encode((WEIGHTS / "cat_lstm32.npz").read_bytes()).decode("ascii")
     send({"type": "cat_upload", "name": "my_cat.npz", "data": cat_file})
-    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in game.status()["cats"]
+    assert game.watch_cat == "my_cat.npz" and "my_cat.npz" in page_status(game)["cats"]
     send({"type": "cat", "name": "you"})
     send({"type": "sight", "name": "fog"})
     fog = brainfile.SIGHT_BRAINS["fog"]
-    assert game.sight == "fog" and game.brain_name == fog and game.status()["brains"] == [fog]
+    assert game.sight == "fog" and game.library.brain_name == fog and page_status(game)["brains"] == [fog]
     send({"type": "screen", "width": 376, "height": 780, "dpr": 2.5})
     assert game.screen_box == (376, 780, 2.5)
     assert done == set(COMMANDS)
 
 
 def test_an_unknown_command_is_one_error_line_not_a_crash(game: Game) -> None:
-    game.handle_command({"type": "explode"})
+    run_command(game, {"type": "explode"})
     assert game.message_is_error and game.message == "unknown page command 'explode'"
 
 
 def test_the_status_is_exactly_the_declared_fields(game: Game) -> None:
-    status = game.status()
+    status = page_status(game)
     assert list(status) == list(STATUS_FIELDS)
     kinds = {"text": str, "object": dict, "list": list, "bool": bool, "count": int, "number": (int, float)}
     for name, field in STATUS_FIELDS.items():
@@ -313,9 +325,9 @@ def test_the_status_is_exactly_the_declared_fields(game: Game) -> None:
 def test_the_learn_speed_bounds_are_the_protocols_everywhere(game: Game) -> None:
     low, high = protocol.LEARN_SPEED
     game.set_learn_speed(low - 5)
-    assert game.learn_speed == low
+    assert game.coach.learn_speed == low
     game.set_learn_speed(high + 5)
-    assert game.learn_speed == high
+    assert game.coach.learn_speed == high
     for value in (low, high):
         assert main.parse_args(["--headless", "--watch", "greedy", "--learn-speed", str(value)]).learn_speed == value
     for value in (low - 1, high + 1):

@@ -1,4 +1,4 @@
-"""The Python side of the page bridge (game/web.py), driven through a fake platform.window."""
+"""The Python side of the page bridge (game/browser/web.py), driven through a fake platform.window."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from game import web
-from game.web import Page
+from game.browser import web
+from game.browser.web import Page
 
 
 class FakeCatmouse:
@@ -212,7 +212,7 @@ def test_default_window_comes_from_platform(monkeypatch: pytest.MonkeyPatch) -> 
     assert Page().poll() == [{"type": "download"}]
 
 
-# -- issue 9: every field checked before the game sees it ------------------------------------------------------
+# -- every field checked before the game sees it ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_a_flood_of_commands_is_cut_at_the_limit_and_said_once(page: tuple[Page,
 
 
 def test_upload_limit_is_the_loaders() -> None:
-    from game.brainfile import MAX_FILE_BYTES
+    from game.brains.brainfile import MAX_FILE_BYTES
 
     assert web.MAX_UPLOAD_BYTES == MAX_FILE_BYTES
 

@@ -18,14 +18,16 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, tasks  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game, versus_par  # noqa: E402
 from game.arena import CAT_MOVES, MOUSE_MOVES, features  # noqa: E402
 from game.brain_np import LSTMBrain, PostBrain  # noqa: E402
-from game.teachers import pursuit  # noqa: E402
+from game.brains import brainfile, tasks  # noqa: E402
+from game.browser.protocol import page_status
+from game.play.app import Game, versus_par  # noqa: E402
+from game.ui import controls
+from game.world.teachers import pursuit  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY_FOR_MOVE = [pygame.K_UP, pygame.K_e, pygame.K_RIGHT, pygame.K_c, pygame.K_DOWN, pygame.K_z, pygame.K_LEFT,
                 pygame.K_q]
 
@@ -74,13 +76,14 @@ def test_keys_move_the_cat_and_the_mouse_replies_as_its_brain_says(dirs):
 
     def script(frame, game, view):
         if frame == 0:
-            assert game.brain_name == "lstm32_optimal.npz" and game.arena_size() == (8, 8)
-            shadow["cat"], shadow["mouse"] = game.arena.cat.copy(), game.arena.mouse.copy()
+            assert game.library.brain_name == "lstm32_optimal.npz" and game.arena_size() == (8, 8)
+            shadow["cat"], shadow["mouse"] = game.round.arena.cat.copy(), game.round.arena.mouse.copy()
             reference.reset_state()
         k = frame - 1
-        if 0 <= k < len(keys) and not game.over:
+        if 0 <= k < len(keys) and not game.round.over:
             if k > 0:  # the previous key's turn, replayed by hand with the rules and a copy of the brain
-                assert game.cat_cell() == tuple(shadow["cat"][0]) and game.mouse_cell() == tuple(shadow["mouse"][0])
+                assert game.round.cat_cell() == tuple(shadow["cat"][0])
+                assert game.round.mouse_cell() == tuple(shadow["mouse"][0])
                 checked.append(k)
             cat = np.clip(shadow["cat"] + CAT_MOVES[moves[k]], 0, 7)
             shadow["cat"] = cat
@@ -93,9 +96,9 @@ def test_keys_move_the_cat_and_the_mouse_replies_as_its_brain_says(dirs):
     seen = run_game(["--seed", "5"], frames=len(keys) + 2, script=script)
     game = seen["game"]
     assert len(checked) >= 5, "the round ended too early to check the turns"
-    if not game.over:
-        assert game.cat_cell() == tuple(shadow["cat"][0]) and game.mouse_cell() == tuple(shadow["mouse"][0])
-        np.testing.assert_allclose(game.probabilities, shadow["probabilities"], rtol=1e-6)
+    if not game.round.over:
+        assert game.round.cat_cell() == tuple(shadow["cat"][0]) and game.round.mouse_cell() == tuple(shadow["mouse"][0])
+        np.testing.assert_allclose(game.round.probabilities, shadow["probabilities"], rtol=1e-6)
 
 
 def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
@@ -103,16 +106,16 @@ def test_a_click_on_a_neighbouring_cell_moves_the_cat_there(dirs):
 
     def script(frame, game, view):
         if frame in (1, 3):
-            cx, cy = game.cat_cell()
+            cx, cy = game.round.cat_cell()
             target = (cx + 1 if cx < 7 else cx - 1, cy + 1 if cy < 7 else cy - 1)
-            if target == game.mouse_cell():
+            if target == game.round.mouse_cell():
                 target = (target[0], cy)
             targets.append(target)
             pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=False))
         if frame in (2, 4):
-            assert game.cat_cell() == targets[-1]
-            assert game.cat_moves_made == len(targets)
+            assert game.round.cat_cell() == targets[-1]
+            assert game.round.cat_moves_made == len(targets)
 
     run_game(["--seed", "11"], frames=5, script=script)
     assert len(targets) == 2
@@ -127,14 +130,14 @@ def test_a_resized_window_is_laid_out_again_and_still_takes_clicks(dirs):
             pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(1500, 700), w=1500, h=700))
         if frame == 2:
             assert view.size == (1500, 700) and view.screen.get_size() == (1500, 700)
-            cx, cy = game.cat_cell()
+            cx, cy = game.round.cat_cell()
             target = (cx - 1 if cx > 0 else cx + 1, cy)
             moved.append(target)
             pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             assert pos[0] < 1500 and pos[1] < 700
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
         if frame == 3:
-            assert game.cat_cell() == moved[0]
+            assert game.round.cat_cell() == moved[0]
 
     run_game(["--seed", "12"], frames=4, script=script)
     assert moved
@@ -145,19 +148,19 @@ def test_a_catch_ends_the_round_with_the_moves_used_and_the_par(dirs):
 
     def script(frame, game, view):
         if frame == 0:
-            start["par"] = int(pursuit(8, 8).start_par(game.arena.cat, game.arena.mouse)[0])
-            start["round"] = game.round_number
-        if game.round_number == start["round"] and not game.over:
+            start["par"] = int(pursuit(8, 8).start_par(game.round.arena.cat, game.round.arena.mouse)[0])
+            start["round"] = game.round.number
+        if game.round.number == start["round"] and not game.round.over:
             # the perfect cat's move, played by the player's keys
-            move = int(pursuit(8, 8).cat_moves(game.arena.cat, game.arena.mouse)[0])
+            move = int(pursuit(8, 8).cat_moves(game.round.arena.cat, game.round.arena.mouse)[0])
             pygame.event.post(key(KEY_FOR_MOVE[move]))
-        elif game.over and "result" not in start:
-            start.update(result=game.result, score=game.result_score, used=game.cat_moves_made,
-                         best=dict(game.best), par_shown=game.par)
+        elif game.round.over and "result" not in start:
+            start.update(result=game.round.result, score=game.round.result_score, used=game.round.cat_moves_made,
+                         best=dict(game.round.best), par_shown=game.round.par)
 
     seen = run_game(["--seed", "2"], frames=60, script=script)
     assert "result" in start, "the perfect cat did not catch the mouse"
-    assert seen["game"].arena.caught.any() or seen["game"].round_number > start["round"]
+    assert seen["game"].round.arena.caught.any() or seen["game"].round.number > start["round"]
     assert start["par_shown"] == start["par"]
     # A perfect cat never needs more than par; the brain may blunder and let it win sooner.
     assert 1 <= start["used"] <= start["par"]
@@ -170,15 +173,15 @@ def test_a_catch_ends_the_round_with_the_moves_used_and_the_par(dirs):
 def test_the_next_round_starts_after_the_result(dirs):
     def script(frame, game, view):
         if frame == 1:
-            game.arena.moves[0] = game.arena.move_limit - 1  # one move from escaping
+            game.round.arena.moves[0] = game.round.arena.move_limit - 1  # one move from escaping
             pygame.event.post(key(pygame.K_UP))
-        if frame == 2 and game.round_number == 1:
-            assert game.over and game.result.startswith("The mouse escaped!")
-            assert game.result_score is None and game.best == {}
+        if frame == 2 and game.round.number == 1:
+            assert game.round.over and game.round.result.startswith("The mouse escaped!")
+            assert game.round.result_score is None and game.round.best == {}
             pygame.event.post(key(pygame.K_UP))  # a move key during the result starts the next round
 
     seen = run_game(["--seed", "3"], frames=4, script=script)
-    assert seen["game"].round_number == 2 and not seen["game"].over
+    assert seen["game"].round.number == 2 and not seen["game"].round.over
 
 
 def test_brain_cycling_skips_past_a_broken_file_and_keeps_the_brain_it_had(dirs):
@@ -186,7 +189,7 @@ def test_brain_cycling_skips_past_a_broken_file_and_keeps_the_brain_it_had(dirs)
 
     def script(frame, game, view):
         if frame >= 1:
-            names.append(game.brain_name)
+            names.append(game.library.brain_name)
             messages.append((game.message, game.message_is_error))
         if frame < 4:
             pygame.event.post(key(pygame.K_b))
@@ -200,20 +203,20 @@ def test_brain_cycling_skips_past_a_broken_file_and_keeps_the_brain_it_had(dirs)
     assert names[2] == "lstm32_optimal.npz"  # the next press moves on past the broken file
     assert names[3] == "post16.npz"
     game = seen["game"]
-    assert game.arena_size() == (6, 6) and game.teacher == "post"  # the post's brain plays on its own grid
+    assert game.arena_size() == (6, 6) and game.coach.teacher == "post"  # the post's brain plays on its own grid
 
 
 def test_a_bad_upload_is_reported_and_the_game_goes_on(dirs):
     def script(frame, game, view):
         if frame == 1:
-            before = game.brain.theta.copy()
+            before = game.library.brain.theta.copy()
             assert not game.load_brain_bytes("mine.npz", b"not a zip at all")
             assert game.message == "mine.npz: is not a brain file (not a NumPy .npz archive)"
-            assert game.message_is_error and game.brain_name == "lstm32_optimal.npz"
-            np.testing.assert_array_equal(game.brain.theta, before)
+            assert game.message_is_error and game.library.brain_name == "lstm32_optimal.npz"
+            np.testing.assert_array_equal(game.library.brain.theta, before)
             pygame.event.post(key(pygame.K_RIGHT))
         if frame == 2:
-            assert game.cat_moves_made == 1
+            assert game.round.cat_moves_made == 1
 
     run_game(["--seed", "1"], frames=3, script=script)
 
@@ -239,15 +242,15 @@ def test_live_learning_plays_better_and_saving_round_trips_the_weights(dirs):
             pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
             pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
         if frame == 399:
-            seen["theta"] = game.brain.theta.copy()
+            seen["theta"] = game.library.brain.theta.copy()
             seen["message"] = game.message
-            seen["curve"] = list(game.curve)
+            seen["curve"] = list(game.stats.curve)
             seen["value_curve"] = list(game.stats.value_curve)
 
     out = run_game(["--seed", "4"], frames=400, script=script)
     game = out["game"]
-    assert not game.learning and game.learn_speed == 10 and game.learner.updates > 50
-    after = heldout_value(game.brain)
+    assert not game.coach.learning and game.coach.learn_speed == 10 and game.coach.learner.updates > 50
+    after = heldout_value(game.library.brain)
     assert after > before + 0.03, (before, after)  # measured: 83.0 % -> 87.8 and 91.6 % (rounds a frame vary)
     curve = seen["curve"]
     assert len(curve) <= 240 and np.mean(curve[-10:]) > np.mean(curve[:10]), curve
@@ -274,14 +277,14 @@ def test_reset_returns_to_the_pretrained_weights(dirs):
             game.set_learning(True)
             game.set_learn_speed(10)
         if frame == 60:
-            assert game.learner.updates > 0 and not np.array_equal(game.brain.theta, shipped)
+            assert game.coach.learner.updates > 0 and not np.array_equal(game.library.brain.theta, shipped)
             pygame.event.post(key(pygame.K_p))  # paused: nothing learns until we have looked
             pygame.event.post(key(pygame.K_BACKSPACE))  # unsaved learning: the first press asks
             pygame.event.post(key(pygame.K_BACKSPACE))
         if frame == 61:
             assert game.paused
-            np.testing.assert_array_equal(game.brain.theta, shipped)
-            assert game.learner.updates == 0 and game.learner.brain is game.brain
+            np.testing.assert_array_equal(game.library.brain.theta, shipped)
+            assert game.coach.learner.updates == 0 and game.coach.learner.brain is game.library.brain
 
     run_game(["--seed", "6"], frames=62, script=script)
 
@@ -292,16 +295,16 @@ def test_a_nan_update_is_rolled_back_and_reported(dirs):
     def script(frame, game, view):
         if frame == 1:
             game.set_learning(True)
-            learner = game.learner
+            learner = game.coach.learner
             learner.practice = False  # this round alone, so the update surely meets the NaN
             for _ in range(3):
                 learner.record(np.full(4, np.nan, dtype=np.float32), 0)
             learner.end_round()
             learner.batch = 1
-            game.checked_theta = game.brain.theta.copy()
-        if frame > 1 and game.learner.updates >= 1 and "frame" not in seen:  # after the held-out check
+            game.checked_theta = game.library.brain.theta.copy()
+        if frame > 1 and game.coach.learner.updates >= 1 and "frame" not in seen:  # after the held-out check
             seen["frame"] = frame
-            np.testing.assert_array_equal(game.brain.theta, game.checked_theta)
+            np.testing.assert_array_equal(game.library.brain.theta, game.checked_theta)
             assert game.message_is_error and "rolled back" in game.message
 
     run_game(["--seed", "6"], frames=400, script=script)
@@ -313,6 +316,7 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@pytest.mark.slow  # thousands of rounds at max speed
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc to read the resident set size")
 def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
     marks: dict = {}
@@ -325,7 +329,7 @@ def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
             game.set_learn_speed(2)
         if frame == 50:
             tracemalloc.start()
-        learner = game.learner
+        learner = game.coach.learner
         # Measured only between the learner's batched plays (a practice play or held-out check holds ~1 MB while
         # it runs), and once every bounded store (learning buffers, curve) is full.
         # (and not halfway through gathering an update's batch, whose gradient so far it holds)
@@ -336,8 +340,9 @@ def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
         if frame >= 250 and full and "python" not in marks:
             marks["python"] = tracemalloc.get_traced_memory()[0]
             marks["rss"] = rss_bytes()
-            marks["rounds"] = game.rounds_finished
-        if idle and "python" in marks and "python_end" not in marks and game.rounds_finished >= marks["rounds"] + 400:
+            marks["rounds"] = game.stats.rounds_finished
+        finished = game.stats.rounds_finished
+        if idle and "python" in marks and "python_end" not in marks and finished >= marks["rounds"] + 400:
             marks["python_end"] = tracemalloc.get_traced_memory()[0]
             marks["rss_end"] = rss_bytes()
             tracemalloc.stop()
@@ -351,7 +356,7 @@ def test_watch_mode_plays_many_rounds_unattended_without_growing(dirs):
 
 def test_page_commands_drive_the_same_game(dirs, monkeypatch):
     weights, _ = dirs
-    from game.web import Page
+    from game.browser.web import Page
 
     class Mailbox:
         def __init__(self):
@@ -399,7 +404,8 @@ def test_page_commands_drive_the_same_game(dirs, monkeypatch):
         box.inbox.extend(script.get(frame, []))
         if frame in game_keys:
             pygame.event.post(game_keys[frame])
-        log[frame] = (game.brain_name, game.learning, game.teacher, game.learn_speed, game.message)
+        coach = game.coach
+        log[frame] = (game.library.brain_name, coach.learning, coach.teacher, coach.learn_speed, game.message)
 
     pygame.display.init()
     pygame.font.init()
@@ -512,15 +518,15 @@ def test_the_picture_puts_the_cat_and_the_mouse_on_their_cells(dirs, brain_name,
             game.now += 1.0  # let the glide finish
             view.draw(game.picture())
             screen = view.screen
-            cat = view.pt(*view.cell_centre(game.arena_size(), *game.cat_cell()))
-            mouse = view.pt(*view.cell_centre(game.arena_size(), *game.mouse_cell()))
+            cat = view.pt(*view.cell_centre(game.arena_size(), *game.round.cat_cell()))
+            mouse = view.pt(*view.cell_centre(game.arena_size(), *game.round.mouse_cell()))
             colours["cat"] = tuple(screen.get_at(cat))[:3]  # the middle of the face, between eyes and nose
             colours["mouse"] = tuple(screen.get_at(mouse))[:3]
-            for cell in ((0, 0), (game.arena.width - 1, game.arena.height - 1)):
+            for cell in ((0, 0), (game.round.arena.width - 1, game.round.arena.height - 1)):
                 assert view.cell_at(game.arena_size(), view.pt(*view.cell_centre(game.arena_size(), *cell))) == cell
 
     run_game(argv, frames=4, script=script)
-    from game.view import ORANGE, SKY
+    from game.ui.view import ORANGE, SKY
 
     assert colours["cat"] == ORANGE and colours["mouse"] == SKY
 
@@ -540,17 +546,17 @@ def test_swapping_away_from_unsaved_learning_says_so(dirs):
         if frame == 1:
             watch_and_learn(game)
         if frame == 40:
-            assert game.unsaved_updates() > 0
+            assert game.library.unsaved_updates() > 0
             pygame.event.post(key(pygame.K_s, pygame.KMOD_LCTRL))
             pygame.event.post(key(pygame.K_p))  # paused: no updates after the save
         if frame == 41:
-            assert game.unsaved_updates() == 0
+            assert game.library.unsaved_updates() == 0
             pygame.event.post(key(pygame.K_b))
         if frame == 42:
             seen["clean"] = game.message
             pygame.event.post(key(pygame.K_p))
         if frame == 80:
-            seen["updates"] = game.unsaved_updates()
+            seen["updates"] = game.library.unsaved_updates()
             pygame.event.post(key(pygame.K_b, pygame.KMOD_LSHIFT))  # back to lstm32_optimal
         if frame == 81:
             seen["dropped"] = game.message
@@ -573,7 +579,7 @@ def test_quitting_with_unsaved_learning_asks_once_and_a_second_esc_quits(dirs):
         if frame == 1:
             watch_and_learn(game)
         if frame == 60:
-            seen["unsaved"] = game.unsaved_updates()
+            seen["unsaved"] = game.library.unsaved_updates()
             pygame.event.post(key(pygame.K_p))  # paused: the count stays put
             pygame.event.post(key(pygame.K_ESCAPE))
         if frame == 61:
@@ -587,8 +593,8 @@ def test_quitting_with_unsaved_learning_asks_once_and_a_second_esc_quits(dirs):
 
 
 def test_the_help_lists_every_control(dirs):
-    from game import controls
-    from game.view import HELP_LINES
+    from game.ui import controls
+    from game.ui.view import HELP_LINES
 
     labels = " ".join(key for key, what in HELP_LINES if what).lower().replace("/", " ").split()
     game = game_main.make_game(game_main.parse_args(["--seed", "1"]), browser=False)
@@ -605,7 +611,7 @@ def test_the_browser_keeps_a_brain_that_learned_without_a_download(dirs, monkeyp
     import base64
     import json
 
-    from game.web import Page
+    from game.browser.web import Page
 
     class Mailbox:
         def __init__(self):
@@ -681,7 +687,7 @@ def test_every_frame_yields_and_learning_stays_within_its_budget(dirs, monkeypat
             game.set_watch_speed(2)  # max: many rounds a frame, so the learner has rounds to learn from
             game.set_learning(True)
             game.set_learn_speed(4)  # 2 ms a frame
-            learner = game.learner
+            learner = game.coach.learner
             learner.clock = lambda: clock[0]
             real_gradient = learner.gradient_of
 
@@ -697,7 +703,7 @@ def test_every_frame_yields_and_learning_stays_within_its_budget(dirs, monkeypat
     assert len(yields) == 300 and set(yields) == {0}
     assert per_frame_ms.sum() > 100  # it did learn
     assert per_frame_ms.max() <= 2.0 + 1e-6
-    assert game.learner.updates > 10  # whole batches of 32 rounds at 2 a frame: one update per 16 frames
+    assert game.coach.learner.updates > 10  # whole batches of 32 rounds at 2 a frame: one update per 16 frames
 
 
 def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
@@ -710,14 +716,14 @@ def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
 
     def script(frame, game, view):
         if frame == 0:
-            assert "cat_lstm8.npz" not in game.status()["brains"] and len(game.status()["brains"]) == 3
+            assert "cat_lstm8.npz" not in page_status(game)["brains"] and len(page_status(game)["brains"]) == 3
             assert not game.load_brain_file(weights / "cat_lstm8.npz")  # asked for by name, as the page can
             assert game.message == (f"{weights / 'cat_lstm8.npz'}: is a cat's brain (meta role 'cat'); a mouse's "
                                     "brain is needed here") and game.message_is_error
-            assert game.brain_name == "lstm32_optimal.npz"
+            assert game.library.brain_name == "lstm32_optimal.npz"
             checked.append(True)
         if frame >= 1:
-            names.append(game.brain_name)
+            names.append(game.library.brain_name)
         if frame < 4:
             pygame.event.post(key(pygame.K_b))
 
@@ -729,8 +735,8 @@ def test_a_cat_brain_in_weights_is_not_offered_as_a_mouse(dirs):
 def test_the_next_cat_key_cycles_the_training_cats_in_their_one_order(dirs):
     """X steps through cats.CAT_NAMES as training and the help line list them; --watch clumsy steps on to the
     first of them."""
-    from game.cats import CAT_NAMES
-    from game.view import HELP_LINES
+    from game.ui.view import HELP_LINES
+    from game.world.cats import CAT_NAMES
 
     game = game_main.make_game(game_main.parse_args(["--watch", "clumsy", "--seed", "2"]), browser=False)
     seen = []
@@ -756,14 +762,14 @@ def test_the_view_draws_from_the_picture_alone(dirs):
     assert before.cat_trail == trail and game.picture().cat_trail != trail and before.round_number == number
     with pytest.raises(dataclasses.FrozenInstanceError):
         before.over = True  # type: ignore[misc]
-    tree = ast.parse(Path(game_main.__file__).with_name("view.py").read_text())
+    tree = ast.parse((Path(game_main.__file__).parent / "ui" / "view.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert "app" not in imported and "picture" in imported
+    assert "play.app" not in imported and "play.picture" in imported
 
 
 def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(dirs):
     """The panel's count is the cat's moves, the unit of par and of the result; the limit is the mouse's."""
-    from game.view import limit_line, round_line
+    from game.ui.view import limit_line, round_line
 
     game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
     for _ in range(2):
@@ -772,8 +778,8 @@ def test_the_round_line_counts_what_the_score_counts_and_names_the_mouse_limit(d
     assert not pic.over and pic.cat_moves_made == 2
     assert f"cat moves 2  ·  par {pic.par}" in round_line(pic)
     assert f"after {pic.move_limit} of its moves ({pic.moves_made} made)" in limit_line(pic)
-    while not game.over:
-        game.player_move(game.round.step_toward(game.mouse_cell()))
+    while not game.round.over:
+        game.player_move(game.round.step_toward(game.round.mouse_cell()))
     pic = game.picture()
     assert pic.caught  # the banner's count and the panel's are the same number
     assert f"Caught in {pic.cat_moves_made} move" in pic.result
@@ -787,18 +793,18 @@ def test_r_retries_the_same_start_and_n_deals_a_new_one(dirs):
 
     def script(frame, game, view):
         if frame == 1:
-            seen["start"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
+            seen["start"] = (game.round.cat_cell(), game.round.mouse_cell(), game.round.number, game.round.par)
             for move in (3, 3):
                 pygame.event.post(key(KEY_FOR_MOVE[move]))
         if frame == 2:
-            seen["moved"] = game.cat_moves_made
+            seen["moved"] = game.round.cat_moves_made
             pygame.event.post(key(pygame.K_r))
         if frame == 3:
-            seen["retry"] = (game.cat_cell(), game.mouse_cell(), game.round_number, game.par)
-            seen["retry_moves"] = (game.cat_moves_made, int(game.arena.moves[0]))
+            seen["retry"] = (game.round.cat_cell(), game.round.mouse_cell(), game.round.number, game.round.par)
+            seen["retry_moves"] = (game.round.cat_moves_made, int(game.round.arena.moves[0]))
             pygame.event.post(key(pygame.K_n))
         if frame == 4:
-            seen["new"] = (game.cat_cell(), game.mouse_cell(), game.round_number)
+            seen["new"] = (game.round.cat_cell(), game.round.mouse_cell(), game.round.number)
 
     run_game(["--seed", "5"], frames=5, script=script)
     assert seen["moved"] > 0
@@ -808,7 +814,7 @@ def test_r_retries_the_same_start_and_n_deals_a_new_one(dirs):
 
 
 def test_help_readme_and_page_say_which_key_retries_and_which_deals(dirs):
-    from game.view import HELP_LINES
+    from game.ui.view import HELP_LINES
 
     help_keys = dict((k, what) for k, what in HELP_LINES if what)
     assert help_keys["R / N"] == "retry the round from the same start / new round, new start"
@@ -829,7 +835,7 @@ def test_a_message_never_covers_the_arena(dirs, size):
     view = game_main.View(pygame.display.set_mode((1040, 640)))
     game = game_main.make_game(game_main.parse_args(["--seed", "3"] + (["--size", size] if size else [])),
                                browser=False)
-    while game.mouse_cell()[1] != 0:  # a mouse on the bottom row, where messages used to sit
+    while game.round.mouse_cell()[1] != 0:  # a mouse on the bottom row, where messages used to sit
         game.deal_round()
     game.now += 1.0
     plain = game.picture()
@@ -856,8 +862,8 @@ def test_the_cats_trail_runs_on_to_the_cat(dirs):
     pygame.font.init()
     view = game_main.View(pygame.display.set_mode((1040, 640)))
     game = game_main.make_game(game_main.parse_args(["--seed", "4"]), browser=False)
-    game.round.start(game.rng, game.brain)
-    game.arena.cat[0], game.arena.mouse[0] = (1, 1), (6, 6)
+    game.round.start(game.rng, game.library.brain)
+    game.round.arena.cat[0], game.round.arena.mouse[0] = (1, 1), (6, 6)
     for move in (2, 2, 2):  # three steps right along row 1: the mouse stays far off the cat's row
         game.round.cat_turn(move, game.now)
     game.now += 1.0
@@ -912,25 +918,25 @@ def test_the_session_report_counts_one_round_in_the_singular():
 def test_the_browser_keeps_the_brain_in_play_and_a_download_is_the_brain_as_it_is(dirs):
     """The page's storage holds what is in play (nothing for the untouched default brain), so a reload brings back
     exactly that; "tuned" only when learning changed the weights, in storage and in a download alike."""
-    from game.app import Game
+    from game.play.app import Game
 
-    weights = Path(__file__).resolve().parent.parent / "weights"
+    weights = Path(__file__).resolve().parents[2] / "weights"
     game = Game(weights, seed=1, browser=True)
     assert game.brain_to_keep() == (None, None) and game.brain_to_keep() is None
     assert game.load_brain_file(weights / "lstm32_post.npz")
     name, data = game.brain_to_keep()
     assert name == "lstm32_post.npz" and game.brain_to_keep() is None
     loaded = brainfile.load_brain_bytes(data, name)
-    assert loaded.meta == game.brain_meta and "fine_tuned_from" not in loaded.meta
-    assert all(np.array_equal(loaded.params[k], v) for k, v in game.brain.params.items())
+    assert loaded.meta == game.library.brain_meta and "fine_tuned_from" not in loaded.meta
+    assert all(np.array_equal(loaded.params[k], v) for k, v in game.library.brain.params.items())
 
     game.library.tuned_updates = 3  # updates the safety net rolled back: the weights are as loaded
     name, data = game.brain_to_keep()
     assert name == "lstm32_post.npz" and "tuned" not in brainfile.load_brain_bytes(data, name).meta
     assert game.export_brain()[0] == "lstm32_post.npz"
 
-    first = next(iter(game.brain.params))
-    game.brain.params[first][0] += 0.25  # an update that stayed
+    first = next(iter(game.library.brain.params))
+    game.library.brain.params[first][0] += 0.25  # an update that stayed
     game.library.tuned_updates = 4
     name, data = game.brain_to_keep()
     assert name == "lstm32_post-tuned.npz"
@@ -948,29 +954,29 @@ def test_a_failed_keep_cancels_the_swap_and_backspace_asks_before_dropping_learn
     blocked.write_bytes(b"a file where the user folder should be")  # every save fails, as on a full disk
     shutil.copy(ROOT / "weights" / "lstm32_fog.npz", weights)
     game = Game(weights, blocked, seed=3)
-    name = game.brain_name
-    learned = game.brain.params["head.bias"].copy() + 0.25
-    game.brain.params["head.bias"][...] = learned
-    game.brain.changed()
+    name = game.library.brain_name
+    learned = game.library.brain.params["head.bias"].copy() + 0.25
+    game.library.brain.params["head.bias"][...] = learned
+    game.library.brain.changed()
     game.library.tuned_updates = 7
     for swap in (game.cycle_brain, lambda: game.set_sight("fog"), lambda: game.load_brain_file(weights / "post16.npz")):
         assert not swap()
         assert game.message_is_error and "not_a_folder" in game.message and "dropped" not in game.message
-        assert game.brain_name == name and game.sight == "classic" and game.unsaved_updates() == 7
-        np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+        assert game.library.brain_name == name and game.sight == "classic" and game.library.unsaved_updates() == 7
+        np.testing.assert_array_equal(game.library.brain.params["head.bias"], learned)
     assert game.library.cycle_from is None  # the next B tries the same file again, not the one past it
     pygame.display.init()
     view = game_main.View(pygame.display.set_mode((1040, 640)))
     controls.handle_event(game, view, key(pygame.K_BACKSPACE))
     assert "7 updates unsaved" in game.message and "Backspace again" in game.message
-    np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+    np.testing.assert_array_equal(game.library.brain.params["head.bias"], learned)
     controls.handle_event(game, view, key(pygame.K_n))  # any other key drops the question
     controls.handle_event(game, view, key(pygame.K_BACKSPACE))
-    np.testing.assert_array_equal(game.brain.params["head.bias"], learned)
+    np.testing.assert_array_equal(game.library.brain.params["head.bias"], learned)
     controls.handle_event(game, view, key(pygame.K_BACKSPACE))
-    assert game.unsaved_updates() == 0 and game.message == f"{name}: back to its pretrained weights"
-    assert not np.array_equal(game.brain.params["head.bias"], learned)
-    assert game.cycle_brain() and game.brain_name != name  # nothing left to keep: B swaps at once
+    assert game.library.unsaved_updates() == 0 and game.message == f"{name}: back to its pretrained weights"
+    assert not np.array_equal(game.library.brain.params["head.bias"], learned)
+    assert game.cycle_brain() and game.library.brain_name != name  # nothing left to keep: B swaps at once
 
 
 def test_a_long_brain_list_is_checked_once_and_bounded_and_a_swap_with_nothing_new_keeps_no_file(dirs, monkeypatch):
@@ -986,7 +992,7 @@ def test_a_long_brain_list_is_checked_once_and_bounded_and_a_swap_with_nothing_n
     monkeypatch.setattr(brainfile, "load_brain", lambda path, *a, **k: opened.append(path) or real_load(path, *a, **k))
     brainfile._file_kind.cache_clear()
     game = Game(weights, user, seed=3)
-    files = game.brain_files()
+    files = game.library.brain_files()
     assert len(files) == brainfile.MAX_LISTED_FILES  # the bound: the three in weights/, then the newest of mine
     assert files[-1].name == f"mine-{many - 1:04d}.npz" and (user / "mine-0000.npz") not in files  # the newest
     opened.clear()
@@ -1000,5 +1006,5 @@ def test_a_long_brain_list_is_checked_once_and_bounded_and_a_swap_with_nothing_n
     # learning that left the weights as they were (rolled back, fallen back) is nothing new to keep
     game.library.tuned_updates = 9
     before = set(user.iterdir())
-    assert game.unsaved_updates() == 0 and game.cycle_brain()
+    assert game.library.unsaved_updates() == 0 and game.cycle_brain()
     assert set(user.iterdir()) == before

@@ -15,10 +15,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest  # noqa: E402
 
-from game import brainfile  # noqa: E402
 from game import main as game_main  # noqa: E402
+from game.brains import brainfile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def session(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -87,7 +87,7 @@ def test_a_session_whose_every_change_was_rolled_back_saves_nothing_and_says_unc
                                                                                       monkeypatch):
     """The end of the session keeps the weights it started with (as the safety net does when nothing learned
     played better): no file is written, the report and the game's line say the brain is unchanged."""
-    from game.learner import Learner, put_weights
+    from game.brains.learner import Learner, put_weights
 
     real_settle = Learner.settle
 
@@ -129,15 +129,15 @@ def test_a_session_without_a_window_counts_work_not_time(capsys):
 
 
 def test_the_game_calls_a_brain_tuned_only_when_its_weights_changed(tmp_path):
-    from game.app import Game
+    from game.play.app import Game
 
     game = Game(ROOT / "weights", tmp_path, seed=1)
     game.library.tuned_updates = 40  # updates made, every one rolled back: the weights are the shipped ones
-    assert game.tuned_line() == "unchanged: 40 updates, every one rolled back"
+    assert game.library.tuned_line("optimal") == "unchanged: 40 updates, every one rolled back"
     copy = brainfile.load_brain(game.save_brain())  # asked for, a copy is saved, and says what it is
     assert copy.meta["tuned"] == "unchanged: 40 updates, every one rolled back"
     assert copy.meta["fine_tune_updates"] == 0
-    game.brain.theta[0] += 0.5
-    game.brain.changed()
-    assert game.tuned_line() == "tuned from lstm32_optimal · 40 updates · optimal teacher"
+    game.library.brain.theta[0] += 0.5
+    game.library.brain.changed()
+    assert game.library.tuned_line("optimal") == "tuned from lstm32_optimal · 40 updates · optimal teacher"
     assert brainfile.load_brain(game.save_brain()).meta["fine_tune_updates"] == 40

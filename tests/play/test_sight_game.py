@@ -16,19 +16,22 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, protocol, sight_view  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import MAX_SIDE, MIN_SIDE  # noqa: E402
-from game.cats import cat_moves  # noqa: E402
-from game.learner import PRACTICE_CATS  # noqa: E402
-from game.sight import SIGHTS, sight_named  # noqa: E402
-from game.sight_view import HEAT, TEXT  # noqa: E402
-from game.tasks import chase_task  # noqa: E402
-from game.view import DESIGN_H, DESIGN_W, View  # noqa: E402
-from tests.test_sight import ref_cautious, ref_start, ref_update  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.learner import PRACTICE_CATS  # noqa: E402
+from game.brains.tasks import chase_task  # noqa: E402
+from game.browser import protocol
+from game.browser.protocol import page_status, run_command
+from game.play.app import Game  # noqa: E402
+from game.ui import controls, sight_view
+from game.ui.sight_view import HEAT, TEXT  # noqa: E402
+from game.ui.view import View  # noqa: E402
+from game.world.cats import cat_moves  # noqa: E402
+from game.world.sight import SIGHTS, sight_named  # noqa: E402
+from tests.world.test_sight import ref_cautious, ref_start, ref_update  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 SIGHT_BRAINS = {name: WEIGHTS / file for name, file in brainfile.SIGHT_BRAINS.items()}
 needs_brains = pytest.mark.skipif(not all(p.exists() for p in SIGHT_BRAINS.values()),
@@ -37,47 +40,47 @@ needs_brains = pytest.mark.skipif(not all(p.exists() for p in SIGHT_BRAINS.value
 
 def scripted_turns(game: Game, turns: int, cat: str = "greedy") -> None:
     for _ in range(turns):
-        if game.over:
+        if game.round.over:
             game.new_round()
-        a = game.arena
+        a = game.round.arena
         game.turn(int(cat_moves(cat, a.cat, a.mouse, a.width, a.height, game.cat_rng)[0]))
 
 
 @needs_brains
 def test_switching_sight_plays_each_presets_brain_and_the_brain_key_cycles_only_its_brains():
     game = Game(WEIGHTS, None, seed=1)
-    assert game.sight == "classic" and game.brain_name == "lstm32_optimal.npz"
-    classic_files = {f.name for f in game.brain_files()}
+    assert game.sight == "classic" and game.library.brain_name == "lstm32_optimal.npz"
+    classic_files = {f.name for f in game.library.brain_files()}
     seen = []
     for _ in range(len(SIGHTS)):
         controls.actions_for(game)[pygame.K_g]()
-        seen.append((game.sight, game.brain_name, game.teacher))
-        files = game.brain_files()
+        seen.append((game.sight, game.library.brain_name, game.coach.teacher))
+        files = game.library.brain_files()
         assert files and all(brainfile.file_kind(f) == ("mouse", game.sight) for f in files)
-        assert game.status()["sight"] == game.sight
-        assert game.status()["brains"] == [f.name for f in files]
+        assert page_status(game)["sight"] == game.sight
+        assert page_status(game)["brains"] == [f.name for f in files]
     assert seen == [("fog", "lstm32_fog.npz", "cautious"), ("flicker", "lstm32_flicker.npz", "cautious"),
                     ("classic", "lstm32_optimal.npz", "optimal")]
-    assert {f.name for f in game.brain_files()} == classic_files
+    assert {f.name for f in game.library.brain_files()} == classic_files
     game.set_sight("fog")
     assert game.message.startswith("fog sight (the mouse sees the cat within 2 cells) · brain: lstm32_fog.npz")
     game.cycle_brain()
-    assert game.brain_name == "lstm32_fog.npz"  # the one fog brain: B stays with it
-    assert Game(WEIGHTS, None, seed=1, sight="flicker").brain_name == "lstm32_flicker.npz"
+    assert game.library.brain_name == "lstm32_fog.npz"  # the one fog brain: B stays with it
+    assert Game(WEIGHTS, None, seed=1, sight="flicker").library.brain_name == "lstm32_flicker.npz"
     assert not game.set_sight("smoke") and "unknown sight 'smoke'" in game.message and game.sight == "fog"
 
 
 @needs_brains
 def test_the_cautious_teacher_stays_under_fog_and_the_chosen_one_comes_back_under_classic():
     game = Game(WEIGHTS, None, seed=1, teacher="post")
-    assert game.teacher == "post"
+    assert game.coach.teacher == "post"
     game.set_sight("fog")
     game.cycle_teacher()
-    assert game.teacher == "cautious" and "cautious" in game.message
+    assert game.coach.teacher == "cautious" and "cautious" in game.message
     game.set_teacher("optimal")
-    assert game.teacher == "cautious" and game.message_is_error
+    assert game.coach.teacher == "cautious" and game.message_is_error
     game.set_sight("classic")
-    assert game.teacher == "post"
+    assert game.coach.teacher == "post"
 
 
 @needs_brains
@@ -91,7 +94,7 @@ def test_the_brains_inputs_and_teacher_in_play_are_the_rules(name):
     sees = game.round.mouse_sees
 
     def watched(teacher):
-        a = game.arena
+        a = game.round.arena
         x, label = sees(teacher)
         record.append((game.round.number, int(a.moves[0]), tuple(a.cat[0].tolist()), tuple(a.mouse[0].tolist()),
                        x.copy(), label, game.round.sight.sees))
@@ -128,11 +131,11 @@ def test_a_brain_for_other_inputs_is_refused_in_one_line_and_the_game_goes_on(tm
         assert game.message_is_error and "\n" not in game.message
         assert game.message.startswith(f"{path}: was trained for {trained} sight")
         assert game.message.endswith("under fog sight the mouse needs a brain trained for fog")
-        assert game.brain_name == "lstm32_fog.npz"
+        assert game.library.brain_name == "lstm32_fog.npz"
     assert not game.load_brain_bytes("mine.npz", SIGHT_BRAINS["classic"].read_bytes())
     assert game.message.startswith("mine.npz: was trained for classic sight")
     scripted_turns(game, 5)
-    assert game.brain_name == "lstm32_fog.npz" and game.round.cat_moves_made >= 1
+    assert game.library.brain_name == "lstm32_fog.npz" and game.round.cat_moves_made >= 1
     with pytest.raises(brainfile.BrainFileError, match="trained for classic sight"):
         Game(WEIGHTS, None, brain_path=SIGHT_BRAINS["classic"], sight="fog")
     # a folder without a fog brain: the switch is refused and the game stays as it was
@@ -141,7 +144,7 @@ def test_a_brain_for_other_inputs_is_refused_in_one_line_and_the_game_goes_on(tm
     shutil.copy(SIGHT_BRAINS["classic"], only)
     game = Game(only, None, seed=2)
     assert not game.set_sight("fog")
-    assert game.sight == "classic" and game.brain_name == "lstm32_optimal.npz" and game.message_is_error
+    assert game.sight == "classic" and game.library.brain_name == "lstm32_optimal.npz" and game.message_is_error
     assert "no brain for fog sight" in game.message
 
 
@@ -156,15 +159,6 @@ def test_the_command_line_takes_a_sight_and_refuses_a_teacher_under_it(capsys):
 
 
 # -- the pictures --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def view():
-    pygame.display.init()
-    pygame.font.init()
-    screen = pygame.display.set_mode((DESIGN_W, DESIGN_H))
-    yield View(screen)
-    pygame.quit()
 
 
 def pixel(view: View, game: Game, cell: tuple[int, int], fx: float = 0.5, fy: float = 0.5) -> tuple[int, int, int]:
@@ -182,7 +176,7 @@ def drawn(view: View, game: Game) -> None:
 
 def free_cells(game: Game) -> list[tuple[int, int]]:
     W, H = game.arena_size()
-    busy = {game.cat_cell(), game.mouse_cell()}
+    busy = {game.round.cat_cell(), game.round.mouse_cell()}
     return [(x, y) for y in range(H) for x in range(W) if (x, y) not in busy]
 
 
@@ -193,7 +187,7 @@ def test_fog_shades_what_the_mouse_cannot_see_and_leaves_its_square_clear(view):
     scripted_turns(game, 2)
     drawn(view, game)
     x0, y0, x1, y1 = game.picture().sight.square
-    mx, my = game.mouse_cell()
+    mx, my = game.round.mouse_cell()
     assert (x0, y0, x1, y1) == (max(0, mx - 2), max(0, my - 2), min(7, mx + 2), min(7, my + 2))
     inside = [c for c in free_cells(game) if x0 <= c[0] <= x1 and y0 <= c[1] <= y1]
     outside = [c for c in free_cells(game) if not (x0 <= c[0] <= x1 and y0 <= c[1] <= y1)]
@@ -219,7 +213,7 @@ def test_flicker_shades_the_board_between_looks_and_the_picture_counts_the_beat(
         corner = next(c for c in free_cells(game) if c in ((0, 0), (7, 0), (0, 7), (7, 7)))
         beats[-1] += (sum(pixel(view, game, corner, 0.2, 0.2)),)
         scripted_turns(game, 1, "random")
-        if game.over:
+        if game.round.over:
             break
     assert [(n, s) for n, s, _ in beats[:7]] == [(0, None), (2, True), (1, False), (0, False), (2, True),
                                                  (1, False), (0, False)]
@@ -233,7 +227,7 @@ def test_the_belief_picture_draws_the_probes_heat_and_bs_outline(view):
     game = Game(WEIGHTS, None, seed=6, sight="flicker")
     game.overlays = False
     scripted_turns(game, 2, "random")  # moves 0 (a look) and 1: B is the ring round where the cat was seen
-    assert not game.over and game.round.sight.sees is False
+    assert not game.round.over and game.round.sight.sees is False
     drawn(view, game)
     off = {c: pixel(view, game, c, 0.5, 0.3) for c in free_cells(game)}
     controls.actions_for(game)[pygame.K_k]()
@@ -242,8 +236,8 @@ def test_the_belief_picture_draws_the_probes_heat_and_bs_outline(view):
     W, H = game.arena_size()
     b = pic.belief.reshape(H, W)
     assert b.sum() >= 3
-    h = np.asarray(game.brain.h, dtype=np.float64)
-    chances = 1 / (1 + np.exp(-(game.brain.probe["probe.weight"] @ h + game.brain.probe["probe.bias"])))
+    h = np.asarray(game.library.brain.h, dtype=np.float64)
+    chances = 1 / (1 + np.exp(-(game.library.brain.probe["probe.weight"] @ h + game.library.brain.probe["probe.bias"])))
     np.testing.assert_allclose(pic.believed, chances, atol=1e-5)
     drawn(view, game)
     on = {c: pixel(view, game, c, 0.5, 0.3) for c in free_cells(game)}
@@ -292,7 +286,7 @@ def test_a_probe_for_another_arena_draws_no_heat_says_so_and_saves_a_file_that_l
     assert game.picture().sight.probe_elsewhere == (8, 8)  # the brain in play keeps its probe
     if size[0] * size[1] != 64:
         with pytest.raises(brainfile.BrainFileError, match="probe.weight"):
-            brainfile.brain_bytes(game.brain, {"grid_sizes": [list(size)]})  # never a file the loader refuses
+            brainfile.brain_bytes(game.library.brain, {"grid_sizes": [list(size)]})  # never a file the loader refuses
 
 
 def arena_pixels(view: View, game: Game) -> bytes:
@@ -308,8 +302,8 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
     game = Game(WEIGHTS, tmp_path, size=(width, height), seed=width * 31 + height)
     for sight in SIGHTS:
         if sight != game.sight:  # G, with learning not yet saved: it is kept as a file first
-            game.brain.params["head.bias"][...] += 0.01
-            game.brain.changed()
+            game.library.brain.params["head.bias"][...] += 0.01
+            game.library.brain.changed()
             game.library.tuned_updates += 1
             before = set(tmp_path.iterdir())
             controls.actions_for(game)[pygame.K_g]()
@@ -317,7 +311,7 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
             kept = set(tmp_path.iterdir()) - before
             assert len(kept) == 1 and "learning updates kept in" in game.message
             assert brainfile.load_brain(kept.pop(), sight=None).meta["grid_sizes"][0] == [width, height]
-        assert game.arena_size() == (width, height) and game.brain_name == brainfile.SIGHT_BRAINS[sight]
+        assert game.arena_size() == (width, height) and game.library.brain_name == brainfile.SIGHT_BRAINS[sight]
         game.overlays, game.show_choices, game.show_belief = True, True, sight != "classic"
         scripted_turns(game, 1, "noisy")
         drawn(view, game)  # mid-round: trails, arrows, the brain's picture, both choices, the belief
@@ -332,10 +326,10 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
             assert arena_pixels(view, game) != on  # the belief picture is drawn on the board
             game.show_belief = True
         turns = 0
-        while not game.over:
+        while not game.round.over:
             scripted_turns(game, 1, "noisy")
             turns += 1
-            assert turns <= game.arena.move_limit
+            assert turns <= game.round.arena.move_limit
         drawn(view, game)  # the round's result
         game.help = True
         drawn(view, game)
@@ -351,7 +345,7 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
             game.set_watch(None)
         game.overlays = False
         drawn(view, game)
-        game.brain.params["head.bias"][...] += 0.01
+        game.library.brain.params["head.bias"][...] += 0.01
         game.library.tuned_updates += 1
         saved = game.save_brain()
         assert saved is not None and saved.parent == tmp_path, game.message
@@ -366,14 +360,14 @@ def test_every_size_under_every_sight_plays_a_round_draws_every_overlay_and_save
 def test_live_learning_under_fog_takes_the_cautious_teachers_labels_and_checks_fog_rounds():
     game = Game(WEIGHTS, None, seed=7, sight="fog")
     game.set_learning(True)
-    learner = game.learner
+    learner = game.coach.learner
     assert (learner.sight, learner.teacher) == ("fog", "cautious")
     assert learner.check.task == chase_task(8, 8, PRACTICE_CATS, 40, "cautious", "fog")
     record = []
     sees = game.round.mouse_sees
 
     def watched(teacher):
-        a = game.arena
+        a = game.round.arena
         x, label = sees(teacher)
         record.append((int(a.moves[0]), tuple(a.cat[0].tolist()), tuple(a.mouse[0].tolist()), label))
         return x, label
@@ -382,9 +376,9 @@ def test_live_learning_under_fog_takes_the_cautious_teachers_labels_and_checks_f
     number = game.round.number
     while game.round.number == number:
         scripted_turns(game, 1, "noisy")
-        if game.over:
+        if game.round.over:
             break
-    game._close_round_for_learner()
+    game.coach.close_round()
     xs, labels, targets = learner.buffer[-1]
     assert xs.shape[1] == 5 and len(labels) == len(record)
     belief, want = ref_start(record[0][2], 8, 8), []
@@ -401,9 +395,9 @@ def test_live_learning_under_fog_takes_the_cautious_teachers_labels_and_checks_f
     assert rounds.x.shape[2] == 5
     learner.finish(learner.practice_play)
     learner.update()
-    assert learner.updates == 1 and np.isfinite(game.brain.theta).all()
-    game.learner.settle()
-    assert game.heldout_now() > 0.95  # the fog brain, judged by the teacher it was trained on
+    assert learner.updates == 1 and np.isfinite(game.library.brain.theta).all()
+    game.coach.learner.settle()
+    assert game.coach.heldout_now() > 0.95  # the fog brain, judged by the teacher it was trained on
 
 
 @needs_brains
@@ -416,7 +410,7 @@ def test_a_copy_carries_the_probe_so_a_reset_brain_still_believes():
         assert other.probe[key] is not value
     game = Game(WEIGHTS, None, seed=1, sight="fog")
     game.reset_brain()
-    assert game.brain.probe is not None
+    assert game.library.brain.probe is not None
     assert brainfile.load_brain(SIGHT_BRAINS["classic"]).copy().probe is None
 
 
@@ -433,19 +427,32 @@ def test_the_page_protocol_offers_each_sight_and_runs_it():
 @needs_brains
 def test_the_brain_the_page_kept_comes_back_under_its_own_sight():
     """A fog brain tuned in the browser is restored at the next start (the game starts under classic)."""
-    from game import web
+    from game.browser import web
 
     game = Game(WEIGHTS, None, seed=8, sight="fog", browser=True)
     game.set_learning(True)
     scripted_turns(game, 30)
     name, data = game.export_brain()
     fresh = Game(WEIGHTS, None, seed=8, browser=True)
-    fresh.handle_command(web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
-    assert (fresh.sight, fresh.brain_name, fresh.teacher) == ("fog", name, "cautious")
-    assert fresh.round.sight.name == "fog" and fresh.status()["brains"] == ["lstm32_fog.npz"]
-    np.testing.assert_array_equal(fresh.brain.theta, game.brain.theta)
+    run_command(fresh, web.parse_command({"type": "restore", "name": name, "data": base64.b64encode(data).decode()}))
+    assert (fresh.sight, fresh.library.brain_name, fresh.coach.teacher) == ("fog", name, "cautious")
+    assert fresh.round.sight.name == "fog" and page_status(fresh)["brains"] == ["lstm32_fog.npz"]
+    np.testing.assert_array_equal(fresh.library.brain.theta, game.library.brain.theta)
     scripted_turns(fresh, 3)
     assert fresh.picture().sight.square is not None
     # a broken kept file: one line, and the game stays as it was
-    fresh.handle_command(web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
-    assert fresh.message_is_error and fresh.sight == "fog" and fresh.brain_name == name
+    run_command(fresh, web.parse_command({"type": "restore", "name": "kept.npz", "data": "UEsDBA=="}))
+    assert fresh.message_is_error and fresh.sight == "fog" and fresh.library.brain_name == name
+
+
+@needs_brains
+def test_the_sight_in_play_lives_in_one_place() -> None:
+    """The round holds the sight in play; the brain list and the loader read it from there, so a switch and its
+    roll-back cannot leave the two apart."""
+    game = Game(WEIGHTS, None, seed=3)
+    assert game.library.sight == game.round.sight.name == game.sight == "classic"
+    assert game.set_sight("flicker")
+    assert game.library.sight == game.round.sight.name == "flicker"
+    assert {f.name for f in game.library.brain_files()} == {"lstm32_flicker.npz"}
+    assert not game.set_sight("smoke")
+    assert game.library.sight == game.round.sight.name == "flicker"

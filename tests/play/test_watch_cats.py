@@ -1,4 +1,4 @@
-"""Brain against brain (issue 12, deliver 3): watch mode's cat is a scripted cat or a cat brain, the shipped
+"""Brain against brain: watch mode's cat is a scripted cat or a cat brain, the shipped
 cat brain plays in the game exactly as in its rollout (tasks.play_cat, which the trainer and the tournament
 run), and the keys, flags, page command, panel and choices overlay that go with it."""
 
@@ -14,15 +14,18 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game import brainfile, controls, watchcat  # noqa: E402
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
 from game.arena import CAT_MOVE_NAMES, CAT_MOVES  # noqa: E402
 from game.brain_np import LSTMBrain  # noqa: E402
-from game.cats import CAT_NAMES  # noqa: E402
-from game.tasks import CatTask, play_cat  # noqa: E402
+from game.brains import brainfile  # noqa: E402
+from game.brains.tasks import CatTask, play_cat  # noqa: E402
+from game.browser.protocol import page_status, run_command
+from game.play import watchcat
+from game.play.app import Game  # noqa: E402
+from game.ui import controls
+from game.world.cats import CAT_NAMES  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 SHIPPED_CAT = WEIGHTS / "cat_lstm32.npz"
 SHIPPED_MOUSE = WEIGHTS / "lstm32_optimal.npz"
@@ -52,7 +55,7 @@ def key(k: int, mod: int = 0) -> pygame.event.Event:
 def play_round(game: Game) -> list[int]:
     """One whole round in watch mode, turn by turn; the cat's moves."""
     moves = []
-    while not game.over:
+    while not game.round.over:
         move = game._watch_move()
         moves.append(move)
         game.turn(move)
@@ -69,14 +72,14 @@ def test_the_shipped_cat_brain_plays_in_the_game_as_in_its_rollout(seed):
     mouse = brainfile.load_brain(SHIPPED_MOUSE)
     task = CatTask(8, 8, ("lstm32_optimal",), brains={"lstm32_optimal": mouse})
     for _ in range(4):
-        cat0, mouse0 = game.arena.cat.copy(), game.arena.mouse.copy()
+        cat0, mouse0 = game.round.arena.cat.copy(), game.round.arena.mouse.copy()
         moves = play_round(game)
         rounds = play_cat(task, 1, np.random.default_rng(0), game.cat_player.brain, cat_start=cat0,
                           mouse_start=mouse0)
         made = int(rounds.mask[:, 0].sum())
         assert rounds.moves[:made, 0].tolist() == moves
-        assert bool(rounds.caught[0]) == bool(game.arena.caught[0])
-        assert int(rounds.cat_moves[0]) == game.cat_moves_made
+        assert bool(rounds.caught[0]) == bool(game.round.arena.caught[0])
+        assert int(rounds.cat_moves[0]) == game.round.cat_moves_made
         game.new_round()
 
 
@@ -92,21 +95,21 @@ def test_a_cat_brain_forgets_between_rounds(folder):
     brain = game.cat_player.brain
     fresh = brain.start(1, 40)
     for _ in range(6):
-        logits = fresh.step(game.arena.observe())
+        logits = fresh.step(game.round.arena.observe())
         game.turn(game._watch_move())
         probabilities = np.exp(logits[0] - logits[0].max())
         np.testing.assert_allclose(game.cat_player.probabilities, probabilities / probabilities.sum(), rtol=1e-6)
 
 
 def test_a_scripted_cat_plays_as_the_scripted_cats_do(folder):
-    from game.cats import cat_moves
+    from game.world.cats import cat_moves
 
     game = Game(folder, None, seed=3, watch="noisy")
     twin = np.random.default_rng(3 + 1)  # the game's cat stream: seed + 1
     for _ in range(30):
-        if game.over:
+        if game.round.over:
             break
-        expected = int(cat_moves("noisy", game.arena.cat, game.arena.mouse, 8, 8, twin)[0])
+        expected = int(cat_moves("noisy", game.round.arena.cat, game.round.arena.mouse, 8, 8, twin)[0])
         move = game._watch_move()
         assert move == expected and game.cat_player.probabilities is None
         game.turn(move)
@@ -138,7 +141,7 @@ def test_a_cat_file_that_breaks_is_one_line_the_cat_stays_and_x_moves_past_it(fo
     assert "\n" not in game.message and game.watch_cat == "random"
     for _ in range(5):
         game.update(0.4)  # the game goes on with the cat it had
-    assert game.cat_moves_made > 0 or game.rounds_finished > 0
+    assert game.round.cat_moves_made > 0 or game.stats.rounds_finished > 0
     game.cycle_watch_cat()
     assert game.watch_cat == "cat_b.npz" and not game.message_is_error
 
@@ -151,7 +154,7 @@ def test_the_flags_name_a_cat_brain_and_a_bad_one_is_one_line(folder, tmp_path, 
     mine = tmp_path / "my cat.npz"
     brainfile.save_brain(cat_brain(4, 9), mine, {"grid_sizes": [[8, 8]]})
     game = game_main.make_game(game_main.parse_args(["--cat-brain", str(mine)]), browser=False)
-    assert game.watch_cat == "my cat.npz" and "my cat.npz" in game.status()["cats"]
+    assert game.watch_cat == "my cat.npz" and "my cat.npz" in page_status(game)["cats"]
     assert game.picture().cat_label == "my cat.npz" and "LSTM · 4 units" in game.picture().cat_detail
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"PK\x03\x04 not a brain")
@@ -183,25 +186,26 @@ def test_a_cat_upload_that_is_bad_is_one_line_and_the_game_goes_on(folder):
 
 
 def test_the_page_command_picks_any_cat_and_refuses_others_in_one_line(folder):
-    from game import web
-    from game.protocol import CommandError
+    from game.browser import web
+    from game.browser.protocol import CommandError
 
     game = Game(folder, None, seed=4)
-    assert game.status()["cat"] == "you"
-    assert game.status()["cats"] == ["you", "perfect", "greedy", "noisy", "random", "clumsy", "cat_a.npz", "cat_b.npz"]
-    for name in game.status()["cats"]:
-        game.handle_command(web.parse_command({"type": "cat", "name": name}))
-        assert game.status()["cat"] == name and game.watching == (name != "you")
-    game.handle_command(web.parse_command({"type": "cat", "name": "cat_z.npz"}))  # well-formed, not there
+    assert page_status(game)["cat"] == "you"
+    cats = ["you", "perfect", "greedy", "noisy", "random", "clumsy", "cat_a.npz", "cat_b.npz"]
+    assert page_status(game)["cats"] == cats
+    for name in page_status(game)["cats"]:
+        run_command(game, web.parse_command({"type": "cat", "name": name}))
+        assert page_status(game)["cat"] == name and game.watching == (name != "you")
+    run_command(game, web.parse_command({"type": "cat", "name": "cat_z.npz"}))  # well-formed, not there
     assert game.message_is_error and "unknown cat 'cat_z.npz'" in game.message
-    assert game.status()["cat"] == "cat_b.npz"  # the cat in play stays
+    assert page_status(game)["cat"] == "cat_b.npz"  # the cat in play stays
     for bad in ("../cat_a.npz", "cat_a", 3, ""):
         with pytest.raises(CommandError):
             web.parse_command({"type": "cat", "name": bad})
 
 
 def draw(game: Game) -> pygame.Surface:
-    from game.view import DESIGN_H, DESIGN_W, View
+    from game.ui.view import DESIGN_H, DESIGN_W, View
 
     pygame.display.init()
     pygame.font.init()
@@ -218,7 +222,7 @@ def colour_count(screen: pygame.Surface, box: tuple[int, int, int, int], colour:
 
 
 def cell_box(game: Game, cell: tuple[int, int]) -> tuple[int, int, int, int]:
-    from game.view import View
+    from game.ui.view import View
 
     view = View(pygame.display.get_surface())
     left, top, size = view.grid(game.arena_size())
@@ -227,7 +231,7 @@ def cell_box(game: Game, cell: tuple[int, int]) -> tuple[int, int, int, int]:
 
 
 def test_the_panel_says_whose_brain_is_whose(folder):
-    from game.view import ORANGE
+    from game.ui.view import ORANGE
 
     game = Game(folder, None, seed=6)
     line = (612, 88, 220, 22)  # the left of the cat's line, under the mouse's brain card (the round line's, else)
@@ -243,17 +247,17 @@ def test_the_panel_says_whose_brain_is_whose(folder):
 
 
 def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in(folder):
-    from game.choices_view import DIAL
-    from game.view import CELL, INK, ORANGE, SKY, mix
+    from game.ui.choices_view import DIAL
+    from game.ui.view import CELL, INK, ORANGE, SKY, mix
 
     game = Game(folder, None, seed=11, watch="cat_a")
     for _ in range(3):
         game.turn(game._watch_move())
-    assert not game.over
+    assert not game.round.over
     game.now += 1.0
     game.message_time = -1e9
     dial = mix(CELL, INK, 0.45)
-    cat_cell, mouse_cell = game.round.cat_from, game.decision_cell
+    cat_cell, mouse_cell = game.round.cat_from, game.round.decision_cell
     assert cat_cell != mouse_cell
     off = draw(game)
     counts_off = {name: colour_count(off, cell_box(game, cell), dial) for name, cell in
@@ -266,7 +270,7 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     assert colour_count(on, cat_box, dial) > 0.3 * disc and colour_count(on, mouse_box, dial) > 0.3 * disc
     assert colour_count(on, cat_box, ORANGE) > 30 and colour_count(on, mouse_box, SKY) > 30
     # the cat's brightest ray points the way it moved
-    made = np.subtract(game.cat_cell(), cat_cell)  # where its move took it (clipped at a wall)
+    made = np.subtract(game.round.cat_cell(), cat_cell)  # where its move took it (clipped at a wall)
     assert made.any() and tuple(made) in {tuple(m) for m in CAT_MOVES}
     cx, cy = cat_box[0] + cat_box[2] // 2, cat_box[1] + cat_box[3] // 2
     along = 0.13 * cat_box[2] / np.hypot(*made)  # past the hub, within the shortest ray
@@ -278,7 +282,7 @@ def test_the_choices_overlay_draws_both_brains_rays_in_the_cells_they_decided_in
     game.now += 1.0
     game.message_time = -1e9
     assert game.picture().cat_probabilities is None
-    if not game.over and game.round.cat_from != game.decision_cell:
+    if not game.round.over and game.round.cat_from != game.round.decision_cell:
         assert colour_count(draw(game), cell_box(game, game.round.cat_from), dial) == 0
 
 
@@ -298,11 +302,11 @@ def test_brain_against_brain_plays_under_fog_and_flicker(sight):
     """The preset's mouse brain (five inputs: what it sees) against the cat brain (which sees everything): every
     round is caught within par, as a value-optimal cat catches any mouse, and the mouse's inputs are its sight's."""
     game = Game(WEIGHTS, None, seed=4, watch="cat_lstm32", sight=sight)
-    assert game.brain_name == brainfile.SIGHT_BRAINS[sight] and game.brain.input_size == 5
+    assert game.library.brain_name == brainfile.SIGHT_BRAINS[sight] and game.library.brain.input_size == 5
     for _ in range(6):
         par = game.round.par
         play_round(game)
-        assert bool(game.arena.caught[0]) and game.cat_moves_made <= par
+        assert bool(game.round.arena.caught[0]) and game.round.cat_moves_made <= par
         game.new_round()
 
 
@@ -311,7 +315,7 @@ def test_a_cat_upload_named_like_another_cat_never_shadows_it(folder):
     data = (folder / "cat_b.npz").read_bytes()
     for name in ("perfect", "cat_a.npz", "cat_a", "cat_a (brought).npz"):
         assert game.load_cat_brain_bytes(name, data)
-        cats = game.status()["cats"]
+        cats = page_status(game)["cats"]
         assert len(cats) == len(set(cats)) and game.watch_cat not in ("perfect", "cat_a.npz", "cat_a")
         assert game.watch_cat.startswith(name.removesuffix(".npz")) and "(brought" in game.watch_cat
         assert game.cats.cat("perfect").brain is None  # the scripted perfect cat is still the perfect cat

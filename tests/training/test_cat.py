@@ -1,4 +1,4 @@
-"""The cat's side (issue 12): the cat's rollout (tasks.play_cat) against a one-round-at-a-time replay on the
+"""The cat's side: the cat's rollout (tasks.play_cat) against a one-round-at-a-time replay on the
 arena, the cat's trainer, and the shipped cat brain against its targets."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import pytest
 
 from game.arena import CAT_MOVES, Arena
 from game.brain_np import LSTMBrain
-from game.cats import cat_moves
-from game.tasks import CatTask, all_starts, cat_scores, play_cat
-from game.teachers import pursuit, teacher_moves
+from game.brains.tasks import CatTask, all_starts, cat_scores, play_cat
+from game.world.cats import cat_moves
+from game.world.teachers import pursuit, teacher_moves
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 
 
 def cells_from_features(x: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,10 +137,11 @@ def test_a_cats_task_refuses_what_it_cannot_play():
 # -- the cat's trainer -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a training run
 def test_a_short_cat_run_learns_value_optimal_moves():
     """10,000 games on 6×6 take the untrained cat from about 6 % value-optimal moves (every start, against the
     optimal and a random mouse) to at least 98 %: a gain of 0.9 or more."""
-    from game.trainers import cat_brain, train_cat_lstm
+    from game.training.trainers import cat_brain, train_cat_lstm
 
     task = CatTask(6, 6, mice=("optimal", "random"))
     curve = train_cat_lstm(cat_brain(16, seed=0), task, games=10_000, eval_every=10_000)
@@ -150,8 +151,9 @@ def test_a_short_cat_run_learns_value_optimal_moves():
     assert last.exhaustive_mistakes < first.exhaustive_mistakes and last.mistakes_per_game is None
 
 
+@pytest.mark.slow  # a training run
 def test_a_seeded_cat_run_repeats_and_refuses_a_mouse():
-    from game.trainers import cat_brain, train_cat_lstm
+    from game.training.trainers import cat_brain, train_cat_lstm
 
     task = CatTask(5, 5, mice=("optimal", "mouse6"), brains={"mouse6": small_mouse()})
     one, two = cat_brain(8, seed=1), cat_brain(8, seed=1)
@@ -165,12 +167,13 @@ def test_a_seeded_cat_run_repeats_and_refuses_a_mouse():
 # -- the shipped cat brain and the tournament --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a training run
 def test_the_shipped_cat_brain_meets_its_targets():
     """weights/cat_lstm32.npz, from every start of 8×8 against the optimal mouse, each shipped mouse brain and a
     random mouse: ≥ 99.5 % value-optimal moves against the optimal mouse, every round caught within the move
     limit, and mean moves to catch within 2 % of the perfect cat's against each mouse."""
-    from game.brainfile import load_brain
-    from game.tournament import players, targets, tournament
+    from game.brains.brainfile import load_brain
+    from game.training.tournament import players, targets, tournament
 
     cat_brains, mouse_brains = players(WEIGHTS)
     assert "cat_lstm32" in cat_brains and len(mouse_brains) >= 3
@@ -185,7 +188,7 @@ def test_the_shipped_cat_brain_meets_its_targets():
 
 
 def test_the_tournament_scores_scripted_players_against_the_solved_game():
-    from game.tournament import tournament
+    from game.training.tournament import tournament
 
     results = {(m.cat, m.mouse): m for m in tournament({}, {"mouse6": small_mouse()}, 6, 6)}
     assert {cat for cat, _ in results} == {"perfect", "greedy", "noisy", "random"}
@@ -210,9 +213,9 @@ def test_the_tournament_scores_scripted_players_against_the_solved_game():
 
 
 def test_the_tournament_command_prints_the_table(tmp_path, capsys):
-    from game.brainfile import save_brain
-    from game.tournament import main
-    from game.trainers import cat_brain, train_cat_lstm
+    from game.brains.brainfile import save_brain
+    from game.training.tournament import main
+    from game.training.trainers import cat_brain, train_cat_lstm
 
     brain = cat_brain(8, seed=0)
     train_cat_lstm(brain, CatTask(4, 4, mice=("optimal",)), games=3000)
@@ -231,8 +234,8 @@ def test_the_tournament_command_prints_the_table(tmp_path, capsys):
 
 def test_the_tournament_refuses_bad_arguments_and_work_that_would_not_fit_in_one_line(tmp_path, capsys,
                                                                                      monkeypatch):
-    from game import tasks
-    from game.tournament import main
+    from game.brains import tasks
+    from game.training.tournament import main
 
     for argv, problem in ((["--move-limit", "abc"], "argument --move-limit: 'abc' is not a whole number"),
                           (["--weights", str(tmp_path / "nowhere")], "nowhere: is not a folder")):
@@ -254,7 +257,7 @@ def test_the_tournament_refuses_bad_arguments_and_work_that_would_not_fit_in_one
 
 
 def test_the_memory_estimate_counts_every_round_and_trace_and_fits_the_sizes_that_run():
-    from game.tasks import ROUND_STEP_BYTES, cat_scores_bytes, trace_bytes
+    from game.brains.tasks import ROUND_STEP_BYTES, cat_scores_bytes, trace_bytes
 
     task = CatTask(16, 16, ("optimal", "mouse", "random"), 40, brains={"mouse": small_mouse()})
     starts, steps = 256 * 255, 41
@@ -264,8 +267,8 @@ def test_the_memory_estimate_counts_every_round_and_trace_and_fits_the_sizes_tha
 
 
 def test_a_cats_training_refuses_the_mouses_options_and_a_size_that_would_not_fit(capsys, monkeypatch):
-    from game import tasks
-    from game.train import main
+    from game.brains import tasks
+    from game.training.train import main
 
     monkeypatch.setattr(tasks, "memory_limit", lambda: 3 * 2**30)
     for argv, problem in ((["--sight", "fog"], "--sight fog is the mouse's; a cat sees the whole board"),

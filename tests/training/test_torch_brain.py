@@ -1,4 +1,4 @@
-"""Brains from PyTorch and back (game/torch_brain.py): a real torch.nn.LSTM + Linear exported through the call
+"""Brains from PyTorch and back (game/training/torch_brain.py): a real torch.nn.LSTM + Linear exported through the call
 plays exactly as torch computes it, comes back as a state dict torch loads, and converts from a real torch.save
 file on the command line; the loader names a torch.save file and a string format version for what they are."""
 
@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from game.brain_np import LSTMBrain
-from game.brainfile import BrainFileError, load_brain, load_brain_bytes
-from game.torch_brain import TORCH_KEYS, from_state_dict, main, to_state_dict
+from game.brains.brainfile import BrainFileError, load_brain, load_brain_bytes
+from game.training.torch_brain import TORCH_KEYS, from_state_dict, main, to_state_dict
 
 TORCH_REASON = "torch is not installed (pip install torch==2.13.0)"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROB_TOL = 1e-5  # float32 on both sides; the brain fuses the gates' products, torch does not
 
 
@@ -231,7 +231,7 @@ def test_a_post_brain_has_no_torch_form():
 
 def test_the_game_never_imports_torch():
     code = ("import sys, numpy as np\n"
-            "from game import torch_brain, brainfile, main\n"
+            "from game import main\nfrom game.brains import brainfile\nfrom game.training import torch_brain\n"
             "brain = torch_brain.from_state_dict({k: np.array(v) for k, v in brainfile.load_brain("
             "'weights/lstm16_post.npz').params.items()}, teacher='post', grid=(6, 6))\n"
             "torch_brain.to_state_dict(brain)\n"
@@ -268,7 +268,7 @@ def test_the_shipped_cat_brain_is_a_torch_lstm_with_eight_moves():
     """weights/cat_lstm32.npz in PyTorch's layout: LSTM(4, 32) + Linear(32, 8) load its state dict and give the
     moves' probabilities the game's brain gives, step by step over a round."""
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
-    path = Path(__file__).resolve().parent.parent / "weights" / "cat_lstm32.npz"
+    path = Path(__file__).resolve().parents[2] / "weights" / "cat_lstm32.npz"
     cat = load_brain(path, role="cat")
     state = to_state_dict(path)
     assert state["head.weight"].shape == (8, 32) and state["lstm.weight_ih_l0"].shape == (128, 4)
@@ -312,8 +312,8 @@ def torch_cat(hidden: int, seed: int):
 def test_a_torch_cat_plays_in_the_game_as_torch_computes(tmp_path, hidden, seed):
     """Exported with role="cat", a real torch cat becomes a cat's brain file: the game's cat brain (its watch
     mode's move, through tasks.cat_brain_turn) gives torch's eight probabilities at every step of a round."""
-    from game.app import Game
     from game.arena import CAT_MOVE_NAMES
+    from game.play.app import Game
 
     torch, model = torch_cat(hidden, seed)
     path = tmp_path / "torch_cat.npz"
@@ -329,8 +329,8 @@ def test_a_torch_cat_plays_in_the_game_as_torch_computes(tmp_path, hidden, seed)
     # in the game, against the rounds' real positions
     game = Game(ROOT / "weights", None, seed=seed, cat_brain=path)
     seen, probabilities = [], []
-    while not game.over:
-        seen.append(game.arena.observe()[0].copy())
+    while not game.round.over:
+        seen.append(game.round.arena.observe()[0].copy())
         move = game._watch_move()
         probabilities.append(game.cat_player.probabilities)
         game.turn(move)

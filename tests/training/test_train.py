@@ -13,11 +13,13 @@ import pytest
 
 from game.arena import CAT_MOVE_NAMES
 from game.brain_np import LSTMBrain, PostBrain
-from game.brainfile import load_brain, save_brain
-from game.reports import CURVE_COLUMNS, read_curve
-from game.tasks import SEED_TASK, chase_task, mistakes_per_game
-from game.train import main
-from game.trainers import TRAINERS, Progress, train_lstm, train_post
+from game.brains.brainfile import load_brain, save_brain
+from game.brains.tasks import SEED_TASK, chase_task, mistakes_per_game
+from game.training.reports import CURVE_COLUMNS, read_curve
+from game.training.train import main
+from game.training.trainers import TRAINERS, Progress, train_lstm, train_post
+
+pytestmark = pytest.mark.slow  # training runs
 
 
 def test_help_from_the_command_line() -> None:
@@ -240,7 +242,7 @@ def test_post_training_is_seeded_and_learns() -> None:
     assert a[-1].mistakes_per_game < a[0].mistakes_per_game - 1.0
 
 
-# -- issue 9: everything checked before training -------------------------------------------------------------
+# -- everything checked before training -------------------------------------------------------------------
 
 
 def never_train(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,7 +280,7 @@ def test_arguments_it_cannot_honour_are_one_line(argv: list[str], named: str, ca
 
 @pytest.mark.parametrize("text, size", [("8", (8, 8)), ("7x5", (7, 5)), ("7×5", (7, 5))])
 def test_size_is_read_by_the_arenas_one_parser(text: str, size: tuple[int, int]) -> None:
-    from game.train import build_parser
+    from game.training.train import build_parser
 
     assert build_parser().parse_args(["--size", text]).size == size
 
@@ -326,7 +328,7 @@ def test_a_brain_the_game_would_refuse_is_not_written(tmp_path, capsys: pytest.C
 
 def test_an_unwritable_curve_after_training_is_one_line(tmp_path, capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import game.train as train
+    import game.training.train as train
 
     def fails(*args, **kwargs):
         raise OSError(28, "No space left on device")

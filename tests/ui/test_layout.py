@@ -1,4 +1,4 @@
-"""The layouts (game/view.py): which one a screen gets, the canvas it is drawn on, and what a player reads on it.
+"""The layouts (game/ui/view.py): which one a screen gets, the canvas it is drawn on, and what a player reads on it.
 
 Measured the way the page sees it: CSS pixels. The game's own report (View.report) gives the cell and the
 smallest text drawn; these are checked on the phones the game is meant for, in every sight and overlay."""
@@ -16,20 +16,16 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 
 from game import main as game_main  # noqa: E402
-from game.app import Game  # noqa: E402
-from game.view import MIN_CSS_TEXT, View, canvas_for, choose_layout  # noqa: E402
+from game.browser.protocol import run_command
+from game.play.app import Game  # noqa: E402
+from game.ui.view import MIN_CSS_TEXT, View, canvas_for, choose_layout  # noqa: E402
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 # The room each phone's page gives the canvas (CSS px, as catmouse.js measures it) and its devicePixelRatio.
 PHONES = {"390x844": (376, 830, 3.0), "360x740": (346, 726, 2.0), "844x390 on its side": (620, 376, 2.0)}
 
 
-@pytest.fixture(autouse=True)
-def display():
-    pygame.display.init()
-    pygame.font.init()
-    yield
-    pygame.quit()
+pytestmark = pytest.mark.usefixtures("display")  # every layout is measured on a real (headless) display
 
 
 def test_each_screen_gets_its_layout():
@@ -56,7 +52,7 @@ def game_in(sight: str, learning: bool) -> Game:
     game.set_learning(learning)
     for _ in range(30):
         game.turn(game._watch_move())
-        if game.over:
+        if game.round.over:
             game.new_round()
     game.show_belief = sight != "classic"
     game.show_choices = True
@@ -86,17 +82,17 @@ def test_the_page_sizes_the_canvas_and_the_layout_follows(tmp_path):
 
     def script(frame, game, view):
         if frame == 0:
-            game.handle_command({"type": "screen", "width": 376, "height": 830, "dpr": 2.0})
+            run_command(game, {"type": "screen", "width": 376, "height": 830, "dpr": 2.0})
         if frame == 1:
             main_fit(game, view)
             seen["size"], seen["layout"] = view.screen.get_size(), view.plan.name
-            cx, cy = game.cat_cell()
+            cx, cy = game.round.cat_cell()
             target = (cx - 1 if cx > 0 else cx + 1, cy)
             seen["target"] = target
             pos = view.pt(*view.cell_centre(game.arena_size(), *target))
             pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos, touch=True))
         if frame == 2:
-            seen["cat"] = game.cat_cell()
+            seen["cat"] = game.round.cat_cell()
             seen["report"] = view.report(game.arena_size())
 
     main_fit = game_main.fit_canvas

@@ -19,6 +19,8 @@ import pytest
 
 from tests.prerequisites import pygbag_missing
 
+pytestmark = pytest.mark.slow  # runs the pygbag build and the page in node
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 FAKE = ROOT / "tests" / "fake_pygbag.py"
@@ -59,36 +61,38 @@ def loader_calls(site: Path, work: Path) -> Path:
 
 def bundled_brains() -> list[str]:
     """The brains the real game offers the page (its own list: cat, fog and flicker brains are not mice here)."""
-    from game.app import Game
+    from game.play.app import Game
 
-    return [path.name for path in Game(ROOT / "weights", seed=1).brain_files()]
+    return [path.name for path in Game(ROOT / "weights", seed=1).library.brain_files()]
 
 
 def cat_choices() -> list[str]:
     """Who the real game's cat picker offers: you, the scripted cats, the cat brains in weights/."""
-    from game.app import Game
+    from game.browser.protocol import page_status
+    from game.play.app import Game
 
-    return Game(ROOT / "weights", seed=1).status()["cats"]
+    return page_status(Game(ROOT / "weights", seed=1))["cats"]
 
 
 def tuned_status(work: Path) -> Path:
     """What the real game sends the page once a brain it tuned is loaded again: a few live learning updates
     of lstm32_optimal against the greedy cat, saved as a file (as the page's download does), uploaded."""
-    from game import web
-    from game.app import Game
+    from game.browser import web
+    from game.browser.protocol import page_status
+    from game.play.app import Game
 
     game = Game(ROOT / "weights", seed=1, watch="greedy")
     game.set_watch_speed(2)
     game.set_learning(True)
     for _ in range(3000):
-        if game.tuned_updates >= 8:
+        if game.library.tuned_updates >= 8:
             break
         game.update(1 / 60)
-    assert game.tuned_updates >= 8, "the game made no learning updates to tune the brain"
+    assert game.library.tuned_updates >= 8, "the game made no learning updates to tune the brain"
     name, data = game.export_brain()
     assert game.load_brain_bytes(name, data), game.message
     path = work / "tuned-status.json"
-    path.write_text(json.dumps(web.jsonable(game.status())))
+    path.write_text(json.dumps(web.jsonable(page_status(game))))
     return path
 
 
@@ -119,7 +123,7 @@ def test_page_controls_in_headless_chromium(tmp_path: Path) -> None:
     assert "page checks passed" in run.stdout
     assert shot.stat().st_size > 10_000
     # every message the page sent, from every control it has, is one the game's own parser accepts
-    from game import web
+    from game.browser import web
 
     commands = json.loads((tmp_path / "sent.json").read_text())
     for command in commands:

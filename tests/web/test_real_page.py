@@ -21,6 +21,8 @@ import pytest
 
 from tests.web.test_page import CHROMIUM, HERE, ROOT, bundled_brains, cat_choices, missing_prerequisite
 
+pytestmark = pytest.mark.slow  # runs the built page in Chromium
+
 WASM = Path(os.environ.get("CATMOUSE_WASM_DIR", ROOT.parent / "shared" / "wasm"))
 # CI sets this where ../shared/wasm is laid out: there a skip would hide a page nobody checked.
 REQUIRED = os.environ.get("CATMOUSE_REQUIRE_REAL_PAGE") == "1"

@@ -1,4 +1,4 @@
-"""Scripted cats (game/cats.py): the perfect cat plays to par, greedy closes in, random and noisy are seeded."""
+"""Scripted cats (game/world/cats.py): the perfect cat plays to par, greedy closes in, random and noisy are seeded."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from game.arena import CAT_MOVES, Arena
-from game.cats import CAT_NAMES, NOISY_CAT_SLIP, cat_moves, greedy_cat
-from game.teachers import pursuit, teacher_moves
+from game.world.cats import CAT_NAMES, CATS, cat_moves, greedy_cat
+from game.world.teachers import pursuit, teacher_moves
 
 
 def all_starts(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +113,8 @@ def test_noisy_cat_is_mostly_perfect():
     perfect = cat_moves("perfect", cat, mouse, 6, 6, np.random.default_rng(3))
     same = (noisy == perfect).mean()
     # A slip is a uniformly random move, which is the perfect one 1 time in 8.
-    expected = 1 - NOISY_CAT_SLIP + NOISY_CAT_SLIP / 8
+    slip = CATS["noisy"].slip
+    expected = 1 - slip + slip / 8
     assert abs(same - expected) < 0.04
 
 

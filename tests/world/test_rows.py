@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from game.rows import put_rows, same_cells, take_rows
+from game.world.rows import put_rows, same_cells, take_rows
 
 
 @pytest.mark.parametrize("dtype, columns", [(np.int32, 2), (np.float32, 5), (np.uint64, 1), (np.uint64, 3)])

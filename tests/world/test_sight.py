@@ -1,4 +1,4 @@
-"""What the mouse sees (game/sight.py): the presets, the five-feature input, the belief B checked against a plain
+"""What the mouse sees (game/world/sight.py): the presets, the five-feature input, the belief B checked against a plain
 set-based replay of the issue's rules written here, and the cautious teacher checked against a plain min/mean
 over B of the solved pursuit values (teachers.Pursuit.par, itself checked against brute force in
 test_teachers.py), hand-worked cases, and the optimal mouse under full sight."""
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from game.arena import CAT_MOVES, MOUSE_MOVES, Arena, features
-from game.cats import cat_moves
-from game.sight import (
+from game.world.cats import cat_moves
+from game.world.sight import (
     CLASSIC,
     FEATURE_NAMES,
     FLICKER,
@@ -24,7 +24,7 @@ from game.sight import (
     sight_features,
     sight_named,
 )
-from game.teachers import pursuit
+from game.world.teachers import pursuit
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 CAT = {name: k for k, name in enumerate(("Up", "Up-Right", "Right", "Down-Right", "Down", "Down-Left", "Left",

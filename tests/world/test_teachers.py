@@ -1,4 +1,4 @@
-"""The mouse's teachers (game/teachers.py): the post's teacher exactly as SPEC.md words it, and the solved
+"""The mouse's teachers (game/world/teachers.py): the post's teacher exactly as the post words it, and the solved
 pursuit game (optimal mouse, perfect cat, par) checked against a plain brute-force minimax written here."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from game.teachers import TEACHER_NAMES, Pursuit, post_teacher, pursuit, teacher_moves
+from game.world.teachers import TEACHER_NAMES, Pursuit, post_teacher, pursuit, teacher_moves
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 NAMES = ("Up", "Right", "Down", "Left")
@@ -19,7 +19,7 @@ def teach(cat, mouse, width=6, height=6) -> int:
 
 
 def spec_teacher(cat: tuple[int, int], mouse: tuple[int, int], width: int, height: int) -> int:
-    """SPEC.md's wording, one rule a line, first rule that holds wins."""
+    """The post's wording, one rule a line, first rule that holds wins."""
     dx, dy = mouse[0] - cat[0], mouse[1] - cat[1]
     on_top, on_bottom = mouse[1] == height - 1, mouse[1] == 0
     if dx >= 0:

@@ -11,7 +11,7 @@
 //
 // --pass full: everything the pygbag wheel can do in Pyodide 0.27.7 (its keyboard hook does not load there);
 // --pass keys: the arrow keys, the diagonals and the on-screen pad (Pyodide 0.29.0's own pygame-ce).
-// Where the board is comes from the game itself: the layout it reports in its status (game/view.py's report).
+// Where the board is comes from the game itself: the layout it reports in its status (game/ui/view.py's report).
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";

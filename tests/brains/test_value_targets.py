@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from game.brain_np import LSTMBrain
-from game.learner import Learner
-from game.tasks import chase_task, learning_targets, play, play_figures
-from game.trainers import train_lstm
-from tests.test_sight import as_set, ref_cautious
-from tests.test_teachers import BruteForce
+from game.brains.learner import Learner
+from game.brains.tasks import chase_task, learning_targets, play, play_figures
+from game.training.trainers import train_lstm
+from tests.world.test_sight import as_set, ref_cautious
+from tests.world.test_teachers import BruteForce
 
 
 def cells_of_features(x: np.ndarray, width: int, height: int, first: int = 0) -> tuple[tuple, tuple]:

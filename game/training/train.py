@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         summary |= {"probe_cell_accuracy": scores.cell_accuracy, "probe_overlap": scores.overlap}
         print(f"belief probe, held-out: per-cell accuracy {scores.cell_accuracy:.4f} (a map ignoring h: "
               f"{scores.constant_accuracy:.4f}), overlap with B {scores.overlap:.4f}")
-    print(f"trained {last.games:,} games in {last.seconds:.2f} s of training (evaluation excluded)")
+    print(f"trained {last.games:,} games in {last.seconds:.2f} s of training, wall clock (evaluation excluded)")
     if args.faithful:
         print(f"Game: {last.games - 1}  (the post's loop counter; its metric {last.loss:.4f})")
     for key, value in summary.items():

@@ -148,7 +148,7 @@ class Bar:
         width = 30
         filled = int(round(done * width))
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done:4.0%} {games:,} games {seconds:6.1f}s {text}\x1b[K")
+        sys.stderr.write(f"\r[{bar}] {done:4.0%} {games:,} games {seconds:6.1f}s wall {text}\x1b[K")
         sys.stderr.flush()
 
     def close(self) -> None:

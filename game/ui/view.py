@@ -857,10 +857,11 @@ class View:
         if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        line = f"held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
+        kind = "value-opt." if pic.heldout_kind == "value-optimal" else pic.heldout_kind  # the line must fit
+        line = f"held-out {kind} {pic.heldout_now * 100:.1f}% (from {pic.start_heldout * 100:.1f}%)"
         if pic.fallbacks:
             times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
-            line += f"  ·  fell back to the best weights {times}"
+            line += f"  ·  fell back to best weights {times}"
         self.text(line, 16, ORANGE if pic.fallbacks else GREEN, x, y)
 
     def draw_timing(self, pic: Picture, x: float, y: float) -> None:

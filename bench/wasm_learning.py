@@ -60,7 +60,7 @@ def main() -> None:
     game = Game(ROOT / "weights", None, brain_path=ROOT / "weights" / f"{a.brain}.npz", seed=a.seed,
                 teacher=a.teacher, watch=a.cat)
     costs = frame_costs(game)
-    result = play_session(game, a.rounds, learn=True, learn_speed=3, seed=a.seed)
+    result = play_session(game, a.rounds, learn=True, learn_speed=3, seed=a.seed, frames_budget=True)
     busy = np.array([c for c in costs if c > 0.01])
     budget = result["budget_ms"]
     result["frames_learning"] = {

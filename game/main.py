@@ -89,7 +89,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="teacher for the ghost arrow and live learning (default: the brain's own)")
     parser.add_argument("--watch", nargs="?", const="perfect", metavar="CAT",
                         help="start in watch mode with a scripted cat ("
-                        + "; ".join(f"{c.name}: {c.about}" for c in CATS.values())
+                        + "; ".join(f"{c.name}: {c.about}" for c in CATS.values() if c.watched)
                         + "; default perfect) or a cat brain in weights/ by name (cat_lstm32): brain against brain")
     parser.add_argument("--cat-brain", metavar="PATH",
                         help="watch this cat brain file (meta role \"cat\") play the mouse: brain against brain")
@@ -224,10 +224,15 @@ def practice_session(options: argparse.Namespace) -> int:
         return 2
     result = play_session(game, options.rounds, bool(options.learn), options.learn_speed, options.seed)
     status = 0
-    if options.save_brain is not None:
+    if options.save_brain is not None and not game.library.changed():
+        result["unchanged"] = True  # every update rolled back, or none made: nothing new to save
+    elif options.save_brain is not None:
         shown = brainfile.printable(options.save_brain, brainfile.MAX_NAME_SHOWN)
         try:
-            data = game.library.tuned_bytes(game.coach.teacher, game.coach.heldout_agreement())  # as its own saves
+            # the play figures measured after the session (2,000 held-out rounds), as the report prints them
+            value = result["value_optimal_after"] if game.coach.heldout_kind() == "value-optimal" else None
+            data = game.library.tuned_bytes(game.coach.teacher, {"agreement": result["heldout_after"],
+                                                                 "value_optimal": value})
             result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
             print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)

@@ -401,6 +401,29 @@ class Learner:
                 self.update_ms = whole if self.updates <= 1 else 0.9 * self.update_ms + 0.1 * whole
         return done
 
+    def catch_up(self) -> int:
+        """Everything the rounds earned, with no frame budget, in the order `work` takes it (the check, practice,
+        the updates): for a session with no frames to keep smooth, so that the same seed and brain learn the
+        same on any machine (the clock prices nothing here). Returns the updates made."""
+        self.pending = None  # a batch half-gathered by `work` is drawn afresh, whole
+        done = 0
+        while True:
+            if self.check is not None:
+                self.check.play_out()
+                self.finish(self.check)
+            elif self.earned >= 1 and self.buffer:
+                if self.practice and not self.practised and self.practice_play is None:
+                    self.start_practice()
+                if self.practice_play is not None:
+                    self.practice_play.play_out()
+                    self.finish(self.practice_play)
+                    continue
+                self.update()
+                self.earned -= 1
+                done += 1
+            else:
+                return done
+
     def next_slice(self, room_ms: float) -> tuple[int, int]:
         """The next slice of the update being gathered (begun here if none is): the most of its rounds whose
         price fits `room_ms` (one if none does), and the steps they are padded to. A brain that takes its update

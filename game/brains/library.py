@@ -28,6 +28,7 @@ MAX_BRAIN_NAME = 80  # characters of a brain's name shown and saved (a file name
 MAX_STEM = 60  # characters of a saved file's stem taken from the brain's name
 
 Show = Callable[..., None]  # show(text, error=False): one line for the player
+Heldout = dict[str, float | None]  # the held-out figures a tuned file records: agreement, value_optimal
 Kept = tuple[str | None, bytes | None]  # what the browser keeps: a file's name and bytes, or (None, None): nothing
 
 
@@ -219,21 +220,25 @@ class BrainLibrary:
 
     def tuned_line(self, teacher: str) -> str | None:
         """What a tuned brain is, in one line ("tuned from lstm32_optimal · 1,240 updates · optimal teacher"),
-        or None for a brain that was never tuned."""
-        updates = self.earlier_updates() + self.tuned_updates
+        or None for a brain that was never tuned. Updates that left the weights as they were (all rolled back by
+        the safety net) do not make a brain tuned: they are said as such ("unchanged: ...")."""
+        updates = self.earlier_updates() + (self.tuned_updates if self.changed() else 0)
         if not updates:
+            if self.tuned_updates:
+                return f"unchanged: {self.tuned_updates:,} updates, every one rolled back"
             return None
         return f"tuned from {self.tuned_from()} · {updates:,} updates · {teacher} teacher"
 
-    def tuned_meta(self, teacher: str, heldout: float | None) -> dict[str, Any]:
+    def tuned_meta(self, teacher: str, heldout: Heldout) -> dict[str, Any]:
         meta = dict(self.brain_meta)
         size = list(self.size_for_brain())
         meta.update(
             teacher=teacher,
             fine_tuned_from=self.tuned_origin(),
-            fine_tune_updates=int(self.earlier_updates() + self.tuned_updates),
+            fine_tune_updates=int(self.earlier_updates() + (self.tuned_updates if self.changed() else 0)),
             tuned=self.tuned_line(teacher),
-            tuned_heldout_agreement=None if heldout is None else round(float(heldout), 4),
+            tuned_heldout_agreement=rounded(heldout.get("agreement")),
+            tuned_heldout_value_optimal=rounded(heldout.get("value_optimal")),
             heldout_mistakes_per_game=None,  # fine-tuned in play: the trainer's held-out scores no longer apply
             grid_sizes=([size] + [list(s) for s in meta.get("grid_sizes", []) if list(s) != size])
             [: brainfile.MAX_GRID_SIZES],
@@ -253,7 +258,7 @@ class BrainLibrary:
         """Whether learning changed the weights (updates that were all rolled back leave the brain as loaded)."""
         return self.tuned_updates > 0 and not self.weights_equal(self.pristine.params)
 
-    def as_it_is(self, teacher: str, heldout: float | None, tuned_name: str,
+    def as_it_is(self, teacher: str, heldout: Heldout, tuned_name: str,
                  compress: bool = True) -> tuple[str, bytes]:
         """The brain in play as a file: its own name and meta while learning has not changed it, else a tuned
         file (tuned_name) whose meta says what it was tuned from and how."""
@@ -261,7 +266,7 @@ class BrainLibrary:
             return self.brain_name, brainfile.brain_bytes(self.brain, self.brain_meta, compress)
         return tuned_name, self.tuned_bytes(teacher, heldout, compress)
 
-    def brain_to_keep(self, teacher: str, heldout: float | None) -> Kept | None:
+    def brain_to_keep(self, teacher: str, heldout: Heldout) -> Kept | None:
         """What the browser's storage should hold so a reload brings back the brain in play: None when that
         has not changed since the last call; (None, None) for the brain the page starts with anyway (the
         default sight's shipped brain, untouched by learning), so a site that ships a new default is not
@@ -282,7 +287,7 @@ class BrainLibrary:
             self.show(str(error), error=True)
             return None
 
-    def tuned_bytes(self, teacher: str, heldout: float | None, compress: bool = True) -> bytes:
+    def tuned_bytes(self, teacher: str, heldout: Heldout, compress: bool = True) -> bytes:
         """The tuned brain's file. Its first grid size is the arena in play, so a probe made for another arena
         is left out: the loader would refuse it, or read it on the wrong cells."""
         brain = self.brain
@@ -291,7 +296,7 @@ class BrainLibrary:
             brain.probe = None
         return brainfile.brain_bytes(brain, self.tuned_meta(teacher, heldout), compress)
 
-    def export_brain(self, teacher: str, heldout: float | None) -> tuple[str, bytes]:
+    def export_brain(self, teacher: str, heldout: Heldout) -> tuple[str, bytes]:
         """The current brain as a file's name and bytes (the browser offers them as a download): a brain that
         learned as a new tuned file, one that did not under its own name."""
         if not self.changed():
@@ -300,7 +305,7 @@ class BrainLibrary:
         self.mark_saved()
         return self.as_it_is(teacher, heldout, f"{self.tuned_stem()}-tuned-{self.saved_count:03d}.npz")
 
-    def save_brain(self, teacher: str, heldout: float | None) -> Path | None:
+    def save_brain(self, teacher: str, heldout: Heldout) -> Path | None:
         """Save the current brain as a new file in the user folder (atomic, never over an existing file)."""
         if self.user_dir is None:
             self.show("this game has no folder to save brains in", error=True)
@@ -328,3 +333,7 @@ class BrainLibrary:
             return path
         self.show(f"{brainfile.printable(self.user_dir, 100)}: no free name left for {stem}-tuned-NNN.npz", error=True)
         return None
+
+
+def rounded(figure: float | None) -> float | None:
+    return None if figure is None else round(float(figure), 4)

@@ -125,6 +125,11 @@ class Rounds:
         return ((self.moves != self.teacher) & self.mask).sum(axis=0)
 
     @property
+    def by_value(self) -> bool:
+        """Whether the teacher chooses by value (teachers.VALUE_TEACHERS), so that its targets are sets."""
+        return self.teacher_name in VALUE_TEACHERS
+
+    @property
     def targets(self) -> np.ndarray:
         """What a brain learns to give, (T, N, 4) bool: the set of value-optimal moves for a teacher that
         chooses by value (teachers.VALUE_TEACHERS), the teacher's one move for the post's."""
@@ -397,6 +402,8 @@ class CatRounds:
     mouse_lost: np.ndarray
     trace: BrainTrace | None = field(default=None, repr=False)
     best: np.ndarray | None = field(default=None, repr=False)  # (T, N, 8) bool: the value-optimal cat moves
+
+    by_value = True  # the perfect cat chooses by the solved game's value
 
     @property
     def targets(self) -> np.ndarray:

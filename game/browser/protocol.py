@@ -347,6 +347,8 @@ META_LABELS: tuple[dict[str, Any], ...] = (
     {"key": "fine_tuned_from", "label": "Fine-tuned from", "format": "text"},
     {"key": "fine_tune_updates", "label": "Fine-tuning updates", "format": "count"},
     {"key": "tuned_heldout_agreement", "label": "Held-out agreement when saved", "format": "percent"},
+    {"key": "tuned_heldout_value_optimal", "label": "Held-out value-optimal moves when saved",
+     "format": "percent"},
 )
 
 

@@ -301,14 +301,14 @@ class Game:
             self.show("belief picture: " + ("on" if self.show_belief else "off"))
 
     def tuned_meta(self) -> dict[str, Any]:
-        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_agreement())
+        return self.library.tuned_meta(self.coach.teacher, self.coach.heldout_figures())
 
     def brain_to_keep(self) -> Kept | None:
         """What the browser keeps so a reload brings back the brain in play (library.brain_to_keep)."""
-        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_agreement())
+        return self.library.brain_to_keep(self.coach.teacher, self.coach.heldout_figures())
 
     def export_brain(self) -> tuple[str, bytes]:
-        return self.library.export_brain(self.coach.teacher, self.coach.heldout_agreement())
+        return self.library.export_brain(self.coach.teacher, self.coach.heldout_figures())
 
     def may_quit(self) -> bool:
         """Quit now, or first ask once: unsaved learning on desktop is worth a second press (Ctrl+S saves it)."""
@@ -325,7 +325,7 @@ class Game:
         if self.page is not None:
             self.download_brain(self.page)
             return None
-        return self.library.save_brain(self.coach.teacher, self.coach.heldout_agreement())
+        return self.library.save_brain(self.coach.teacher, self.coach.heldout_figures())
 
     def download_brain(self, page: Any) -> None:
         """The brain as it is, as a file the page saves to the player's disk (the browser keeps the brain in play

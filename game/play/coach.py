@@ -30,6 +30,9 @@ class Coach:
         self.learn_speed = 3
         self.sight = CLASSIC.name  # under fog and flicker the teacher is the cautious one, whatever was chosen
         self.room: Room | None = None  # furniture the rounds are played among (None: the open board)
+        # Frames to keep smooth: learning spends a budget a frame. Without (a headless session) it does all the
+        # work the rounds earned at once, so it counts work, not time: the same on any machine.
+        self.frames = True
 
     def bind(self, brain: Brain, brain_teacher: str, size: tuple[int, int], sight: str = CLASSIC.name,
              room: Room | None = None) -> None:
@@ -84,10 +87,10 @@ class Coach:
 
     def learn(self) -> tuple[int, float]:
         """Spend this frame's learning budget; the learner gathers an update's batch a slice at a time and banks
-        what a too-dear piece needs (the browser's numpy has no fast BLAS). Returns the updates made and the
-        milliseconds they took by the wall clock."""
+        what a too-dear piece needs (the browser's numpy has no fast BLAS). Without frames, all the work earned
+        (Learner.catch_up). Returns the updates made and the milliseconds they took by the wall clock."""
         began = time.perf_counter()
-        updates = self.learner.work(self.learn_budget_ms())
+        updates = self.learner.work(self.learn_budget_ms()) if self.frames else self.learner.catch_up()
         return updates, (time.perf_counter() - began) * 1e3
 
     def heldout_now(self) -> float | None:
@@ -99,6 +102,11 @@ class Coach:
         """What heldout_now measures: value-optimal moves for a teacher that chooses by value, else agreement."""
         return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
 
-    def heldout_agreement(self) -> float | None:
-        """The latest check's agreement with the teacher (what a tuned file's meta records)."""
-        return self.learner.heldout_agreement if self.learner is not None else None
+    def heldout_figures(self) -> dict[str, float | None]:
+        """The latest check's figures, as a tuned file's meta records them: agreement with the teacher and, for a
+        teacher that chooses by value, the share of value-optimal moves."""
+        learner = self.learner
+        if learner is None:
+            return {"agreement": None, "value_optimal": None}
+        value = learner.heldout if self.teacher in VALUE_TEACHERS else None
+        return {"agreement": learner.heldout_agreement, "value_optimal": value}

@@ -1,8 +1,11 @@
 """The headless practice session: rounds against a watch cat, learning as in the game, and its report.
 
-`play_session` is what `python game/main.py --headless` runs (and the browser benchmark, which has no window):
-the game's own rounds, learner, teacher, cats and frame budget, at watch speed ×1 and 60 frames a second of game
-time, with the held-out agreement before and after. No pygame, no files.
+`play_session` is what `python game/main.py --headless` runs: the game's own rounds, learner, teacher and cats, at
+watch speed ×1 and 60 frames a second of game time, with the held-out figures before and after (agreement and its
+play twins). With no window there are no frames to keep smooth, so learning does all the work each round earned
+(it counts work, not time: the same seed and brain give the same result on any machine); the benchmarks that
+time learning within the frame budget (the browser's, bench_learning --frames) ask for the budget. No pygame,
+no files.
 """
 
 from __future__ import annotations
@@ -40,15 +43,26 @@ def play_fields(figures: tasks.PlayFigures | None, when: str) -> dict:
             f"survival_share_{when}": {cat: figures.share(cat) for cat in SHARE_CATS}}
 
 
-def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: int | None = None) -> dict:
+def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: int | None = None,
+                 frames_budget: bool = False, known: dict | None = None, measure_learned: bool = True) -> dict:
     """Play `rounds` rounds headless; the results as a dict (the --json line). With `learn`, the session ends as
-    the game's does: the learner keeps the best of the weights as they are, its checks' best and the start."""
+    the game's does: the learner keeps the best of the weights as they are, its checks' best and the start.
+    `frames_budget`: learn within the game's budget a frame (as on screen) instead of all the work earned.
+    `known`: held-out figures of brains as loaded, by (brain, teacher, sight), kept across sessions of one
+    process (a benchmark's); `measure_learned`: also measure the weights learning ended with, before the end
+    kept the best."""
     game.set_watch_speed(HEADLESS_WATCH_SPEED)
-    before = heldout_play(game)
+    game.coach.frames = frames_budget
+    key = (game.library.brain_name, game.coach.teacher, game.sight)
+    before = known.get(key) if known is not None else None
+    if before is None:
+        before = heldout_play(game)
+        if known is not None:
+            known[key] = before
     if learn:
         game.set_learning(True)
         game.set_learn_speed(learn_speed)
-    began, longest, frames = time.perf_counter(), 0.0, 0
+    began, cpu_began, longest, frames = time.perf_counter(), time.process_time(), 0.0, 0
     while game.stats.rounds_finished < rounds:
         game.update(HEADLESS_DT)
         frames += 1
@@ -57,7 +71,8 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
     learned = None
     if learner is not None:
         game.coach.close_round()
-        learned = heldout_play(game)  # what learning made of it, before the end keeps the best weights
+        # what learning made of it, before the end keeps the best weights
+        learned = heldout_play(game) if measure_learned else None
         learner.settle()
     after = heldout_play(game)
     return {
@@ -68,8 +83,10 @@ def play_session(game: Game, rounds: int, learn: bool, learn_speed: int, seed: i
         "updates": game.library.tuned_updates,
         "fallbacks": learner.fallbacks if learner else 0,
         "check_start": learner.start_heldout if learner else None, "check_end": learner.heldout if learner else None,
-        "budget_ms": game.coach.learn_budget_ms(), "longest_learning_frame_ms": longest, "frames": frames,
-        "seconds": time.perf_counter() - began, "tuned": game.library.tuned_line(game.coach.teacher), "saved": None,
+        "frames_budget": frames_budget, "budget_ms": game.coach.learn_budget_ms() if frames_budget else None,
+        "longest_learning_frame_ms": longest if frames_budget else None, "frames": frames,
+        "seconds": time.perf_counter() - began, "cpu_seconds": time.process_time() - cpu_began,
+        "tuned": game.library.tuned_line(game.coach.teacher), "saved": None,
     }
 
 
@@ -89,9 +106,15 @@ def session_report(r: dict) -> str:
                  for cat in SHARE_CATS)]
     if r["tuned"]:
         lines.append(r["tuned"])
-    if r["learn"]:
-        lines.append(f"learning took at most {r['longest_learning_frame_ms']:.2f} ms in a frame "
-                     f"(budget {r['budget_ms']:.1f} ms) over {r['frames']:,} frames; {r['seconds']:.1f} s")
+    if r["learn"] and r.get("frames_budget"):
+        lines.append(f"learning took at most {r['longest_learning_frame_ms']:.2f} ms of wall time in a frame "
+                     f"(budget {r['budget_ms']:.1f} ms of learning CPU time) over {r['frames']:,} frames")
+    elif r["learn"]:
+        lines.append("learning did all the work the rounds earned (no window, no frame budget)")
+    if "cpu_seconds" in r:
+        lines.append(f"the session took {r['cpu_seconds']:.1f} s of CPU time ({r['seconds']:.1f} s wall)")
     if r["saved"]:
         lines.append(f"saved to {r['saved']}")
+    elif r.get("unchanged"):
+        lines.append("the brain is unchanged (every learning update was rolled back): nothing saved")
     return "\n".join(lines)

@@ -13,12 +13,12 @@ from ..brains.brainfile import file_role, load_brain, meta_room, meta_sight
 from ..brains.tasks import (
     CatTask,
     Task,
-    agreement,
     cat_scores,
     chase_task,
     exhaustive_mistakes,
     heldout_scores,
     mistakes_per_game,
+    play_figures,
     seed_task,
     survival,
 )
@@ -38,7 +38,8 @@ def brain_summary(brain: Brain, task: Task | CatTask) -> dict[str, Any]:
                 "agreement": rounds.value_optimal}
     mistakes, agree = heldout_scores(brain, task)
     if task.cats:
-        return {"heldout_mistakes_per_game": None, "agreement": agree}
+        return {"heldout_mistakes_per_game": None, "agreement": agree,
+                "value_optimal": play_figures(brain, task).value_optimal}
     return {"heldout_mistakes_per_game": mistakes, "exhaustive_mistakes": exhaustive_mistakes(brain, task),
             "agreement": agree}
 
@@ -67,8 +68,10 @@ def read_curve(path: Path) -> list[Progress]:
 
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
+    twins = ("value_optimal", "survival_perfect", "survival_greedy", "survival_noisy")  # absent from older curves
     return [Progress(int(r["games"]), float(r["seconds"]), float(r["loss"]), number(r["mistakes_per_game"], float),
-                     number(r["agreement"], float), number(r["exhaustive_mistakes"], int)) for r in rows]
+                     number(r["agreement"], float), number(r["exhaustive_mistakes"], int),
+                     *(number(r.get(k) or "", float) for k in twins)) for r in rows]
 
 
 def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = "training loss") -> Path:
@@ -101,7 +104,13 @@ def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = 
         ax2.set_ylabel("mistakes over every start", color="tab:red")
     else:
         lines += ax.plot(games, [p.agreement for p in curve], color="tab:green", label="held-out agreement")
-        ax.set_ylabel("agreement with the teacher")
+        if curve and curve[-1].value_optimal is not None:  # agreement's play twins
+            lines += ax.plot(games, [p.value_optimal for p in curve], color="tab:purple",
+                             label="value-optimal moves")
+            for cat, style in (("perfect", "--"), ("noisy", ":")):
+                lines += ax.plot(games, [getattr(p, f"survival_{cat}") for p in curve], color="tab:orange",
+                                 linestyle=style, label=f"survival vs {cat} cat / teacher's")
+        ax.set_ylabel("share (agreement, value-optimal, survival / teacher's)")
     ax.set_xlabel("training games")
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
@@ -114,7 +123,7 @@ def plot_curve(curve: list[Progress], path: Path, title: str, loss_label: str = 
 
 
 TABLE_COLUMNS = ("brain", "arch", "hidden", "teacher", "task", "mistakes/game (seed task)", "exhaustive mistakes",
-                 "agreement (chase 8x8)", "survival vs perfect (brain / teacher / random)",
+                 "agreement (chase 8x8)", "value-optimal (chase 8x8)", "survival vs perfect (brain / teacher / random)",
                  "survival vs greedy (brain / teacher / random)", "survival vs noisy (brain / teacher / random)",
                  "training games", "training s", "command")
 
@@ -140,7 +149,8 @@ def brain_row(path: Path) -> list[str]:
         cells.append(str(exhaustive_mistakes(brain, seed)))
     else:  # the seed task's cat is always in sight: its four inputs are not this brain's
         cells += ["—", "—"]
-    cells.append(f"{agreement(brain, chase_task(8, 8, CAT_NAMES, 40, teacher, sight)):.4f}")
+    figures = play_figures(brain, chase_task(8, 8, CAT_NAMES, 40, teacher, sight))
+    cells += [f"{figures.agreement:.4f}", f"{figures.value_optimal:.4f}"]
     for cat in ("perfect", "greedy", "noisy"):
         task = chase_task(8, 8, (cat,), 40, teacher, sight)
         cells.append(" / ".join(f"{survival(task, brain if m == 'brain' else None, m):.1f}"

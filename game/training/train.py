@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--targets", choices=("value", "teacher"), default=None,
                    help="LSTM: imitate the set of moves the teacher rates equally best (value), or its one move, "
                    f"tie-breaks and all (teacher) ({LSTM_HYPER['targets']}; the post's teacher has one move)")
+    p.add_argument("--continue-from", type=Path, default=None, metavar="BRAIN",
+                   help="LSTM: start from this brain file's weights instead of a fresh init (its size and inputs "
+                   "must be the task's); its training games are added to the new ones in the meta")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--table", type=Path, nargs="+", default=None, metavar="BRAIN",
                    help="instead of training: print the weights table (markdown) for these brain files")
@@ -284,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         summary |= {"probe_cell_accuracy": scores.cell_accuracy, "probe_overlap": scores.overlap}
         print(f"belief probe, held-out: per-cell accuracy {scores.cell_accuracy:.4f} (a map ignoring h: "
               f"{scores.constant_accuracy:.4f}), overlap with B {scores.overlap:.4f}")
-    print(f"trained {last.games:,} games in {last.seconds:.2f} s of training (evaluation excluded)")
+    print(f"trained {last.games:,} games in {last.seconds:.2f} s of training, wall clock (evaluation excluded)")
     if args.faithful:
         print(f"Game: {last.games - 1}  (the post's loop counter; its metric {last.loss:.4f})")
     for key, value in summary.items():
@@ -376,22 +379,45 @@ def train(args: argparse.Namespace, task: Task,
         common["eval_every"] = args.eval_every
     trainer = (CAT_TRAINERS if args.role == "cat" else TRAINERS)[args.arch]
     brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed, features=task.features)
+    if args.continue_from is not None:
+        brain = continued(args, brain)
     if args.arch in (LSTMBrain.arch, MLPBrain.arch):
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
                   ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay),
                   ("targets", args.targets))
         hyper = {k: v for k, v in chosen if v is not None}
+        if args.continue_from is not None:
+            hyper["init"] = None
         recipe = CAT_HYPER if args.role == "cat" else LSTM_HYPER
         return brain, trainer.train(brain, task, **common, **hyper), {**recipe, **hyper}
     curve = trainer.train(brain, task, faithful=args.faithful, **common)
     return brain, curve, {"optimizer": "sgd", "lr": brain.alpha, "faithful": args.faithful}
 
 
+def continued(args: argparse.Namespace, fresh: Brain) -> Brain:
+    """The --continue-from brain, refused in one line unless it is the architecture, size, role and inputs the
+    run would have made."""
+    try:
+        brain = load_brain(args.continue_from, role=fresh.role, sight=None)
+    except BrainFileError as exc:
+        raise SystemExit(f"train: error: {printable(exc, 300)}") from None
+    same = (brain.arch, brain.hidden_size, tuple(brain.features)) == (fresh.arch, fresh.hidden_size,
+                                                                      tuple(fresh.features))
+    if not same:
+        raise SystemExit(f"train: error: {printable(args.continue_from, 100)}: a {brain.arch} of {brain.hidden_size} "
+                         f"units on {', '.join(brain.features)}, not the {fresh.arch} of {fresh.hidden_size} on "
+                         f"{', '.join(fresh.features)} this run trains")
+    return brain
+
+
 def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Progress], recipe: dict[str, Any],
                   command: str) -> dict[str, Any]:
     """What the brain file says about how it was made."""
     last = curve[-1]
+    earlier = 0
+    if args.continue_from is not None:  # its games count too
+        earlier = int(load_brain(args.continue_from, role=None, sight=None).meta.get("training_games") or 0)
     opponents = ({"mice": list(task.mice), "catching": True} if isinstance(task, CatTask)
                  else {"cats": list(task.cats), "catching": task.catching})
     meta = {
@@ -401,7 +427,7 @@ def training_meta(args: argparse.Namespace, task: Task | CatTask, curve: list[Pr
                  **opponents},
         **room_meta(task.room),
         **({"sight": task.sight} if task.sight != CLASSIC.name else {}),
-        "training_games": last.games,
+        "training_games": earlier + last.games,
         "training_seconds": round(last.seconds, 3),
         "training_seed": args.seed,
         "training_recipe": recipe,

@@ -56,6 +56,7 @@ from ..brains.tasks import (
     heldout_scores,
     play,
     play_cat,
+    play_figures,
 )
 from ..world.teachers import teacher_moves
 
@@ -67,8 +68,10 @@ POST_MAX_GAMES = 10_000_001  # the post's loop bound
 @dataclass
 class Progress:
     """One point of a training curve. `seconds` is training time only (evaluation excluded). `loss` is the mean
-    cross-entropy of the last update for an LSTM, and the post's smoothed metric (×4) for the post's network.
-    The metrics are None where they do not apply (mistakes per game and exhaustive mistakes: still-cat tasks)."""
+    imitation loss of the last update for an LSTM, and the post's smoothed metric (×4) for the post's network.
+    The metrics are None where they do not apply (mistakes per game and exhaustive mistakes: still-cat tasks).
+    On a mouse's chase task agreement has its play twins (tasks.PlayFigures): the share of value-optimal moves
+    and survival against the perfect, greedy and noisy cats as a share of the teacher's."""
 
     games: int
     seconds: float
@@ -76,6 +79,10 @@ class Progress:
     mistakes_per_game: float | None
     agreement: float | None
     exhaustive_mistakes: int | None
+    value_optimal: float | None = None
+    survival_perfect: float | None = None
+    survival_greedy: float | None = None
+    survival_noisy: float | None = None
 
 
 # The LSTM recipe (weights/README.md tells how it was chosen). Batch B = batch · (1 + games / batch_growth),
@@ -108,12 +115,19 @@ def is_still_cat(task: Task | CatTask) -> bool:
     return isinstance(task, Task) and not task.cats
 
 
-def evaluate(brain: Brain, task: Task) -> tuple[float | None, float | None, int | None]:
-    """Held-out mistakes per game and exhaustive mistakes (still-cat tasks) and agreement (every task)."""
+TWIN_CATS = ("perfect", "greedy", "noisy")  # survival beside the teacher's is reported against these
+
+
+def evaluate(brain: Brain, task: Task) -> tuple[float | None, float | None, int | None, dict[str, float]]:
+    """Held-out mistakes per game and exhaustive mistakes (still-cat tasks) and agreement (every task); on a chase
+    task agreement's play twins too (Progress's value_optimal and survival_CAT, from one play of the rounds)."""
     if is_still_cat(task):
         mistakes, agree = heldout_scores(brain, task)
-        return mistakes, agree, exhaustive_mistakes(brain, task)
-    return None, heldout_scores(brain, task)[1], None
+        return mistakes, agree, exhaustive_mistakes(brain, task), {}
+    figures = play_figures(brain, task)
+    twins = {"value_optimal": figures.value_optimal}
+    twins.update({f"survival_{cat}": figures.share(cat) for cat in TWIN_CATS if cat in figures.survival})
+    return None, figures.agreement, None, twins
 
 
 class Bar:
@@ -134,7 +148,7 @@ class Bar:
         width = 30
         filled = int(round(done * width))
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done:4.0%} {games:,} games {seconds:6.1f}s {text}\x1b[K")
+        sys.stderr.write(f"\r[{bar}] {done:4.0%} {games:,} games {seconds:6.1f}s wall {text}\x1b[K")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -181,7 +195,7 @@ class Update(Protocol):
 
 def run(brain: Brain, task: Task | CatTask, update: Update, *, games: int | None, seconds: float | None,
         eval_every: int, stop: Callable[[Progress], bool] | None, progress: bool,
-        judge: Callable[[Brain, Any], tuple[float | None, float | None, int | None]] = evaluate) -> list[Progress]:
+        judge: Callable[[Brain, Any], tuple] = evaluate) -> list[Progress]:
     """Update until `games` games or `seconds` of training time (whichever comes first), or until the update
     has reached its own goal or `stop(progress)` is true at an evaluation; returns the curve, one Progress per
     held-out evaluation: at the start, at the first update past every `eval_every` games, and at the end.
@@ -192,10 +206,12 @@ def run(brain: Brain, task: Task | CatTask, update: Update, *, games: int | None
     done_games, trained, next_eval = 0, 0.0, 0
 
     def check() -> bool:
-        mistakes, agree, exhaustive = judge(brain, task)
-        curve.append(Progress(done_games, trained, update.loss, mistakes, agree, exhaustive))
+        mistakes, agree, exhaustive, *twins = judge(brain, task)
+        curve.append(Progress(done_games, trained, update.loss, mistakes, agree, exhaustive, **(twins or [{}])[0]))
         scores = (f"mistakes/game {mistakes:.3f} exhaustive {exhaustive}" if mistakes is not None
                   else f"agreement {agree:.4f}")
+        if curve[-1].value_optimal is not None:
+            scores += f" value-optimal {curve[-1].value_optimal:.4f}"
         bar.show(done_games, trained, f"{update.status()} {scores}", force=True)
         return bool(stop and stop(curve[-1]))
 
@@ -287,7 +303,8 @@ class LSTMUpdate:
         weight = rounds.mask[:T].astype(brain.dtype)
         ramp = min(1.0, done_games / hp["first_ramp"]) if hp["first_ramp"] else 1.0
         weight[0] *= 1.0 + (self.first_weight - 1.0) * ramp
-        best = rounds.targets[:T] if self.hp["targets"] == "value" else None
+        # a teacher with no value (the post's) is imitated move for move, by the plain cross-entropy
+        best = rounds.targets[:T] if self.hp["targets"] == "value" and rounds.by_value else None
         self.loss, grad = imitation_loss(brain, trace.logits(), trace, rounds.teacher[:T], weight, best,
                                          self.hp["tie_weight"])
         self.adam.step(brain.theta, grad)

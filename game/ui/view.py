@@ -702,8 +702,13 @@ class View:
             self.text(pic.untrained, 16, YELLOW, x, y + 44)
             return y + 62
         if tuned:
-            heldout = pic.heldout_now if pic.tuned_updates else meta.get("tuned_heldout_agreement")
-            figure = f" · {heldout * 100:.1f}% held-out" if isinstance(heldout, float) else ""
+            if pic.tuned_updates:
+                heldout, kind = pic.heldout_now, pic.heldout_kind
+            else:
+                value = meta.get("tuned_heldout_value_optimal")
+                heldout = value if value is not None else meta.get("tuned_heldout_agreement")
+                kind = "value-optimal" if value is not None else "agreement"
+            figure = f" · {heldout * 100:.1f}% held-out {kind}" if isinstance(heldout, float) else ""
             score = tuned + figure
         elif scores:
             score = "held-out: " + " · ".join(scores)
@@ -871,10 +876,11 @@ class View:
         if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        line = f"held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}% now (started {pic.start_heldout * 100:.1f}%)"
+        kind = "value-opt." if pic.heldout_kind == "value-optimal" else pic.heldout_kind  # the line must fit
+        line = f"held-out {kind} {pic.heldout_now * 100:.1f}% (from {pic.start_heldout * 100:.1f}%)"
         if pic.fallbacks:
             times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
-            line += f"  ·  fell back to the best weights {times}"
+            line += f"  ·  fell back to best weights {times}"
         self.text(line, 16, ORANGE if pic.fallbacks else GREEN, x, y)
 
     def draw_timing(self, pic: Picture, x: float, y: float) -> None:

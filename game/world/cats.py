@@ -38,12 +38,28 @@ def landing_gaps(width: int, height: int, room: Room | None) -> np.ndarray:
 
 
 @lru_cache(maxsize=16)
-def greedy_table(width: int, height: int, room: Room | None = None) -> np.ndarray:
-    """The greedy cat's move for every (cat cell, mouse cell), cells numbered y * W + x: the neighbouring cell
-    nearest the mouse (straight-line distance), ties in move order."""
+def greedy_distances(width: int, height: int, king: bool = False, room: Room | None = None) -> np.ndarray:
+    """(W·H·W·H, 8): for every (cat cell, mouse cell), row c·W·H + m, how far each cat move lands from the mouse:
+    squared straight-line distance, or with `king` the king-move (Chebyshev) distance."""
     gap = landing_gaps(width, height, room)
+    return np.abs(gap).max(axis=2) if king else (gap * gap).sum(axis=2)
+
+
+@lru_cache(maxsize=16)
+def greedy_table(width: int, height: int, room: Room | None = None, last: bool = False,
+                 king: bool = False) -> np.ndarray:
+    """The greedy cat's move for every (cat cell, mouse cell), cells numbered y * W + x: the neighbouring cell
+    nearest the mouse (straight-line distance; with `king` by king moves), ties in move order (with `last`, the
+    last of them)."""
+    distance = greedy_distances(width, height, king, room)
+    moves = 7 - np.argmin(distance[:, ::-1], axis=1) if last else np.argmin(distance, axis=1)
     cells = width * height
-    return np.argmin((gap * gap).sum(axis=2), axis=1).astype(np.int32).reshape(cells, cells)
+    return moves.astype(np.int32).reshape(cells, cells)
+
+
+def pairs(cat: np.ndarray, mouse: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Each (cat cell, mouse cell) as its row of greedy_distances."""
+    return (cat[:, 1] * width + cat[:, 0]) * (width * height) + mouse[:, 1] * width + mouse[:, 0]
 
 
 @lru_cache(maxsize=16)
@@ -70,6 +86,28 @@ def straight_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, ro
     return table[cat[:, 1] * width + cat[:, 0], mouse[:, 1] * width + mouse[:, 0]]
 
 
+def greedy_last_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                    room: Room | None = None) -> np.ndarray:
+    """The greedy cat taking the last of the nearest cells in move order."""
+    return greedy_table(width, height, furnished(room), last=True).reshape(-1)[pairs(cat, mouse, width, height)]
+
+
+def greedy_king_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                    room: Room | None = None) -> np.ndarray:
+    """Step to the neighbouring cell nearest the mouse by king moves, ties in move order."""
+    return greedy_table(width, height, furnished(room), king=True).reshape(-1)[pairs(cat, mouse, width, height)]
+
+
+def straight_distances(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                       room: Room | None = None) -> np.ndarray:
+    return greedy_distances(width, height, room=furnished(room))[pairs(cat, mouse, width, height)]
+
+
+def king_distances(cat: np.ndarray, mouse: np.ndarray, width: int, height: int,
+                   room: Room | None = None) -> np.ndarray:
+    return greedy_distances(width, height, king=True, room=furnished(room))[pairs(cat, mouse, width, height)]
+
+
 def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, room: Room | None = None) -> np.ndarray:
     """The solved pursuit game's cat: it catches in par moves from every start."""
     return pursuit(width, height, room).cat_moves(cat, mouse)
@@ -79,13 +117,16 @@ def perfect_cat(cat: np.ndarray, mouse: np.ndarray, width: int, height: int, roo
 class ScriptedCat:
     """A scripted cat, declared once with all the game, the trainer and the page need: its choice of move
     (None: a random move every time), how often it slips to a random move instead, whether brains train
-    against it, and a line that says what it does (the game's --help)."""
+    against it by default, whether the game offers it to watch, and a line that says what it does (the game's
+    --help). A cat with `nearest` steps to a move of least distance (N, 8) from it, its ties broken at random."""
 
     name: str
     about: str
     chooses: Chooser | None
     slip: float = 0.0
     trains: bool = True
+    watched: bool = True
+    nearest: Chooser | None = None
 
 
 CATS = {cat.name: cat for cat in (
@@ -97,13 +138,25 @@ CATS = {cat.name: cat for cat in (
                 slip=0.1, trains=False),
     ScriptedCat("straight", "steps to the cell nearest the mouse in king steps, never planning round furniture",
                 straight_cat, trains=False),
+    # Cats to judge a brain against, or to train it with when asked: greedy cats breaking their ties otherwise,
+    # and the noisy cat slipping at other rates. The game does not offer them.
+    *(ScriptedCat(name, about, chooses, slip, trains=False, watched=False, nearest=nearest)
+      for name, about, chooses, slip, nearest in (
+          ("greedy-last", "the greedy cat, taking the last of the nearest cells", greedy_last_cat, 0.0, None),
+          ("greedy-random", "the greedy cat, taking a random one of the nearest cells", None, 0.0,
+           straight_distances),
+          ("greedy-king", "steps to the cell nearest the mouse by king moves", greedy_king_cat, 0.0, None),
+          ("greedy-king-random", "the same, ties at random", None, 0.0, king_distances),
+          ("noisy-10", "the perfect cat, with a random move one time in ten", perfect_cat, 0.10, None),
+          ("noisy-50", "the perfect cat, with a random move half the time", perfect_cat, 0.50, None))),
 )}
 CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.trains)  # the cats brains train against by default
-WATCH_CAT_NAMES = tuple(CATS)  # the cats the game can watch
-SCRIPTED_CATS = WATCH_CAT_NAMES  # every cat cat_moves knows
+WATCH_CAT_NAMES = tuple(name for name, cat in CATS.items() if cat.watched)  # the cats the game can watch
+VARIANT_CAT_NAMES = tuple(name for name, cat in CATS.items() if not cat.watched)
+SCRIPTED_CATS = tuple(CATS)  # every cat cat_moves knows
 PLAYER_LIKE_CAT = "clumsy"  # the benchmarks' stand-in for a player
 STRAIGHT_CAT = "straight"  # the careless chase a room is measured against (training/contest.py)
-TRAINING_CATS = (*CAT_NAMES, STRAIGHT_CAT)  # the cats a mouse may train against (a room's mouse meets the chaser)
+TRAINING_CATS = tuple(name for name in CATS if name != PLAYER_LIKE_CAT)  # every cat a brain may train against
 
 
 def cat_moves(
@@ -128,6 +181,9 @@ def cat_moves(
         return values if among is None else values[among]
 
     scripted = CATS.get(name)
+    if scripted is not None and scripted.nearest is not None:  # whole-number distances: a draw below 1 breaks ties
+        distance = scripted.nearest(cat, mouse, width, height, room)
+        return np.argmin(distance + draws(rng.random((n, 8))), axis=1).astype(np.int32)
     if scripted is not None and scripted.chooses is None:
         return draws(rng.integers(0, 8, size=n)).astype(np.int32)
     if scripted is not None and not scripted.slip:
@@ -136,4 +192,4 @@ def cat_moves(
         moves = scripted.chooses(cat, mouse, width, height, room)
         slip = draws(rng.random(n) < scripted.slip)
         return np.where(slip, draws(rng.integers(0, 8, size=n)), moves).astype(np.int32)
-    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(WATCH_CAT_NAMES)}")
+    raise ValueError(f"unknown cat {name!r}: choose one of {', '.join(CATS)}")

@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 NEVER = np.int32(1 << 20)  # a pair's par when the perfect cat cannot catch from it
-# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
-# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
-# value: its one move is the target.
-VALUE_TEACHERS = ("optimal", "cautious")
 
 
 def check_post_teacher(room: Room | None) -> None:
@@ -211,6 +207,10 @@ class Teacher:
 TEACHERS = {t.name: t for t in (Teacher("post", "Post's teacher", post_teacher, knows_rooms=False),
                                 Teacher("optimal", "Optimal", optimal_teacher))}
 TEACHER_NAMES = tuple(TEACHERS)
+# Teachers that choose by a value (the solved game's; the cautious teacher's guaranteed survival over B): a
+# brain imitates the set of moves equal in that value, not the tie-break among them. The post's teacher has no
+# value: its one move is the target.
+VALUE_TEACHERS = ("optimal", "cautious")
 
 
 def teacher_moves(name: str, cat: np.ndarray, mouse: np.ndarray, width: int, height: int,

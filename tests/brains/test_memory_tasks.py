@@ -245,7 +245,10 @@ def test_each_sight_has_its_shipped_brain_and_refuses_the_others(sight):
     path = WEIGHTS / SIGHT_BRAINS[sight]
     brain = load_brain(path, sight=sight)
     assert list(brain.features) == SIGHT_INPUTS[sight] and brain.meta.get("sight", "classic") == sight
-    assert brain.meta["agreement"] >= 0.99
+    # a brain trained on value targets is held to its value-optimal share (its agreement counts tie-breaks it was
+    # free not to copy); one trained on the teacher's moves to its agreement
+    value = brain.meta.get("value_optimal")
+    assert value >= 0.995 if value is not None else brain.meta["agreement"] >= 0.99
     assert (brain.probe is None) == (sight == "classic")
     for other in set(SIGHT_BRAINS) - {sight}:  # fog and flicker share inputs, but not what they mean
         with pytest.raises(BrainFileError, match=f"was trained for {sight} sight"):

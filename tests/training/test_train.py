@@ -384,3 +384,23 @@ def test_cli_refuses_a_cat_as_a_mouse_to_chase(tmp_path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert f"{cat}: is a cat's brain (meta role 'cat'); a mouse's brain is needed here" in err
     assert err.count("\n") == 1
+
+
+def test_training_continues_from_a_brain_file_and_refuses_one_of_another_shape(tmp_path, capsys) -> None:
+    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
+    chase = ["--task", "chase", "--size", "6", "--cats", "perfect,greedy-king-random", "--hidden", "8", "--quiet",
+             "--eval-every", "1000"]
+    assert main([*chase, "--games", "300", "--seed", "1", "--out", str(first)]) == 0
+    start = load_brain(first)
+    assert main([*chase, "--games", "200", "--seed", "2", "--continue-from", str(first), "--out", str(second)]) == 0
+    went_on = load_brain(second)
+    assert went_on.meta["training_games"] == 500 and went_on.meta["task"]["cats"] == ["perfect", "greedy-king-random"]
+    assert not np.array_equal(went_on.theta, start.theta)
+    fresh = tmp_path / "fresh.npz"
+    assert main([*chase, "--games", "200", "--seed", "2", "--out", str(fresh)]) == 0
+    assert not np.array_equal(load_brain(fresh).theta, went_on.theta)  # it did start from the file's weights
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main([*chase[:-5], "--hidden", "16", "--quiet", "--games", "10", "--continue-from", str(first),
+              "--out", str(tmp_path / "x.npz")])
+    assert "a lstm of 8 units" in str(refused.value) and "not the lstm of 16" in str(refused.value)

@@ -140,7 +140,8 @@ def test_unknown_cat_name_is_a_clear_error():
     cat, mouse = all_starts(4, 4)
     with pytest.raises(ValueError) as info:
         cat_moves("lazy", cat, mouse, 4, 4, np.random.default_rng(0))
-    assert str(info.value) == "unknown cat 'lazy': choose one of perfect, greedy, noisy, random, clumsy, straight"
+    assert str(info.value) == ("unknown cat 'lazy': choose one of perfect, greedy, noisy, random, clumsy, straight, "
+                               "greedy-last, greedy-random, greedy-king, greedy-king-random, noisy-10, noisy-50")
 
 
 def test_the_clumsy_cat_is_greedy_but_for_a_random_move_now_and_then():
@@ -148,3 +149,47 @@ def test_the_clumsy_cat_is_greedy_but_for_a_random_move_now_and_then():
     moves = cat_moves("clumsy", cat, mouse, 6, 6, np.random.default_rng(3))
     differs = float(np.mean(moves != greedy_cat(cat, mouse, 6, 6)))
     assert 0.05 < differs < 0.1  # slips one time in ten, and a slip lands on the greedy move one time in eight
+
+
+# -- cats to judge a brain against (or train it with) beside the four -----------------------------------------
+
+
+def landing_distances(width, height, cat, mouse, king):
+    """Per start and cat move (arena.CAT_MOVES' order): how far the landing cell is from the mouse, by hand."""
+    out = np.zeros((len(cat), 8), dtype=np.int64)
+    for k, (dx, dy) in enumerate(CAT_MOVES.tolist()):
+        x = np.clip(cat[:, 0] + dx, 0, width - 1) - mouse[:, 0]
+        y = np.clip(cat[:, 1] + dy, 0, height - 1) - mouse[:, 1]
+        out[:, k] = np.maximum(abs(x), abs(y)) if king else x * x + y * y
+    return out
+
+
+@pytest.mark.parametrize("name, king, last", [("greedy-last", False, True), ("greedy-king", True, False)])
+def test_greedy_variants_step_to_a_nearest_cell_with_their_own_tie_rule(name, king, last):
+    cat, mouse = all_starts(6, 5)
+    moves = cat_moves(name, cat, mouse, 6, 5, np.random.default_rng(0))
+    distance = landing_distances(6, 5, cat, mouse, king)
+    nearest = distance == distance.min(axis=1, keepdims=True)
+    want = np.array([np.flatnonzero(row)[-1 if last else 0] for row in nearest])
+    np.testing.assert_array_equal(moves, want)
+
+
+@pytest.mark.parametrize("name, king", [("greedy-random", False), ("greedy-king-random", True)])
+def test_random_tie_greedy_cats_pick_among_the_nearest_and_vary(name, king):
+    cat, mouse = all_starts(6, 6)
+    distance = landing_distances(6, 6, cat, mouse, king)
+    nearest = distance == distance.min(axis=1, keepdims=True)
+    rng = np.random.default_rng(1)
+    picks = np.stack([cat_moves(name, cat, mouse, 6, 6, rng) for _ in range(20)])
+    assert nearest[np.arange(len(cat))[None, :], picks].all()
+    tied = nearest.sum(axis=1) > 1
+    assert (picks[:, tied] != picks[0, tied]).any(axis=0).mean() > 0.5  # ties are broken differently
+
+
+@pytest.mark.parametrize("name, slip", [("noisy-10", 0.10), ("noisy-50", 0.50)])
+def test_noisy_variants_slip_at_their_rate(name, slip):
+    cat, mouse = all_starts(8, 8)
+    perfect = pursuit(8, 8).cat_moves(cat, mouse)
+    moves = cat_moves(name, cat, mouse, 8, 8, np.random.default_rng(2))
+    # a slip is a random one of eight moves: 7 in 8 of them differ from the perfect cat's
+    assert abs((moves != perfect).mean() - slip * 7 / 8) < 0.02

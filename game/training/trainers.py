@@ -263,6 +263,23 @@ def check_targets(hp: dict[str, Any]) -> None:
         raise ValueError(f"unknown targets {hp['targets']!r}: choose {' or '.join(TARGET_KINDS)}")
 
 
+def lstm_start(brain: LSTMBrain, hyper: dict[str, Any], defaults: dict[str, Any],
+               seed: int | None) -> tuple[dict[str, Any], np.random.Generator]:
+    """An LSTM trainer's hyperparameters (the defaults, overridden by `hyper`, every name known) and its random
+    stream, with the brain initialised as they ask."""
+    unknown = set(hyper) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(defaults)}")
+    hp = {**defaults, **hyper}
+    check_targets(hp)
+    rng = np.random.default_rng(seed)
+    if hp["init"] == "wide":
+        wide_init(brain, hp["init_scale"], rng)
+    elif hp["init"] is not None:
+        raise ValueError(f"unknown init {hp['init']!r}: choose wide or None")
+    return hp, rng
+
+
 class LSTMUpdate:
     """The LSTM recipe's step: a growing batch of on-policy rounds (half their starts drawn where the mouse
     recently erred, on still-cat tasks), cross-entropy with the first move weighted up, one Adam step on a
@@ -350,16 +367,7 @@ def train_lstm(
     `first_ramp` games), and `focus` draws that share of each batch's starts in proportion to the mistakes the
     mouse made recently from them in training (prioritized starts). Evaluation stays uniform and held-out."""
     _check_budget(games, seconds)
-    unknown = set(hyper) - set(LSTM_HYPER)
-    if unknown:
-        raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(LSTM_HYPER)}")
-    hp = {**LSTM_HYPER, **hyper}
-    check_targets(hp)
-    rng = np.random.default_rng(seed)
-    if hp["init"] == "wide":
-        wide_init(brain, hp["init_scale"], rng)
-    elif hp["init"] is not None:
-        raise ValueError(f"unknown init {hp['init']!r}: choose wide or None")
+    hp, rng = lstm_start(brain, hyper, LSTM_HYPER, seed)
     update = LSTMUpdate(brain, task, hp, rng, games, seconds)
     return run(brain, task, update, games=games, seconds=seconds, eval_every=eval_every, stop=stop,
                progress=progress)
@@ -417,16 +425,7 @@ def train_cat_lstm(
         raise ValueError(f"a cat's trainer needs a cat's brain with {len(CAT_MOVE_NAMES)} moves, not a "
                          f"{brain.role}'s with {brain.n_actions}")
     _check_budget(games, seconds)
-    unknown = set(hyper) - set(CAT_HYPER)
-    if unknown:
-        raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}: choose from {', '.join(CAT_HYPER)}")
-    hp = {**CAT_HYPER, **hyper}
-    check_targets(hp)
-    rng = np.random.default_rng(seed)
-    if hp["init"] == "wide":
-        wide_init(brain, hp["init_scale"], rng)
-    elif hp["init"] is not None:
-        raise ValueError(f"unknown init {hp['init']!r}: choose wide or None")
+    hp, rng = lstm_start(brain, hyper, CAT_HYPER, seed)
     update = CatUpdate(brain, task, hp, rng, games, seconds)
     return run(brain, task, update, games=games, seconds=seconds, eval_every=eval_every, stop=stop,
                progress=progress, judge=judge_cat)

@@ -697,6 +697,9 @@ class View:
             scores.append(f"{held:.2f} mistakes per game")
         if isinstance(agreement, (int, float)) and not isinstance(agreement, bool):
             scores.append(f"agreement {agreement * 100:.1f}%")
+        value = meta.get("value_optimal")  # agreement's play twin, where the brain's file measured it
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            scores.append(f"value-optimal {value * 100:.1f}%")
         tuned = pic.tuned_line
         if pic.untrained:
             self.text(pic.untrained, 16, YELLOW, x, y + 44)

@@ -226,6 +226,11 @@
             const detail = rowAfterAgreement("cm-value-optimal", "Value-optimal moves");
             if (detail) detail.textContent = percent(update.value_optimal);
         }
+        if ("session" in update) {
+            const detail = rowAfterAgreement("cm-session", "Your session against par");
+            const line = update.session && typeof update.session.line === "string" ? update.session.line : "";
+            if (detail) detail.textContent = line.replace(/^Session: /, "") || "\u2013";
+        }
         if ("learning_status" in update) renderLearningStatus(update.learning_status);
         if ("step_ms" in update) byId("cm-step-ms").textContent = fmt(update.step_ms, 2, " ms");
         if ("update_ms" in update) byId("cm-update-ms").textContent = fmt(update.update_ms, 2, " ms");

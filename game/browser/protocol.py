@@ -304,7 +304,8 @@ STATUS_FIELDS: dict[str, StatusField] = {
     "sight": StatusField("text", "what the mouse sees of the cat, one of SIGHTS (the brains listed are its own)"),
     "room": StatusField("text", "the room in play, one of ROOMS (open: the board without furniture)"),
     "session": StatusField("object", "the player's rounds against par this session: rounds, caught, on_par, "
-                           "under_par, escaped, streak, best_streak, net (moves over par, negative under)"),
+                           "under_par, escaped, streak, best_streak, net (moves over par, negative under), and line "
+                           "(the panel's sentence)"),
     "learning": StatusField("bool", "learning from the teacher"),
     "teacher": StatusField("text", "the teacher's name, one of TEACHER_NAMES"),
     "learn_speed": StatusField("count", "the learning speed, in LEARN_SPEED"),

@@ -63,7 +63,8 @@ class Scorecard:
     def status(self) -> dict[str, Any]:
         """The scorecard as the page reads it."""
         return {"rounds": self.rounds, "caught": self.caught, "on_par": self.on_par, "under_par": self.under_par,
-                "escaped": self.escaped, "streak": self.streak, "best_streak": self.best_streak, "net": self.net}
+                "escaped": self.escaped, "streak": self.streak, "best_streak": self.best_streak, "net": self.net,
+                "line": self.line()}
 
 
 def untrained_note(meta: dict[str, Any], size: tuple[int, int], room: Room | None) -> str | None:

@@ -18,6 +18,7 @@ def test_scorecard_counts_par_streaks_and_slips() -> None:
     assert card.line() == ("Session: 6/7 caught · 5 at or under par · 2 under (the brain slipped) · streak 2 "
                            "(best 3) · 1 under par")
     assert card.status()["best_streak"] == 3
+    assert card.status()["line"] == card.line()  # the page shows the panel's own sentence
 
 
 def test_untrained_note_names_room_and_size() -> None:

@@ -295,6 +295,14 @@ async function fullPass(context, origin, opts, server, errors, dialogs) {
     await pickCat(page, "you");
     check("a bundled brain and a scripted cat, picked in the panel, play");
 
+    // --- the player's session against par, in the game's own words ---
+    await waitFor(page, () => {
+        const session = window.catmouse.status.session;
+        const row = document.getElementById("cm-session");
+        return Boolean(session && row && row.textContent && row.textContent === session.line.replace(/^Session: /, ""));
+    }, null, "the panel's session row to show the game's line");
+    check("the panel shows the session against par as the game words it");
+
     // --- uploads: a good brain plays, a broken one is refused and the brain stays ---
     const good = readFileSync(join(opts.weights, "lstm16_post.npz"));
     await page.setInputFiles("#cm-upload", { name: "my_brain.npz", mimeType: "application/octet-stream", buffer: good });

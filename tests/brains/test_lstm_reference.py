@@ -104,20 +104,26 @@ def test_the_play_step_equals_the_equations():
         assert move == int(np.argmax(run.y[t][0]))
 
 
+def assert_matches_finite_differences(grad: dict, params: dict, loss_of) -> None:
+    """Each parameter's gradient against central differences of loss_of(params with that one entry moved)."""
+    eps = 1e-6
+    for name, p in params.items():
+        numeric = np.empty_like(p)
+        for idx in np.ndindex(p.shape):
+            values = {k: v.copy() for k, v in params.items()}
+            values[name][idx] += eps
+            up = loss_of(values)
+            values[name][idx] -= 2 * eps
+            down = loss_of(values)
+            numeric[idx] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(grad[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+
+
 def test_the_reference_gradient_matches_finite_differences():
     brain, xs, labels, mask = brain_and_rounds(3, 5, 3, seed=17)
     _, grad, _ = reference_loss_and_gradient(brain.params, xs, labels, mask)
-    eps = 1e-6
-    for name, p in brain.params.items():
-        numeric = np.empty_like(p)
-        for idx in np.ndindex(p.shape):
-            values = {k: v.copy() for k, v in brain.params.items()}
-            values[name][idx] += eps
-            up = reference_loss_and_gradient(values, xs, labels, mask)[0]
-            values[name][idx] -= 2 * eps
-            down = reference_loss_and_gradient(values, xs, labels, mask)[0]
-            numeric[idx] = (up - down) / (2 * eps)
-        np.testing.assert_allclose(grad[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+    assert_matches_finite_differences(grad, brain.params, lambda values: reference_loss_and_gradient(
+        values, xs, labels, mask)[0])
 
 
 # -- sets of equally good moves: −log Σ_{a∈best} p_a ---------------------------------------------------------
@@ -171,17 +177,8 @@ def test_the_reference_set_gradient_matches_finite_differences():
     brain, xs, labels, mask = brain_and_rounds(3, 5, 3, seed=41)
     best = best_sets(labels, 4, seed=43)
     _, grad, _ = reference_loss_and_gradient(brain.params, xs, best, mask)
-    eps = 1e-6
-    for name, p in brain.params.items():
-        numeric = np.empty_like(p)
-        for idx in np.ndindex(p.shape):
-            values = {k: v.copy() for k, v in brain.params.items()}
-            values[name][idx] += eps
-            up = reference_loss_and_gradient(values, xs, best, mask)[0]
-            values[name][idx] -= 2 * eps
-            down = reference_loss_and_gradient(values, xs, best, mask)[0]
-            numeric[idx] = (up - down) / (2 * eps)
-        np.testing.assert_allclose(grad[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+    assert_matches_finite_differences(grad, brain.params, lambda values: reference_loss_and_gradient(
+        values, xs, best, mask)[0])
 
 
 def test_the_set_loss_is_minus_log_of_the_sets_probability_even_far_from_it():

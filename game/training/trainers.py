@@ -263,7 +263,7 @@ def check_targets(hp: dict[str, Any]) -> None:
         raise ValueError(f"unknown targets {hp['targets']!r}: choose {' or '.join(TARGET_KINDS)}")
 
 
-def lstm_start(brain: LSTMBrain, hyper: dict[str, Any], defaults: dict[str, Any],
+def lstm_start(brain: LSTMBrain | MLPBrain, hyper: dict[str, Any], defaults: dict[str, Any],
                seed: int | None) -> tuple[dict[str, Any], np.random.Generator]:
     """An LSTM trainer's hyperparameters (the defaults, overridden by `hyper`, every name known) and its random
     stream, with the brain initialised as they ask."""

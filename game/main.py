@@ -230,9 +230,8 @@ def practice_session(options: argparse.Namespace) -> int:
         shown = brainfile.printable(options.save_brain, brainfile.MAX_NAME_SHOWN)
         try:
             # the play figures measured after the session (2,000 held-out rounds), as the report prints them
-            value = result["value_optimal_after"] if game.coach.heldout_kind() == "value-optimal" else None
             data = game.library.tuned_bytes(game.coach.teacher, {"agreement": result["heldout_after"],
-                                                                 "value_optimal": value})
+                                                                 "value_optimal": result["value_optimal_after"]})
             result["saved"] = str(brainfile.write_atomic(options.save_brain, data))
         except FileExistsError:
             print(f"main.py: error: {shown}: appeared during the session; not overwritten", file=sys.stderr)

@@ -16,11 +16,18 @@ by length, so its short rounds go many to a slice (its cost is mostly per step) 
 The clock is the learner's own CPU time where the platform keeps one (`learning_clock`).
 
 Safety net: every `CHECK_EVERY` updates a frozen copy of the weights plays fixed held-out starts (never trained
-on); the best weights are kept, and when the check falls more than `FALLBACK_MARGIN` below the best, the brain
-goes back to them, with the optimizer's moments as they were then. The rate follows the best figure alone: a
-fallback does not shrink it (a rate halved at each fallback left a brain that kept falling back with steps too
-small to leave where it was). An update that goes NaN or explodes is rolled back; weights that stop being finite
-for any other reason go back to the last finite weights. No pygame.
+on) and is judged by play: first the share of value-optimal moves (the solved game's, or the largest guaranteed
+survival over B under fog and flicker), then, only between weights whose moves are equally often value-optimal,
+agreement with the teacher (its tie-breaks buy moves against a cat that errs). The post's teacher is judged the
+same way: it has no value of its own, and the mouse that learns must not play worse. The best weights are kept,
+and when the check falls more than `FALLBACK_MARGIN` below the best, the brain goes back to them, with the
+optimizer's moments as they were then. The rate follows what is left to learn of the best weights' targets
+alone: a fallback does not shrink it (a rate halved at each fallback left a brain that kept falling back with
+steps too small to leave where it was). At the end of a session (`settle`) the brain keeps weights other than
+those it started with only if they play no worse than the start: as many value-optimal moves, and as long a
+survival against the cats without chance. An update that goes NaN or
+explodes is rolled back; weights that stop being finite for any other reason go back to the last finite weights.
+No pygame.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import numpy as np
 from ..brain_np import Brain
 from ..world.rooms import Room
 from ..world.teachers import VALUE_TEACHERS
-from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing
+from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing, survival_by_cat
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
 MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason
@@ -47,7 +54,8 @@ CHECK_ROUNDS = 32  # held-out rounds per cat in one check
 CHECK_EVERY = 50  # updates between held-out checks
 FALLBACK_MARGIN = 0.005  # a check this far below the best sends the brain back to the best weights...
 FALLBACK_SHARE = 0.5  # ...or this share of the best's error, if more: a brain learning fast wobbles
-SETTLE_ROUNDS = 128  # held-out rounds per cat when a session ends: no frame budget then, so a finer figure
+SETTLE_ROUNDS = 512  # held-out rounds per cat when a session ends (headless, no frame budget): a finer figure
+GUARD_CATS = ("perfect", "greedy")  # the cats without chance: a move they lose is the brain's, not the dice's
 COST_SAMPLES = 32  # recent costs kept per kind of piece; a piece is priced at the worst of them
 SLICE_SAMPLES = 64  # recent update slices kept, whatever their rounds (so a size not used for a while ages out)
 CALL_STEPS = 7.0  # a loss-and-gradient call's own cost, in steps (32 units, 1 round: 0.12 ms at 5, 0.47 at 40)
@@ -57,6 +65,7 @@ BANKED_ROUNDS = 4  # earned updates kept for at most this many rounds' worth (ma
 RATE_MAX = 0.03  # Adam's rate for a brain that still has everything to learn (the trainer's rate)
 RATE_MIN = 3e-4
 ERROR_FOR_FULL_RATE = 0.05  # below this held-out error the rate shrinks in proportion: small steps near the top
+JUDGED_BY = "value-optimal"  # what the held-out figures (`heldout`, `best_heldout`, `start_heldout`) measure
 
 
 def learning_clock() -> Callable[[], float]:
@@ -101,6 +110,14 @@ def put_weights(brain: Brain, saved: np.ndarray) -> None:
 
 def weights_finite(brain: Brain) -> bool:
     return bool(np.all(np.isfinite(brain.theta)))
+
+
+def no_worse(rollout: Rollout, start: Rollout) -> bool:
+    """Whether these weights play at least as well as the start on the same rounds: value-optimal share, and mean
+    moves survived against the cats without chance (`GUARD_CATS`; against a cat that errs the tie-breaks decide,
+    and the rank's agreement keeps them)."""
+    mine, theirs = rollout.survival(), start.survival()
+    return rollout.value_optimal() >= start.value_optimal() and all(mine[cat] >= theirs[cat] for cat in GUARD_CATS)
 
 
 def priced(recent: deque[float], spent_ms: float) -> float:
@@ -222,17 +239,28 @@ class Rollout:
     def agreement(self) -> float:
         return 1.0 - float(self.rounds.mistakes.sum()) / max(int(self.rounds.mask.sum()), 1)
 
-    def figure(self) -> float:
-        """What the safety net judges these weights by (`judged_by`): for a teacher that chooses by value, the
-        share of value-optimal moves (copying its tie-breaks is not playing better); for the post's teacher,
-        which has no value, agreement."""
-        return self.rounds.value_optimal if self.task.teacher in VALUE_TEACHERS else self.agreement()
+    def value_optimal(self) -> float:
+        return self.rounds.value_optimal
 
-    def play_out(self) -> float:
-        """All at once (no frame budget): `figure` of these weights on these rounds."""
+    def rank(self) -> tuple[float, float]:
+        """What the safety net orders weights by: value-optimal share first (copying the teacher's tie-breaks is
+        not playing better), then agreement, which only decides between weights that play alike."""
+        return self.value_optimal(), self.agreement()
+
+    def survival(self) -> dict[str, float]:
+        """Mean moves survived per cat on these rounds."""
+        return survival_by_cat(self.task, self.rounds)
+
+    def target_share(self) -> float:
+        """The share of moves in the learning targets (the value-optimal set for a teacher that chooses by value,
+        the teacher's move for the post's): 1 minus it is what is left to learn."""
+        return self.value_optimal() if self.task.teacher in VALUE_TEACHERS else self.agreement()
+
+    def play_out(self) -> Rollout:
+        """All at once (no frame budget)."""
         while not self.advance():
             pass
-        return self.figure()
+        return self
 
 
 class Learner:
@@ -293,8 +321,10 @@ class Learner:
         self.best: list[np.ndarray] | None = None
         self.best_moments: tuple | None = None
         self.best_heldout: float | None = None
+        self.best_agreement = 0.0  # the best weights' agreement: the tie-break between equal value
+        self.best_target_share = 0.0  # the best weights' share of moves in the targets: sets the rate
         self.start_heldout: float | None = None
-        self.heldout: float | None = None  # the latest check's figure (judged_by): the brain as it is now
+        self.heldout: float | None = None  # the latest check's value-optimal share: the brain as it is now
         self.heldout_agreement: float | None = None  # the latest check's agreement, beside it
         self.fallbacks = 0
         self.new_optimizer()
@@ -305,8 +335,8 @@ class Learner:
 
     @property
     def judged_by(self) -> str:
-        """What the held-out figures (`heldout`, `best_heldout`, `start_heldout`) measure."""
-        return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
+        """What the held-out figures (`heldout`, `best_heldout`, `start_heldout`) measure, whatever the teacher."""
+        return JUDGED_BY
 
     def new_optimizer(self) -> None:
         self.optimizer = self.brain.optimizer(lr=self.rate(), clip=1.0)
@@ -321,10 +351,11 @@ class Learner:
     def rate(self) -> float:
         """Adam's rate: fixed when given, else in proportion to the held-out error (Adam's steps are about the rate
         in every weight whatever the gradient's size, so a brain that is nearly right needs small ones). It follows
-        the best figure, so it only ever falls: a worse check must not make the steps bigger."""
+        the best weights' figure, so it only ever falls: a worse check must not make the steps bigger. The error is
+        what is left to learn of the targets (`Rollout.target_share`): for the post's teacher, its moves."""
         if self.lr is not None:
             return self.lr
-        error = 1.0 - (self.best_heldout if self.best_heldout is not None else 0.0)  # never up: no feedback loop
+        error = 1.0 - self.best_target_share  # never up: no feedback loop
         return float(np.clip(RATE_MAX * error / ERROR_FOR_FULL_RATE, RATE_MIN, RATE_MAX))
 
     # -- what the game feeds in ------------------------------------------------------------------------
@@ -466,18 +497,21 @@ class Learner:
                                            targets[:steps, b].copy()))
             return
         self.check = None
-        self.heldout_agreement = rollout.agreement()
-        self.judge(rollout.figure(), rollout)
+        self.judge(rollout)
 
-    def judge(self, figure: float, rollout: Rollout) -> None:
-        """A check's figure for these weights: keep them if they are the best yet; fall back if far worse."""
-        self.heldout = figure
+    def judge(self, rollout: Rollout) -> None:
+        """A check of these weights: keep them if they are the best yet (`Rollout.rank`); fall back if their
+        value-optimal share is far below the best's."""
+        value = self.heldout = rollout.value_optimal()
+        self.heldout_agreement = rollout.agreement()
         if self.start_heldout is None:
-            self.start_heldout = figure
-        if self.best_heldout is None or figure >= self.best_heldout:
-            self.best, self.best_moments, self.best_heldout = rollout.weights, rollout.moments, figure
-        elif figure < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
-            self.fall_back(f"held-out {self.judged_by} fell to {figure * 100:.1f}%")
+            self.start_heldout = value
+        if self.best_heldout is None or rollout.rank() >= (self.best_heldout, self.best_agreement):
+            self.best, self.best_moments = rollout.weights, rollout.moments
+            self.best_heldout, self.best_agreement = rollout.rank()
+            self.best_target_share = rollout.target_share()
+        elif value < self.best_heldout - max(FALLBACK_MARGIN, FALLBACK_SHARE * (1.0 - self.best_heldout)):
+            self.fall_back(f"held-out {JUDGED_BY} fell to {value * 100:.1f}%")
         if not self.optimizer.fixed_rate:  # the post's SGD keeps the post's rate
             self.optimizer.lr = self.rate()
 
@@ -492,27 +526,32 @@ class Learner:
 
     def settle(self) -> float | None:
         """The end of a session: the weights as they are now, the best the checks kept and the weights it
-        started with, each played on a larger set of held-out starts at once (no frame budget); the brain keeps
-        the best of them (the checks' best can be a lucky figure). Returns its figure on the usual check."""
+        started with, each played on a larger set of held-out starts at once (no frame budget). The brain keeps
+        the best of them by `Rollout.rank` (the checks' best can be a lucky figure) among those that play no
+        worse than the start on the same rounds (`no_worse`). Returns its value-optimal share on the usual
+        check."""
         self.check = self.practice_play = self.pending = None
         if not weights_finite(self.brain):
             self.recover()
         seed = [HELDOUT_SEED, 9, self.width, self.height]
         candidates = [self.brain.theta.copy()] + [w for w in (self.best, self.started) if w is not None]
-        figures = []
+        played = []
         for weights in candidates:
             put_weights(self.brain, weights)
-            figures.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS,
-                                   self.move_limit, np.random.default_rng(seed), self.sight, self.room).play_out())
-        pick = int(np.argmax(figures))  # ties keep the weights as they are now
+            played.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS, self.move_limit,
+                                  np.random.default_rng(seed), self.sight, self.room).play_out())
+        start = played[-1] if self.started is not None else None
+        fit = [k for k, rollout in enumerate(played) if start is None or no_worse(rollout, start)]
+        pick = max(fit, key=lambda k: (played[k].rank(), -k))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:
             self.fallbacks += 1
-            self.notice = f"earlier weights did better at the end ({figures[pick] * 100:.1f}%); kept them"
+            self.notice = (f"earlier weights played better at the end ({played[pick].value_optimal() * 100:.1f}% "
+                           f"{JUDGED_BY}); kept them")
         self.good = self.brain.theta.copy()
         self.start_check()
-        self.heldout = self.check.play_out()
-        self.heldout_agreement = self.check.agreement()
+        check = self.check.play_out()
+        self.heldout, self.heldout_agreement = check.rank()
         self.check = None
         return self.heldout
 

@@ -9,11 +9,11 @@ import numpy as np
 
 from ..brain_np import Brain
 from ..brains.brainfile import DEFAULT_TEACHER
-from ..brains.learner import Learner
+from ..brains.learner import JUDGED_BY, Learner
 from ..brains.tasks import CAUTIOUS
 from ..world.rooms import Room
 from ..world.sight import CLASSIC
-from ..world.teachers import TEACHER_NAMES, VALUE_TEACHERS
+from ..world.teachers import TEACHER_NAMES
 
 LEARN_SPEED = (1, 10)  # the learning-speed steps the game, the page's slider and its messages accept
 LEARN_SPEED_MS = 0.5  # learning budget per frame for each step of learning speed (LEARN_SPEED)
@@ -99,14 +99,13 @@ class Coach:
         return self.learner.heldout if self.learner is not None else None
 
     def heldout_kind(self) -> str:
-        """What heldout_now measures: value-optimal moves for a teacher that chooses by value, else agreement."""
-        return "value-optimal" if self.teacher in VALUE_TEACHERS else "agreement"
+        """What heldout_now measures: value-optimal moves, whatever the teacher (the safety net judges play)."""
+        return JUDGED_BY
 
     def heldout_figures(self) -> dict[str, float | None]:
-        """The latest check's figures, as a tuned file's meta records them: agreement with the teacher and, for a
-        teacher that chooses by value, the share of value-optimal moves."""
+        """The latest check's figures, as a tuned file's meta records them: agreement with the teacher and the share
+        of value-optimal moves."""
         learner = self.learner
         if learner is None:
             return {"agreement": None, "value_optimal": None}
-        value = learner.heldout if self.teacher in VALUE_TEACHERS else None
-        return {"agreement": learner.heldout_agreement, "value_optimal": value}
+        return {"agreement": learner.heldout_agreement, "value_optimal": learner.heldout}

@@ -25,9 +25,8 @@ optimizer's moments as they were then. The rate follows what is left to learn of
 alone: a fallback does not shrink it (a rate halved at each fallback left a brain that kept falling back with
 steps too small to leave where it was). At the end of a session (`settle`) the brain keeps weights other than
 those it started with only if they play no worse than the start: as many value-optimal moves, and as long a
-survival against the cats without chance. An update that goes NaN or
-explodes is rolled back; weights that stop being finite for any other reason go back to the last finite weights.
-No pygame.
+survival against the cats without chance from every start. An update that goes NaN or explodes is rolled back;
+weights that stop being finite for any other reason go back to the last finite weights. No pygame.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ import numpy as np
 from ..brain_np import Brain
 from ..world.rooms import Room
 from ..world.teachers import VALUE_TEACHERS
-from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing, survival_by_cat
+from .tasks import HELDOUT_SEED, all_starts, chase_task, learning_targets, play, playing, survival_by_cat
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
 MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason
@@ -112,12 +111,9 @@ def weights_finite(brain: Brain) -> bool:
     return bool(np.all(np.isfinite(brain.theta)))
 
 
-def no_worse(rollout: Rollout, start: Rollout) -> bool:
-    """Whether these weights play at least as well as the start on the same rounds: value-optimal share, and mean
-    moves survived against the cats without chance (`GUARD_CATS`; against a cat that errs the tie-breaks decide,
-    and the rank's agreement keeps them)."""
-    mine, theirs = rollout.survival(), start.survival()
-    return rollout.value_optimal() >= start.value_optimal() and all(mine[cat] >= theirs[cat] for cat in GUARD_CATS)
+def no_worse(mine: tuple[float, dict[str, float]], start: tuple[float, dict[str, float]]) -> bool:
+    """Whether weights play at least as well as the start: (value-optimal share, survival per cat) each."""
+    return mine[0] >= start[0] and all(mine[1][cat] >= start[1][cat] for cat in GUARD_CATS)
 
 
 def priced(recent: deque[float], spent_ms: float) -> float:
@@ -528,20 +524,22 @@ class Learner:
         """The end of a session: the weights as they are now, the best the checks kept and the weights it
         started with, each played on a larger set of held-out starts at once (no frame budget). The brain keeps
         the best of them by `Rollout.rank` (the checks' best can be a lucky figure) among those that play no
-        worse than the start on the same rounds (`no_worse`). Returns its value-optimal share on the usual
-        check."""
+        worse than the start (`no_worse`): as many value-optimal moves on those rounds, and as long a survival
+        against the cats without chance from every start (`survival_everywhere`). Returns its value-optimal share
+        on the usual check."""
         self.check = self.practice_play = self.pending = None
         if not weights_finite(self.brain):
             self.recover()
         seed = [HELDOUT_SEED, 9, self.width, self.height]
         candidates = [self.brain.theta.copy()] + [w for w in (self.best, self.started) if w is not None]
-        played = []
+        played, judged = [], []
         for weights in candidates:
             put_weights(self.brain, weights)
             played.append(Rollout(self.brain, self.teacher, self.width, self.height, SETTLE_ROUNDS, self.move_limit,
                                   np.random.default_rng(seed), self.sight, self.room).play_out())
-        start = played[-1] if self.started is not None else None
-        fit = [k for k, rollout in enumerate(played) if start is None or no_worse(rollout, start)]
+            judged.append((played[-1].value_optimal(), self.survival_everywhere()))
+        start = judged[-1] if self.started is not None else None
+        fit = [k for k in range(len(candidates)) if start is None or no_worse(judged[k], start)]
         pick = max(fit, key=lambda k: (played[k].rank(), -k))  # ties keep the weights as they are now
         put_weights(self.brain, candidates[pick])
         if pick:
@@ -554,6 +552,16 @@ class Learner:
         self.heldout, self.heldout_agreement = check.rank()
         self.check = None
         return self.heldout
+
+    def survival_everywhere(self) -> dict[str, float]:
+        """The brain's mean moves survived against each cat without chance (`GUARD_CATS`) from every start of
+        the board or room: exact, where a sample of starts would judge a small change by its luck."""
+        cat, mouse = all_starts(self.width, self.height, self.room)
+        task = chase_task(self.width, self.height, GUARD_CATS, self.move_limit, self.teacher, self.sight, self.room)
+        n = len(GUARD_CATS) * len(cat)  # round r starts at r // 2 and meets cat r % 2
+        rounds = play(task, n, np.random.default_rng(0), self.brain, cat=np.repeat(cat, len(GUARD_CATS), axis=0),
+                      mouse_start=np.repeat(mouse, len(GUARD_CATS), axis=0))
+        return survival_by_cat(task, rounds)
 
     # -- one update ------------------------------------------------------------------------------------
 

@@ -1137,7 +1137,7 @@ class WindowBrain(MLPBrain):
 
     arch = "window"
     label = "windowed net"
-    memory_title = "The windowed net's hidden layer (it keeps only its last inputs)"
+    memory_title = "The net's hidden layer and its window"
     shape_fields = ("window",)
 
     def __init__(self, hidden_size: int = 32, input_size: int | None = None, n_actions: int | None = None,

@@ -117,7 +117,7 @@ def measure(games: int) -> dict:
         results["presets"][sight] = {"mice": mice, "smallest matching window": found}
         for mouse, s in mice.items():
             rows.append([sight, mouse, f"{100 * s['value_optimal']:.2f} %", f"{100 * s['agreement']:.2f} %"]
-                        + [f"{s[f'survival vs {cat}']:.2f}" for cat in SURVIVAL_CATS]
+                        + [f"{s[f'survival vs {cat}']:.3f}" for cat in SURVIVAL_CATS]
                         + ["" if not mouse.startswith("window") else
                            "/".join("yes" if matches(s, lstm) else "no" for lstm in (lstm_same, lstm_shipped))])
         rows.append([sight, "smallest k matching", "", "", "", "", "",

@@ -102,13 +102,16 @@ def measure(games: int) -> dict:
         same = load_brain(ROOT / f"{brain_path(sight, None, games)}.npz", sight=sight)
         mice: dict[str, dict[str, float]] = {
             f"LSTM, shipped ({shipped.meta['training_games']:,} games)": scores(shipped, sight, teacher),
-            f"LSTM, {games:,} games": scores(same, sight, teacher),
+            f"LSTM, {games:,} games": {**scores(same, sight, teacher),
+                                       "training_seconds": same.meta["training_seconds"]},
         }
         windows: dict[int, dict[str, float]] = {}
         for k in WINDOWS:
             path = ROOT / f"{brain_path(sight, k, games)}.npz"
             if path.exists():
-                windows[k] = mice[f"window k={k}"] = scores(load_brain(path, sight=sight), sight, teacher)
+                brain = load_brain(path, sight=sight)
+                windows[k] = mice[f"window k={k}"] = scores(brain, sight, teacher)
+                windows[k]["training_seconds"] = brain.meta["training_seconds"]  # wall, evaluation excluded
         lstm_shipped, lstm_same = (mice[name] for name in list(mice)[:2])
         found = {"vs the same-budget LSTM": smallest_window(windows, lstm_same),
                  "vs the shipped LSTM": smallest_window(windows, lstm_shipped),

@@ -11,6 +11,8 @@ LSTM, in PyTorch's layout and gate order (input i, forget f, cell g, output o), 
 `LSTMBrain` runs it fused for speed (play and training); `reference_forward` and `reference_loss_and_gradient`
 run the same equations as written, for the tests to hold the fused path to.
 The post's network ("post_rnn"): h_t = σ(x_t S0 + h_{t-1} Sh), y_t = σ(h_t S1), one scalar read by quarters.
+The memoryless net ("mlp"): h_t = tanh(W x_t + b), y_t = W_y h_t + b_y; the windowed net ("window") is the same net
+on the round's last k inputs u_t = [x_t, …, x_{t-k+1}].
 
 Every brain is a `Brain` (the interface the game, the learner and the trainer use) and is registered once in
 `BRAIN_TYPES` under its architecture name, the name its files' meta and the trainer's --arch use.
@@ -90,6 +92,9 @@ class Brain(ABC):
 
     arch: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()  # older spellings of arch (the trainer's --arch post)
+    # Meta fields beyond the size that shape a brain of this type (the windowed net's window): keyword arguments
+    # of its constructor and of array_shapes, attributes of the brain, written to its file and read back.
+    shape_fields: ClassVar[tuple[str, ...]] = ()
     label: ClassVar[str]
     memory_title: ClassVar[str]
     update_rounds: ClassVar[int | None] = None  # None: the learner's batch
@@ -131,18 +136,23 @@ class Brain(ABC):
     def _allocate(self, dtype: type) -> None:
         """theta, zeroed, and params as views into it, in the order of array_shapes."""
         self.dtype = np.dtype(dtype)
-        self.layout = tuple(self.array_shapes(self.hidden_size, self.input_size, self.n_actions).items())
+        self.layout = tuple(self.array_shapes(self.hidden_size, self.input_size, self.n_actions,
+                                              **self.shape()).items())
         self.theta = np.zeros(sum(int(np.prod(s)) for _, s in self.layout), dtype=self.dtype)
         self.params = self._views(self.theta)
 
     @classmethod
     @abstractmethod
-    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4) -> dict[str, tuple[int, ...]]:
-        """The arrays a brain of this kind and size holds (and its files), with their shapes."""
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4, **shape: Any) -> dict[str, tuple[int, ...]]:
+        """The arrays a brain of this kind and size (and `shape_fields`) holds (and its files), with their shapes."""
+
+    def shape(self) -> dict[str, Any]:
+        """The brain's `shape_fields` and their values."""
+        return {key: getattr(self, key) for key in self.shape_fields}
 
     def describe(self) -> dict[str, Any]:
         """The meta fields the brain itself knows; a file's meta adds where it came from."""
-        return {"architecture": self.arch, "hidden_size": self.hidden_size, "role": self.role,
+        return {"architecture": self.arch, "hidden_size": self.hidden_size, **self.shape(), "role": self.role,
                 "input_features": list(self.features), "actions": list(self.actions)}
 
     def reset(self) -> None:
@@ -996,7 +1006,7 @@ class MLPBrain(Brain):
         self.W_y, self.b_y = self.params["head.weight"], self.params["head.bias"]
         rng = np.random.default_rng(seed)
         for key, value in self.params.items():  # PyTorch's Linear default, U(±1/√fan_in)
-            value[...] = rng.uniform(-1, 1, size=value.shape) / np.sqrt(self.input_size if key.startswith("mlp")
+            value[...] = rng.uniform(-1, 1, size=value.shape) / np.sqrt(self.W.shape[1] if key.startswith("mlp")
                                                                         else self.hidden_size)
         self.reset_state()
 
@@ -1009,8 +1019,8 @@ class MLPBrain(Brain):
         pass  # play reads the parameter views directly
 
     def copy(self) -> MLPBrain:
-        other = MLPBrain(self.hidden_size, dtype=self.dtype, features=self.features, actions=self.actions,
-                         role=self.role)
+        other = type(self)(self.hidden_size, dtype=self.dtype, features=self.features, actions=self.actions,
+                           role=self.role, **self.shape())
         other.theta[:] = self.theta
         other.meta = dict(self.meta)
         other.probe = self.copied_probe()
@@ -1051,7 +1061,7 @@ class MLPBrain(Brain):
         return MLPTrace(self, batch, steps)
 
     def forward(self, xs: np.ndarray) -> tuple[np.ndarray, MLPTrace]:
-        trace = MLPTrace(self, xs.shape[1], xs.shape[0])
+        trace = self.start(xs.shape[1], xs.shape[0])
         for x in xs:
             trace.step(x)
         return trace.logits(), trace
@@ -1059,7 +1069,7 @@ class MLPBrain(Brain):
     def backward(self, trace: MLPTrace, dlogits: np.ndarray) -> np.ndarray:
         """dL/dθ from dL/dlogits (T, B, A): no time in it, every step is its own example."""
         T = trace.t
-        x = trace.x[:T].reshape(-1, self.input_size).astype(self.dtype)
+        x = trace.x[:T].reshape(-1, self.W.shape[1]).astype(self.dtype)  # what the layer saw: x_t, or u_t
         h = trace.hs[:T].reshape(-1, self.hidden_size)
         dy = dlogits.reshape(-1, self.n_actions)
         grad = np.empty_like(self.theta)
@@ -1102,6 +1112,86 @@ class MLPTrace:
 
     def loss_and_gradient(self, labels: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         return imitation_loss(self.brain, self.logits(), self, labels, mask)
+
+
+# -- a windowed network: the memoryless net given the round's last k inputs -------------------------------------
+
+MAX_WINDOW = 32  # moves; a round is at most a few dozen, and every move of the window is I more inputs
+
+
+def check_window(window: object) -> int:
+    """k as a window's length in moves, or ValueError in one line naming the value."""
+    if type(window) is not int or not 1 <= window <= MAX_WINDOW:
+        raise ValueError(f"window {window!r} is not a whole number of moves from 1 to {MAX_WINDOW}")
+    return window
+
+
+@register
+class WindowBrain(MLPBrain):
+    """The memoryless net given the round's last k inputs, newest first (x_s = 0 before the round's first move):
+
+        u_t = [x_t, x_{t-1}, …, x_{t-k+1}]      h_t = tanh(W u_t + b)      y_t = W_y h_t + b_y
+
+    the baseline sequence models are judged against. It remembers exactly its window and nothing else; with
+    k = 1 it is the memoryless net (W's first I columns act on x_t). Its file records k as meta `window`."""
+
+    arch = "window"
+    label = "windowed net"
+    memory_title = "The net's hidden layer and its window"
+    shape_fields = ("window",)
+
+    def __init__(self, hidden_size: int = 32, input_size: int | None = None, n_actions: int | None = None,
+                 seed: int | None = None, dtype: type = np.float32, *, features: Sequence[str] | None = None,
+                 actions: Sequence[str] | None = None, role: str = "mouse", window: int = 1) -> None:
+        self.window = check_window(window)
+        super().__init__(hidden_size, input_size, n_actions, seed, dtype, features=features, actions=actions,
+                         role=role)
+
+    @classmethod
+    def array_shapes(cls, hidden: int, inputs: int = 4, actions: int = 4, window: int = 1
+                     ) -> dict[str, tuple[int, ...]]:
+        return super().array_shapes(hidden, check_window(window) * inputs, actions)
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.u = np.zeros(self.window * self.input_size, dtype=self.dtype)
+
+    def step(self, x: np.ndarray) -> int:
+        I = self.input_size
+        self.u[I:] = self.u[:-I].copy()  # the window moves on by one input: the oldest drops out
+        self.u[:I] = np.asarray(x, dtype=self.dtype).reshape(-1)
+        h, y = self.forward_step(self.u.reshape(1, -1))
+        self.h, self.logits = h[0], y[0]
+        return int(self.logits.argmax())
+
+    def memory(self) -> tuple[tuple[str, np.ndarray, str], ...]:
+        return (*super().memory(), ("u", self.u.astype(np.float64), f"its window: the last {self.window} inputs"))
+
+    def step_values(self) -> tuple[np.ndarray, ...]:
+        return np.asarray(self.u), *super().step_values()
+
+    def start(self, batch: int, steps: int) -> WindowTrace:
+        return WindowTrace(self, batch, steps)
+
+
+class WindowTrace(MLPTrace):
+    """A batched run of the windowed net: each step's inputs x_t (steps, B, I) and the windows u_t built from them
+    (steps, B, k·I, in `x`, which backward reads), hidden layers and logits."""
+
+    def __init__(self, brain: WindowBrain, batch: int, steps: int) -> None:
+        super().__init__(brain, batch, steps)
+        self.seen = self.x
+        self.x = np.zeros((steps, batch, brain.window * brain.input_size), dtype=brain.dtype)
+
+    def step(self, x: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
+        rows, t, I = slice(None) if live is None else live, self.t, self.brain.input_size
+        self.seen[t, rows] = x
+        for back in range(min(self.brain.window, t + 1)):  # earlier than the round's first move stays 0
+            self.x[t, rows, back * I : (back + 1) * I] = self.seen[t - back, rows]
+        h, y = self.brain.forward_step(self.x[t, rows])
+        self.hs[t, rows], self.ys[t, rows] = h, y
+        self.t += 1
+        return y
 
 
 # -- learning rules ------------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ def brain_meta(brain: Brain, **fields: Any) -> dict[str, Any]:
     meta.update(brain.meta or {})
     meta.update(fields)
     meta["format_version"], meta["architecture"], meta["hidden_size"] = FORMAT_VERSION, brain.arch, brain.hidden_size
+    meta.update(brain.shape())
     if meta.get("sight") == DEFAULT_SIGHT:
         del meta["sight"]  # classic is the default: files of classic brains stay as they were, byte for byte
     return meta
@@ -334,7 +335,11 @@ def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "
     probe = {key: arrays.pop(key) for key in PROBE_ARRAYS if key in arrays}
     arch, hidden = meta["architecture"], meta["hidden_size"]
     kind = brain_type(arch)  # check_meta let through only registered architectures
-    expected = kind.array_shapes(hidden, len(meta["input_features"]), len(meta["actions"]))
+    shape = {key: meta[key] for key in kind.shape_fields}  # check_meta found each, and the type checks them
+    try:
+        expected = kind.array_shapes(hidden, len(meta["input_features"]), len(meta["actions"]), **shape)
+    except ValueError as exc:
+        raise BrainFileError(name, f"holds a {arch} brain whose meta {exc}") from None
     missing = sorted(set(expected) - set(arrays))
     if missing:
         raise BrainFileError(name, f"is missing array {missing[0]!r} that a {arch} brain needs")
@@ -342,7 +347,7 @@ def load_brain_bytes(data: bytes, name: str = "brain file", role: str | None = "
     if extra:
         raise BrainFileError(name, f"has array {printable(extra[0], 40)!r} that a {arch} brain does not have")
     try:
-        brain = kind(hidden, features=meta["input_features"], actions=meta["actions"], role=plays)
+        brain = kind(hidden, features=meta["input_features"], actions=meta["actions"], role=plays, **shape)
     except ValueError as exc:  # a brain type that cannot play this role's moves (the post's net: four only)
         raise BrainFileError(name, f"holds a {arch} brain, which cannot play the {plays} ({exc})") from None
     for key, shape in expected.items():
@@ -794,6 +799,11 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
         whose = "this game uses" if role == "mouse" else f"a {role}'s brain in this game uses"
         raise BrainFileError(name, f"has actions {printable(repr(meta['actions']), 80)}; {whose} {moves}")
     clean: dict[str, Any] = {key: meta[key] for key in REQUIRED_META}
+    shaping = brain_type(arch).shape_fields  # what shapes this type's arrays is as required as its size
+    for key in shaping:
+        if key not in meta:
+            raise BrainFileError(name, f"meta has no {key!r}, which a {arch} brain needs")
+        clean[key] = meta[key]
     if "sight" in meta:
         clean["sight"] = sight  # absent means classic (meta_sight), as in every file before sight presets
     if "room" in meta:  # where the brain plays: a bad one refuses the file rather than drop it
@@ -803,7 +813,7 @@ def check_meta(meta: dict[str, Any], name: str) -> tuple[dict[str, Any], list[st
             raise BrainFileError(name, f"meta 'room' {bad}") from None
     dropped: list[str] = []
     for key, value in meta.items():
-        if key in REQUIRED_META or key in ("sight", "room"):
+        if key in REQUIRED_META or key in ("sight", "room") or key in shaping:
             continue
         check = OPTIONAL_META.get(key)
         if key == "teacher" and role == "cat":

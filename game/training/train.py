@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arena import parse_size
-from ..brain_np import BRAIN_TYPES, Brain, LSTMBrain, MLPBrain, PostBrain, brain_type
+from ..brain_np import BRAIN_TYPES, MAX_WINDOW, Brain, LSTMBrain, MLPBrain, PostBrain, WindowBrain, brain_type
 from ..brains.brainfile import (
     MAX_HIDDEN,
     BrainFileError,
@@ -148,8 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="chase task: what the mouse sees of the cat. classic: always; fog: within 2 cells; flicker: "
                    "only every third move. Under fog and flicker the brain gets 5 inputs and the cautious teacher")
     p.add_argument("--arch", choices=ARCH_NAMES, default="lstm",
-                   help="lstm (ours), post (the post's net; post_rnn is its name in brain files) or mlp (a memoryless "
-                   "net on the current input, trained as the LSTM is: the baseline of docs/BENCHMARKS.md)")
+                   help="lstm (ours), post (the post's net; post_rnn is its name in brain files), mlp (a memoryless "
+                   "net on the current input, trained as the LSTM is: the baseline of docs/BENCHMARKS.md) or window "
+                   "(that net given the round's last --window inputs)")
+    p.add_argument("--window", type=bounded_whole(1, MAX_WINDOW), default=None, metavar="K",
+                   help=f"window arch: how many of the round's last inputs the net is given, 1 to {MAX_WINDOW} "
+                   "(1: the memoryless net's input)")
     p.add_argument("--hidden", type=bounded_whole(1, MAX_HIDDEN), default=None,
                    help=f"hidden units, up to {MAX_HIDDEN}, the most the game plays (lstm 32, post 16)")
     p.add_argument("--games", type=positive_int, default=None, help="training games")
@@ -321,6 +325,8 @@ def check_arguments(args: argparse.Namespace) -> Task:
         raise ValueError("--arch post trains on the seed task only")
     if args.faithful and args.arch != PostBrain.arch:
         raise ValueError("--faithful is for --arch post")
+    if (args.window is not None) != (args.arch == WindowBrain.arch):
+        raise ValueError("--arch window needs --window K" if args.window is None else "--window is for --arch window")
     if args.games is None and args.seconds is None and not args.faithful:
         raise ValueError("give --games N and/or --seconds S")
     for flag, value in (("--focus", args.focus), ("--decay", args.decay)):
@@ -378,10 +384,11 @@ def train(args: argparse.Namespace, task: Task,
     if args.eval_every:
         common["eval_every"] = args.eval_every
     trainer = (CAT_TRAINERS if args.role == "cat" else TRAINERS)[args.arch]
-    brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed, features=task.features)
+    shape = {key: getattr(args, key) for key in BRAIN_TYPES[args.arch].shape_fields}  # --window
+    brain = trainer.new_brain(args.hidden or trainer.default_hidden, args.seed, features=task.features, **shape)
     if args.continue_from is not None:
         brain = continued(args, brain)
-    if args.arch in (LSTMBrain.arch, MLPBrain.arch):
+    if args.arch in (LSTMBrain.arch, MLPBrain.arch, WindowBrain.arch):
         chosen = (("lr", args.lr), ("batch", args.batch), ("batch_max", args.batch_max), ("focus", args.focus),
                   ("batch_growth", args.batch_growth),
                   ("first_weight", args.first_weight), ("init_scale", args.init_scale), ("decay", args.decay),
@@ -402,8 +409,8 @@ def continued(args: argparse.Namespace, fresh: Brain) -> Brain:
         brain = load_brain(args.continue_from, role=fresh.role, sight=None)
     except BrainFileError as exc:
         raise SystemExit(f"train: error: {printable(exc, 300)}") from None
-    same = (brain.arch, brain.hidden_size, tuple(brain.features)) == (fresh.arch, fresh.hidden_size,
-                                                                      tuple(fresh.features))
+    same = (brain.arch, brain.hidden_size, brain.shape(), tuple(brain.features)) == (
+        fresh.arch, fresh.hidden_size, fresh.shape(), tuple(fresh.features))
     if not same:
         raise SystemExit(f"train: error: {printable(args.continue_from, 100)}: a {brain.arch} of {brain.hidden_size} "
                          f"units on {', '.join(brain.features)}, not the {fresh.arch} of {fresh.hidden_size} on "

@@ -40,6 +40,7 @@ from ..brain_np import (
     LSTMBrain,
     MLPBrain,
     PostBrain,
+    WindowBrain,
     imitation_loss,
     post_move,
 )
@@ -244,10 +245,12 @@ def wide_init(brain: LSTMBrain | MLPBrain, scale: float, rng: np.random.Generato
     """Sharp input weights whose hyperplanes pass through the centre of the unit square: W_ih ~ N(0, scale²),
     b_ih = -W_ih · ½. The inputs are coordinates in [0, 1] and the teacher's boundaries lie 0.2 apart, so units
     need steep weights to tell neighbouring cells apart; PyTorch's default (±1/√H) starts far too flat.
-    The memoryless net's one layer gets the same."""
+    The memoryless net's one layer gets the same; a windowed net's, whose units see k inputs of each kind,
+    N(0, scale²/k), so that a unit's pre-activation spreads as the memoryless net's does."""
     if isinstance(brain, MLPBrain):
-        brain.W[:] = rng.normal(0.0, scale, size=brain.W.shape)
-        brain.b[:] = -brain.W @ np.full(brain.input_size, 0.5, dtype=brain.dtype)
+        moves = brain.W.shape[1] // brain.input_size  # k for a windowed net, 1 for the memoryless net
+        brain.W[:] = rng.normal(0.0, scale / math.sqrt(moves), size=brain.W.shape)
+        brain.b[:] = -brain.W @ np.full(brain.W.shape[1], 0.5, dtype=brain.dtype)
         return
     brain.initialize(int(rng.integers(0, 2**31)))
     brain.W_ih[:] = rng.normal(0.0, scale, size=brain.W_ih.shape)
@@ -571,8 +574,10 @@ TRAINERS: dict[str, Trainer] = {
                             32, "cross-entropy"),
     PostBrain.arch: Trainer(train_post, lambda hidden, seed, features=FEATURES: PostBrain(
         hidden, rng=np.random.default_rng(seed), features=features), 16, "the post's metric (smoothed Σ|error|×4)"),
-    # The memoryless baseline trains exactly as the LSTM does (same loop, update and recipe).
+    # The memoryless baseline and the windowed net train exactly as the LSTM does (same loop, update and recipe).
     MLPBrain.arch: Trainer(train_lstm, lambda hidden, seed, features=FEATURES: MLPBrain(hidden, seed=seed,
                                                                                      features=features),
                            32, "cross-entropy"),
+    WindowBrain.arch: Trainer(train_lstm, lambda hidden, seed, features=FEATURES, window=1: WindowBrain(
+        hidden, seed=seed, features=features, window=window), 32, "cross-entropy"),
 }

@@ -19,6 +19,7 @@ from game.brain_np import (
     LSTMBrain,
     MLPBrain,
     PostBrain,
+    WindowBrain,
     brain_type,
     imitation_loss,
     post_move,
@@ -470,11 +471,11 @@ def test_set_loss_gradient_matches_finite_differences_on_the_logits():
 
 
 def test_every_brain_type_is_registered_once_by_its_architecture_name():
-    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain}
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain, "window": WindowBrain}
     assert brain_type("lstm") is LSTMBrain and brain_type("post_rnn") is PostBrain and brain_type("mlp") is MLPBrain
     assert brain_type("post") is PostBrain  # the trainer's --arch spelling
     assert brainfile.ARCHITECTURES == tuple(BRAIN_TYPES)
-    with pytest.raises(ValueError, match=r"unknown brain architecture 'gru' \(known: lstm, mlp, post_rnn\)"):
+    with pytest.raises(ValueError, match=r"unknown brain architecture 'gru' \(known: lstm, mlp, window, post_rnn\)"):
         brain_type("gru")
 
     class Twin(LSTMBrain):
@@ -482,7 +483,7 @@ def test_every_brain_type_is_registered_once_by_its_architecture_name():
 
     with pytest.raises(ValueError, match="registered twice"):
         register(Twin)
-    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain}
+    assert BRAIN_TYPES == {"lstm": LSTMBrain, "post_rnn": PostBrain, "mlp": MLPBrain, "window": WindowBrain}
 
 
 def test_a_brain_type_missing_a_method_cannot_be_made():

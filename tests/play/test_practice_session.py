@@ -19,6 +19,9 @@ from game import main as game_main  # noqa: E402
 from game.brains import brainfile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+# A brain with something to learn: the default brain plays as its teacher does, so its sessions end unchanged.
+# lstm16_post learns the post's teacher in 6 rounds and plays better for it (value-optimal and survival up).
+LEARNS = ["--brain", str(ROOT / "weights" / "lstm16_post.npz"), "--teacher", "post"]
 
 
 def session(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -29,19 +32,19 @@ def session(argv: list[str], capsys) -> tuple[int, str, str]:
 
 def test_a_session_learns_prints_before_and_after_and_saves_a_tuned_brain(tmp_path, capsys):
     out_path = tmp_path / "out.npz"
-    status, out, _ = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3",
+    status, out, _ = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3", *LEARNS,
                               "--json", "--save-brain", str(out_path)], capsys)
     assert status == 0
     result = json.loads(out)
     assert result["rounds"] == 6 and result["updates"] > 0 and result["saved"] == str(out_path)
-    # the default brain does not play worse: value-optimal moves, survival beside the teacher's
-    assert result["value_optimal_after"] >= result["value_optimal_before"] - 0.002
+    # it plays better, not worse: value-optimal moves, survival beside the teacher's
+    assert result["value_optimal_after"] > result["value_optimal_before"]
     for cat, share in result["survival_share_after"].items():
-        assert share >= result["survival_share_before"][cat] - 0.01, cat
+        assert share >= result["survival_share_before"][cat], cat
     saved = brainfile.load_brain(out_path)
     meta = saved.meta
-    assert meta["tuned"] == f"tuned from lstm32_optimal · {result['updates']:,} updates · optimal teacher"
-    assert meta["fine_tuned_from"] == "lstm32_optimal.npz" and meta["fine_tune_updates"] == result["updates"]
+    assert meta["tuned"] == f"tuned from lstm16_post · {result['updates']:,} updates · post teacher"
+    assert meta["fine_tuned_from"] == "lstm16_post.npz" and meta["fine_tune_updates"] == result["updates"]
     assert 0.9 < meta["tuned_heldout_agreement"] <= 1.0 and 0.99 < meta["tuned_heldout_value_optimal"] <= 1.0
     assert [p.name for p in tmp_path.iterdir()] == ["out.npz"]  # no temporary file left beside it
 
@@ -74,7 +77,7 @@ def test_a_save_that_fails_is_one_line_naming_the_file_once_and_an_empty_name_is
     blocker = tmp_path / "file"
     blocker.write_bytes(b"a file where a folder should be")
     target = blocker / "out.npz"
-    status, _, err = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3",
+    status, _, err = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3", *LEARNS,
                               "--save-brain", str(target)], capsys)
     assert status == 1 and err.count("\n") == 1 and err.startswith("main.py: error: ")
     assert err.count(str(blocker)) == 1, err  # the file named once, not the error wrapped in itself
@@ -107,7 +110,7 @@ def test_a_session_whose_every_change_was_rolled_back_saves_nothing_and_says_unc
 
 def test_a_saved_session_records_the_play_figures_measured_after(tmp_path, capsys):
     out_path = tmp_path / "out.npz"
-    status, out, _ = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3",
+    status, out, _ = session(["--headless", "--watch", "clumsy", "--learn", "--rounds", "6", "--seed", "3", *LEARNS,
                               "--json", "--save-brain", str(out_path)], capsys)
     result = json.loads(out)
     meta = brainfile.load_brain(out_path).meta

@@ -24,17 +24,15 @@ import json
 import os
 import time
 
+from bench_memory import SURVIVAL_CATS, scores  # one way of measuring a mouse for both benches
 from machine import ROOT, print_machine, table
 
-from game.brain_np import Brain
 from game.brains.brainfile import load_brain
-from game.brains.tasks import chase_task, play_figures, survival
 from game.training import train as trainer
 from game.world.cats import CAT_NAMES
 
 PRESETS = {"classic": "lstm32_optimal", "fog": "lstm32_fog", "flicker": "lstm32_flicker"}  # and the shipped LSTM
 WINDOWS = tuple(range(1, 9))
-SURVIVAL_CATS = ("perfect", "greedy", "noisy")
 MATCH_CATS = ("perfect", "greedy")  # a window matches when its survival against each is within MATCH of the LSTM's
 MATCH = 0.01
 RESULTS = ROOT / "bench" / "results"
@@ -71,17 +69,6 @@ def train_missing(games: int) -> dict[str, float]:
             cpu[path.name] = time.process_time() - start
             print(f"{path.name}: {cpu[path.name]:.1f} s CPU", flush=True)
     return cpu
-
-
-def scores(brain: Brain | None, sight: str, teacher: str) -> dict[str, float]:
-    """A brain's figures, or (None) the teacher's own: agreement and value-optimal share 1 by definition."""
-    figures = None if brain is None else play_figures(brain, chase_task(8, 8, CAT_NAMES, 40, teacher, sight))
-    out = {"agreement": 1.0 if figures is None else figures.agreement,
-           "value_optimal": 1.0 if figures is None else figures.value_optimal}
-    for cat in SURVIVAL_CATS:
-        alone = chase_task(8, 8, (cat,), 40, teacher, sight)
-        out[f"survival vs {cat}"] = survival(alone, brain, "teacher" if brain is None else "brain")
-    return out
 
 
 def matches(mouse: dict[str, float], lstm: dict[str, float]) -> bool:

@@ -267,8 +267,9 @@ def test_a_brain_new_to_its_teacher_plays_better_not_just_more_alike():
 
 def test_a_worse_teacher_does_not_make_a_brain_play_worse():
     """The default brain taught the post's teacher (which it plays better than) for 10 rounds. Judged by agreement,
-    it learned that teacher and played worse (measured: value-optimal 99.87 % -> 99.38 %, survival against the noisy
-    cat 122 % -> 100 % of that teacher's, on 500 rounds); judged by play, it keeps what it had."""
+    the earlier default brain learned that teacher and played worse (measured: value-optimal 99.87 % -> 99.38 %,
+    survival against the noisy cat 122 % -> 100 % of that teacher's, on 500 rounds); judged by play, it keeps what
+    it had."""
     brain = shipped("lstm32_optimal")
     task = chase_task(8, 8, teacher="post")
     before = play_figures(brain, task, games=500)

@@ -404,7 +404,7 @@ def learning_status(game: Any) -> str:
     if line:
         parts.append(line)
     if learner is not None and learner.heldout is not None:
-        parts.append(f"held-out {game.coach.heldout_kind()} {learner.heldout * 100:.1f}% now")
+        parts.append(f"held-out {learner.judged_by} {learner.heldout * 100:.1f}% now")
         if learner.fallbacks:
             times = "once" if learner.fallbacks == 1 else f"{learner.fallbacks} times"
             parts.append(f"fell back to the best weights {times}")

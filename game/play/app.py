@@ -594,7 +594,7 @@ class Game:
             learning=learning, learn_speed=self.coach.learn_speed, learn_budget_ms=self.coach.learn_budget_ms(),
             updates_per_round=learner.updates_per_round if learning else 0,
             updates=learner.updates if learning else 0,
-            start_heldout=learner.start_heldout if learning else None, heldout_kind=self.coach.heldout_kind(),
+            start_heldout=learner.start_heldout if learning else None,
             fallbacks=learner.fallbacks if learning else 0,
             watching=self.watching, watch_cat=self.watch_cat, watch_speed=WATCH_SPEEDS[self.watch_speed],
             rounds_per_second=stats.rounds_per_second, overlays=self.overlays, paused=self.paused, help=self.help,

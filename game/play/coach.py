@@ -9,7 +9,7 @@ import numpy as np
 
 from ..brain_np import Brain
 from ..brains.brainfile import DEFAULT_TEACHER
-from ..brains.learner import JUDGED_BY, Learner
+from ..brains.learner import Learner
 from ..brains.tasks import CAUTIOUS
 from ..world.rooms import Room
 from ..world.sight import CLASSIC
@@ -95,12 +95,8 @@ class Coach:
 
     def heldout_now(self) -> float | None:
         """The learner's held-out check of the brain as it is now (None before one has run): what its safety net
-        judges by (`heldout_kind`)."""
+        judges by (`Learner.judged_by`)."""
         return self.learner.heldout if self.learner is not None else None
-
-    def heldout_kind(self) -> str:
-        """What heldout_now measures: value-optimal moves, whatever the teacher (the safety net judges play)."""
-        return JUDGED_BY
 
     def heldout_figures(self) -> dict[str, float | None]:
         """The latest check's figures, as a tuned file's meta records them: agreement with the teacher and the share

@@ -85,7 +85,6 @@ class Picture:
     updates_per_round: float
     updates: int
     start_heldout: float | None
-    heldout_kind: str  # what the held-out figures measure (value-optimal moves, whatever the teacher)
     fallbacks: int
     # modes, messages and timings
     watching: bool

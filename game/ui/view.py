@@ -157,7 +157,7 @@ PANEL_FIELDS = (
     "brain_name", "brain_label", "hidden_size", "tuned_line", "tuned_updates", "heldout_now", "watching",
     "cat_label", "cat_detail", "round_number", "cat_moves_made", "moves_made", "move_limit", "par", "best",
     "brain_move", "teacher_move", "probabilities", "readout", "memory", "memory_title", "teacher", "agreement",
-    "value_optimal", "heldout_kind", "agreement_window", "curve", "curve_stride", "learning", "learn_speed",
+    "value_optimal", "agreement_window", "curve", "curve_stride", "learning", "learn_speed",
     "learn_budget_ms", "updates_per_round", "updates", "start_heldout", "fallbacks", "room_name", "untrained",
     "session_line",
 )
@@ -706,7 +706,7 @@ class View:
             return y + 62
         if tuned:
             if pic.tuned_updates:
-                heldout, kind = pic.heldout_now, pic.heldout_kind
+                heldout, kind = pic.heldout_now, "value-optimal"  # the learner judges play
             else:
                 value = meta.get("tuned_heldout_value_optimal")
                 heldout = value if value is not None else meta.get("tuned_heldout_agreement")
@@ -879,8 +879,7 @@ class View:
         if pic.heldout_now is None:
             self.text("held-out check: measuring...", 16, FAINT, x, y)
             return
-        kind = "value-opt." if pic.heldout_kind == "value-optimal" else pic.heldout_kind  # the line must fit
-        line = f"held-out {kind} {pic.heldout_now * 100:.1f}% (from {pic.start_heldout * 100:.1f}%)"
+        line = f"held-out value-opt. {pic.heldout_now * 100:.1f}% (from {pic.start_heldout * 100:.1f}%)"  # must fit
         if pic.fallbacks:
             times = "once" if pic.fallbacks == 1 else f"{pic.fallbacks}×"
             line += f"  ·  fell back to best weights {times}"
@@ -976,7 +975,7 @@ class View:
             return
         line = f"LEARNING · {pic.updates:,} updates"
         if pic.heldout_now is not None:
-            line += f" · held-out {pic.heldout_kind} {pic.heldout_now * 100:.1f}%"
+            line += f" · held-out value-optimal {pic.heldout_now * 100:.1f}%"
         if pic.fallbacks:
             line += f" · fell back {pic.fallbacks}×"
         self.text(line, size, ORANGE if pic.fallbacks else GREEN, x, y)

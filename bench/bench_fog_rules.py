@@ -109,33 +109,34 @@ def direction_survival(cat: str, rounds: int, memory: bool) -> float:
     return float(arena.moves.mean())
 
 
+def with_and_without(found: dict, name: str, survived) -> list[str]:
+    """One rule's row: survival(cat, memory) with memory and without against each cat, into `found` and as cells."""
+    cells = [name]
+    for cat in CATS:
+        kept, lost = survived(cat, True), survived(cat, False)
+        found[cat] = {"memory": kept, "memoryless": lost, "fewer": 1 - lost / kept}
+        cells.append(f"{kept:.2f} / {lost:.2f} ({(1 - lost / kept) * 100:+.1f} %)")
+    found["memory matters"] = max(found[c]["fewer"] for c in ("perfect", "greedy")) >= 0.10
+    cells.append("yes" if found["memory matters"] else "no")
+    return cells
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=2000)
     a = p.parse_args()
     print_machine("bench_fog_rules: which sight rule makes memory matter? (the cautious teacher with and without "
-                  "its memory)", ("game/sight.py",))
+                  "its memory)", ("game/world/sight.py",))
     rows, results = [], []
     for sight in RULES:
         found = {"rule": sight.name, "beat": sight.beat, "reach": sight.reach}
-        cells = [sight.name]
-        for cat in CATS:
-            kept, lost = survival(sight, cat, a.rounds, True), survival(sight, cat, a.rounds, False)
-            found[cat] = {"memory": kept, "memoryless": lost, "fewer": 1 - lost / kept}
-            cells.append(f"{kept:.2f} / {lost:.2f} ({(1 - lost / kept) * 100:+.1f} %)")
-        found["memory matters"] = max(found[c]["fewer"] for c in ("perfect", "greedy")) >= 0.10
-        cells.append("yes" if found["memory matters"] else "no")
-        rows.append(cells)
+        rows.append(with_and_without(found, sight.name,
+                                     lambda cat, memory, sight=sight: survival(sight, cat, a.rounds, memory)))
         results.append(found)
-        print(" | ".join(cells), flush=True)
-    cells, found = ["direction only (8 compass points, every move)"], {"rule": "direction", "beat": 1, "reach": None}
-    for cat in CATS:
-        kept, lost = direction_survival(cat, a.rounds, True), direction_survival(cat, a.rounds, False)
-        found[cat] = {"memory": kept, "memoryless": lost, "fewer": 1 - lost / kept}
-        cells.append(f"{kept:.2f} / {lost:.2f} ({(1 - lost / kept) * 100:+.1f} %)")
-    found["memory matters"] = max(found[c]["fewer"] for c in ("perfect", "greedy")) >= 0.10
-    cells.append("yes" if found["memory matters"] else "no")
-    rows.append(cells)
+        print(" | ".join(rows[-1]), flush=True)
+    found = {"rule": "direction", "beat": 1, "reach": None}
+    rows.append(with_and_without(found, "direction only (8 compass points, every move)",
+                                 lambda cat, memory: direction_survival(cat, a.rounds, memory)))
     results.append(found)
     print()
     print(table(["rule", *(f"vs {c} cat: with memory / without (fewer)" for c in CATS),

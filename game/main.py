@@ -99,9 +99,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "headless practice session",
         "--headless plays rounds without a window: the --watch cat against the brain, at watch speed ×1 and "
         "60 frames a second of game time, with the game's own learner and its frame budget. It prints the "
-        "held-out agreement with the teacher (2,000 rounds against all four training cats, starts never "
-        "trained on) before and after, and can save the brain. Example: main.py --headless --watch greedy "
-        "--learn --rounds 300 --save-brain out.npz")
+        "held-out agreement with the teacher and the share of value-optimal moves (2,000 rounds against all "
+        "four training cats, starts never trained on) and survival beside the teacher's against the perfect, "
+        "greedy and noisy cats (from every start) before and after, and can save the brain. Example: "
+        "main.py --headless --watch greedy --learn --rounds 300 --save-brain out.npz")
     practice.add_argument("--headless", action="store_true", help="run a practice session without a window")
     practice.add_argument("--learn", action="store_true", help="learn from the teacher during the session")
     practice.add_argument("--rounds", type=bounded_int(1, 1_000_000, "rounds"), default=300,

@@ -225,7 +225,7 @@ class BrainLibrary:
         updates = self.earlier_updates() + (self.tuned_updates if self.changed() else 0)
         if not updates:
             if self.tuned_updates:
-                return f"unchanged: {self.tuned_updates:,} updates, every one rolled back"
+                return f"unchanged: {self.tuned_updates:,} updates, none kept"
             return None
         return f"tuned from {self.tuned_from()} · {updates:,} updates · {teacher} teacher"
 

@@ -128,6 +128,11 @@ class ScriptedCat:
     watched: bool = True
     nearest: Chooser | None = None
 
+    @property
+    def by_chance(self) -> bool:
+        """Whether its moves depend on the dice (a random move, a slip or a tie broken at random)."""
+        return self.chooses is None or self.slip > 0 or self.nearest is not None
+
 
 CATS = {cat.name: cat for cat in (
     ScriptedCat("perfect", "plays the solved pursuit game, catching in par moves", perfect_cat),

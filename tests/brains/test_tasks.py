@@ -14,6 +14,7 @@ from game.brains.tasks import (
     Task,
     agreement,
     all_seed_starts,
+    all_starts,
     chase_task,
     exhaustive_mistakes,
     heldout_rng,
@@ -22,8 +23,9 @@ from game.brains.tasks import (
     play,
     seed_task,
     survival,
+    survival_everywhere,
 )
-from game.world.cats import cat_moves
+from game.world.cats import CATS, cat_moves
 from game.world.teachers import post_teacher, pursuit, teacher_moves
 
 
@@ -247,3 +249,20 @@ def test_post_teacher_labels_the_seed_task():
     cat, mouse = cells_from_features(rounds.x, 6, 6)
     for t in range(10):
         np.testing.assert_array_equal(rounds.teacher[t], post_teacher(cat[t], mouse[t], 6, 6))
+
+
+def test_survival_from_every_start_is_the_same_dice_for_every_mouse():
+    """survival_everywhere plays every start once against a cat without chance and `dice` times against one with
+    chance, on draws that do not depend on the mouse: the teacher twice gives the same figures, a different seed
+    moves only the cats that play by chance, and the rounds are as many as the starts times the dice."""
+    task = chase_task(6, 6, ("perfect", "noisy"), 40, "optimal")
+    first = survival_everywhere(task, None, dice=2)
+    assert first == survival_everywhere(task, None, dice=2)
+    other = survival_everywhere(task, None, dice=2, seed=5)
+    assert other["perfect"] == first["perfect"] and other["noisy"] != first["noisy"]
+    cat, mouse = all_starts(6, 6)
+    assert len(cat) == 36 * 35
+    # the optimal mouse against the perfect cat survives par from every start (the cat moves first: par counts
+    # the cat's moves, the mouse makes one fewer)
+    assert first["perfect"] == pytest.approx(float(np.mean(pursuit(6, 6).start_par(cat, mouse) - 1)))
+    assert not CATS["perfect"].by_chance and CATS["noisy"].by_chance and CATS["greedy-random"].by_chance

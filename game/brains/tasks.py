@@ -27,6 +27,7 @@ CAUTIOUS = "cautious"  # the teacher under fog and flicker (sight.cautious_moves
 HELDOUT_SEED = 20_151_001  # held-out starts come from their own stream, never the training one
 HELDOUT_GAMES = 2_000
 SURVIVAL_DICE = 8  # rounds from every start against a cat that plays by chance: its figure fine to ~0.1 %
+EVERYWHERE_BATCH = 4_096  # rounds played at once from every start (a brain's trace is kept for each: memory)
 
 
 @dataclass(frozen=True)
@@ -347,10 +348,12 @@ def survival_everywhere(task: Task, brain: Brain | None, dice: int = SURVIVAL_DI
     found = {}
     for name in task.cats:
         times = dice if CATS[name].by_chance else 1
-        rounds = play(replace(task, cats=(name,)), times * len(cat), np.random.default_rng(seed), brain,
-                      mouse="brain" if brain is not None else "teacher", cat=np.tile(cat, (times, 1)),
-                      mouse_start=np.tile(mouse, (times, 1)))
-        found[name] = float(rounds.survived.mean())
+        rng, survived = np.random.default_rng(seed), []
+        for part in np.array_split(np.arange(times * len(cat)) % len(cat), -(-times * len(cat) // EVERYWHERE_BATCH)):
+            rounds = play(replace(task, cats=(name,)), len(part), rng, brain,
+                          mouse="brain" if brain is not None else "teacher", cat=cat[part], mouse_start=mouse[part])
+            survived.append(rounds.survived)
+        found[name] = float(np.concatenate(survived).mean())
     return found
 
 

@@ -2,6 +2,7 @@
 (judged by value-optimal moves and survival, whatever the teacher), slices work, keeps its best weights and rolls
 back NaN."""
 
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -184,6 +185,32 @@ def test_a_slice_is_priced_at_its_worst_recent_cost_for_its_size_and_length():
     prices.add(2, 40, 3 * cost(2, 40))
     assert prices.price(3, 30) > 1.5 * cost(3, 30)  # a second is not: every slice is priced up
     assert prices.price(32, 10) < float("inf") and prices.price(33, 10) == float("inf")  # at most twice the largest
+
+
+def kept_round(rng, steps, features):
+    """A made-up kept round: inputs, the teacher's moves and sets of equally good moves that hold them."""
+    labels = rng.integers(0, 4, size=steps).astype(np.int32)
+    sets = (rng.random((steps, 4)) < 0.5) | (np.arange(4) == labels[:, None])
+    return rng.normal(size=(steps, features)).astype(np.float32), labels, sets
+
+
+def test_an_update_counts_each_round_once_whatever_its_length():
+    """A round of 40 moves and one of 4 weigh alike in an update, taken whole (a session without frames) or
+    gathered in slices (with frames): weighted by its steps, the random cat's long rounds (mostly far from the
+    cat, where only the teacher's tie-break is left to copy) were most of every batch and the brain copied them
+    into playing worse."""
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "optimal", 6, 6, batch=2, practice=False)
+    rng = np.random.default_rng(0)
+    long_round, short_round = kept_round(rng, 40, brain.input_size), kept_round(rng, 4, brain.input_size)
+    alone = [brain.loss_and_gradient(x[:, None], labels[:, None], None, sets[:, None])
+             for x, labels, sets in (long_round, short_round)]
+    expected = (alone[0][1] + alone[1][1]) / 2
+    whole = learner.gradient([(1, deque([long_round])), (1, deque([short_round]))])
+    weight, loss, gathered = learner.gradient_of([long_round, short_round])
+    for grad in (whole[1], gathered / weight):
+        np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-6)
+    assert loss / weight == pytest.approx((alone[0][0] + alone[1][0]) / 2, rel=1e-5)
 
 
 def test_work_ends_even_when_the_clock_does_not_tick():

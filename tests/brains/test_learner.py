@@ -278,13 +278,32 @@ def test_a_trained_brain_does_not_get_worse_against_one_cat():
 def test_a_brain_new_to_its_teacher_plays_better_not_just_more_alike():
     """lstm16_post (trained on the post's teacher) learns the optimal mouse for 30 rounds against the greedy cat:
     more of its moves are value-optimal, it survives longer against the noisy cat and no less against the perfect
-    and greedy ones (measured on 2,000 rounds: value-optimal +0.4 points, survival as a share of the teacher's
-    against the noisy cat +14.5 points, perfect +0.3, greedy +0.4). With seeds 1 and 3 the same session ends
-    unchanged: what it learned lost moves against the perfect cat from some start, so the end kept the start."""
+    and greedy ones (measured on 2,000 rounds: value-optimal 99.33 % -> 99.60 %, survival as a share of the
+    teacher's against the noisy cat 80.5 % -> 93.3 %, perfect 99.3 % -> 99.5 %, greedy 99.3 % -> 99.6 %; seeds 1
+    and 3 end at 99.71 % and 99.67 %)."""
     brain = shipped("lstm16_post")
     task = chase_task(6, 6, teacher="optimal")
     before = play_figures(brain, task)
     session(brain, "optimal", 30, seed=2)
+    after = play_figures(brain, task)
+    assert after.value_optimal > before.value_optimal + 0.002, (before, after)
+    assert after.share("noisy") > before.share("noisy") + 0.05, (before, after)
+    for cat in ("perfect", "greedy"):
+        assert after.share(cat) >= before.share(cat), (cat, before, after)
+
+
+@pytest.mark.slow  # a long live-learning run
+def test_a_brain_learns_from_the_random_cats_long_rounds():
+    """lstm16_post learns the optimal mouse for 30 rounds against the random cat, whose rounds run to the move limit,
+    mostly far from the cat where every move is as good. Weighted by their steps those rounds are three quarters of
+    every update, the brain copies their tie-breaks and loses value-optimal moves near the cat: the checks fall back
+    (5 times) and the session ends unchanged. Each round weighted once, it plays better (measured on 2,000 rounds:
+    value-optimal 99.33 % -> 99.62 %, survival as a share of the teacher's against the noisy cat 80.5 % -> 95.7 %)
+    and no worse against the perfect and greedy cats (99.3 % -> 99.8 % and 99.9 %)."""
+    brain = shipped("lstm16_post")
+    task = chase_task(6, 6, teacher="optimal")
+    before = play_figures(brain, task)
+    session(brain, "optimal", 30, cat="random", seed=0)
     after = play_figures(brain, task)
     assert after.value_optimal > before.value_optimal + 0.002, (before, after)
     assert after.share("noisy") > before.share("noisy") + 0.05, (before, after)

@@ -103,6 +103,16 @@ def padded(rounds: list[KeptRound]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return x, labels, targets, mask
 
 
+def round_weights(mask: np.ndarray) -> np.ndarray:
+    """Each step's weight in an update (T, B): a round's steps share one round's weight, so a round is one lesson
+    whatever its length. Weighted by steps, the random cat's rounds (up to the move limit, mostly far from the cat,
+    where every move is as good and only the teacher's tie-break is left to copy) would be most of a batch, and the
+    player's few kept rounds of them most of that: Adam's steps do not shrink with a loss that small, so the brain
+    would copy those rounds' tie-breaks and lose value-optimal moves near the cat."""
+    steps = mask.sum(axis=0, keepdims=True)
+    return mask / np.maximum(steps, 1).astype(np.float32)
+
+
 def put_weights(brain: Brain, saved: np.ndarray) -> None:
     """Write saved weights back into the brain in place (its memory of the round in progress is kept)."""
     brain.theta[:] = saved
@@ -183,12 +193,13 @@ class SlicePrices:
 
 class Gathering:
     """An update's batch while its gradient is gathered a slice at a time: its rounds, shortest first (a slice
-    of short rounds is cheap, and little of it is padding), and the sums over the rounds taken so far."""
+    of short rounds is cheap, and little of it is padding), and the sums over the rounds taken so far (`weight`:
+    of the rounds, `round_weights`)."""
 
     def __init__(self, rounds: list[KeptRound]) -> None:
         self.rounds = sorted(rounds, key=lambda r: len(r[1]))
         self.taken = 0
-        self.steps, self.loss, self.grad = 0.0, 0.0, None
+        self.weight, self.loss, self.grad = 0.0, 0.0, None
 
     def left(self) -> int:
         return len(self.rounds) - self.taken
@@ -202,8 +213,8 @@ class Gathering:
         self.taken += len(chosen)
         return chosen
 
-    def add(self, steps: float, loss: float, grad: np.ndarray) -> None:
-        self.steps, self.loss = self.steps + steps, self.loss + loss
+    def add(self, weight: float, loss: float, grad: np.ndarray) -> None:
+        self.weight, self.loss = self.weight + weight, self.loss + loss
         self.grad = grad if self.grad is None else self.grad + grad
 
 
@@ -609,7 +620,7 @@ class Learner:
             return False
         self.pending = None
         saved = self.brain.theta.copy(), self.optimizer.state()
-        self.take_step(gathering.loss / gathering.steps, gathering.grad / gathering.steps, saved)
+        self.take_step(gathering.loss / gathering.weight, gathering.grad / gathering.weight, saved)
         self.updated()
         return True
 
@@ -635,10 +646,12 @@ class Learner:
             self.start_check()
 
     def gradient_of(self, rounds: list[KeptRound]) -> tuple[float, float, np.ndarray]:
-        """The steps of these rounds, and the brain's loss and gradient summed over them (mean × steps)."""
+        """The weight of these rounds (one each, `round_weights`), and the brain's loss and gradient summed over
+        them (mean × weight)."""
         x, labels, targets, mask = padded(rounds)
-        loss, grad = self.brain.loss_and_gradient(x, labels, mask, targets)
-        weight = float(mask.sum())
+        weights = round_weights(mask)
+        loss, grad = self.brain.loss_and_gradient(x, labels, weights, targets)
+        weight = float(weights.sum())
         return weight, weight * loss, grad * weight
 
     def steps(self, n: int) -> list[list[tuple[int, deque]]]:
@@ -651,13 +664,16 @@ class Learner:
         return [[(n - practised, self.buffer), (practised, self.practised)]]
 
     def gradient(self, parts: list[tuple[int, deque]]) -> tuple[float, np.ndarray]:
-        """Mean of the brain's loss over the steps of each part's rounds, weighted by their steps."""
+        """Mean of the brain's loss over each part's rounds, one round's weight each (`round_weights`). A brain
+        with its own `update_rounds` (the post's network, whose loss is a sum over the steps, as in the post)
+        learns from its one round's steps as they are."""
         found = []
         for count, kept in parts:
             if count:
                 x, labels, targets, mask = self.sample(count, kept)
-                loss, grad = self.brain.loss_and_gradient(x, labels, mask, targets)
-                found.append((float(mask.sum()), loss, grad))
+                weights = mask if self.brain.update_rounds else round_weights(mask)
+                loss, grad = self.brain.loss_and_gradient(x, labels, weights, targets)
+                found.append((float(weights.sum()), loss, grad))
         total = sum(w for w, _, _ in found)
         loss = sum(w * part for w, part, _ in found) / total
         grad = found[0][2] * (found[0][0] / total)

@@ -2,6 +2,7 @@
 (judged by value-optimal moves and survival, whatever the teacher), slices work, keeps its best weights and rolls
 back NaN."""
 
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -186,6 +187,32 @@ def test_a_slice_is_priced_at_its_worst_recent_cost_for_its_size_and_length():
     assert prices.price(32, 10) < float("inf") and prices.price(33, 10) == float("inf")  # at most twice the largest
 
 
+def kept_round(rng, steps, features):
+    """A made-up kept round: inputs, the teacher's moves and sets of equally good moves that hold them."""
+    labels = rng.integers(0, 4, size=steps).astype(np.int32)
+    sets = (rng.random((steps, 4)) < 0.5) | (np.arange(4) == labels[:, None])
+    return rng.normal(size=(steps, features)).astype(np.float32), labels, sets
+
+
+def test_an_update_counts_each_round_once_whatever_its_length():
+    """A round of 40 moves and one of 4 weigh alike in an update, taken whole (a session without frames) or
+    gathered in slices (with frames): weighted by its steps, the random cat's long rounds (mostly far from the
+    cat, where only the teacher's tie-break is left to copy) were most of every batch and the brain copied them
+    into playing worse."""
+    brain = LSTMBrain(8, seed=0)
+    learner = Learner(brain, "optimal", 6, 6, batch=2, practice=False)
+    rng = np.random.default_rng(0)
+    long_round, short_round = kept_round(rng, 40, brain.input_size), kept_round(rng, 4, brain.input_size)
+    alone = [brain.loss_and_gradient(x[:, None], labels[:, None], None, sets[:, None])
+             for x, labels, sets in (long_round, short_round)]
+    expected = (alone[0][1] + alone[1][1]) / 2
+    whole = learner.gradient([(1, deque([long_round])), (1, deque([short_round]))])
+    weight, loss, gathered = learner.gradient_of([long_round, short_round])
+    for grad in (whole[1], gathered / weight):
+        np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-6)
+    assert loss / weight == pytest.approx((alone[0][0] + alone[1][0]) / 2, rel=1e-5)
+
+
 def test_work_ends_even_when_the_clock_does_not_tick():
     """The browser's clock moves in 100 µs steps: an update can read as taking no time at all."""
     brain = LSTMBrain(8, seed=0)
@@ -251,13 +278,32 @@ def test_a_trained_brain_does_not_get_worse_against_one_cat():
 def test_a_brain_new_to_its_teacher_plays_better_not_just_more_alike():
     """lstm16_post (trained on the post's teacher) learns the optimal mouse for 30 rounds against the greedy cat:
     more of its moves are value-optimal, it survives longer against the noisy cat and no less against the perfect
-    and greedy ones (measured on 2,000 rounds: value-optimal +0.4 points, survival as a share of the teacher's
-    against the noisy cat +14.5 points, perfect +0.3, greedy +0.4). With seeds 1 and 3 the same session ends
-    unchanged: what it learned lost moves against the perfect cat from some start, so the end kept the start."""
+    and greedy ones (measured on 2,000 rounds: value-optimal 99.33 % -> 99.60 %, survival as a share of the
+    teacher's against the noisy cat 80.5 % -> 93.3 %, perfect 99.3 % -> 99.5 %, greedy 99.3 % -> 99.6 %; seeds 1
+    and 3 end at 99.71 % and 99.67 %)."""
     brain = shipped("lstm16_post")
     task = chase_task(6, 6, teacher="optimal")
     before = play_figures(brain, task)
     session(brain, "optimal", 30, seed=2)
+    after = play_figures(brain, task)
+    assert after.value_optimal > before.value_optimal + 0.002, (before, after)
+    assert after.share("noisy") > before.share("noisy") + 0.05, (before, after)
+    for cat in ("perfect", "greedy"):
+        assert after.share(cat) >= before.share(cat), (cat, before, after)
+
+
+@pytest.mark.slow  # a long live-learning run
+def test_a_brain_learns_from_the_random_cats_long_rounds():
+    """lstm16_post learns the optimal mouse for 30 rounds against the random cat, whose rounds run to the move limit,
+    mostly far from the cat where every move is as good. Weighted by their steps those rounds are three quarters of
+    every update, the brain copies their tie-breaks and loses value-optimal moves near the cat: the checks fall back
+    (5 times) and the session ends unchanged. Each round weighted once, it plays better (measured on 2,000 rounds:
+    value-optimal 99.33 % -> 99.62 %, survival as a share of the teacher's against the noisy cat 80.5 % -> 95.7 %)
+    and no worse against the perfect and greedy cats (99.3 % -> 99.8 % and 99.9 %)."""
+    brain = shipped("lstm16_post")
+    task = chase_task(6, 6, teacher="optimal")
+    before = play_figures(brain, task)
+    session(brain, "optimal", 30, cat="random", seed=0)
     after = play_figures(brain, task)
     assert after.value_optimal > before.value_optimal + 0.002, (before, after)
     assert after.share("noisy") > before.share("noisy") + 0.05, (before, after)

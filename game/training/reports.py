@@ -194,6 +194,15 @@ ROOM_TABLE_COLUMNS = ("brain", "room", "arch", "hidden", "trained against", "val
                       "escapes the straight chaser (optimal mouse)", "training games", "training s", "command")
 
 
+def cat_mix(cats: list[str]) -> str:
+    """The cats a brain trained against, in order; a mix with repeats as each one's share of the rounds
+    ("perfect 4/8, straight 3/8, noisy 1/8")."""
+    counts = {cat: cats.count(cat) for cat in cats}
+    if all(n == 1 for n in counts.values()):
+        return ", ".join(cats)
+    return ", ".join(f"{cat} {n}/{len(cats)}" for cat, n in counts.items())
+
+
 def room_row(path: Path) -> list[str]:
     """One row of the room mouse brains' table, measured now from every start of its room (contest.judge_mouse)."""
     from .contest import judge_mouse
@@ -204,7 +213,7 @@ def room_row(path: Path) -> list[str]:
     judged = judge_mouse(brain, room)
     task = meta.get("task") or {}
     return [path.name, f"{room.name} {room.width}×{room.height}", brain.arch, str(brain.hidden_size),
-            ", ".join(task.get("cats", [])) or "?", f"{judged.value_optimal:.2%}",
+            cat_mix(task.get("cats", [])) or "?", f"{judged.value_optimal:.2%}",
             f"{judged.survival:.2f} / {judged.optimal_survival:.2f} ({judged.survival_share:.2%})",
             f"{judged.chaser_escapes:.1%} ({judged.optimal_chaser_escapes:.1%})",
             f"{meta.get('training_games', 0):,}", f"{meta.get('training_seconds', float('nan')):.1f}",

@@ -231,3 +231,11 @@ def test_watch_mode_offers_only_the_cat_brains_trained_for_the_room(tmp_path: Pa
     cat = ScriptedCat("perfect")
     move = cat.move(arena, np.random.default_rng(0))
     assert move == pursuit(8, 8, LIVING).cat_moves(arena.cat, arena.mouse)[0]
+
+
+def test_a_mix_of_cats_reads_as_each_ones_share_of_the_rounds() -> None:
+    from game.training.reports import cat_mix
+
+    assert cat_mix(["perfect", "straight"]) == "perfect, straight"
+    assert cat_mix(["perfect", "straight", "perfect", "noisy"]) == "perfect 2/4, straight 1/4, noisy 1/4"
+    assert cat_mix([]) == ""

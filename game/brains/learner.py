@@ -40,7 +40,7 @@ import numpy as np
 from ..brain_np import Brain
 from ..world.rooms import Room
 from ..world.teachers import VALUE_TEACHERS
-from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing, survival_by_cat, survival_everywhere
+from .tasks import HELDOUT_SEED, chase_task, learning_targets, playing, survival_everywhere
 
 MAX_PASSES_PER_FRAME = 64  # a clock that did not tick (the browser's moves in 100 µs steps) must not spin
 MIN_ROUND_MS = 1e-3  # what a round or a step is charged at least, for the same reason
@@ -255,10 +255,6 @@ class Rollout:
         """What the safety net orders weights by: value-optimal share first (copying the teacher's tie-breaks is
         not playing better), then agreement, which only decides between weights that play alike."""
         return self.value_optimal(), self.agreement()
-
-    def survival(self) -> dict[str, float]:
-        """Mean moves survived per cat on these rounds."""
-        return survival_by_cat(self.task, self.rounds)
 
     def target_share(self) -> float:
         """The share of moves in the learning targets (the value-optimal set for a teacher that chooses by value,
